@@ -1,0 +1,20 @@
+"""Areas and the values observed for them.
+
+Owns the area graph (countries, cities, districts, wijken, buurten and *groups defined by
+their members*, such as the G4, Rotterdam-Zuid, the focuswijken or "Rotterdam without
+Zuid"), the :class:`Observation` record, and how a group's value is derived from its
+members when it was not imported:
+
+- counts (``sum``) add up, and only when every member is known;
+- rates (``ratio``) are recomputed from summed numerators and denominators;
+- means (``weighted_mean``) are weighted by a declared weight indicator;
+- percentages are never averaged without a weight.
+
+A derived value records the members it came from and the members that were missing.
+Pure: no I/O.
+"""
+
+from koers.areas.graph import AreaGraph
+from koers.areas.values import Observation, Value, ValueLookup, derive_value
+
+__all__ = ["AreaGraph", "Observation", "Value", "ValueLookup", "derive_value"]

@@ -1,0 +1,384 @@
+"""Status of one indicator in one area and year, against its target. Pure functions.
+
+Each target kind has one function that turns a :class:`Case` (the indicator, its target,
+the observed series of the area and of its reference, the year to judge) into an
+:class:`Outcome`: the expected value on the trajectory, the status and a one-sentence Dutch
+explanation. The rule for the status is the same everywhere:
+
+- ``groen``: on or ahead of the trajectory;
+- ``oranje``: behind, but within the tolerance or improving since the previous observation;
+- ``rood``: behind beyond the tolerance and not improving;
+- ``grijs``: no data, no baseline, or no number in the plan to compare with.
+
+"Ahead" always follows the indicator's polarity. Tolerances come from the plan's
+:class:`~koers.plan.model.StatusRules`, overridable per target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from koers import nl
+from koers.areas.values import Value
+from koers.assess.trajectory import Trajectory
+from koers.plan.model import (
+    Absolute,
+    Ceiling,
+    Direction,
+    Indicator,
+    MonitorOnly,
+    Polarity,
+    ProportionalShare,
+    ReachReference,
+    StatusRules,
+    Target,
+)
+
+
+class Status(StrEnum):
+    GROEN = "groen"
+    ORANJE = "oranje"
+    ROOD = "rood"
+    GRIJS = "grijs"
+
+
+@dataclass(frozen=True)
+class Case:
+    indicator: Indicator
+    target: Target | None
+    area_name: str
+    year: int
+    series: Mapping[int, Value]  # the area's values by year
+    rules: StatusRules
+    reference_name: str | None = None
+    reference: Mapping[int, Value] | None = None  # the reference area's values by year
+
+    @property
+    def value(self) -> float | None:
+        observed = self.series.get(self.year)
+        return observed.value if observed else None
+
+    def previous(self) -> tuple[int, float] | None:
+        earlier = [y for y, v in self.series.items() if y < self.year and v.value is not None]
+        if not earlier:
+            return None
+        year = max(earlier)
+        return year, self.series[year].value  # type: ignore[return-value]
+
+    def at(self, year: int | None) -> float | None:
+        observed = self.series.get(year) if year is not None else None
+        return observed.value if observed else None
+
+    def fmt(self, amount: float | None) -> str:
+        return nl.value(amount, self.indicator.unit, self.indicator.decimals)
+
+    def fmt_gap(self, amount: float) -> str:
+        return nl.difference(amount, self.indicator.unit, self.indicator.decimals)
+
+    def fmt_span(self, start: float, end: float) -> str:
+        """``3,9 naar 2,3 procentpunt``: the unit said once where it follows the number."""
+        unit, decimals = self.indicator.unit, self.indicator.decimals
+        first = nl.number(start, decimals) if nl.unit_follows(unit) else self.fmt_gap(start)
+        return f"{first} naar {self.fmt_gap(end)}"
+
+    def tolerance(self, default: float) -> float:
+        assert self.target is not None
+        return self.target.tolerance if self.target.tolerance is not None else default
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    explanation: str
+    expected: float | None = None
+    reference: float | None = None
+    gap_closed: float | None = None
+    expected_gap_closed: float | None = None
+    trajectory: Mapping[int, float] | None = None  # expected value per year
+
+
+def sign(indicator: Indicator, neutral: int = 1) -> int:
+    """+1 when higher is better, -1 when lower is better."""
+    if indicator.polarity is Polarity.HIGHER_IS_BETTER:
+        return 1
+    if indicator.polarity is Polarity.LOWER_IS_BETTER:
+        return -1
+    return neutral
+
+
+def judge(behind: float, tolerance: float, improving: bool) -> Status:
+    """The shared rule: ``behind`` is the shortfall against the trajectory (<= 0: on track)."""
+    if behind <= 1e-9:
+        return Status.GROEN
+    if behind <= tolerance + 1e-9 or improving:
+        return Status.ORANJE
+    return Status.ROOD
+
+
+def assess_case(case: Case) -> Outcome:
+    """Dispatch on the target kind; every path returns an explained outcome."""
+    value = case.value
+    if value is None:
+        observed = case.series.get(case.year)
+        reason = observed.reason if observed and observed.reason else "geen gegevens"
+        return Outcome(Status.GRIJS, f"{case.area_name}: {reason} voor {case.year}.")
+    target = case.target
+    if target is None or isinstance(target, MonitorOnly):
+        return _monitor(case, value, "geen doel in het plan" if target is None else "alleen gevolgd")
+    if isinstance(target, ReachReference):
+        return _reach_reference(case, target, value)
+    if isinstance(target, ProportionalShare):
+        if target.mode == "at_least":
+            return _share_at_least(case, target, value)
+        return _share_converge(case, target, value)
+    if isinstance(target, Absolute):
+        return _absolute(case, target, value)
+    if isinstance(target, Ceiling):
+        return _ceiling(case, target, value)
+    return _direction(case, target, value)
+
+
+def _monitor(case: Case, value: float, why: str) -> Outcome:
+    text = f"{case.area_name} {case.fmt(value)} in {case.year}"
+    previous = case.previous()
+    if previous:
+        text += f" ({previous[0]}: {case.fmt(previous[1])})"
+    return Outcome(Status.GRIJS, f"{text}; {why}.")
+
+
+def _reference_value(case: Case, year: int) -> tuple[int, float] | None:
+    """The reference in ``year``, or else its latest earlier value (a moving reference that
+    has not been published yet for that year)."""
+    reference = case.reference or {}
+    known = [y for y, v in reference.items() if y <= year and v.value is not None]
+    if not known:
+        return None
+    used = year if year in known else max(known)
+    return used, reference[used].value  # type: ignore[return-value]
+
+
+def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcome:
+    s, name, ref_name = sign(case.indicator), case.area_name, case.reference_name or "referentie"
+    reference = _reference_value(case, case.year)
+    if reference is None:
+        return Outcome(Status.GRIJS, f"{name} {case.fmt(value)}; geen waarde voor {ref_name}.")
+    ref_year, ref_value = reference
+    ref_label = ref_name if ref_year == case.year else f"{ref_name} ({ref_year})"
+    base_value = case.at(target.baseline_year)
+    base_ref = (case.reference or {}).get(target.baseline_year)
+    if base_value is None or base_ref is None or base_ref.value is None:
+        return Outcome(
+            Status.GRIJS,
+            f"{name} {case.fmt(value)} tegen {ref_label} {case.fmt(ref_value)}; "
+            f"geen nulmeting ({target.baseline_year}) om de achterstand aan af te meten.",
+            reference=ref_value,
+        )
+    gap0 = s * (base_ref.value - base_value)  # > 0: behind the reference at baseline
+    gap_now = s * (ref_value - value)
+    head = f"{name} {case.fmt(value)} tegen {ref_label} {case.fmt(ref_value)}"
+    if gap0 <= 0:
+        behind = gap_now
+        tolerance = case.tolerance(case.rules.relative_tolerance) * abs(ref_value)
+        status = judge(behind, tolerance, improving=False)
+        where = "niet meer achter" if behind <= 0 else f"{case.fmt_gap(behind)} achter"
+        return Outcome(
+            status,
+            f"{head}: bij de nulmeting ({target.baseline_year}) lag {name} niet achter, "
+            f"nu {where}.",
+            expected=ref_value, reference=ref_value,
+        )
+    path = Trajectory.through(
+        (target.baseline_year, 0.0),
+        *((m.year, m.gap_closed) for m in target.milestones if m.gap_closed is not None),
+        (target.target_year, 1.0),
+    )
+    planned = path.at(case.year) or 0.0
+    closed = 1 - gap_now / gap0
+    expected = ref_value - s * gap0 * (1 - planned)
+    previous = case.previous()
+    improving = False
+    if previous is not None:
+        prev_ref = _reference_value(case, previous[0])
+        if prev_ref is not None:
+            improving = s * (prev_ref[1] - previous[1]) > gap_now
+    status = judge(s * (expected - value), case.tolerance(case.rules.gap_tolerance) * gap0, improving)
+    if gap_now <= 0:
+        story = (f"geen achterstand meer (in {target.baseline_year} nog "
+                 f"{case.fmt_gap(gap0)}).")
+    else:
+        verb = "slonk" if gap_now < gap0 else ("groeide" if gap_now > gap0 else "bleef")
+        story = (f"de achterstand {verb} van {case.fmt_span(gap0, gap_now)}, "
+                 f"{nl.share(closed)} ingelopen waar {nl.share(planned)} op schema was.")
+    # with a moving reference, the expected value is known only where the reference is
+    expected_by_year = {
+        y: v.value - s * gap0 * (1 - (path.at(y) or 0.0))
+        for y, v in sorted((case.reference or {}).items())
+        if v.value is not None and path.start <= y <= path.end
+    }
+    return Outcome(status, f"{head}: {story}", expected=expected, reference=ref_value,
+                   gap_closed=closed, expected_gap_closed=planned, trajectory=expected_by_year)
+
+
+def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outcome:
+    assert target.reference_share is not None and target.baseline_year is not None
+    assert target.target_year is not None
+    s, name, goal = sign(case.indicator), case.area_name, target.reference_share
+    base = case.at(target.baseline_year)
+    milestone_base = [m.value for m in target.milestones
+                      if m.year == target.baseline_year and m.value is not None]
+    base = base if base is not None else (milestone_base[0] if milestone_base else None)
+    head = f"{name} {case.fmt(value)} van het totaal"
+    if base is None:
+        return Outcome(Status.GRIJS, f"{head}; geen nulmeting ({target.baseline_year}).",
+                       reference=goal)
+    gap0 = s * (goal - base)
+    knots = [(target.baseline_year, base)]
+    for m in target.milestones:
+        if m.value is not None:
+            knots.append((m.year, m.value))
+        elif m.gap_closed is not None:
+            knots.append((m.year, base + m.gap_closed * (goal - base)))
+    path = Trajectory.through(*knots, (target.target_year, goal))
+    expected = path.at(case.year)
+    if expected is None:
+        return Outcome(Status.GRIJS, f"{head}; het doel loopt vanaf {target.baseline_year}.")
+    intro = (f"{head}, beoogd {case.fmt(expected)} op weg naar {case.fmt(goal)} "
+             f"in {target.target_year}")
+    behind = s * (expected - value)
+    if gap0 <= 0:
+        tolerance = case.tolerance(case.rules.relative_tolerance) * abs(goal)
+        return Outcome(judge(s * (goal - value), tolerance, False),
+                       f"{intro}: bij de nulmeting was het aandeel al proportioneel.",
+                       expected=goal, reference=goal)
+    closed = 1 - s * (goal - value) / gap0
+    planned = 1 - s * (goal - expected) / gap0
+    previous = case.previous()
+    improving = previous is not None and s * (value - previous[1]) > 0
+    status = judge(behind, case.tolerance(case.rules.gap_tolerance) * gap0, improving)
+    return Outcome(
+        status,
+        f"{intro}: {nl.share(closed)} van de afstand ingelopen waar {nl.share(planned)} "
+        f"op schema was.",
+        expected=expected, reference=goal, gap_closed=closed, expected_gap_closed=planned,
+        trajectory=path.values(),
+    )
+
+
+def _share_at_least(case: Case, target: ProportionalShare, value: float) -> Outcome:
+    low = target.band[0] if target.band else target.reference_share
+    assert low is not None
+    wanted = (f"{nl.number(target.band[0], case.indicator.decimals)}-"
+              f"{case.fmt(target.band[1])}" if target.band else f"minimaal {case.fmt(low)}")
+    previous = case.previous()
+    improving = previous is not None and value > previous[1]
+    status = judge(low - value, case.tolerance(case.rules.relative_tolerance) * low, improving)
+    if status is Status.GROEN:
+        verdict = "boven de bandbreedte" if target.band and value > target.band[1] else "voldoende"
+    else:
+        verdict = f"{case.fmt_gap(low - value)} te weinig"
+    return Outcome(
+        status,
+        f"{case.area_name} {case.fmt(value)} van het totaal, proportioneel is {wanted}: {verdict}.",
+        expected=low, reference=target.reference_share or low,
+    )
+
+
+def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
+    name = case.area_name
+    if target.value is None:
+        return Outcome(Status.GRIJS,
+                       f"{name} {case.fmt(value)} in {case.year}; het plan noemt geen streefwaarde.")
+    s = sign(case.indicator)
+    missing: list[int] = []
+    knots: list[tuple[int, float]] = []
+    if target.cumulative:
+        assert target.start_year is not None
+        years = range(target.start_year, case.year + 1)
+        missing = [y for y in years if case.at(y) is None]
+        value = sum(case.at(y) or 0.0 for y in years)
+        knots.append((target.start_year - 1, 0.0))
+    elif target.baseline_year is not None and target.baseline_value is not None:
+        knots.append((target.baseline_year, target.baseline_value))
+    elif target.start_year is not None:
+        knots.append((target.start_year, target.value))
+    knots += [(m.year, m.value) for m in target.milestones if m.value is not None]
+    # without any year the level holds for every year ("minimaal 600 per jaar")
+    end = target.target_year or (max(y for y, _ in knots) if knots else case.year)
+    path = Trajectory.through(*knots, (end, target.value))
+    expected = path.at(case.year)
+    total = "cumulatief " if target.cumulative else ""
+    head = f"{name} {total}{case.fmt(value)} in {case.year}"
+    if target.cumulative and missing:
+        head += f" (zonder gegevens over {', '.join(map(str, missing))})"
+    if expected is None:
+        return Outcome(Status.GRIJS, f"{head}; het doel geldt vanaf {path.start}.")
+    goal = (f"{case.fmt(target.value)}-{case.fmt(target.upper)}" if target.upper is not None
+            else case.fmt(target.value))
+    by = f" in {target.target_year}" if target.target_year else " per jaar"
+    previous = case.previous()
+    improving = (not target.cumulative and previous is not None
+                 and s * (value - previous[1]) > 0)
+    behind = s * (expected - value)
+    status = judge(behind, case.tolerance(case.rules.relative_tolerance) * abs(expected), improving)
+    if behind <= 0:
+        verdict = "op schema"
+    else:
+        verdict = f"{case.fmt_gap(behind)} {'te weinig' if s > 0 else 'te veel'}"
+    return Outcome(
+        status,
+        f"{head}, op schema was {case.fmt(expected)} (doel {goal}{by}): {verdict}.",
+        expected=expected, reference=target.value, trajectory=path.values(),
+    )
+
+
+def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
+    s = sign(case.indicator, neutral=-1)
+    name = case.area_name
+    if target.level is not None:
+        level, source = target.level, "het plafond"
+    elif target.baseline_year is not None and case.at(target.baseline_year) is not None:
+        level, source = case.at(target.baseline_year), f"het niveau van {target.baseline_year}"  # type: ignore[assignment]
+    elif (previous := case.previous()) is not None:
+        level, source = previous[1], f"het niveau van {previous[0]}"
+    else:
+        return Outcome(Status.GRIJS,
+                       f"{name} {case.fmt(value)}; geen eerder niveau om mee te vergelijken.")
+    assert level is not None
+    excess = s * (level - value)  # > 0: worse than the level
+    band = case.rules.stable_band * abs(level)
+    tolerance = case.tolerance(case.rules.relative_tolerance) * abs(level)
+    status = Status.GROEN if excess <= band else judge(excess, tolerance, improving=False)
+    side = "boven" if s < 0 else "onder"
+    verdict = "niet verslechterd" if status is Status.GROEN else f"{case.fmt_gap(excess)} {side}"
+    return Outcome(
+        status,
+        f"{name} {case.fmt(value)} in {case.year} tegen {source} ({case.fmt(level)}): {verdict}.",
+        expected=level, reference=level,
+    )
+
+
+def _direction(case: Case, target: Direction, value: float) -> Outcome:
+    wanted = target.direction or ("rise" if sign(case.indicator) > 0 else "fall")
+    if target.baseline_year is not None and case.at(target.baseline_year) is not None:
+        since, before = target.baseline_year, case.at(target.baseline_year)
+    elif (previous := case.previous()) is not None:
+        since, before = previous
+    else:
+        return Outcome(Status.GRIJS,
+                       f"{case.area_name} {case.fmt(value)}; geen eerdere meting om mee te "
+                       f"vergelijken.")
+    assert before is not None
+    change = value - before
+    goal = "stijging" if wanted == "rise" else "daling"
+    head = f"{case.area_name} {case.fmt(value)} in {case.year} tegen {case.fmt(before)} in {since}"
+    if abs(change) <= case.rules.stable_band * abs(before):
+        return Outcome(Status.ORANJE, f"{head}: gelijk gebleven, doel is {goal}.", expected=before)
+    good = (change > 0) == (wanted == "rise")
+    moved = "gestegen" if change > 0 else "gedaald"
+    return Outcome(
+        Status.GROEN if good else Status.ROOD,
+        f"{head}: {moved} met {case.fmt_gap(abs(change))}, doel is {goal}.",
+        expected=before,
+    )

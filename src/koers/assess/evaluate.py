@@ -1,0 +1,183 @@
+"""Assess a whole plan against a set of observations: one :class:`Assessment` per indicator.
+
+This is where the pure parts meet: observations are indexed, group values derived through
+the area graph, each indicator's series built for the area its target is about (or the
+area asked for), and :func:`~koers.assess.engine.assess_case` called per indicator.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from koers.areas.graph import AreaGraph
+from koers.areas.values import Observation, Value, derive_value
+from koers.assess.engine import Case, Outcome, Status, assess_case
+from koers.plan.model import Indicator, Plan, ProportionalShare, ReachReference
+from koers.plan.period import period_year
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The status of one indicator in one area and period, ready to show or serialise."""
+
+    indicator: str
+    name: str
+    pillar: str
+    kind: str
+    unit: str
+    area: str
+    area_name: str
+    period: str | None
+    value: float | None
+    reference_area: str | None
+    reference: float | None
+    target_kind: str | None
+    expected: float | None
+    status: Status
+    gap_closed: float | None
+    expected_gap_closed: float | None
+    explanation: str
+    sources: tuple[str, ...] = ()
+    batches: tuple[str, ...] = ()
+    derived_from: tuple[str, ...] = ()
+    missing_members: tuple[str, ...] = ()
+    trajectory: dict[int, float] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        """A JSON-ready dict (the ``koers status --format json`` record)."""
+        data = asdict(self)
+        data["status"] = self.status.value
+        for key in ("sources", "batches", "derived_from", "missing_members"):
+            data[key] = list(data[key])
+        data["trajectory"] = {str(year): v for year, v in self.trajectory.items()}
+        return data
+
+
+class ObservationIndex:
+    """Current observations by (indicator, area, period), and the periods of each indicator."""
+
+    def __init__(self, observations: Iterable[Observation]) -> None:
+        self._by_key: dict[tuple[str, str, str], Observation] = {}
+        self._periods: dict[str, set[str]] = defaultdict(set)
+        for obs in observations:
+            key = (obs.indicator, obs.area, obs.period)
+            kept = self._by_key.get(key)
+            if kept is None or obs.revision > kept.revision:
+                self._by_key[key] = obs
+            self._periods[obs.indicator].add(obs.period)
+
+    def get(self, indicator: str, area: str, period: str) -> Observation | None:
+        return self._by_key.get((indicator, area, period))
+
+    def periods_by_year(self, indicator: str) -> dict[int, str]:
+        """Year -> period; where two periods count for one year, the later one wins."""
+        result: dict[int, str] = {}
+        for period in sorted(self._periods.get(indicator, ())):
+            result[period_year(period)] = period
+        return result
+
+
+def evaluate(
+    plan: Plan,
+    observations: Iterable[Observation],
+    *,
+    area: str | None = None,
+    year: int | None = None,
+    pillar: str | None = None,
+) -> list[Assessment]:
+    """Assess every indicator of ``plan`` (optionally one pillar) in its target area.
+
+    ``area`` judges every target for another area (a wijk, say) instead; ``year`` picks
+    the period that counts for that year instead of the latest one with a value.
+    """
+    index = ObservationIndex(observations)
+    graph = AreaGraph(plan.areas)
+    if area is not None and area not in graph:
+        raise KeyError(f"unknown area '{area}'")
+    indicators = {ind.id: ind for ind in plan.indicators}
+    results = []
+    for indicator in plan.indicators:
+        if pillar is not None and indicator.pillar != pillar:
+            continue
+        results.append(_assess_indicator(plan, indicator, index, graph, indicators, area, year))
+    return results
+
+
+def _assess_indicator(
+    plan: Plan, indicator: Indicator, index: ObservationIndex, graph: AreaGraph,
+    indicators: Mapping[str, Indicator], area: str | None, year: int | None,
+) -> Assessment:
+    target = indicator.target
+    area_id = area or (target.area if target and target.area else None) or plan.programme.area
+    periods = index.periods_by_year(indicator.id)
+
+    def value_of(area_key: str, period: str, y: int) -> Value:
+        return derive_value(indicator, area_key, period, y, graph, index.get, indicators.__getitem__)
+
+    series = {y: value_of(area_id, p, y) for y, p in periods.items()}
+    if isinstance(target, ProportionalShare) and target.share_of:
+        series = {y: _share(v, value_of(target.share_of, periods[y], y)) for y, v in series.items()}
+    reference_area = None
+    reference: dict[int, Value] | None = None
+    if isinstance(target, ReachReference):
+        reference_area = target.reference_area
+        reference = {y: value_of(reference_area, p, y) for y, p in periods.items()}
+
+    with_value = [y for y, v in series.items() if v.value is not None]
+    chosen = year if year is not None else max(with_value or series or [plan.programme.period_start])
+    case = Case(
+        indicator=indicator, target=target, area_name=graph.name(area_id), year=chosen,
+        series=series, rules=plan.programme.status_rules,
+        reference_name=graph.name(reference_area) if reference_area else None,
+        reference=reference,
+    )
+    outcome = assess_case(case)
+    used = series.get(chosen)
+    return _assessment(indicator, area_id, graph, periods.get(chosen), used, outcome,
+                       reference_area, reference.get(chosen) if reference else None)
+
+
+def _share(part: Value, whole: Value) -> Value:
+    if part.value is None or whole.value is None or whole.value == 0:
+        return Value(None, observations=part.observations + whole.observations,
+                     reason=part.reason or whole.reason or "totaal is nul")
+    return Value(part.value / whole.value * 100, part.value, whole.value,
+                 part.observations + whole.observations, part.members, part.missing)
+
+
+def _assessment(
+    indicator: Indicator, area_id: str, graph: AreaGraph, period: str | None,
+    used: Value | None, outcome: Outcome, reference_area: str | None, ref_value: Value | None,
+) -> Assessment:
+    explanation = outcome.explanation
+    if used is not None and used.missing and used.value is not None:
+        names = ", ".join(graph.name(m) for m in used.missing)
+        explanation += (f" Afgeleid uit {len(used.members)} van "
+                        f"{len(used.members) + len(used.missing)} gebieden; ontbreekt: {names}.")
+    observations = (used.observations if used else ()) + (
+        ref_value.observations if ref_value else ())
+    target = indicator.target
+    return Assessment(
+        indicator=indicator.id, name=indicator.name, pillar=indicator.pillar,
+        kind=indicator.kind.value, unit=indicator.unit.value, area=area_id,
+        area_name=graph.name(area_id), period=period,
+        value=_rounded(used.value if used else None),
+        reference_area=reference_area, reference=_rounded(outcome.reference),
+        target_kind=target.kind if target else None, expected=_rounded(outcome.expected),
+        status=outcome.status, gap_closed=_rounded(outcome.gap_closed, 4),
+        expected_gap_closed=_rounded(outcome.expected_gap_closed, 4),
+        explanation=explanation,
+        sources=tuple(dict.fromkeys(o.source for o in observations if o.source)),
+        batches=tuple(dict.fromkeys(o.batch for o in observations if o.batch)),
+        derived_from=used.members if used else (),
+        missing_members=used.missing if used else (),
+        trajectory={y: round(v, 6) for y, v in (outcome.trajectory or {}).items()},
+    )
+
+
+def _rounded(value: float | None, digits: int = 6) -> float | None:
+    return None if value is None else round(value, digits)
+

@@ -1,0 +1,172 @@
+"""Load a plan directory: parse every YAML file, validate, and report all problems at once.
+
+A plan is a directory of YAML files (reviewable in git). Each file may hold any of the
+sections of :class:`~koers.plan.model.PlanFile`; list sections are merged across files in
+file-name order, so a big plan can be split per chapter. ``programme`` must occur once.
+
+Loading never stops at the first problem: every file is parsed, every item validated, and
+every cross-reference checked, and the resulting :class:`PlanError` lists each problem
+with its file, line and field. The loader reads files; :func:`plan_from_documents` is the
+pure part and takes already-read text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from koers.plan.model import (
+    LIST_SECTIONS,
+    Agreement,
+    Area,
+    Indicator,
+    Intervention,
+    Partner,
+    Pillar,
+    Plan,
+    Programme,
+)
+from koers.plan.validate import check_plan
+from koers.plan.yamlsrc import Located, YamlSyntaxError, parse_yaml
+
+SECTION_MODELS: dict[str, type[BaseModel]] = {
+    "pillars": Pillar,
+    "areas": Area,
+    "indicators": Indicator,
+    "interventions": Intervention,
+    "agreements": Agreement,
+    "partners": Partner,
+}
+ALL_SECTIONS = ("programme", *LIST_SECTIONS)
+
+
+@dataclass(frozen=True, order=True)
+class PlanIssue:
+    """One problem in a plan, located as precisely as the source allows."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class PlanError(ValueError):
+    """A plan that cannot be loaded; ``issues`` holds every problem found."""
+
+    def __init__(self, issues: Iterable[PlanIssue]) -> None:
+        self.issues = sorted(issues)
+        count = len(self.issues)
+        head = f"{count} probleem" if count == 1 else f"{count} problemen"
+        super().__init__(f"plan is not valid ({head}):\n" + "\n".join(map(str, self.issues)))
+
+
+@dataclass(frozen=True)
+class _Item:
+    section: str
+    index: int
+    doc: Located
+
+    def issue(self, field: str, message: str, item_id: str | None) -> PlanIssue:
+        loc = (self.section, self.index, *field.split(".")) if field else (self.section, self.index)
+        label = self.section if self.index < 0 else f"{self.section}[{self.index}]"
+        label += f" ({item_id})" if item_id else ""
+        name = f"{label}.{field}" if field else label
+        return PlanIssue(self.doc.file, self.doc.line_of(loc), name, message)
+
+
+def load_plan(directory: str | Path) -> Plan:
+    """Read every ``*.yaml`` file under ``directory`` and return the validated plan."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise PlanError([PlanIssue(str(root), 0, "", "plan directory not found")])
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise PlanError([PlanIssue(str(root), 0, "", "no YAML files in plan directory")])
+    return plan_from_documents({str(path): path.read_text(encoding="utf-8") for path in files})
+
+
+def plan_from_documents(documents: Mapping[str, str]) -> Plan:
+    """Validate a plan given as {file name: YAML text}; pure, for tests and tools."""
+    issues: list[PlanIssue] = []
+    sections: dict[str, list[tuple[Any, _Item]]] = {name: [] for name in ALL_SECTIONS}
+
+    for file, text in documents.items():
+        try:
+            doc = parse_yaml(text, file)
+        except YamlSyntaxError as error:
+            issues.append(PlanIssue(error.file, error.line, "", error.message))
+            continue
+        issues.extend(
+            PlanIssue(file, line, ".".join(path), "duplicate key") for path, line in doc.duplicate_keys
+        )
+        if doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            issues.append(PlanIssue(file, 1, "", "a plan file must be a mapping of sections"))
+            continue
+        for key, value in doc.data.items():
+            if key not in ALL_SECTIONS:
+                issues.append(
+                    PlanIssue(file, doc.line_of((key,)), str(key),
+                              f"unknown section; expected one of {', '.join(ALL_SECTIONS)}")
+                )
+            elif key == "programme":
+                _validate(Programme, value, _Item("programme", -1, doc),
+                          sections["programme"], issues)
+            elif not isinstance(value, list):
+                issues.append(PlanIssue(file, doc.line_of((key,)), key, "must be a list"))
+            else:
+                for index, raw in enumerate(value):
+                    _validate(SECTION_MODELS[key], raw, _Item(key, index, doc),
+                              sections[key], issues)
+
+    programmes = sections["programme"]
+    if not programmes and not any(i.field.startswith("programme") for i in issues):
+        first = next(iter(documents), "<plan>")
+        issues.append(PlanIssue(first, 1, "programme", "the plan has no 'programme' section"))
+    for _, item in programmes[1:]:
+        issues.append(PlanIssue(item.doc.file, item.doc.line_of(("programme",)), "programme",
+                                "'programme' is defined more than once"))
+
+    # Cross-checks run even when the programme itself is invalid, so that one pass
+    # reports everything; such a plan is never returned.
+    lists = {name: [model for model, _ in sections[name]] for name in LIST_SECTIONS}
+    programme = programmes[0][0] if programmes else None
+    draft = (Plan(programme=programme, **lists) if programme
+             else Plan.model_construct(programme=None, **lists))
+    for finding in check_plan(draft):
+        model, item = sections[finding.section][max(finding.index, 0)]
+        issues.append(item.issue(finding.field, finding.message, getattr(model, "id", None)))
+    if issues or programme is None:
+        raise PlanError(issues)
+    return draft
+
+
+def _validate(
+    model: type[BaseModel], raw: Any, item: _Item,
+    out: list[tuple[Any, _Item]], issues: list[PlanIssue],
+) -> None:
+    try:
+        out.append((TypeAdapter(model).validate_python(raw), item))
+    except ValidationError as error:
+        item_id = raw.get("id") if isinstance(raw, dict) else None
+        for detail in error.errors(include_url=False):
+            field = ".".join(str(part) for part in detail["loc"])
+            issues.append(item.issue(field, _message(detail), item_id))
+
+
+def _message(detail: Mapping[str, Any]) -> str:
+    message = str(detail["msg"])
+    if detail["type"] == "extra_forbidden":
+        return "unknown field"
+    if detail["type"] == "missing":
+        return "required field is missing"
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,36 @@
+"""Periods as observations carry them, and the year each one counts for.
+
+Three forms: a calendar year ``"2022"``, a school year ``"2022/2023"`` and a reference date
+``"2022-10-01"``. Trajectories are per year, so each period maps to one year: a calendar year
+to itself, a school year to the year it ends in (results of 2022/2023 are known in 2023),
+and a reference date to its year.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_YEAR = re.compile(r"^(\d{4})$")
+_SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{4})$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+PERIOD_FORMS = "a year '2022', a school year '2022/2023' or a date '2022-10-01'"
+
+
+def period_year(period: str) -> int:
+    """The year a period counts for; ValueError names the accepted forms."""
+    text = period.strip()
+    if match := _YEAR.match(text):
+        return int(match[1])
+    if match := _SCHOOL_YEAR.match(text):
+        start, end = int(match[1]), int(match[2])
+        if end != start + 1:
+            raise ValueError(f"school year '{period}' must span two consecutive years")
+        return end
+    if match := _DATE.match(text):
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).year
+        except ValueError:
+            raise ValueError(f"'{period}' is not a valid date") from None
+    raise ValueError(f"period '{period}' is not {PERIOD_FORMS}")

@@ -1,0 +1,189 @@
+"""Whole-plan checks: duplicate ids, references, and whether each target fits its indicator.
+
+Pure: takes a :class:`~koers.plan.model.Plan` whose items are individually valid and
+returns every :class:`Finding`. The loader turns findings into located issues.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from koers.plan.model import (
+    Absolute,
+    Aggregation,
+    Ceiling,
+    Direction,
+    Indicator,
+    IndicatorKind,
+    MonitorOnly,
+    Plan,
+    Polarity,
+    ProportionalShare,
+    ReachReference,
+    Unit,
+)
+
+RATE_UNITS = {Unit.PERCENT, Unit.PER_1000, Unit.RATIO, Unit.INDEX, Unit.SCORE}
+
+
+@dataclass(frozen=True)
+class Finding:
+    section: str  # plan section, or "programme"
+    index: int  # position in the merged section list (-1 for the programme)
+    field: str  # dotted path inside the item
+    message: str
+
+
+def check_plan(plan: Plan) -> list[Finding]:
+    return [*_duplicates(plan), *_references(plan), *_targets(plan), *_area_cycles(plan)]
+
+
+def _duplicates(plan: Plan) -> Iterator[Finding]:
+    for section in ("pillars", "areas", "indicators", "interventions", "agreements", "partners"):
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(plan, section)):
+            if item.id in seen:
+                yield Finding(section, index, "id", f"duplicate id '{item.id}' in {section}")
+            seen.add(item.id)
+    for index, pillar in enumerate(plan.pillars):
+        for sub in ("ambitions", "lines"):
+            counts = Counter(x.id for x in getattr(pillar, sub))
+            for pos, x in enumerate(getattr(pillar, sub)):
+                if counts[x.id] > 1:
+                    yield Finding("pillars", index, f"{sub}.{pos}.id",
+                                  f"duplicate id '{x.id}' in {sub} of pillar '{pillar.id}'")
+
+
+def _references(plan: Plan) -> Iterator[Finding]:
+    areas = {a.id for a in plan.areas}
+    pillars = {p.id: p for p in plan.pillars}
+    indicators = {i.id for i in plan.indicators}
+    interventions = {i.id for i in plan.interventions}
+    partners = {p.id for p in plan.partners}
+
+    def missing(section: str, index: int, field: str, values: str | list[str] | None,
+                known: set[str] | dict[str, object], what: str) -> Iterator[Finding]:
+        """A finding per unknown reference; list fields are located per element."""
+        pairs = [(field, values)] if not isinstance(values, list) else [
+            (f"{field}.{pos}", value) for pos, value in enumerate(values)
+        ]
+        for where, value in pairs:
+            if value is not None and value not in known:
+                yield Finding(section, index, where, f"unknown {what} '{value}'")
+
+    if plan.programme is not None and plan.programme.area not in areas:
+        yield Finding("programme", -1, "area", f"unknown area '{plan.programme.area}'")
+    for i, area in enumerate(plan.areas):
+        yield from missing("areas", i, "parent", area.parent, areas, "area")
+        yield from missing("areas", i, "members", area.members, areas, "area")
+        yield from missing("areas", i, "minus", area.minus, areas, "area")
+    for i, ind in enumerate(plan.indicators):
+        yield from missing("indicators", i, "pillar", ind.pillar, pillars, "pillar")
+        yield from missing("indicators", i, "weight", ind.weight, indicators, "indicator")
+        yield from missing("indicators", i, "intervention", ind.intervention, interventions,
+                           "intervention")
+        if ind.ambition is not None and ind.pillar in pillars:
+            known = {a.id for a in pillars[ind.pillar].ambitions}
+            yield from missing("indicators", i, "ambition", ind.ambition, known,
+                               f"ambition of pillar '{ind.pillar}'")
+        if ind.target is not None:
+            yield from missing("indicators", i, "target.area", ind.target.area, areas, "area")
+            if isinstance(ind.target, ReachReference):
+                yield from missing("indicators", i, "target.reference_area",
+                                   ind.target.reference_area, areas, "area")
+            if isinstance(ind.target, ProportionalShare):
+                yield from missing("indicators", i, "target.share_of", ind.target.share_of,
+                                   areas, "area")
+    for i, iv in enumerate(plan.interventions):
+        yield from missing("interventions", i, "pillar", iv.pillar, pillars, "pillar")
+        yield from missing("interventions", i, "partners", iv.partners, partners, "partner")
+        if iv.line is not None and iv.pillar in pillars:
+            known = {line.id for line in pillars[iv.pillar].lines}
+            yield from missing("interventions", i, "line", iv.line, known,
+                               f"intervention line of pillar '{iv.pillar}'")
+    for i, ag in enumerate(plan.agreements):
+        yield from missing("agreements", i, "pillar", ag.pillar, pillars, "pillar")
+        yield from missing("agreements", i, "owners", ag.owners, partners, "partner")
+        yield from missing("agreements", i, "partners", ag.partners, partners, "partner")
+        yield from missing("agreements", i, "interventions", ag.interventions, interventions,
+                           "intervention")
+        yield from missing("agreements", i, "indicators", ag.indicators, indicators, "indicator")
+
+
+def _area_cycles(plan: Plan) -> Iterator[Finding]:
+    members = {a.id: [*a.members, *a.minus] for a in plan.areas}
+    for index, area in enumerate(plan.areas):
+        stack, seen = list(members.get(area.id, [])), set()
+        while stack:
+            current = stack.pop()
+            if current == area.id:
+                yield Finding("areas", index, "members", f"group '{area.id}' contains itself")
+                break
+            if current not in seen:
+                seen.add(current)
+                stack.extend(members.get(current, []))
+
+
+def _targets(plan: Plan) -> Iterator[Finding]:
+    for index, indicator in enumerate(plan.indicators):
+        for field, message in target_problems(indicator):
+            yield Finding("indicators", index, field, message)
+
+
+def target_problems(indicator: Indicator) -> Iterator[tuple[str, str]]:
+    """Why the indicator's target (and aggregation) cannot work for this indicator."""
+    unit, target = indicator.unit, indicator.target
+    if indicator.aggregation is Aggregation.SUM and unit in RATE_UNITS:
+        yield "aggregation", f"a {unit.value} cannot be summed; use 'ratio' or 'weighted_mean'"
+    if target is None:
+        return
+    if indicator.kind is IndicatorKind.CONTEXT and not isinstance(target, MonitorOnly):
+        yield "target.kind", "a context indicator is only monitored; its target must be monitor_only"
+    needs_polarity = isinstance(target, ReachReference | ProportionalShare | Ceiling) or (
+        isinstance(target, Direction) and target.direction is None
+    )
+    if needs_polarity and indicator.polarity is Polarity.NEUTRAL:
+        yield "polarity", f"a {target.kind} target needs a polarity (higher or lower is better)"
+    if isinstance(target, Direction) and target.direction is not None:
+        contrary = {"rise": Polarity.LOWER_IS_BETTER, "fall": Polarity.HIGHER_IS_BETTER}
+        if indicator.polarity is contrary[target.direction]:
+            yield "target.direction", (
+                f"'{target.direction}' contradicts polarity {indicator.polarity.value}"
+            )
+    if isinstance(target, Absolute) and target.cumulative and unit in RATE_UNITS:
+        yield "target.cumulative", f"a {unit.value} cannot be accumulated over years"
+    if isinstance(target, ProportionalShare):
+        if target.share_of is None and unit is not Unit.PERCENT:
+            yield "unit", "a proportional_share target without 'share_of' needs a percent indicator"
+        if target.share_of is not None and unit is not Unit.COUNT:
+            yield "unit", "a proportional_share target with 'share_of' needs a count indicator"
+    yield from _years(target)
+    if unit is Unit.PERCENT or isinstance(target, ProportionalShare):
+        yield from _percent_values(indicator)
+
+
+def _years(target: object) -> Iterator[tuple[str, str]]:
+    start = getattr(target, "baseline_year", None) or getattr(target, "start_year", None)
+    end = getattr(target, "target_year", None)
+    if start is not None and end is not None and end <= start:
+        yield "target.target_year", f"target year {end} is not after the start year {start}"
+    for pos, milestone in enumerate(getattr(target, "milestones", [])):
+        if (start is not None and milestone.year < start) or (end is not None and milestone.year > end):
+            yield f"target.milestones.{pos}.year", (
+                f"milestone year {milestone.year} lies outside {start or '…'}-{end or '…'}"
+            )
+
+
+def _percent_values(indicator: Indicator) -> Iterator[tuple[str, str]]:
+    target = indicator.target
+    fields = ("value", "upper", "baseline_value", "level")
+    values = [(f"target.{f}", getattr(target, f, None)) for f in fields]
+    values += [
+        (f"target.milestones.{pos}.value", m.value)
+        for pos, m in enumerate(getattr(target, "milestones", []))
+    ]
+    for field, value in values:
+        if value is not None and not 0 <= value <= 100:
+            yield field, f"{value:g} is not a percentage (must be between 0 and 100)"

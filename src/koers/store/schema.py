@@ -1,0 +1,152 @@
+"""The tables of the store (SQLAlchemy Core). Alembic migrations create them.
+
+Everything is keyed by programme, so several programmes can live in one store. The plan is
+kept twice on purpose: typed rows for what other tables and queries refer to (areas,
+indicators), a generic ``plan_items`` row per item for the rest, and the whole validated
+plan document per version so that what was loaded can always be reconstructed.
+Observations are never updated in place: a revision is a new row with a higher number.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+programmes = Table(
+    "programmes",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),
+)
+
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    Column("programme_id", String(80), ForeignKey("programmes.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("source", Text, nullable=True),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(120), nullable=True),
+    Column("document", JSON, nullable=False),
+)
+
+plan_items = Table(
+    "plan_items",
+    metadata,
+    Column("programme_id", String(80), ForeignKey("programmes.id"), primary_key=True),
+    Column("section", String(40), primary_key=True),
+    Column("item_id", String(80), primary_key=True),
+    Column("name", Text, nullable=True),
+    Column("pillar_id", String(80), nullable=True),
+    Column("digest", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+plan_changes = Table(
+    "plan_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(80), ForeignKey("programmes.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("section", String(40), nullable=False),
+    Column("item_id", String(80), nullable=False),
+    Column("change", String(10), nullable=False),  # added / removed / changed
+    Column("fields", JSON, nullable=True),
+)
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("programme_id", String(80), ForeignKey("programmes.id"), primary_key=True),
+    Column("id", String(80), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("cbs_code", String(12), nullable=True),
+    Column("parent_id", String(80), nullable=True),
+    Column("valid_from", Integer, nullable=True),
+    Column("valid_to", Integer, nullable=True),
+)
+
+area_members = Table(
+    "area_members",
+    metadata,
+    Column("programme_id", String(80), primary_key=True),
+    Column("group_id", String(80), primary_key=True),
+    Column("member_id", String(80), primary_key=True),
+    Column("sign", Integer, nullable=False),  # +1 member, -1 subtracted
+    ForeignKeyConstraint(["programme_id", "group_id"], ["areas.programme_id", "areas.id"]),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("programme_id", String(80), ForeignKey("programmes.id"), primary_key=True),
+    Column("id", String(80), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("pillar_id", String(80), nullable=False),
+    Column("unit", String(12), nullable=False),
+    Column("polarity", String(20), nullable=False),
+    Column("target_kind", String(24), nullable=True),
+)
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("programme_id", String(80), ForeignKey("programmes.id"), nullable=False),
+    Column("source_name", Text, nullable=False),
+    Column("checksum", String(64), nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(120), nullable=True),
+    Column("rows", Integer, nullable=False),
+    Column("state", String(10), nullable=False),  # applied / undone
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(80), nullable=False),
+    Column("indicator_id", String(80), nullable=False),
+    Column("area_id", String(80), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("value", Float, nullable=True),
+    Column("numerator", Float, nullable=True),
+    Column("denominator", Float, nullable=True),
+    Column("status", String(12), nullable=False),
+    Column("source", Text, nullable=True),
+    Column("note", Text, nullable=True),
+    Column("batch_id", String(32), ForeignKey("import_batches.id"), nullable=False),
+    UniqueConstraint("programme_id", "indicator_id", "area_id", "period", "revision",
+                     name="uq_observations_key_revision"),
+    ForeignKeyConstraint(["programme_id", "indicator_id"],
+                         ["indicators.programme_id", "indicators.id"]),
+    ForeignKeyConstraint(["programme_id", "area_id"], ["areas.programme_id", "areas.id"]),
+)
