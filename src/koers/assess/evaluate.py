@@ -25,7 +25,7 @@ class Assessment:
 
     indicator: str
     name: str
-    pillar: str
+    pillar: str | None
     kind: str
     unit: str
     area: str

@@ -296,6 +296,7 @@ class Pillar(Model):
     ambitions: list[Ambition] = Field(default_factory=list)
     lines: list[InterventionLine] = Field(default_factory=list)
     accountable: str | None = Field(None, description="Body accountable for the pillar.")
+    note: str | None = None
     ref: str | None = None
 
 
@@ -303,7 +304,7 @@ class Indicator(Model):
     id: Id
     name: str
     kind: IndicatorKind
-    pillar: Id
+    pillar: Id | None = Field(None, description="None for programme-wide context indicators.")
     ambition: Id | None = None
     intervention: Id | None = Field(None, description="For output indicators.")
     unit: Unit
@@ -338,6 +339,7 @@ class Intervention(Model):
     partners: list[Id] = Field(default_factory=list)
     start: Year | None = None
     end: Year | None = None
+    note: str | None = None
     ref: str | None = None
 
 
@@ -345,6 +347,9 @@ class Agreement(Model):
     id: Id
     text: str
     pillar: Id
+    kind: Literal["afspraak", "toezegging"] = Field(
+        "afspraak", description="A labelled Afspraak, or a firm commitment stated elsewhere."
+    )
     owners: list[Id] = Field(default_factory=list)
     partners: list[Id] = Field(default_factory=list)
     due: str | None = Field(
@@ -355,6 +360,7 @@ class Agreement(Model):
     deliverable: str | None = None
     interventions: list[Id] = Field(default_factory=list)
     indicators: list[Id] = Field(default_factory=list)
+    note: str | None = Field(None, description="e.g. 'eigenaar niet vermeld in het plan'.")
     ref: str | None = None
 
 
@@ -362,6 +368,10 @@ class Partner(Model):
     id: Id
     name: str
     sector: str
+    signatory: bool = Field(
+        True, description="One of the programme's own partners (NPRZ: the list in §8.4); "
+        "false for other organisations the plan names as owner or co-partner."
+    )
     ref: str | None = None
 
 

@@ -84,7 +84,7 @@ def _references(plan: Plan) -> Iterator[Finding]:
         yield from missing("indicators", i, "weight", ind.weight, indicators, "indicator")
         yield from missing("indicators", i, "intervention", ind.intervention, interventions,
                            "intervention")
-        if ind.ambition is not None and ind.pillar in pillars:
+        if ind.ambition is not None and ind.pillar is not None and ind.pillar in pillars:
             known = {a.id for a in pillars[ind.pillar].ambitions}
             yield from missing("indicators", i, "ambition", ind.ambition, known,
                                f"ambition of pillar '{ind.pillar}'")

@@ -93,7 +93,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(80), nullable=False),
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("kind", sa.String(10), nullable=False),
-        sa.Column("pillar_id", sa.String(80), nullable=False),
+        sa.Column("pillar_id", sa.String(80), nullable=True),
         sa.Column("unit", sa.String(12), nullable=False),
         sa.Column("polarity", sa.String(20), nullable=False),
         sa.Column("target_kind", sa.String(24), nullable=True),
