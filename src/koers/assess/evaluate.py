@@ -61,6 +61,7 @@ class ObservationIndex:
 
     def __init__(self, observations: Iterable[Observation]) -> None:
         self._by_key: dict[tuple[str, str, str], Observation] = {}
+        self._by_year: dict[tuple[str, str, int], Observation] = {}
         self._periods: dict[str, set[str]] = defaultdict(set)
         for obs in observations:
             key = (obs.indicator, obs.area, obs.period)
@@ -68,9 +69,14 @@ class ObservationIndex:
             if kept is None or obs.revision > kept.revision:
                 self._by_key[key] = obs
             self._periods[obs.indicator].add(obs.period)
+        for obs in sorted(self._by_key.values(), key=lambda o: o.period):
+            self._by_year[(obs.indicator, obs.area, period_year(obs.period))] = obs
 
     def get(self, indicator: str, area: str, period: str) -> Observation | None:
-        return self._by_key.get((indicator, area, period))
+        """The observation for exactly this period, else one that counts for the same year
+        (a reference area may publish '2021' where the area itself has '2021-01-01')."""
+        exact = self._by_key.get((indicator, area, period))
+        return exact or self._by_year.get((indicator, area, period_year(period)))
 
     def periods_by_year(self, indicator: str) -> dict[int, str]:
         """Year -> period; where two periods count for one year, the later one wins."""
@@ -157,6 +163,11 @@ def _assessment(
         names = ", ".join(graph.name(m) for m in used.missing)
         explanation += (f" Afgeleid uit {len(used.members)} van "
                         f"{len(used.members) + len(used.missing)} gebieden; ontbreekt: {names}.")
+    if ref_value is not None and ref_value.derived and reference_area is not None:
+        explanation += (f" {graph.name(reference_area)} is afgeleid uit "
+                        f"{', '.join(graph.name(m) for m in ref_value.members)}.")
+        if ref_value.missing:
+            explanation += f" Ontbreekt: {', '.join(graph.name(m) for m in ref_value.missing)}."
     observations = (used.observations if used else ()) + (
         ref_value.observations if ref_value else ())
     target = indicator.target

@@ -1,0 +1,174 @@
+"""The ``koers`` command line: a thin shell over the library.
+
+Each command parses its options, calls one library function and prints the result (a rich
+table for people, ``--format json`` for scripts). Errors go to stderr with a non-zero exit
+code. The store is chosen with ``--db URL`` or ``KOERS_DB`` (default: ``koers.db`` here).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from koers.assess import evaluate
+from koers.cli.render import batch_line, plan_counts, status_counts, status_table
+from koers.plan import PlanError, json_schema, load_plan
+from koers.sources import ImportPreview, SourceError, import_file
+from koers.store import Store, StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_PLAN = "plans/example"
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def reports_errors(command: F) -> F:
+    """Turn the library's errors into a message on stderr and exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (PlanError, SourceError, StoreError) as error:
+            click.echo(f"fout: {error}", err=True)
+            sys.exit(1)
+        except KeyError as error:
+            click.echo(f"fout: {error.args[0]}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.option("--db", envvar="KOERS_DB", default=None, metavar="URL",
+              help="Database URL (default: sqlite:///koers.db; env KOERS_DB).")
+@click.version_option(package_name="koers")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """koers: sturen en monitoren van het Nationaal Programma Rotterdam Zuid."""
+    ctx.obj = {"db": db}
+
+
+def _store(ctx: click.Context) -> Store:
+    return Store.open(ctx.obj["db"])
+
+
+@main.group()
+def plan() -> None:
+    """Check a plan directory or export its JSON Schema."""
+
+
+@plan.command("check")
+@click.argument("directory", type=click.Path(path_type=Path))
+@reports_errors
+def plan_check(directory: Path) -> None:
+    """Validate a plan directory; every problem is reported with file, line and field."""
+    loaded = load_plan(directory)
+    click.echo(f"plan in orde: {plan_counts(loaded)}")
+
+
+@plan.command("schema")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+def plan_schema(output: Path | None) -> None:
+    """Print the JSON Schema of a plan file (for editors)."""
+    if output:
+        output.write_text(json_schema() + "\n", encoding="utf-8")
+    else:
+        click.echo(json_schema())
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--no-data", is_flag=True, help="Load only the plan, not its data/*.csv.")
+@click.pass_context
+@reports_errors
+def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
+    """Load a plan directory into the store, with the figures in its data/ folder."""
+    with _store(ctx) as store:
+        _load(store, directory, not no_data)
+
+
+def _load(store: Store, directory: Path, with_data: bool) -> str:
+    loaded = load_plan(directory)
+    result = store.save_plan(loaded, source=str(directory))
+    if result.unchanged:
+        click.echo(f"plan '{result.programme}' ongewijzigd (versie {result.version})")
+    else:
+        click.echo(f"plan '{result.programme}' geladen als versie {result.version}: "
+                   f"{len(result.changes)} wijzigingen")
+    if with_data:
+        for path in sorted((directory / "data").glob("*.csv")):
+            batch = import_file(store, path, programme=result.programme)
+            assert not isinstance(batch, ImportPreview)
+            click.echo(batch_line(path.name, batch))
+    return result.programme
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--programme", help="Programme id (needed when the store holds several).")
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")
+@click.pass_context
+@reports_errors
+def import_(ctx: click.Context, file: Path, programme: str | None, dry_run: bool) -> None:
+    """Import a file of figures as one batch (all rows or none)."""
+    with _store(ctx) as store:
+        result = import_file(store, file, programme=programme, dry_run=dry_run)
+    if isinstance(result, ImportPreview):
+        state = (f"al geïmporteerd als batch {result.duplicate_of}" if result.duplicate_of
+                 else "klaar om te importeren")
+        click.echo(f"{file.name}: {result.rows} rijen in orde, {state} (proefdraai)")
+    else:
+        click.echo(batch_line(file.name, result))
+
+
+@main.command()
+@click.option("--programme", help="Programme id (needed when the store holds several).")
+@click.option("--pillar", help="Only this pillar.")
+@click.option("--area", help="Judge every target for this area instead (e.g. a wijk).")
+@click.option("--year", type=int, help="The year to judge (default: latest with data).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.pass_context
+@reports_errors
+def status(ctx: click.Context, programme: str | None, pillar: str | None, area: str | None,
+           year: int | None, fmt: str) -> None:
+    """Status of every indicator: groen, oranje, rood or grijs, with an explanation."""
+    with _store(ctx) as store:
+        pid = store.resolve_programme(programme)
+        the_plan = store.plan(pid)
+        if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
+            raise KeyError(f"unknown pillar '{pillar}'")
+        results = evaluate(the_plan, store.observations(pid), area=area, year=year,
+                           pillar=pillar)
+    if fmt == "json":
+        click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))
+    else:
+        console = _console()
+        console.print(status_table(the_plan, results))
+        console.print(status_counts(results))
+
+
+@main.command()
+@click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=DEFAULT_PLAN,
+              show_default=True, help="Plan directory to load.")
+@click.pass_context
+@reports_errors
+def demo(ctx: click.Context, plan_dir: Path) -> None:
+    """The main job: load the plan and its figures, compute and show every status."""
+    with _store(ctx) as store:
+        pid = _load(store, plan_dir, with_data=True)
+        the_plan = store.plan(pid)
+        results = evaluate(the_plan, store.observations(pid))
+    console = _console()
+    console.print(status_table(the_plan, results))
+    console.print(status_counts(results))

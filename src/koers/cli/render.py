@@ -1,0 +1,76 @@
+"""How the CLI shows things to people: rich tables and one-line summaries, in Dutch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+from koers import nl
+from koers.assess import Assessment, Status
+from koers.plan import Plan, Unit
+from koers.store import BatchResult
+
+COLOURS = {Status.GROEN: "green", Status.ORANJE: "dark_orange", Status.ROOD: "red",
+           Status.GRIJS: "grey50"}
+
+
+def plan_counts(plan: Plan) -> str:
+    kinds = Counter(i.kind.value for i in plan.indicators)
+    parts = [f"{len(plan.pillars)} pijlers",
+             f"{len(plan.indicators)} indicatoren (" + ", ".join(
+                 f"{n} {k}" for k, n in sorted(kinds.items())) + ")",
+             f"{len(plan.interventions)} interventies",
+             f"{len(plan.agreements)} afspraken",
+             f"{len(plan.partners)} partners",
+             f"{len(plan.areas)} gebieden"]
+    return ", ".join(parts)
+
+
+def batch_line(name: str, result: BatchResult) -> str:
+    if result.duplicate_of:
+        return f"{name}: al geïmporteerd als batch {result.duplicate_of}, niets gewijzigd"
+    return (f"{name}: batch {result.batch}, {result.rows} rijen: {result.added} nieuw, "
+            f"{result.revised} herzien, {result.unchanged} ongewijzigd")
+
+
+def status_table(plan: Plan, results: Sequence[Assessment]) -> Table:
+    table = Table(title=plan.programme.name, show_lines=False, expand=False)
+    for column, style in (("Indicator", "bold"), ("Gebied", ""), ("Periode", ""),
+                          ("Waarde", "bold"), ("Verwacht", ""), ("Status", ""),
+                          ("Toelichting", "")):
+        table.add_column(column, style=style or None,
+                         justify="right" if column in ("Waarde", "Verwacht") else "left",
+                         overflow="fold")
+    pillars = {p.id: p.name for p in plan.pillars}
+    current = object()
+    for result in results:
+        if result.pillar != current:
+            current = result.pillar
+            table.add_section()
+            label = pillars.get(result.pillar, "Algemeen") if result.pillar else "Algemeen"
+            table.add_row(Text(label.upper(), style="bold cyan"))
+        unit = Unit(result.unit)
+        decimals = plan.indicator(result.indicator).decimals
+        table.add_row(
+            f"{result.indicator} {result.name}",
+            result.area_name,
+            result.period or "—",
+            nl.value(result.value, unit, decimals) if result.value is not None else "—",
+            nl.value(result.expected, unit, decimals) if result.expected is not None else "—",
+            Text(f"● {result.status.value}", style=COLOURS[result.status]),
+            result.explanation,
+        )
+    return table
+
+
+def status_counts(results: Sequence[Assessment]) -> Text:
+    counts = Counter(r.status for r in results)
+    text = Text(f"{len(results)} indicatoren: ")
+    for i, status in enumerate(Status):
+        if i:
+            text.append(", ")
+        text.append(f"{counts.get(status, 0)} {status.value}", style=COLOURS[status])
+    return text
