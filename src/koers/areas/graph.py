@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from koers.plan.model import Area
 
@@ -18,7 +18,7 @@ class AreaGraph:
     def __getitem__(self, area_id: str) -> Area:
         return self._areas[area_id]
 
-    def __iter__(self) -> Iterable[Area]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Area]:
         return iter(self._areas.values())
 
     def by_cbs_code(self, code: str) -> Area | None:

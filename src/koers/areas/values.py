@@ -81,7 +81,9 @@ def derive_value(
     if area_id not in graph or not graph.is_group(area_id):
         return Value(None, reason="geen gegevens")
     if indicator.aggregation is Aggregation.NONE:
-        return Value(None, reason="geen gegevens; deze indicator is niet op te tellen over gebieden")
+        return Value(
+            None, reason="geen gegevens; deze indicator is niet op te tellen over gebieden"
+        )
 
     plus, minus = graph.members(area_id, year)
     parts = _Parts()
@@ -91,8 +93,9 @@ def derive_value(
             value = derive_value(indicator, member, period, year, graph, lookup, indicators)
             weight = None
             if indicator.aggregation is Aggregation.WEIGHTED_MEAN and indicator.weight:
-                weight = derive_value(indicators(indicator.weight), member, period, year,
-                                      graph, lookup, indicators)
+                weight = derive_value(
+                    indicators(indicator.weight), member, period, year, graph, lookup, indicators
+                )
             if _usable(indicator.aggregation, value, weight):
                 parts.used.append(member)
                 parts.observations.extend(value.observations)
@@ -103,12 +106,20 @@ def derive_value(
     complete_needed = indicator.aggregation is Aggregation.SUM or bool(minus)
     if not parts.used or (parts.missing and complete_needed):
         what = ", ".join(parts.missing)
-        return Value(None, members=tuple(parts.used), missing=tuple(parts.missing),
-                     reason=f"niet af te leiden: geen gegevens voor {what}")
+        return Value(
+            None,
+            members=tuple(parts.used),
+            missing=tuple(parts.missing),
+            reason=f"niet af te leiden: geen gegevens voor {what}",
+        )
     derived = _combine(indicator, terms)
     return Value(
-        derived[0], derived[1], derived[2], tuple(parts.observations),
-        members=tuple(parts.used), missing=tuple(parts.missing),
+        derived[0],
+        derived[1],
+        derived[2],
+        tuple(parts.observations),
+        members=tuple(parts.used),
+        missing=tuple(parts.missing),
         reason=None if derived[0] is not None else "niet af te leiden: noemer is nul",
     )
 

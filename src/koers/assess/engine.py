@@ -126,7 +126,9 @@ def assess_case(case: Case) -> Outcome:
         return Outcome(Status.GRIJS, f"{case.area_name}: {reason} voor {case.year}.")
     target = case.target
     if target is None or isinstance(target, MonitorOnly):
-        return _monitor(case, value, "geen doel in het plan" if target is None else "alleen gevolgd")
+        return _monitor(
+            case, value, "geen doel in het plan" if target is None else "alleen gevolgd"
+        )
     if isinstance(target, ReachReference):
         return _reach_reference(case, target, value)
     if isinstance(target, ProportionalShare):
@@ -187,7 +189,8 @@ def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcom
             status,
             f"{head}: bij de nulmeting ({target.baseline_year}) lag {name} niet achter, "
             f"nu {where}.",
-            expected=ref_value, reference=ref_value,
+            expected=ref_value,
+            reference=ref_value,
         )
     path = Trajectory.through(
         (target.baseline_year, 0.0),
@@ -203,22 +206,32 @@ def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcom
         prev_ref = _reference_value(case, previous[0])
         if prev_ref is not None:
             improving = s * (prev_ref[1] - previous[1]) > gap_now
-    status = judge(s * (expected - value), case.tolerance(case.rules.gap_tolerance) * gap0, improving)
+    status = judge(
+        s * (expected - value), case.tolerance(case.rules.gap_tolerance) * gap0, improving
+    )
     if gap_now <= 0:
-        story = (f"geen achterstand meer (in {target.baseline_year} nog "
-                 f"{case.fmt_gap(gap0)}).")
+        story = f"geen achterstand meer (in {target.baseline_year} nog {case.fmt_gap(gap0)})."
     else:
         verb = "slonk" if gap_now < gap0 else ("groeide" if gap_now > gap0 else "bleef")
-        story = (f"de achterstand {verb} van {case.fmt_span(gap0, gap_now)}, "
-                 f"{nl.share(closed)} ingelopen waar {nl.share(planned)} op schema was.")
+        story = (
+            f"de achterstand {verb} van {case.fmt_span(gap0, gap_now)}, "
+            f"{nl.share(closed)} ingelopen waar {nl.share(planned)} op schema was."
+        )
     # with a moving reference, the expected value is known only where the reference is
     expected_by_year = {
         y: v.value - s * gap0 * (1 - (path.at(y) or 0.0))
         for y, v in sorted((case.reference or {}).items())
         if v.value is not None and path.start <= y <= path.end
     }
-    return Outcome(status, f"{head}: {story}", expected=expected, reference=ref_value,
-                   gap_closed=closed, expected_gap_closed=planned, trajectory=expected_by_year)
+    return Outcome(
+        status,
+        f"{head}: {story}",
+        expected=expected,
+        reference=ref_value,
+        gap_closed=closed,
+        expected_gap_closed=planned,
+        trajectory=expected_by_year,
+    )
 
 
 def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outcome:
@@ -226,13 +239,15 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
     assert target.target_year is not None
     s, name, goal = sign(case.indicator), case.area_name, target.reference_share
     base = case.at(target.baseline_year)
-    milestone_base = [m.value for m in target.milestones
-                      if m.year == target.baseline_year and m.value is not None]
+    milestone_base = [
+        m.value for m in target.milestones if m.year == target.baseline_year and m.value is not None
+    ]
     base = base if base is not None else (milestone_base[0] if milestone_base else None)
     head = f"{name} {case.fmt(value)} van het totaal"
     if base is None:
-        return Outcome(Status.GRIJS, f"{head}; geen nulmeting ({target.baseline_year}).",
-                       reference=goal)
+        return Outcome(
+            Status.GRIJS, f"{head}; geen nulmeting ({target.baseline_year}).", reference=goal
+        )
     gap0 = s * (goal - base)
     knots = [(target.baseline_year, base)]
     for m in target.milestones:
@@ -244,14 +259,18 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
     expected = path.at(case.year)
     if expected is None:
         return Outcome(Status.GRIJS, f"{head}; het doel loopt vanaf {target.baseline_year}.")
-    intro = (f"{head}, beoogd {case.fmt(expected)} op weg naar {case.fmt(goal)} "
-             f"in {target.target_year}")
+    intro = (
+        f"{head}, beoogd {case.fmt(expected)} op weg naar {case.fmt(goal)} in {target.target_year}"
+    )
     behind = s * (expected - value)
     if gap0 <= 0:
         tolerance = case.tolerance(case.rules.relative_tolerance) * abs(goal)
-        return Outcome(judge(s * (goal - value), tolerance, False),
-                       f"{intro}: bij de nulmeting was het aandeel al proportioneel.",
-                       expected=goal, reference=goal)
+        return Outcome(
+            judge(s * (goal - value), tolerance, False),
+            f"{intro}: bij de nulmeting was het aandeel al proportioneel.",
+            expected=goal,
+            reference=goal,
+        )
     closed = 1 - s * (goal - value) / gap0
     planned = 1 - s * (goal - expected) / gap0
     previous = case.previous()
@@ -261,7 +280,10 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
         status,
         f"{intro}: {nl.share(closed)} van de afstand ingelopen waar {nl.share(planned)} "
         f"op schema was.",
-        expected=expected, reference=goal, gap_closed=closed, expected_gap_closed=planned,
+        expected=expected,
+        reference=goal,
+        gap_closed=closed,
+        expected_gap_closed=planned,
         trajectory=path.values(),
     )
 
@@ -269,8 +291,11 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
 def _share_at_least(case: Case, target: ProportionalShare, value: float) -> Outcome:
     low = target.band[0] if target.band else target.reference_share
     assert low is not None
-    wanted = (f"{nl.number(target.band[0], case.indicator.decimals)}-"
-              f"{case.fmt(target.band[1])}" if target.band else f"minimaal {case.fmt(low)}")
+    wanted = (
+        f"{nl.number(target.band[0], case.indicator.decimals)}-{case.fmt(target.band[1])}"
+        if target.band
+        else f"minimaal {case.fmt(low)}"
+    )
     previous = case.previous()
     improving = previous is not None and value > previous[1]
     status = judge(low - value, case.tolerance(case.rules.relative_tolerance) * low, improving)
@@ -281,15 +306,18 @@ def _share_at_least(case: Case, target: ProportionalShare, value: float) -> Outc
     return Outcome(
         status,
         f"{case.area_name} {case.fmt(value)} van het totaal, proportioneel is {wanted}: {verdict}.",
-        expected=low, reference=target.reference_share or low,
+        expected=low,
+        reference=target.reference_share or low,
     )
 
 
 def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
     name = case.area_name
     if target.value is None:
-        return Outcome(Status.GRIJS,
-                       f"{name} {case.fmt(value)} in {case.year}; het plan noemt geen streefwaarde.")
+        return Outcome(
+            Status.GRIJS,
+            f"{name} {case.fmt(value)} in {case.year}; het plan noemt geen streefwaarde.",
+        )
     s = sign(case.indicator)
     missing: list[int] = []
     knots: list[tuple[int, float]] = []
@@ -314,12 +342,14 @@ def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
         head += f" (zonder gegevens over {', '.join(map(str, missing))})"
     if expected is None:
         return Outcome(Status.GRIJS, f"{head}; het doel geldt vanaf {path.start}.")
-    goal = (f"{case.fmt(target.value)}-{case.fmt(target.upper)}" if target.upper is not None
-            else case.fmt(target.value))
+    goal = (
+        f"{case.fmt(target.value)}-{case.fmt(target.upper)}"
+        if target.upper is not None
+        else case.fmt(target.value)
+    )
     by = f" in {target.target_year}" if target.target_year else " per jaar"
     previous = case.previous()
-    improving = (not target.cumulative and previous is not None
-                 and s * (value - previous[1]) > 0)
+    improving = not target.cumulative and previous is not None and s * (value - previous[1]) > 0
     behind = s * (expected - value)
     status = judge(behind, case.tolerance(case.rules.relative_tolerance) * abs(expected), improving)
     if behind <= 0:
@@ -329,7 +359,9 @@ def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
     return Outcome(
         status,
         f"{head}, op schema was {case.fmt(expected)} (doel {goal}{by}): {verdict}.",
-        expected=expected, reference=target.value, trajectory=path.values(),
+        expected=expected,
+        reference=target.value,
+        trajectory=path.values(),
     )
 
 
@@ -343,8 +375,9 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     elif (previous := case.previous()) is not None:
         level, source = previous[1], f"het niveau van {previous[0]}"
     else:
-        return Outcome(Status.GRIJS,
-                       f"{name} {case.fmt(value)}; geen eerder niveau om mee te vergelijken.")
+        return Outcome(
+            Status.GRIJS, f"{name} {case.fmt(value)}; geen eerder niveau om mee te vergelijken."
+        )
     assert level is not None
     excess = s * (level - value)  # > 0: worse than the level
     band = case.rules.stable_band * abs(level)
@@ -355,7 +388,8 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     return Outcome(
         status,
         f"{name} {case.fmt(value)} in {case.year} tegen {source} ({case.fmt(level)}): {verdict}.",
-        expected=level, reference=level,
+        expected=level,
+        reference=level,
     )
 
 
@@ -366,9 +400,10 @@ def _direction(case: Case, target: Direction, value: float) -> Outcome:
     elif (previous := case.previous()) is not None:
         since, before = previous
     else:
-        return Outcome(Status.GRIJS,
-                       f"{case.area_name} {case.fmt(value)}; geen eerdere meting om mee te "
-                       f"vergelijken.")
+        return Outcome(
+            Status.GRIJS,
+            f"{case.area_name} {case.fmt(value)}; geen eerdere meting om mee te vergelijken.",
+        )
     assert before is not None
     change = value - before
     goal = "stijging" if wanted == "rise" else "daling"

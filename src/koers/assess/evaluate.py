@@ -113,15 +113,22 @@ def evaluate(
 
 
 def _assess_indicator(
-    plan: Plan, indicator: Indicator, index: ObservationIndex, graph: AreaGraph,
-    indicators: Mapping[str, Indicator], area: str | None, year: int | None,
+    plan: Plan,
+    indicator: Indicator,
+    index: ObservationIndex,
+    graph: AreaGraph,
+    indicators: Mapping[str, Indicator],
+    area: str | None,
+    year: int | None,
 ) -> Assessment:
     target = indicator.target
     area_id = area or (target.area if target and target.area else None) or plan.programme.area
     periods = index.periods_by_year(indicator.id)
 
     def value_of(area_key: str, period: str, y: int) -> Value:
-        return derive_value(indicator, area_key, period, y, graph, index.get, indicators.__getitem__)
+        return derive_value(
+            indicator, area_key, period, y, graph, index.get, indicators.__getitem__
+        )
 
     series = {y: value_of(area_id, p, y) for y, p in periods.items()}
     if isinstance(target, ProportionalShare) and target.share_of:
@@ -133,52 +140,94 @@ def _assess_indicator(
         reference = {y: value_of(reference_area, p, y) for y, p in periods.items()}
 
     with_value = [y for y, v in series.items() if v.value is not None]
-    chosen = year if year is not None else max(with_value or series or [plan.programme.period_start])
+    chosen = (
+        year if year is not None else max(with_value or series or [plan.programme.period_start])
+    )
     case = Case(
-        indicator=indicator, target=target, area_name=graph.name(area_id), year=chosen,
-        series=series, rules=plan.programme.status_rules,
+        indicator=indicator,
+        target=target,
+        area_name=graph.name(area_id),
+        year=chosen,
+        series=series,
+        rules=plan.programme.status_rules,
         reference_name=graph.name(reference_area) if reference_area else None,
         reference=reference,
     )
     outcome = assess_case(case)
     used = series.get(chosen)
-    return _assessment(indicator, area_id, graph, periods.get(chosen), used, outcome,
-                       reference_area, reference.get(chosen) if reference else None)
+    return _assessment(
+        indicator,
+        area_id,
+        graph,
+        periods.get(chosen),
+        used,
+        outcome,
+        reference_area,
+        reference.get(chosen) if reference else None,
+    )
 
 
 def _share(part: Value, whole: Value) -> Value:
     if part.value is None or whole.value is None or whole.value == 0:
-        return Value(None, observations=part.observations + whole.observations,
-                     reason=part.reason or whole.reason or "totaal is nul")
-    return Value(part.value / whole.value * 100, part.value, whole.value,
-                 part.observations + whole.observations, part.members, part.missing)
+        return Value(
+            None,
+            observations=part.observations + whole.observations,
+            reason=part.reason or whole.reason or "totaal is nul",
+        )
+    return Value(
+        part.value / whole.value * 100,
+        part.value,
+        whole.value,
+        part.observations + whole.observations,
+        part.members,
+        part.missing,
+    )
 
 
 def _assessment(
-    indicator: Indicator, area_id: str, graph: AreaGraph, period: str | None,
-    used: Value | None, outcome: Outcome, reference_area: str | None, ref_value: Value | None,
+    indicator: Indicator,
+    area_id: str,
+    graph: AreaGraph,
+    period: str | None,
+    used: Value | None,
+    outcome: Outcome,
+    reference_area: str | None,
+    ref_value: Value | None,
 ) -> Assessment:
     explanation = outcome.explanation
     if used is not None and used.missing and used.value is not None:
         names = ", ".join(graph.name(m) for m in used.missing)
-        explanation += (f" Afgeleid uit {len(used.members)} van "
-                        f"{len(used.members) + len(used.missing)} gebieden; ontbreekt: {names}.")
+        explanation += (
+            f" Afgeleid uit {len(used.members)} van "
+            f"{len(used.members) + len(used.missing)} gebieden; ontbreekt: {names}."
+        )
     if ref_value is not None and ref_value.derived and reference_area is not None:
-        explanation += (f" {graph.name(reference_area)} is afgeleid uit "
-                        f"{', '.join(graph.name(m) for m in ref_value.members)}.")
+        explanation += (
+            f" {graph.name(reference_area)} is afgeleid uit "
+            f"{', '.join(graph.name(m) for m in ref_value.members)}."
+        )
         if ref_value.missing:
             explanation += f" Ontbreekt: {', '.join(graph.name(m) for m in ref_value.missing)}."
     observations = (used.observations if used else ()) + (
-        ref_value.observations if ref_value else ())
+        ref_value.observations if ref_value else ()
+    )
     target = indicator.target
     return Assessment(
-        indicator=indicator.id, name=indicator.name, pillar=indicator.pillar,
-        kind=indicator.kind.value, unit=indicator.unit.value, area=area_id,
-        area_name=graph.name(area_id), period=period,
+        indicator=indicator.id,
+        name=indicator.name,
+        pillar=indicator.pillar,
+        kind=indicator.kind.value,
+        unit=indicator.unit.value,
+        area=area_id,
+        area_name=graph.name(area_id),
+        period=period,
         value=_rounded(used.value if used else None),
-        reference_area=reference_area, reference=_rounded(outcome.reference),
-        target_kind=target.kind if target else None, expected=_rounded(outcome.expected),
-        status=outcome.status, gap_closed=_rounded(outcome.gap_closed, 4),
+        reference_area=reference_area,
+        reference=_rounded(outcome.reference),
+        target_kind=target.kind if target else None,
+        expected=_rounded(outcome.expected),
+        status=outcome.status,
+        gap_closed=_rounded(outcome.gap_closed, 4),
         expected_gap_closed=_rounded(outcome.expected_gap_closed, 4),
         explanation=explanation,
         sources=tuple(dict.fromkeys(o.source for o in observations if o.source)),
@@ -191,4 +240,3 @@ def _assessment(
 
 def _rounded(value: float | None, digits: int = 6) -> float | None:
     return None if value is None else round(value, digits)
-

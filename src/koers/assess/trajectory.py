@@ -40,5 +40,6 @@ class Trajectory:
 
     def values(self) -> dict[int, float]:
         """The expected value of every year from the first to the last knot."""
-        return {year: v for year in range(self.start, self.end + 1)
-                if (v := self.at(year)) is not None}
+        return {
+            year: v for year in range(self.start, self.end + 1) if (v := self.at(year)) is not None
+        }

@@ -49,8 +49,13 @@ def reports_errors(command: F) -> F:
 
 
 @click.group()
-@click.option("--db", envvar="KOERS_DB", default=None, metavar="URL",
-              help="Database URL (default: sqlite:///koers.db; env KOERS_DB).")
+@click.option(
+    "--db",
+    envvar="KOERS_DB",
+    default=None,
+    metavar="URL",
+    help="Database URL (default: sqlite:///koers.db; env KOERS_DB).",
+)
 @click.version_option(package_name="koers")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -103,8 +108,10 @@ def _load(store: Store, directory: Path, with_data: bool) -> str:
     if result.unchanged:
         click.echo(f"plan '{result.programme}' ongewijzigd (versie {result.version})")
     else:
-        click.echo(f"plan '{result.programme}' geladen als versie {result.version}: "
-                   f"{len(result.changes)} wijzigingen")
+        click.echo(
+            f"plan '{result.programme}' geladen als versie {result.version}: "
+            f"{len(result.changes)} wijzigingen"
+        )
     if with_data:
         for path in sorted((directory / "data").glob("*.csv")):
             batch = import_file(store, path, programme=result.programme)
@@ -124,8 +131,11 @@ def import_(ctx: click.Context, file: Path, programme: str | None, dry_run: bool
     with _store(ctx) as store:
         result = import_file(store, file, programme=programme, dry_run=dry_run)
     if isinstance(result, ImportPreview):
-        state = (f"al geïmporteerd als batch {result.duplicate_of}" if result.duplicate_of
-                 else "klaar om te importeren")
+        state = (
+            f"al geïmporteerd als batch {result.duplicate_of}"
+            if result.duplicate_of
+            else "klaar om te importeren"
+        )
         click.echo(f"{file.name}: {result.rows} rijen in orde, {state} (proefdraai)")
     else:
         click.echo(batch_line(file.name, result))
@@ -136,20 +146,26 @@ def import_(ctx: click.Context, file: Path, programme: str | None, dry_run: bool
 @click.option("--pillar", help="Only this pillar.")
 @click.option("--area", help="Judge every target for this area instead (e.g. a wijk).")
 @click.option("--year", type=int, help="The year to judge (default: latest with data).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.pass_context
 @reports_errors
-def status(ctx: click.Context, programme: str | None, pillar: str | None, area: str | None,
-           year: int | None, fmt: str) -> None:
+def status(
+    ctx: click.Context,
+    programme: str | None,
+    pillar: str | None,
+    area: str | None,
+    year: int | None,
+    fmt: str,
+) -> None:
     """Status of every indicator: groen, oranje, rood or grijs, with an explanation."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         the_plan = store.plan(pid)
         if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
             raise KeyError(f"unknown pillar '{pillar}'")
-        results = evaluate(the_plan, store.observations(pid), area=area, year=year,
-                           pillar=pillar)
+        results = evaluate(the_plan, store.observations(pid), area=area, year=year, pillar=pillar)
     if fmt == "json":
         click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))
     else:
@@ -159,8 +175,14 @@ def status(ctx: click.Context, programme: str | None, pillar: str | None, area: 
 
 
 @main.command()
-@click.option("--plan", "plan_dir", type=click.Path(path_type=Path), default=DEFAULT_PLAN,
-              show_default=True, help="Plan directory to load.")
+@click.option(
+    "--plan",
+    "plan_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PLAN,
+    show_default=True,
+    help="Plan directory to load.",
+)
 @click.pass_context
 @reports_errors
 def demo(ctx: click.Context, plan_dir: Path) -> None:

@@ -13,37 +13,55 @@ from koers.assess import Assessment, Status
 from koers.plan import Plan, Unit
 from koers.store import BatchResult
 
-COLOURS = {Status.GROEN: "green", Status.ORANJE: "dark_orange", Status.ROOD: "red",
-           Status.GRIJS: "grey50"}
+COLOURS = {
+    Status.GROEN: "green",
+    Status.ORANJE: "dark_orange",
+    Status.ROOD: "red",
+    Status.GRIJS: "grey50",
+}
 
 
 def plan_counts(plan: Plan) -> str:
     kinds = Counter(i.kind.value for i in plan.indicators)
-    parts = [f"{len(plan.pillars)} pijlers",
-             f"{len(plan.indicators)} indicatoren (" + ", ".join(
-                 f"{n} {k}" for k, n in sorted(kinds.items())) + ")",
-             f"{len(plan.interventions)} interventies",
-             f"{len(plan.agreements)} afspraken",
-             f"{len(plan.partners)} partners",
-             f"{len(plan.areas)} gebieden"]
+    parts = [
+        f"{len(plan.pillars)} pijlers",
+        f"{len(plan.indicators)} indicatoren ("
+        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        + ")",
+        f"{len(plan.interventions)} interventies",
+        f"{len(plan.agreements)} afspraken",
+        f"{len(plan.partners)} partners",
+        f"{len(plan.areas)} gebieden",
+    ]
     return ", ".join(parts)
 
 
 def batch_line(name: str, result: BatchResult) -> str:
     if result.duplicate_of:
         return f"{name}: al geïmporteerd als batch {result.duplicate_of}, niets gewijzigd"
-    return (f"{name}: batch {result.batch}, {result.rows} rijen: {result.added} nieuw, "
-            f"{result.revised} herzien, {result.unchanged} ongewijzigd")
+    return (
+        f"{name}: batch {result.batch}, {result.rows} rijen: {result.added} nieuw, "
+        f"{result.revised} herzien, {result.unchanged} ongewijzigd"
+    )
 
 
 def status_table(plan: Plan, results: Sequence[Assessment]) -> Table:
     table = Table(title=plan.programme.name, show_lines=False, expand=False)
-    for column, style in (("Indicator", "bold"), ("Gebied", ""), ("Periode", ""),
-                          ("Waarde", "bold"), ("Verwacht", ""), ("Status", ""),
-                          ("Toelichting", "")):
-        table.add_column(column, style=style or None,
-                         justify="right" if column in ("Waarde", "Verwacht") else "left",
-                         overflow="fold")
+    for column, style in (
+        ("Indicator", "bold"),
+        ("Gebied", ""),
+        ("Periode", ""),
+        ("Waarde", "bold"),
+        ("Verwacht", ""),
+        ("Status", ""),
+        ("Toelichting", ""),
+    ):
+        table.add_column(
+            column,
+            style=style or None,
+            justify="right" if column in ("Waarde", "Verwacht") else "left",
+            overflow="fold",
+        )
     pillars = {p.id: p.name for p in plan.pillars}
     current = object()
     for result in results:

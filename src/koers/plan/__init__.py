@@ -13,8 +13,8 @@ import json
 from koers.plan.loader import PlanError, PlanIssue, load_plan, plan_from_documents
 from koers.plan.model import (
     Absolute,
-    Agreement,
     Aggregation,
+    Agreement,
     Ambition,
     Area,
     AreaKind,

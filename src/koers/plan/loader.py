@@ -55,7 +55,9 @@ class PlanIssue:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class PlanError(ValueError):
@@ -75,7 +77,8 @@ class _Item:
     doc: Located
 
     def issue(self, field: str, message: str, item_id: str | None) -> PlanIssue:
-        loc = (self.section, self.index, *field.split(".")) if field else (self.section, self.index)
+        parts = field.split(".") if field else []
+        loc: tuple[str | int, ...] = (self.section, self.index, *parts)
         label = self.section if self.index < 0 else f"{self.section}[{self.index}]"
         label += f" ({item_id})" if item_id else ""
         name = f"{label}.{field}" if field else label
@@ -105,7 +108,8 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
             issues.append(PlanIssue(error.file, error.line, "", error.message))
             continue
         issues.extend(
-            PlanIssue(file, line, ".".join(path), "duplicate key") for path, line in doc.duplicate_keys
+            PlanIssue(file, line, ".".join(path), "duplicate key")
+            for path, line in doc.duplicate_keys
         )
         if doc.data is None:
             continue
@@ -115,33 +119,48 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
         for key, value in doc.data.items():
             if key not in ALL_SECTIONS:
                 issues.append(
-                    PlanIssue(file, doc.line_of((key,)), str(key),
-                              f"unknown section; expected one of {', '.join(ALL_SECTIONS)}")
+                    PlanIssue(
+                        file,
+                        doc.line_of((key,)),
+                        str(key),
+                        f"unknown section; expected one of {', '.join(ALL_SECTIONS)}",
+                    )
                 )
             elif key == "programme":
-                _validate(Programme, value, _Item("programme", -1, doc),
-                          sections["programme"], issues)
+                _validate(
+                    Programme, value, _Item("programme", -1, doc), sections["programme"], issues
+                )
             elif not isinstance(value, list):
                 issues.append(PlanIssue(file, doc.line_of((key,)), key, "must be a list"))
             else:
                 for index, raw in enumerate(value):
-                    _validate(SECTION_MODELS[key], raw, _Item(key, index, doc),
-                              sections[key], issues)
+                    _validate(
+                        SECTION_MODELS[key], raw, _Item(key, index, doc), sections[key], issues
+                    )
 
     programmes = sections["programme"]
     if not programmes and not any(i.field.startswith("programme") for i in issues):
         first = next(iter(documents), "<plan>")
         issues.append(PlanIssue(first, 1, "programme", "the plan has no 'programme' section"))
     for _, item in programmes[1:]:
-        issues.append(PlanIssue(item.doc.file, item.doc.line_of(("programme",)), "programme",
-                                "'programme' is defined more than once"))
+        issues.append(
+            PlanIssue(
+                item.doc.file,
+                item.doc.line_of(("programme",)),
+                "programme",
+                "'programme' is defined more than once",
+            )
+        )
 
     # Cross-checks run even when the programme itself is invalid, so that one pass
     # reports everything; such a plan is never returned.
     lists = {name: [model for model, _ in sections[name]] for name in LIST_SECTIONS}
     programme = programmes[0][0] if programmes else None
-    draft = (Plan(programme=programme, **lists) if programme
-             else Plan.model_construct(programme=None, **lists))
+    draft = (
+        Plan(programme=programme, **lists)
+        if programme
+        else Plan.model_construct(None, programme=None, **lists)  # type: ignore[arg-type]
+    )
     for finding in check_plan(draft):
         model, item = sections[finding.section][max(finding.index, 0)]
         issues.append(item.issue(finding.field, finding.message, getattr(model, "id", None)))
@@ -151,8 +170,11 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
 
 
 def _validate(
-    model: type[BaseModel], raw: Any, item: _Item,
-    out: list[tuple[Any, _Item]], issues: list[PlanIssue],
+    model: type[BaseModel],
+    raw: Any,
+    item: _Item,
+    out: list[tuple[Any, _Item]],
+    issues: list[PlanIssue],
 ) -> None:
     try:
         out.append((TypeAdapter(model).validate_python(raw), item))

@@ -106,8 +106,7 @@ class StatusRules(Model):
         0.01,
         ge=0,
         le=1,
-        description="direction/ceiling: a relative change smaller than this counts as "
-        "no change.",
+        description="direction/ceiling: a relative change smaller than this counts as no change.",
     )
 
 
@@ -369,8 +368,9 @@ class Partner(Model):
     name: str
     sector: str
     signatory: bool = Field(
-        True, description="One of the programme's own partners (NPRZ: the list in §8.4); "
-        "false for other organisations the plan names as owner or co-partner."
+        True,
+        description="One of the programme's own partners (NPRZ: the list in §8.4); "
+        "false for other organisations the plan names as owner or co-partner.",
     )
     ref: str | None = None
 

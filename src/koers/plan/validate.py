@@ -7,7 +7,7 @@ returns every :class:`Finding`. The loader turns findings into located issues.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from koers.plan.model import (
@@ -52,8 +52,12 @@ def _duplicates(plan: Plan) -> Iterator[Finding]:
             counts = Counter(x.id for x in getattr(pillar, sub))
             for pos, x in enumerate(getattr(pillar, sub)):
                 if counts[x.id] > 1:
-                    yield Finding("pillars", index, f"{sub}.{pos}.id",
-                                  f"duplicate id '{x.id}' in {sub} of pillar '{pillar.id}'")
+                    yield Finding(
+                        "pillars",
+                        index,
+                        f"{sub}.{pos}.id",
+                        f"duplicate id '{x.id}' in {sub} of pillar '{pillar.id}'",
+                    )
 
 
 def _references(plan: Plan) -> Iterator[Finding]:
@@ -63,12 +67,20 @@ def _references(plan: Plan) -> Iterator[Finding]:
     interventions = {i.id for i in plan.interventions}
     partners = {p.id for p in plan.partners}
 
-    def missing(section: str, index: int, field: str, values: str | list[str] | None,
-                known: set[str] | dict[str, object], what: str) -> Iterator[Finding]:
+    def missing(
+        section: str,
+        index: int,
+        field: str,
+        values: str | list[str] | None,
+        known: Collection[str],
+        what: str,
+    ) -> Iterator[Finding]:
         """A finding per unknown reference; list fields are located per element."""
-        pairs = [(field, values)] if not isinstance(values, list) else [
-            (f"{field}.{pos}", value) for pos, value in enumerate(values)
-        ]
+        pairs = (
+            [(field, values)]
+            if not isinstance(values, list)
+            else [(f"{field}.{pos}", value) for pos, value in enumerate(values)]
+        )
         for where, value in pairs:
             if value is not None and value not in known:
                 yield Finding(section, index, where, f"unknown {what} '{value}'")
@@ -82,33 +94,54 @@ def _references(plan: Plan) -> Iterator[Finding]:
     for i, ind in enumerate(plan.indicators):
         yield from missing("indicators", i, "pillar", ind.pillar, pillars, "pillar")
         yield from missing("indicators", i, "weight", ind.weight, indicators, "indicator")
-        yield from missing("indicators", i, "intervention", ind.intervention, interventions,
-                           "intervention")
+        yield from missing(
+            "indicators", i, "intervention", ind.intervention, interventions, "intervention"
+        )
         if ind.ambition is not None and ind.pillar is not None and ind.pillar in pillars:
             known = {a.id for a in pillars[ind.pillar].ambitions}
-            yield from missing("indicators", i, "ambition", ind.ambition, known,
-                               f"ambition of pillar '{ind.pillar}'")
+            yield from missing(
+                "indicators",
+                i,
+                "ambition",
+                ind.ambition,
+                known,
+                f"ambition of pillar '{ind.pillar}'",
+            )
         if ind.target is not None:
             yield from missing("indicators", i, "target.area", ind.target.area, areas, "area")
             if isinstance(ind.target, ReachReference):
-                yield from missing("indicators", i, "target.reference_area",
-                                   ind.target.reference_area, areas, "area")
+                yield from missing(
+                    "indicators",
+                    i,
+                    "target.reference_area",
+                    ind.target.reference_area,
+                    areas,
+                    "area",
+                )
             if isinstance(ind.target, ProportionalShare):
-                yield from missing("indicators", i, "target.share_of", ind.target.share_of,
-                                   areas, "area")
+                yield from missing(
+                    "indicators", i, "target.share_of", ind.target.share_of, areas, "area"
+                )
     for i, iv in enumerate(plan.interventions):
         yield from missing("interventions", i, "pillar", iv.pillar, pillars, "pillar")
         yield from missing("interventions", i, "partners", iv.partners, partners, "partner")
         if iv.line is not None and iv.pillar in pillars:
             known = {line.id for line in pillars[iv.pillar].lines}
-            yield from missing("interventions", i, "line", iv.line, known,
-                               f"intervention line of pillar '{iv.pillar}'")
+            yield from missing(
+                "interventions",
+                i,
+                "line",
+                iv.line,
+                known,
+                f"intervention line of pillar '{iv.pillar}'",
+            )
     for i, ag in enumerate(plan.agreements):
         yield from missing("agreements", i, "pillar", ag.pillar, pillars, "pillar")
         yield from missing("agreements", i, "owners", ag.owners, partners, "partner")
         yield from missing("agreements", i, "partners", ag.partners, partners, "partner")
-        yield from missing("agreements", i, "interventions", ag.interventions, interventions,
-                           "intervention")
+        yield from missing(
+            "agreements", i, "interventions", ag.interventions, interventions, "intervention"
+        )
         yield from missing("agreements", i, "indicators", ag.indicators, indicators, "indicator")
 
 
@@ -140,7 +173,10 @@ def target_problems(indicator: Indicator) -> Iterator[tuple[str, str]]:
     if target is None:
         return
     if indicator.kind is IndicatorKind.CONTEXT and not isinstance(target, MonitorOnly):
-        yield "target.kind", "a context indicator is only monitored; its target must be monitor_only"
+        yield (
+            "target.kind",
+            "a context indicator is only monitored; its target must be monitor_only",
+        )
     needs_polarity = isinstance(target, ReachReference | ProportionalShare | Ceiling) or (
         isinstance(target, Direction) and target.direction is None
     )
@@ -149,8 +185,9 @@ def target_problems(indicator: Indicator) -> Iterator[tuple[str, str]]:
     if isinstance(target, Direction) and target.direction is not None:
         contrary = {"rise": Polarity.LOWER_IS_BETTER, "fall": Polarity.HIGHER_IS_BETTER}
         if indicator.polarity is contrary[target.direction]:
-            yield "target.direction", (
-                f"'{target.direction}' contradicts polarity {indicator.polarity.value}"
+            yield (
+                "target.direction",
+                (f"'{target.direction}' contradicts polarity {indicator.polarity.value}"),
             )
     if isinstance(target, Absolute) and target.cumulative and unit in RATE_UNITS:
         yield "target.cumulative", f"a {unit.value} cannot be accumulated over years"
@@ -170,9 +207,12 @@ def _years(target: object) -> Iterator[tuple[str, str]]:
     if start is not None and end is not None and end <= start:
         yield "target.target_year", f"target year {end} is not after the start year {start}"
     for pos, milestone in enumerate(getattr(target, "milestones", [])):
-        if (start is not None and milestone.year < start) or (end is not None and milestone.year > end):
-            yield f"target.milestones.{pos}.year", (
-                f"milestone year {milestone.year} lies outside {start or '…'}-{end or '…'}"
+        if (start is not None and milestone.year < start) or (
+            end is not None and milestone.year > end
+        ):
+            yield (
+                f"target.milestones.{pos}.year",
+                (f"milestone year {milestone.year} lies outside {start or '…'}-{end or '…'}"),
             )
 
 

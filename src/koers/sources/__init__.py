@@ -22,8 +22,15 @@ from koers.sources.csvlong import LongCsv
 from koers.sources.errors import SourceError, SourceIssue
 from koers.store import BatchResult, Store
 
-__all__ = ["ImportPreview", "LongCsv", "Source", "SourceError", "SourceIssue", "import_file",
-           "source_for"]
+__all__ = [
+    "ImportPreview",
+    "LongCsv",
+    "Source",
+    "SourceError",
+    "SourceIssue",
+    "import_file",
+    "source_for",
+]
 
 
 class Source(Protocol):
@@ -47,12 +54,17 @@ class ImportPreview:
 def source_for(path: Path) -> Source:
     if path.suffix.lower() in (".csv", ".txt"):
         return LongCsv()
-    raise SourceError([SourceIssue(path.name, None, None,
-                                   f"unknown file type '{path.suffix}'; expected .csv")])
+    raise SourceError(
+        [SourceIssue(path.name, None, None, f"unknown file type '{path.suffix}'; expected .csv")]
+    )
 
 
 def import_file(
-    store: Store, path: str | Path, *, programme: str | None = None, dry_run: bool = False,
+    store: Store,
+    path: str | Path,
+    *,
+    programme: str | None = None,
+    dry_run: bool = False,
     user: str | None = None,
 ) -> BatchResult | ImportPreview:
     """Read, check and store one file as a batch (or only check it, with ``dry_run``)."""
@@ -68,5 +80,6 @@ def import_file(
     if dry_run:
         previous = store.find_batch(programme, checksum)
         return ImportPreview(programme, path.name, len(rows), previous.id if previous else None)
-    return store.import_observations(programme, rows, source_name=path.name, checksum=checksum,
-                                     format=source.format, user=user)
+    return store.import_observations(
+        programme, rows, source_name=path.name, checksum=checksum, format=source.format, user=user
+    )

@@ -39,8 +39,9 @@ class LongCsv:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise SourceError([SourceIssue(name, None, None,
-                                           f"geen UTF-8 tekst (byte {error.start})")]) from None
+            raise SourceError(
+                [SourceIssue(name, None, None, f"geen UTF-8 tekst (byte {error.start})")]
+            ) from None
         header = text.split("\n", 1)[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
         reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -62,9 +63,15 @@ class LongCsv:
             obs = self._observation(record, delimiter == ";")
             key = (obs.indicator, obs.area, obs.period)
             if key in seen:
-                issues.append(SourceIssue(name, number, "period",
-                                          f"dubbele rij: dezelfde indicator, gebied en periode "
-                                          f"staan al in rij {seen[key]}"))
+                issues.append(
+                    SourceIssue(
+                        name,
+                        number,
+                        "period",
+                        f"dubbele rij: dezelfde indicator, gebied en periode "
+                        f"staan al in rij {seen[key]}",
+                    )
+                )
                 continue
             seen[key] = number
             rows.append(obs)
@@ -74,8 +81,9 @@ class LongCsv:
             raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
         return rows
 
-    def _check(self, record: dict[str, str | None], name: str, row: int, plan: Plan,
-               dutch: bool) -> Iterator[SourceIssue]:
+    def _check(
+        self, record: dict[str, str | None], name: str, row: int, plan: Plan, dutch: bool
+    ) -> Iterator[SourceIssue]:
         if None in record:  # more fields than the header has
             yield SourceIssue(name, row, None, "meer velden dan kolommen in de kopregel")
             return
@@ -103,8 +111,12 @@ class LongCsv:
             except ValueError:
                 yield issue(column, f"'{raw}' is geen getal")
                 continue
-            if (column == "value" and indicator is not None and indicator.unit is Unit.PERCENT
-                    and not 0 <= value <= 100):
+            if (
+                column == "value"
+                and indicator is not None
+                and indicator.unit is Unit.PERCENT
+                and not 0 <= value <= 100
+            ):
                 yield issue(column, f"{raw} is geen percentage (moet tussen 0 en 100 liggen)")
         if not _text(record, "value") and not _text(record, "note"):
             yield issue("value", "leeg; geef in 'note' aan waarom de waarde ontbreekt")
@@ -119,11 +131,15 @@ class LongCsv:
             return parse_number(raw, dutch) if raw else None
 
         return Observation(
-            indicator=_text(record, "indicator"), area=_text(record, "area"),
-            period=_text(record, "period"), value=number("value"),
-            numerator=number("numerator"), denominator=number("denominator"),
+            indicator=_text(record, "indicator"),
+            area=_text(record, "area"),
+            period=_text(record, "period"),
+            value=number("value"),
+            numerator=number("numerator"),
+            denominator=number("denominator"),
             status=_text(record, "status") or "definitief",
-            source=_text(record, "source") or None, note=_text(record, "note") or None,
+            source=_text(record, "source") or None,
+            note=_text(record, "note") or None,
         )
 
 

@@ -144,9 +144,16 @@ observations = Table(
     Column("source", Text, nullable=True),
     Column("note", Text, nullable=True),
     Column("batch_id", String(32), ForeignKey("import_batches.id"), nullable=False),
-    UniqueConstraint("programme_id", "indicator_id", "area_id", "period", "revision",
-                     name="uq_observations_key_revision"),
-    ForeignKeyConstraint(["programme_id", "indicator_id"],
-                         ["indicators.programme_id", "indicators.id"]),
+    UniqueConstraint(
+        "programme_id",
+        "indicator_id",
+        "area_id",
+        "period",
+        "revision",
+        name="uq_observations_key_revision",
+    ),
+    ForeignKeyConstraint(
+        ["programme_id", "indicator_id"], ["indicators.programme_id", "indicators.id"]
+    ),
     ForeignKeyConstraint(["programme_id", "area_id"], ["areas.programme_id", "areas.id"]),
 )

@@ -142,14 +142,18 @@ class Store:
         ids = self.programme_ids()
         if programme is not None:
             if programme not in ids:
-                raise StoreError(f"programme '{programme}' is not in the store; "
-                                 f"load its plan first (koers load DIR)")
+                raise StoreError(
+                    f"programme '{programme}' is not in the store; "
+                    f"load its plan first (koers load DIR)"
+                )
             return programme
         if not ids:
             raise StoreError("the store holds no plan yet; load one with 'koers load DIR'")
         if len(ids) > 1:
-            raise StoreError(f"the store holds several programmes ({', '.join(ids)}); "
-                             f"choose one with --programme")
+            raise StoreError(
+                f"the store holds several programmes ({', '.join(ids)}); "
+                f"choose one with --programme"
+            )
         return ids[0]
 
     def plan(self, programme: str | None = None) -> Plan:
@@ -158,12 +162,14 @@ class Store:
             document = c.scalar(
                 select(t.plan_versions.c.document)
                 .where(t.plan_versions.c.programme_id == programme)
-                .order_by(t.plan_versions.c.version.desc()).limit(1)
+                .order_by(t.plan_versions.c.version.desc())
+                .limit(1)
             )
         return Plan.model_validate(document)
 
-    def save_plan(self, plan: Plan, *, source: str | None = None,
-                  user: str | None = None) -> PlanLoad:
+    def save_plan(
+        self, plan: Plan, *, source: str | None = None, user: str | None = None
+    ) -> PlanLoad:
         """Store the plan; unchanged plans change nothing, changed ones get a new version."""
         document = plan.model_dump(mode="json")
         plan_digest = digest(document)
@@ -174,45 +180,82 @@ class Store:
                 return PlanLoad(pid, row.version, ())
             version = 1 if row is None else row.version + 1
             if row is None:
-                c.execute(t.programmes.insert().values(
-                    id=pid, name=plan.programme.name, version=version, digest=plan_digest))
+                c.execute(
+                    t.programmes.insert().values(
+                        id=pid, name=plan.programme.name, version=version, digest=plan_digest
+                    )
+                )
             else:
-                c.execute(t.programmes.update().where(t.programmes.c.id == pid).values(
-                    name=plan.programme.name, version=version, digest=plan_digest))
+                c.execute(
+                    t.programmes.update()
+                    .where(t.programmes.c.id == pid)
+                    .values(name=plan.programme.name, version=version, digest=plan_digest)
+                )
             changes = _sync_items(c, pid, document)
             _sync_areas(c, pid, plan)
             _sync_indicators(c, pid, plan)
-            c.execute(t.plan_versions.insert().values(
-                programme_id=pid, version=version, digest=plan_digest, source=source,
-                loaded_at=datetime.now(UTC), loaded_by=user or current_user(),
-                document=document))
+            c.execute(
+                t.plan_versions.insert().values(
+                    programme_id=pid,
+                    version=version,
+                    digest=plan_digest,
+                    source=source,
+                    loaded_at=datetime.now(UTC),
+                    loaded_by=user or current_user(),
+                    document=document,
+                )
+            )
             if changes:
-                c.execute(t.plan_changes.insert(), [
-                    {"programme_id": pid, "version": version, "section": ch.section,
-                     "item_id": ch.item_id, "change": ch.change, "fields": list(ch.fields)}
-                    for ch in changes])
+                c.execute(
+                    t.plan_changes.insert(),
+                    [
+                        {
+                            "programme_id": pid,
+                            "version": version,
+                            "section": ch.section,
+                            "item_id": ch.item_id,
+                            "change": ch.change,
+                            "fields": list(ch.fields),
+                        }
+                        for ch in changes
+                    ],
+                )
         return PlanLoad(pid, version, tuple(changes))
 
     def plan_changes(self, programme: str) -> list[tuple[int, PlanChange]]:
         with self._tx() as c:
-            rows = c.execute(select(t.plan_changes).where(
-                t.plan_changes.c.programme_id == programme).order_by(t.plan_changes.c.id))
-            return [(r.version, PlanChange(r.section, r.item_id, r.change,
-                                           tuple(r.fields or ()))) for r in rows]
+            rows = c.execute(
+                select(t.plan_changes)
+                .where(t.plan_changes.c.programme_id == programme)
+                .order_by(t.plan_changes.c.id)
+            )
+            return [
+                (r.version, PlanChange(r.section, r.item_id, r.change, tuple(r.fields or ())))
+                for r in rows
+            ]
 
     # -- observations ----------------------------------------------------------------
 
     def find_batch(self, programme: str, checksum: str) -> Batch | None:
         with self._tx() as c:
-            row = c.execute(select(t.import_batches).where(
-                t.import_batches.c.programme_id == programme,
-                t.import_batches.c.checksum == checksum,
-                t.import_batches.c.state == "applied")).first()
+            row = c.execute(
+                select(t.import_batches).where(
+                    t.import_batches.c.programme_id == programme,
+                    t.import_batches.c.checksum == checksum,
+                    t.import_batches.c.state == "applied",
+                )
+            ).first()
         return _batch(row) if row else None
 
     def import_observations(
-        self, programme: str, rows: Sequence[Observation], *, source_name: str,
-        checksum: str, format: str, user: str | None = None,
+        self,
+        programme: str,
+        rows: Sequence[Observation],
+        *,
+        source_name: str,
+        checksum: str,
+        format: str,
+        user: str | None = None,
     ) -> BatchResult:
         """Store ``rows`` as one batch. Changed values become new revisions; identical
         values are skipped; the same file (by checksum) is never imported twice."""
@@ -222,10 +265,19 @@ class Store:
         batch_id = uuid.uuid4().hex[:12]
         added = revised = unchanged = 0
         with self._tx() as c:
-            c.execute(t.import_batches.insert().values(
-                id=batch_id, programme_id=programme, source_name=source_name,
-                checksum=checksum, format=format, created_at=datetime.now(UTC),
-                created_by=user or current_user(), rows=len(rows), state="applied"))
+            c.execute(
+                t.import_batches.insert().values(
+                    id=batch_id,
+                    programme_id=programme,
+                    source_name=source_name,
+                    checksum=checksum,
+                    format=format,
+                    created_at=datetime.now(UTC),
+                    created_by=user or current_user(),
+                    rows=len(rows),
+                    state="applied",
+                )
+            )
             latest = _latest(c, programme)
             inserts = []
             for obs in rows:
@@ -239,12 +291,22 @@ class Store:
                     added += 1
                 else:
                     revised += 1
-                inserts.append({
-                    "programme_id": programme, "indicator_id": obs.indicator,
-                    "area_id": obs.area, "period": obs.period, "revision": revision,
-                    "value": obs.value, "numerator": obs.numerator,
-                    "denominator": obs.denominator, "status": obs.status,
-                    "source": obs.source, "note": obs.note, "batch_id": batch_id})
+                inserts.append(
+                    {
+                        "programme_id": programme,
+                        "indicator_id": obs.indicator,
+                        "area_id": obs.area,
+                        "period": obs.period,
+                        "revision": revision,
+                        "value": obs.value,
+                        "numerator": obs.numerator,
+                        "denominator": obs.denominator,
+                        "status": obs.status,
+                        "source": obs.source,
+                        "note": obs.note,
+                        "batch_id": batch_id,
+                    }
+                )
                 latest[key] = Observation(**{**obs.__dict__, "revision": revision})
             if inserts:
                 c.execute(t.observations.insert(), inserts)
@@ -254,16 +316,21 @@ class Store:
         """Current observations (highest revision per key), or every revision."""
         with self._tx() as c:
             if all_revisions:
-                rows = c.execute(select(t.observations).where(
-                    t.observations.c.programme_id == programme).order_by(t.observations.c.id))
+                rows = c.execute(
+                    select(t.observations)
+                    .where(t.observations.c.programme_id == programme)
+                    .order_by(t.observations.c.id)
+                )
                 return [_observation(r) for r in rows]
             return list(_latest(c, programme).values())
 
     def batches(self, programme: str) -> list[Batch]:
         with self._tx() as c:
-            rows = c.execute(select(t.import_batches).where(
-                t.import_batches.c.programme_id == programme).order_by(
-                t.import_batches.c.created_at))
+            rows = c.execute(
+                select(t.import_batches)
+                .where(t.import_batches.c.programme_id == programme)
+                .order_by(t.import_batches.c.created_at)
+            )
             return [_batch(r) for r in rows]
 
 
@@ -276,33 +343,63 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _same(a: Observation, b: Observation) -> bool:
     return (a.value, a.numerator, a.denominator, a.status) == (
-        b.value, b.numerator, b.denominator, b.status)
+        b.value,
+        b.numerator,
+        b.denominator,
+        b.status,
+    )
 
 
 def _observation(row: Any) -> Observation:
     return Observation(
-        indicator=row.indicator_id, area=row.area_id, period=row.period, value=row.value,
-        numerator=row.numerator, denominator=row.denominator, status=row.status,
-        source=row.source, note=row.note, batch=row.batch_id, revision=row.revision)
+        indicator=row.indicator_id,
+        area=row.area_id,
+        period=row.period,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        status=row.status,
+        source=row.source,
+        note=row.note,
+        batch=row.batch_id,
+        revision=row.revision,
+    )
 
 
 def _batch(row: Any) -> Batch:
-    return Batch(row.id, row.programme_id, row.source_name, row.checksum, row.format,
-                 row.created_at, row.created_by, row.rows, row.state)
+    return Batch(
+        row.id,
+        row.programme_id,
+        row.source_name,
+        row.checksum,
+        row.format,
+        row.created_at,
+        row.created_by,
+        row.rows,
+        row.state,
+    )
 
 
 def _latest(c: Connection, programme: str) -> dict[tuple[str, str, str], Observation]:
     o = t.observations
-    top = (select(o.c.indicator_id, o.c.area_id, o.c.period,
-                  func.max(o.c.revision).label("revision"))
-           .join(t.import_batches, t.import_batches.c.id == o.c.batch_id)
-           .where(o.c.programme_id == programme, t.import_batches.c.state == "applied")
-           .group_by(o.c.indicator_id, o.c.area_id, o.c.period).subquery())
-    rows = c.execute(select(o).join(top, (o.c.indicator_id == top.c.indicator_id)
-                                    & (o.c.area_id == top.c.area_id)
-                                    & (o.c.period == top.c.period)
-                                    & (o.c.revision == top.c.revision))
-                     .where(o.c.programme_id == programme))
+    top = (
+        select(o.c.indicator_id, o.c.area_id, o.c.period, func.max(o.c.revision).label("revision"))
+        .join(t.import_batches, t.import_batches.c.id == o.c.batch_id)
+        .where(o.c.programme_id == programme, t.import_batches.c.state == "applied")
+        .group_by(o.c.indicator_id, o.c.area_id, o.c.period)
+        .subquery()
+    )
+    rows = c.execute(
+        select(o)
+        .join(
+            top,
+            (o.c.indicator_id == top.c.indicator_id)
+            & (o.c.area_id == top.c.area_id)
+            & (o.c.period == top.c.period)
+            & (o.c.revision == top.c.revision),
+        )
+        .where(o.c.programme_id == programme)
+    )
     return {(r.indicator_id, r.area_id, r.period): _observation(r) for r in rows}
 
 
@@ -317,65 +414,113 @@ def _item_rows(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]
 def _sync_items(c: Connection, pid: str, document: dict[str, Any]) -> list[PlanChange]:
     """Bring plan_items in line with the document and say what changed."""
     new = _item_rows(document)
-    old = {(r.section, r.item_id): r for r in c.execute(
-        select(t.plan_items).where(t.plan_items.c.programme_id == pid))}
+    old = {
+        (r.section, r.item_id): r
+        for r in c.execute(select(t.plan_items).where(t.plan_items.c.programme_id == pid))
+    }
     changes: list[PlanChange] = []
     for key, data in new.items():
-        values = {"name": data.get("name") or data.get("text"), "pillar_id": data.get("pillar"),
-                  "digest": digest(data), "data": data}
+        values = {
+            "name": data.get("name") or data.get("text"),
+            "pillar_id": data.get("pillar"),
+            "digest": digest(data),
+            "data": data,
+        }
         before = old.get(key)
         if before is None:
-            c.execute(t.plan_items.insert().values(
-                programme_id=pid, section=key[0], item_id=key[1], **values))
+            c.execute(
+                t.plan_items.insert().values(
+                    programme_id=pid, section=key[0], item_id=key[1], **values
+                )
+            )
             changes.append(PlanChange(key[0], key[1], "added"))
         elif before.digest != values["digest"]:
-            c.execute(t.plan_items.update().where(
-                t.plan_items.c.programme_id == pid, t.plan_items.c.section == key[0],
-                t.plan_items.c.item_id == key[1]).values(**values))
-            fields = sorted(k for k in {*data, *before.data}
-                            if data.get(k) != before.data.get(k))
+            c.execute(
+                t.plan_items.update()
+                .where(
+                    t.plan_items.c.programme_id == pid,
+                    t.plan_items.c.section == key[0],
+                    t.plan_items.c.item_id == key[1],
+                )
+                .values(**values)
+            )
+            fields = sorted(k for k in {*data, *before.data} if data.get(k) != before.data.get(k))
             changes.append(PlanChange(key[0], key[1], "changed", tuple(fields)))
     for key in old.keys() - new.keys():
-        c.execute(t.plan_items.delete().where(
-            t.plan_items.c.programme_id == pid, t.plan_items.c.section == key[0],
-            t.plan_items.c.item_id == key[1]))
+        c.execute(
+            t.plan_items.delete().where(
+                t.plan_items.c.programme_id == pid,
+                t.plan_items.c.section == key[0],
+                t.plan_items.c.item_id == key[1],
+            )
+        )
         changes.append(PlanChange(key[0], key[1], "removed"))
     return sorted(changes, key=lambda ch: (ch.section, ch.item_id))
 
 
 def _refuse_orphans(c: Connection, pid: str, column: Any, kept: Iterable[str], what: str) -> None:
     orphans = c.execute(
-        select(column, func.count()).where(
-            t.observations.c.programme_id == pid, column.not_in(list(kept)))
-        .group_by(column)).all()
+        select(column, func.count())
+        .where(t.observations.c.programme_id == pid, column.not_in(list(kept)))
+        .group_by(column)
+    ).all()
     if orphans:
         listed = ", ".join(f"'{key}' ({n} observations)" for key, n in orphans)
-        raise StoreError(f"the new plan removes {what} that observations refer to: {listed}; "
-                         f"keep them in the plan or undo those imports first")
+        raise StoreError(
+            f"the new plan removes {what} that observations refer to: {listed}; "
+            f"keep them in the plan or undo those imports first"
+        )
 
 
 def _sync_areas(c: Connection, pid: str, plan: Plan) -> None:
     _refuse_orphans(c, pid, t.observations.c.area_id, [a.id for a in plan.areas], "areas")
     c.execute(t.area_members.delete().where(t.area_members.c.programme_id == pid))
-    _sync_table(c, t.areas, pid, {
-        a.id: {"name": a.name, "kind": a.kind.value, "cbs_code": a.cbs_code,
-               "parent_id": a.parent, "valid_from": a.valid_from, "valid_to": a.valid_to}
-        for a in plan.areas})
-    members = [{"programme_id": pid, "group_id": a.id, "member_id": m, "sign": sign}
-               for a in plan.areas for sign, ids in ((1, a.members), (-1, a.minus))
-               for m in ids]
+    _sync_table(
+        c,
+        t.areas,
+        pid,
+        {
+            a.id: {
+                "name": a.name,
+                "kind": a.kind.value,
+                "cbs_code": a.cbs_code,
+                "parent_id": a.parent,
+                "valid_from": a.valid_from,
+                "valid_to": a.valid_to,
+            }
+            for a in plan.areas
+        },
+    )
+    members = [
+        {"programme_id": pid, "group_id": a.id, "member_id": m, "sign": sign}
+        for a in plan.areas
+        for sign, ids in ((1, a.members), (-1, a.minus))
+        for m in ids
+    ]
     if members:
         c.execute(t.area_members.insert(), members)
 
 
 def _sync_indicators(c: Connection, pid: str, plan: Plan) -> None:
-    _refuse_orphans(c, pid, t.observations.c.indicator_id, [i.id for i in plan.indicators],
-                    "indicators")
-    _sync_table(c, t.indicators, pid, {
-        i.id: {"name": i.name, "kind": i.kind.value, "pillar_id": i.pillar,
-               "unit": i.unit.value, "polarity": i.polarity.value,
-               "target_kind": i.target.kind if i.target else None}
-        for i in plan.indicators})
+    _refuse_orphans(
+        c, pid, t.observations.c.indicator_id, [i.id for i in plan.indicators], "indicators"
+    )
+    _sync_table(
+        c,
+        t.indicators,
+        pid,
+        {
+            i.id: {
+                "name": i.name,
+                "kind": i.kind.value,
+                "pillar_id": i.pillar,
+                "unit": i.unit.value,
+                "polarity": i.polarity.value,
+                "target_kind": i.target.kind if i.target else None,
+            }
+            for i in plan.indicators
+        },
+    )
 
 
 def _sync_table(c: Connection, table: Any, pid: str, rows: dict[str, dict[str, Any]]) -> None:

@@ -34,8 +34,9 @@ def upgrade() -> None:
         sa.Column("loaded_by", sa.String(120), nullable=True),
         sa.Column("document", sa.JSON, nullable=False),
         sa.PrimaryKeyConstraint("programme_id", "version", name="pk_plan_versions"),
-        sa.ForeignKeyConstraint(["programme_id"], ["programmes.id"],
-                                name="fk_plan_versions_programme_id_programmes"),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], name="fk_plan_versions_programme_id_programmes"
+        ),
     )
     op.create_table(
         "plan_items",
@@ -47,8 +48,9 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(64), nullable=False),
         sa.Column("data", sa.JSON, nullable=False),
         sa.PrimaryKeyConstraint("programme_id", "section", "item_id", name="pk_plan_items"),
-        sa.ForeignKeyConstraint(["programme_id"], ["programmes.id"],
-                                name="fk_plan_items_programme_id_programmes"),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], name="fk_plan_items_programme_id_programmes"
+        ),
     )
     op.create_table(
         "plan_changes",
@@ -60,8 +62,9 @@ def upgrade() -> None:
         sa.Column("change", sa.String(10), nullable=False),
         sa.Column("fields", sa.JSON, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_plan_changes"),
-        sa.ForeignKeyConstraint(["programme_id"], ["programmes.id"],
-                                name="fk_plan_changes_programme_id_programmes"),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], name="fk_plan_changes_programme_id_programmes"
+        ),
     )
     op.create_table(
         "areas",
@@ -74,8 +77,9 @@ def upgrade() -> None:
         sa.Column("valid_from", sa.Integer, nullable=True),
         sa.Column("valid_to", sa.Integer, nullable=True),
         sa.PrimaryKeyConstraint("programme_id", "id", name="pk_areas"),
-        sa.ForeignKeyConstraint(["programme_id"], ["programmes.id"],
-                                name="fk_areas_programme_id_programmes"),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], name="fk_areas_programme_id_programmes"
+        ),
     )
     op.create_table(
         "area_members",
@@ -84,8 +88,11 @@ def upgrade() -> None:
         sa.Column("member_id", sa.String(80), nullable=False),
         sa.Column("sign", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("programme_id", "group_id", "member_id", name="pk_area_members"),
-        sa.ForeignKeyConstraint(["programme_id", "group_id"], ["areas.programme_id", "areas.id"],
-                                name="fk_area_members_programme_id_areas"),
+        sa.ForeignKeyConstraint(
+            ["programme_id", "group_id"],
+            ["areas.programme_id", "areas.id"],
+            name="fk_area_members_programme_id_areas",
+        ),
     )
     op.create_table(
         "indicators",
@@ -98,8 +105,9 @@ def upgrade() -> None:
         sa.Column("polarity", sa.String(20), nullable=False),
         sa.Column("target_kind", sa.String(24), nullable=True),
         sa.PrimaryKeyConstraint("programme_id", "id", name="pk_indicators"),
-        sa.ForeignKeyConstraint(["programme_id"], ["programmes.id"],
-                                name="fk_indicators_programme_id_programmes"),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], name="fk_indicators_programme_id_programmes"
+        ),
     )
     op.create_table(
         "import_batches",
@@ -113,8 +121,9 @@ def upgrade() -> None:
         sa.Column("rows", sa.Integer, nullable=False),
         sa.Column("state", sa.String(10), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_import_batches"),
-        sa.ForeignKeyConstraint(["programme_id"], ["programmes.id"],
-                                name="fk_import_batches_programme_id_programmes"),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], name="fk_import_batches_programme_id_programmes"
+        ),
     )
     op.create_table(
         "observations",
@@ -132,19 +141,40 @@ def upgrade() -> None:
         sa.Column("note", sa.Text, nullable=True),
         sa.Column("batch_id", sa.String(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_observations"),
-        sa.UniqueConstraint("programme_id", "indicator_id", "area_id", "period", "revision",
-                            name="uq_observations_key_revision"),
-        sa.ForeignKeyConstraint(["batch_id"], ["import_batches.id"],
-                                name="fk_observations_batch_id_import_batches"),
-        sa.ForeignKeyConstraint(["programme_id", "indicator_id"],
-                                ["indicators.programme_id", "indicators.id"],
-                                name="fk_observations_programme_id_indicators"),
-        sa.ForeignKeyConstraint(["programme_id", "area_id"], ["areas.programme_id", "areas.id"],
-                                name="fk_observations_programme_id_areas"),
+        sa.UniqueConstraint(
+            "programme_id",
+            "indicator_id",
+            "area_id",
+            "period",
+            "revision",
+            name="uq_observations_key_revision",
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["import_batches.id"], name="fk_observations_batch_id_import_batches"
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id", "indicator_id"],
+            ["indicators.programme_id", "indicators.id"],
+            name="fk_observations_programme_id_indicators",
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id", "area_id"],
+            ["areas.programme_id", "areas.id"],
+            name="fk_observations_programme_id_areas",
+        ),
     )
 
 
 def downgrade() -> None:
-    for table in ("observations", "import_batches", "indicators", "area_members", "areas",
-                  "plan_changes", "plan_items", "plan_versions", "programmes"):
+    for table in (
+        "observations",
+        "import_batches",
+        "indicators",
+        "area_members",
+        "areas",
+        "plan_changes",
+        "plan_items",
+        "plan_versions",
+        "programmes",
+    ):
         op.drop_table(table)

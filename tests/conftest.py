@@ -1,0 +1,116 @@
+"""Shared fixtures: the example plan, stores on SQLite and on a real PostgreSQL server.
+
+The PostgreSQL server is started by the test run itself (Debian's ``postgresql`` package:
+initdb + pg_ctl in a temporary directory, on a free loopback port) and stopped at the end.
+With ``KOERS_REQUIRE_POSTGRES=1`` (as in ``make test``) a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from koers.plan import Plan, load_plan
+from koers.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "plans" / "example"
+
+
+@pytest.fixture(scope="session")
+def example_plan() -> Plan:
+    return load_plan(EXAMPLE)
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        if os.environ.get("KOERS_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL (initdb, pg_ctl) is not installed; run `make system-deps`")
+        pytest.skip("PostgreSQL is not installed")
+    base = Path(tempfile.mkdtemp(prefix="koers-pg-"))
+    data, port = base / "data", _free_port()
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(base, "postgres")
+        base.chmod(0o700)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    subprocess.run(
+        [
+            *prefix,
+            initdb,
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-m", "fast", "stop"], capture_output=True
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("DROP SCHEMA public CASCADE"))
+        c.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty, migrated store on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'koers.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        _reset_postgres(url)
+    with Store.open(url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'koers.db'}"

@@ -1,0 +1,100 @@
+"""The command line: thin commands, JSON for scripts, errors on stderr with exit code 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from koers.cli import main
+
+from .conftest import EXAMPLE
+
+
+@pytest.fixture
+def run(sqlite_url):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_plan_check_ok_and_with_errors(run, tmp_path: Path):
+    ok = run("plan", "check", str(EXAMPLE))
+    assert ok.exit_code == 0
+    assert ok.stdout.startswith("plan in orde: 2 pijlers, 6 indicatoren")
+    (tmp_path / "p.yaml").write_text("programme: {id: x}\n")
+    bad = run("plan", "check", str(tmp_path))
+    assert bad.exit_code == 1
+    assert "p.yaml:1: programme (x).name: required field is missing" in bad.stderr
+    assert bad.stdout == ""
+
+
+def test_demo_loads_the_example_and_prints_every_status(run):
+    result = run("demo", "--plan", str(EXAMPLE))
+    assert result.exit_code == 0
+    assert "observations.csv: batch" in result.stdout
+    assert "6 indicatoren: 0 groen, 2 oranje, 3 rood, 1 grijs" in result.stdout
+    again = run("demo", "--plan", str(EXAMPLE))
+    assert "ongewijzigd" in again.stdout and "al geïmporteerd" in again.stdout
+
+
+def test_status_json_for_scripts(run):
+    run("load", str(EXAMPLE))
+    result = run("status", "--format", "json", "--pillar", "werk")
+    records = json.loads(result.stdout)
+    assert [r["indicator"] for r in records] == ["niet-werkend", "bijstandsaandeel", "aandebak-zht"]
+    share = records[1]
+    assert share["status"] == "rood"
+    assert share["expected"] == 37.4
+    assert share["target_kind"] == "proportional_share"
+    assert share["sources"] == ["Uitvoeringsplan 2023-2027, hoofdstuk 5 (seed:4618-4619)"]
+    assert share["batches"]  # every number traces back to its import batch
+    vsv = next(
+        r for r in json.loads(run("status", "--format", "json").stdout) if r["indicator"] == "vsv"
+    )
+    assert (vsv["reference_area"], vsv["reference"], vsv["status"]) == ("g4", 2.4, "oranje")
+
+
+def test_status_table_and_options(run):
+    run("load", str(EXAMPLE))
+    table = run("status", "--year", "2011")
+    assert table.exit_code == 0 and "Nieuwe voortijdig schoolverlaters" in table.stdout
+    unknown = run("status", "--pillar", "wonen")
+    assert unknown.exit_code == 1 and "unknown pillar 'wonen'" in unknown.stderr
+    area = run("status", "--area", "mars")
+    assert area.exit_code == 1 and "unknown area 'mars'" in area.stderr
+
+
+def test_import_revision_and_errors(run, tmp_path: Path):
+    run("load", str(EXAMPLE))
+    revised = tmp_path / "herzien.csv"
+    revised.write_text("indicator;area;period;value\nbijstandsaandeel;zuid;2022;39,9\n")
+    dry = run("import", "--dry-run", str(revised))
+    assert "1 rijen in orde, klaar om te importeren (proefdraai)" in dry.stdout
+    done = run("import", str(revised))
+    assert "0 nieuw, 1 herzien" in done.stdout
+    records = json.loads(run("status", "--format", "json").stdout)
+    record = next(r for r in records if r["indicator"] == "bijstandsaandeel")
+    assert record["value"] == 39.9
+    broken = tmp_path / "fout.csv"
+    broken.write_text("indicator,area,period,value\nvsv,zuid,2022,veel\n")
+    failed = run("import", str(broken))
+    assert failed.exit_code == 1
+    assert "fout.csv, rij 2, kolom 'value': 'veel' is geen getal" in failed.stderr
+
+
+def test_commands_without_a_plan_say_what_to_do(run):
+    result = run("status")
+    assert result.exit_code == 1
+    assert "load one with 'koers load DIR'" in result.stderr
+
+
+def test_plan_schema_export(run, tmp_path: Path):
+    target = tmp_path / "schema.json"
+    assert run("plan", "schema", "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text())["title"] == "koers plan file"

@@ -1,0 +1,129 @@
+"""The store on SQLite and on a real PostgreSQL server: plan versions, batches, revisions."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from koers.areas import Observation
+from koers.store import StoreError
+from koers.store.schema import metadata
+
+from .helpers import make_plan
+
+PLAN = make_plan(
+    {"id": "e1"}, {"id": "e2", "unit": "count", "polarity": "neutral", "kind": "context"}
+)
+
+
+def test_migrations_create_exactly_the_schema(store):
+    with store.engine.connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c), metadata)
+    assert diff == []
+
+
+def test_loading_the_same_plan_twice_changes_nothing(store):
+    first = store.save_plan(PLAN, source="plan/")
+    assert first.version == 1
+    assert {str(ch) for ch in first.changes} >= {"added indicators e1", "added areas zuid"}
+    again = store.save_plan(PLAN)
+    assert again.unchanged and again.version == 1
+    assert store.plan() == PLAN
+
+
+def test_a_changed_plan_gets_a_new_version_and_records_what_changed(store):
+    store.save_plan(PLAN)
+    changed = make_plan({"id": "e1", "name": "Werkloosheid"}, {"id": "e3"})
+    result = store.save_plan(changed)
+    assert result.version == 2
+    assert [str(c) for c in result.changes] == [
+        "changed indicators e1 (name)",
+        "removed indicators e2",
+        "added indicators e3",
+    ]
+    assert [v for v, _ in store.plan_changes("p")].count(2) == 3
+    assert store.plan().indicator("e1").name == "Werkloosheid"
+
+
+def test_removing_an_indicator_with_observations_is_refused_and_nothing_changes(store):
+    store.save_plan(PLAN)
+    store.import_observations(
+        "p", [Observation("e2", "zuid", "2022", 5)], source_name="a.csv", checksum="a", format="csv"
+    )
+    with pytest.raises(
+        StoreError, match=r"removes indicators that observations refer to: 'e2' \(1 observations\)"
+    ):
+        store.save_plan(make_plan({"id": "e1"}))
+    assert store.plan() == PLAN
+    assert len(store.observations("p")) == 1
+
+
+def test_a_revision_keeps_the_old_value_in_history(store):
+    store.save_plan(PLAN)
+    first = store.import_observations(
+        "p",
+        [Observation("e1", "zuid", "2022", 40.3, status="voorlopig")],
+        source_name="a.csv",
+        checksum="a",
+        format="csv",
+        user="bureau",
+    )
+    second = store.import_observations(
+        "p",
+        [Observation("e1", "zuid", "2022", 40.1), Observation("e1", "zuid", "2021", 41.0)],
+        source_name="b.csv",
+        checksum="b",
+        format="csv",
+    )
+    assert (second.added, second.revised) == (1, 1)
+    (current,) = [o for o in store.observations("p") if o.period == "2022"]
+    assert (current.value, current.revision, current.batch) == (40.1, 2, second.batch)
+    history = [o for o in store.observations("p", all_revisions=True) if o.period == "2022"]
+    assert [(o.value, o.status, o.batch) for o in history] == [
+        (40.3, "voorlopig", first.batch),
+        (40.1, "definitief", second.batch),
+    ]
+    batch = store.batches("p")[0]
+    assert (batch.source_name, batch.created_by, batch.rows) == ("a.csv", "bureau", 1)
+
+
+def test_the_same_file_twice_does_nothing(store):
+    store.save_plan(PLAN)
+    rows = [Observation("e1", "zuid", "2022", 40.3)]
+    first = store.import_observations("p", rows, source_name="a.csv", checksum="x", format="csv")
+    again = store.import_observations("p", rows, source_name="a.csv", checksum="x", format="csv")
+    assert again.duplicate_of == first.batch
+    assert len(store.batches("p")) == 1
+    same_values = store.import_observations(
+        "p", rows, source_name="b.csv", checksum="y", format="csv"
+    )
+    assert (same_values.added, same_values.revised, same_values.unchanged) == (0, 0, 1)
+
+
+def test_a_failed_import_leaves_nothing_behind(store):
+    store.save_plan(PLAN)
+    rows = [Observation("e1", "zuid", "2022", 1.0), Observation("e1", "nowhere", "2022", 2.0)]
+    with pytest.raises(IntegrityError):  # the foreign key on areas refuses the second row
+        store.import_observations("p", rows, source_name="a.csv", checksum="a", format="csv")
+    assert store.observations("p") == []
+    assert store.batches("p") == []
+
+
+def test_programme_resolution(store):
+    with pytest.raises(StoreError, match="holds no plan yet"):
+        store.resolve_programme(None)
+    store.save_plan(PLAN)
+    assert store.resolve_programme(None) == "p"
+    with pytest.raises(StoreError, match="programme 'q' is not in the store"):
+        store.resolve_programme("q")
+
+
+def test_sqlite_runs_in_wal_mode(sqlite_url):
+    from koers.store import Store
+
+    with Store.open(sqlite_url) as store, store.engine.connect() as c:
+        assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
