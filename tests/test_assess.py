@@ -204,6 +204,22 @@ def test_absolute_level_per_year():
     assert "het doel geldt vanaf 2023" in before.explanation
 
 
+def test_a_small_shortfall_is_not_shown_as_zero():
+    target = {
+        "kind": "absolute",
+        "value": 2,
+        "cumulative": True,
+        "start_year": 2023,
+        "target_year": 2025,
+    }
+    result = judge(
+        {**ADB, "target": target},
+        Observation("a", "zuid", "2023", 0),
+        Observation("a", "zuid", "2024", 1),
+    )
+    assert result.explanation.endswith(": 0,3 te weinig.")
+
+
 def test_absolute_path_from_a_baseline():
     target = {
         "kind": "absolute",

@@ -75,7 +75,10 @@ class Case:
         return nl.value(amount, self.indicator.unit, self.indicator.decimals)
 
     def fmt_gap(self, amount: float) -> str:
-        return nl.difference(amount, self.indicator.unit, self.indicator.decimals)
+        decimals = self.indicator.decimals
+        while amount and round(amount, decimals) == 0 and decimals < 4:
+            decimals += 1  # a real shortfall is never shown as "0 te weinig"
+        return nl.difference(amount, self.indicator.unit, decimals)
 
     def fmt_span(self, start: float, end: float) -> str:
         """``3,9 naar 2,3 procentpunt``: the unit said once where it follows the number."""
