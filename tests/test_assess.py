@@ -164,6 +164,8 @@ def test_proportional_share_of_a_count_is_computed_against_the_city():
         Observation("b", "rotterdam", "2022", 14000),
     )
     assert result.value == pytest.approx(38.0)
+    assert result.unit == "percent"
+    assert result.explanation.startswith("Zuid 38,0% van het totaal")
     assert result.expected == pytest.approx(40 - 8 * 10 / 19)
     assert result.status is Status.ORANJE  # behind, but improving since 2012
 

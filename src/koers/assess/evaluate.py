@@ -15,7 +15,7 @@ from typing import Any
 from koers.areas.graph import AreaGraph
 from koers.areas.values import Observation, Value, derive_value
 from koers.assess.engine import Case, Outcome, Status, assess_case
-from koers.plan.model import Indicator, Plan, ProportionalShare, ReachReference
+from koers.plan.model import Indicator, Plan, ProportionalShare, ReachReference, Unit
 from koers.plan.period import period_year
 
 
@@ -133,6 +133,8 @@ def _assess_indicator(
     series = {y: value_of(area_id, p, y) for y, p in periods.items()}
     if isinstance(target, ProportionalShare) and target.share_of:
         series = {y: _share(v, value_of(target.share_of, periods[y], y)) for y, v in series.items()}
+        # from here on the indicator is judged and shown as the share it yields
+        indicator = indicator.model_copy(update={"unit": Unit.PERCENT, "decimals": 1})
     reference_area = None
     reference: dict[int, Value] | None = None
     if isinstance(target, ReachReference):
