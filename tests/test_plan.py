@@ -201,6 +201,8 @@ def test_json_schema_describes_every_section():
     schema = json.loads(json_schema())
     assert set(schema["properties"]) == {
         "programme",
+        "finance",
+        "governance",
         "pillars",
         "areas",
         "indicators",

@@ -21,8 +21,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from koers.plan.model import (
     LIST_SECTIONS,
+    SINGLE_SECTIONS,
     Agreement,
     Area,
+    Finance,
+    Governance,
     Indicator,
     Intervention,
     Partner,
@@ -41,7 +44,12 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {
     "agreements": Agreement,
     "partners": Partner,
 }
-ALL_SECTIONS = ("programme", *LIST_SECTIONS)
+SINGLE_MODELS: dict[str, type[BaseModel]] = {
+    "programme": Programme,
+    "finance": Finance,
+    "governance": Governance,
+}
+ALL_SECTIONS = (*SINGLE_SECTIONS, *LIST_SECTIONS)
 
 
 @dataclass(frozen=True, order=True)
@@ -126,10 +134,8 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
                         f"unknown section; expected one of {', '.join(ALL_SECTIONS)}",
                     )
                 )
-            elif key == "programme":
-                _validate(
-                    Programme, value, _Item("programme", -1, doc), sections["programme"], issues
-                )
+            elif key in SINGLE_MODELS:
+                _validate(SINGLE_MODELS[key], value, _Item(key, -1, doc), sections[key], issues)
             elif not isinstance(value, list):
                 issues.append(PlanIssue(file, doc.line_of((key,)), key, "must be a list"))
             else:
@@ -142,24 +148,28 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
     if not programmes and not any(i.field.startswith("programme") for i in issues):
         first = next(iter(documents), "<plan>")
         issues.append(PlanIssue(first, 1, "programme", "the plan has no 'programme' section"))
-    for _, item in programmes[1:]:
-        issues.append(
-            PlanIssue(
-                item.doc.file,
-                item.doc.line_of(("programme",)),
-                "programme",
-                "'programme' is defined more than once",
+    for name in SINGLE_SECTIONS:
+        for _, item in sections[name][1:]:
+            issues.append(
+                PlanIssue(
+                    item.doc.file,
+                    item.doc.line_of((name,)),
+                    name,
+                    f"'{name}' is defined more than once",
+                )
             )
-        )
 
     # Cross-checks run even when the programme itself is invalid, so that one pass
     # reports everything; such a plan is never returned.
     lists = {name: [model for model, _ in sections[name]] for name in LIST_SECTIONS}
     programme = programmes[0][0] if programmes else None
+    singles = {
+        name: sections[name][0][0] if sections[name] else None for name in SINGLE_SECTIONS[1:]
+    }
     draft = (
-        Plan(programme=programme, **lists)
+        Plan(programme=programme, **singles, **lists)
         if programme
-        else Plan.model_construct(None, programme=None, **lists)  # type: ignore[arg-type]
+        else Plan.model_construct(None, programme=None, **singles, **lists)  # type: ignore[arg-type]
     )
     for finding in check_plan(draft):
         model, item = sections[finding.section][max(finding.index, 0)]

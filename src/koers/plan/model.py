@@ -290,7 +290,9 @@ class InterventionLine(Model):
 class Pillar(Model):
     id: Id
     name: str
-    kind: Literal["pillar", "aandachtsgebied"] = "pillar"
+    kind: Literal["pillar", "aandachtsgebied", "thema"] = Field(
+        "pillar", description="A pillar, an aandachtsgebied, or a programme-wide theme."
+    )
     ambition: str | None = Field(None, description="The pillar's overall ambition.")
     ambitions: list[Ambition] = Field(default_factory=list)
     lines: list[InterventionLine] = Field(default_factory=list)
@@ -332,7 +334,7 @@ class Indicator(Model):
 class Intervention(Model):
     id: Id
     name: str
-    pillar: Id
+    pillar: Id | None = Field(None, description="None for programme-wide interventions.")
     line: Id | None = Field(None, description="Intervention line within the pillar.")
     description: str | None = None
     partners: list[Id] = Field(default_factory=list)
@@ -345,7 +347,7 @@ class Intervention(Model):
 class Agreement(Model):
     id: Id
     text: str
-    pillar: Id
+    pillar: Id | None = Field(None, description="None for programme-wide agreements.")
     kind: Literal["afspraak", "toezegging"] = Field(
         "afspraak", description="A labelled Afspraak, or a firm commitment stated elsewhere."
     )
@@ -375,6 +377,12 @@ class Partner(Model):
     ref: str | None = None
 
 
+class YearReading(Model):
+    year: Year
+    ref: str
+    note: str | None = None
+
+
 class Programme(Model):
     id: Id
     name: str
@@ -383,7 +391,12 @@ class Programme(Model):
     period_end: Year
     horizon: Year = Field(description="Year the overall ambition is to be reached.")
     start_year: Year | None = Field(None, description="Year the programme started.")
+    start_year_readings: list[YearReading] = Field(
+        default_factory=list,
+        description="Where the source dates the start differently, each reading with its lines.",
+    )
     ambition: str | None = None
+    reporting_cycle: str | None = Field(None, description="How and how often it reports.")
     status_rules: StatusRules = Field(default_factory=StatusRules)
     ref: str | None = None
 
@@ -394,10 +407,131 @@ class Programme(Model):
         return self
 
 
+class BudgetLine(Model):
+    """A row of a money table: amounts in euro per period (e.g. '2023-2026', 'per jaar')."""
+
+    id: Id
+    name: str
+    pillar: Id | None = None
+    amounts: dict[str, float] = Field(description="Period -> amount in euro.")
+    provisional: list[str] = Field(
+        default_factory=list, description="Periods whose amount is 'onder voorbehoud'."
+    )
+    note: str | None = None
+    ref: str | None = None
+
+
+class Contribution(Model):
+    """A partner's yearly contribution to the programme bureau (in money or in kind)."""
+
+    id: Id
+    name: str
+    partner: Id | None = None
+    amount_per_year: float = Field(ge=0)
+    form: Literal["geld", "in_natura", "geld_en_faciliteiten"]
+    from_year: Year | None = None
+    to_year: Year | None = None
+    note: str | None = None
+    ref: str | None = None
+
+
+class Funding(Model):
+    """Money committed, conditional, requested or received for the programme."""
+
+    id: Id
+    name: str
+    funder: str
+    amount: float | None = Field(None, ge=0, description="Euro; null where the plan gives none.")
+    per_year: bool = False
+    period: str | None = None
+    status: Literal["ontvangen", "toegezegd", "voorwaardelijk", "aangevraagd", "in_gesprek"]
+    condition: str | None = None
+    pillar: Id | None = None
+    note: str | None = None
+    ref: str | None = None
+
+
+class CostShare(Model):
+    funder: str
+    share: float = Field(ge=0, le=1)
+
+
+class Finance(Model):
+    price_level: str | None = None
+    cost_split: list[CostShare] = Field(default_factory=list)
+    tasks: list[BudgetLine] = Field(
+        default_factory=list, description="The financial task per pillar (NPRZ: Tabel 11)."
+    )
+    bureau_budget: list[BudgetLine] = Field(default_factory=list)
+    contributions: list[Contribution] = Field(default_factory=list)
+    funding: list[Funding] = Field(default_factory=list)
+    ref: str | None = None
+
+    @model_validator(mode="after")
+    def _split_adds_up(self) -> Finance:
+        if self.cost_split and abs(sum(s.share for s in self.cost_split) - 1) > 1e-9:
+            raise ValueError("the shares of 'cost_split' must add up to 1")
+        return self
+
+
+class Seat(Model):
+    sector: str
+    seats: int = Field(ge=1)
+    mandate: Literal["achterban", "uit_de_kring_van", "niet_vermeld"] = "niet_vermeld"
+    note: str | None = None
+    ref: str | None = None
+
+
+class TermRules(Model):
+    since: str | None = None
+    first_term_years: tuple[int, int] = Field(description="[min, max] years of a first term.")
+    renewals: int = Field(ge=0)
+    renewal_years: tuple[int, int] | None = None
+    appointment_vote: str | None = None
+    ref: str | None = None
+
+
+class Board(Model):
+    name: str
+    chair: str
+    size: int = Field(ge=1, description="Members including the chair.")
+    secretary: str | None = None
+    seats: list[Seat]
+    meetings_per_year: int | None = Field(None, ge=1, description="At least this many.")
+    composition_review_years: int | None = None
+    terms: TermRules | None = None
+    note: str | None = None
+    ref: str | None = None
+
+
+class Body(Model):
+    """A table, steering group or consultation where the programme is steered."""
+
+    id: Id
+    name: str
+    pillar: Id | None = None
+    members: list[str] = Field(default_factory=list)
+    role: str | None = None
+    meetings: str | None = Field(None, description="How often, as the plan says it.")
+    escalates_to: Id | None = None
+    note: str | None = None
+    ref: str | None = None
+
+
+class Governance(Model):
+    board: Board
+    bodies: list[Body] = Field(default_factory=list)
+    escalation: list[Id] = Field(default_factory=list, description="Body ids, lowest level first.")
+    bureau: str | None = Field(None, description="The programme bureau: size and role.")
+    ref: str | None = None
+
+
 class PlanFile(Model):
     """One YAML file of a plan directory. Sections from all files are merged."""
 
     programme: Programme | None = None
+    finance: Finance | None = None
+    governance: Governance | None = None
     pillars: list[Pillar] = Field(default_factory=list)
     areas: list[Area] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
@@ -410,6 +544,8 @@ class Plan(Model):
     """A whole, validated plan. Build it with :func:`koers.plan.load_plan`."""
 
     programme: Programme
+    finance: Finance | None = None
+    governance: Governance | None = None
     pillars: list[Pillar] = Field(default_factory=list)
     areas: list[Area] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
@@ -436,6 +572,7 @@ class Plan(Model):
         raise KeyError(pillar_id)
 
 
+SINGLE_SECTIONS: tuple[str, ...] = ("programme", "finance", "governance")
 LIST_SECTIONS: tuple[str, ...] = (
     "pillars",
     "areas",

@@ -37,7 +37,13 @@ class Finding:
 
 
 def check_plan(plan: Plan) -> list[Finding]:
-    return [*_duplicates(plan), *_references(plan), *_targets(plan), *_area_cycles(plan)]
+    return [
+        *_duplicates(plan),
+        *_references(plan),
+        *_targets(plan),
+        *_area_cycles(plan),
+        *_money_and_bodies(plan),
+    ]
 
 
 def _duplicates(plan: Plan) -> Iterator[Finding]:
@@ -143,6 +149,43 @@ def _references(plan: Plan) -> Iterator[Finding]:
             "agreements", i, "interventions", ag.interventions, interventions, "intervention"
         )
         yield from missing("agreements", i, "indicators", ag.indicators, indicators, "indicator")
+
+
+def _money_and_bodies(plan: Plan) -> Iterator[Finding]:
+    pillars = {p.id for p in plan.pillars}
+    partners = {p.id for p in plan.partners}
+    if plan.finance is not None:
+        for group in ("tasks", "bureau_budget"):
+            for pos, line in enumerate(getattr(plan.finance, group)):
+                if line.pillar is not None and line.pillar not in pillars:
+                    yield Finding(
+                        "finance", -1, f"{group}.{pos}.pillar", f"unknown pillar '{line.pillar}'"
+                    )
+        for pos, contribution in enumerate(plan.finance.contributions):
+            if contribution.partner is not None and contribution.partner not in partners:
+                yield Finding(
+                    "finance",
+                    -1,
+                    f"contributions.{pos}.partner",
+                    f"unknown partner '{contribution.partner}'",
+                )
+    if plan.governance is not None:
+        bodies = {b.id for b in plan.governance.bodies}
+        for pos, body in enumerate(plan.governance.bodies):
+            if body.pillar is not None and body.pillar not in pillars:
+                yield Finding(
+                    "governance", -1, f"bodies.{pos}.pillar", f"unknown pillar '{body.pillar}'"
+                )
+            if body.escalates_to is not None and body.escalates_to not in bodies:
+                yield Finding(
+                    "governance",
+                    -1,
+                    f"bodies.{pos}.escalates_to",
+                    f"unknown body '{body.escalates_to}'",
+                )
+        for pos, body_id in enumerate(plan.governance.escalation):
+            if body_id not in bodies:
+                yield Finding("governance", -1, f"escalation.{pos}", f"unknown body '{body_id}'")
 
 
 def _area_cycles(plan: Plan) -> Iterator[Finding]:
