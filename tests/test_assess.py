@@ -445,3 +445,25 @@ def test_improving_polarity_flips_the_comparison(level, delta):
     higher = {2022: level + delta}
     assert assess_case(_case("higher_is_better", target, higher, 2022)).status is Status.GROEN
     assert assess_case(_case("lower_is_better", target, higher, 2022)).status is not Status.GROEN
+
+
+def test_a_figure_of_the_baseline_year_is_the_baseline_not_progress():
+    result = judge(
+        {"id": "w", "target": G4},
+        Observation("w", "zuid", "2011", 14.0),
+        Observation("w", "g2", "2011", 10.1),
+    )
+    assert result.status is Status.GRIJS
+    assert result.explanation == (
+        "Zuid 14,0% in 2011 is de nulmeting; voortgang is daaraan nog niet af te meten."
+    )
+    falling = {"id": "d", "target": {"kind": "direction", "baseline_year": 2022}}
+    assert judge(falling, Observation("d", "zuid", "2022", 194)).status is Status.GRIJS
+
+
+def test_no_figures_at_all_says_so_and_what_the_plan_lacks():
+    result = judge({**ADB, "target": {"kind": "absolute", "value": None}})
+    assert result.explanation == (
+        "Zuid: nog geen gegevens ingelezen. Het plan noemt geen streefwaarde."
+    )
+    assert result.period is None

@@ -122,12 +122,17 @@ def judge(behind: float, tolerance: float, improving: bool) -> Status:
 
 def assess_case(case: Case) -> Outcome:
     """Dispatch on the target kind; every path returns an explained outcome."""
-    value = case.value
+    value, target = case.value, case.target
     if value is None:
-        observed = case.series.get(case.year)
-        reason = observed.reason if observed and observed.reason else "geen gegevens"
-        return Outcome(Status.GRIJS, f"{case.area_name}: {reason} voor {case.year}.")
-    target = case.target
+        return Outcome(Status.GRIJS, _no_value(case))
+    baseline = getattr(target, "baseline_year", None)
+    if baseline is not None and case.year <= baseline and not isinstance(target, Absolute):
+        when = "de nulmeting" if case.year == baseline else f"van vóór de nulmeting ({baseline})"
+        return Outcome(
+            Status.GRIJS,
+            f"{case.area_name} {case.fmt(value)} in {case.year} is {when}; "
+            f"voortgang is daaraan nog niet af te meten.",
+        )
     if target is None or isinstance(target, MonitorOnly):
         return _monitor(
             case, value, "geen doel in het plan" if target is None else "alleen gevolgd"
@@ -143,6 +148,22 @@ def assess_case(case: Case) -> Outcome:
     if isinstance(target, Ceiling):
         return _ceiling(case, target, value)
     return _direction(case, target, value)
+
+
+def _no_value(case: Case) -> str:
+    """Why there is no status: no figures at all, or none for this year, and what the plan
+    itself lacks."""
+    if not case.series:
+        text = f"{case.area_name}: nog geen gegevens ingelezen."
+    else:
+        observed = case.series.get(case.year)
+        reason = observed.reason if observed and observed.reason else "geen gegevens"
+        text = f"{case.area_name}: {reason} voor {case.year}."
+    if case.target is None:
+        text += " Het plan geeft geen doel."
+    elif isinstance(case.target, Absolute) and case.target.value is None:
+        text += " Het plan noemt geen streefwaarde."
+    return text
 
 
 def _monitor(case: Case, value: float, why: str) -> Outcome:

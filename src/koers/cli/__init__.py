@@ -18,8 +18,16 @@ import click
 from rich.console import Console
 
 from koers.assess import evaluate
-from koers.cli.render import batch_line, plan_counts, status_counts, status_table
-from koers.plan import PlanError, json_schema, load_plan
+from koers.cli.render import (
+    agreements_table,
+    batch_line,
+    plan_counts,
+    status_counts,
+    status_table,
+    summary_table,
+)
+from koers.plan import Plan, PlanError, json_schema, load_plan
+from koers.plan.summary import agreement_rows, summarise
 from koers.sources import ImportPreview, SourceError, import_file
 from koers.store import Store, StoreError
 
@@ -79,6 +87,65 @@ def plan_check(directory: Path) -> None:
     """Validate a plan directory; every problem is reported with file, line and field."""
     loaded = load_plan(directory)
     click.echo(f"plan in orde: {plan_counts(loaded)}")
+
+
+@plan.command("summary")
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.option("--programme", help="Summarise this programme from the store instead.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@reports_errors
+def plan_summary(
+    ctx: click.Context, directory: Path | None, programme: str | None, fmt: str
+) -> None:
+    """Count what a plan holds (a directory, or the plan loaded in the store)."""
+    summary = summarise(_plan_from(ctx, directory, programme))
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        _console().print(summary_table(summary))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.option("--programme", help="Programme id in the store (when no DIRECTORY is given).")
+@click.option("--pillar", help="Only this pillar.")
+@click.option("--owner", help="Only agreements this partner (id) owns.")
+@click.option("--status", help="Only agreements with this status.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@reports_errors
+def agreements(
+    ctx: click.Context,
+    directory: Path | None,
+    programme: str | None,
+    pillar: str | None,
+    owner: str | None,
+    status: str | None,
+    fmt: str,
+) -> None:
+    """List the agreements with owner, due date and status."""
+    the_plan = _plan_from(ctx, directory, programme)
+    if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
+        raise KeyError(f"unknown pillar '{pillar}'")
+    if owner is not None and owner not in {p.id for p in the_plan.partners}:
+        raise KeyError(f"unknown partner '{owner}'")
+    rows = agreement_rows(the_plan, pillar=pillar, owner=owner, status=status)
+    if fmt == "json":
+        click.echo(json.dumps([r.record() for r in rows], indent=2, ensure_ascii=False))
+    else:
+        _console().print(agreements_table(rows))
+
+
+def _plan_from(ctx: click.Context, directory: Path | None, programme: str | None) -> Plan:
+    if directory is not None:
+        return load_plan(directory)
+    with _store(ctx) as store:
+        return store.plan(programme)
 
 
 @plan.command("schema")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +12,7 @@ from rich.text import Text
 from koers import nl
 from koers.assess import Assessment, Status
 from koers.plan import Plan, Unit
+from koers.plan.summary import AgreementRow
 from koers.store import BatchResult
 
 COLOURS = {
@@ -34,6 +36,52 @@ def plan_counts(plan: Plan) -> str:
         f"{len(plan.areas)} gebieden",
     ]
     return ", ".join(parts)
+
+
+def summary_table(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"{summary['name']}: inhoud van het plan", show_header=False)
+    table.add_column("onderdeel", style="bold")
+    table.add_column("aantal", justify="right")
+    table.add_column("waarvan")
+
+    def detail(counts: dict[str, int]) -> str:
+        return ", ".join(f"{DUTCH.get(key, key)} {n}" for key, n in counts.items())
+
+    for label, key in (
+        ("Pijlers en aandachtsgebieden", "pillars"),
+        ("Indicatoren", "indicators"),
+        ("Doelen", "targets"),
+        ("Afspraken", "agreements"),
+        ("Afspraken per pijler", "agreements_by_pillar"),
+        ("Partners (ondertekenaars)", "partners"),
+        ("Gebieden", "areas"),
+    ):
+        counts = summary[key]
+        table.add_row(label, str(sum(counts.values())), detail(counts))
+    for label, key in (
+        ("Ambities", "ambitions"),
+        ("Interventielijnen", "intervention_lines"),
+        ("Interventies", "interventions"),
+        ("Andere organisaties", "other_organisations"),
+    ):
+        table.add_row(label, str(summary[key]), "")
+    return table
+
+
+def agreements_table(rows: Sequence[AgreementRow]) -> Table:
+    table = Table(show_lines=False)
+    for column in ("Afspraak", "Pijler", "Eigenaar", "Wanneer", "Status", "Tekst"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            Text(row.id, style="bold"),
+            row.pillar or "—",
+            ", ".join(row.owners),
+            row.due or "—",
+            row.status,
+            row.text if len(row.text) <= 160 else row.text[:157] + "…",
+        )
+    return table
 
 
 def batch_line(name: str, result: BatchResult) -> str:
