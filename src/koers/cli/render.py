@@ -23,10 +23,23 @@ COLOURS = {
 }
 
 
+KIND_LABELS = {"pillar": "pijlers", "aandachtsgebied": "aandachtsgebieden", "thema": "thema's"}
+DUTCH = {  # summary keys as the programme bureau names them
+    "pillar": "pijler",
+    "output": "output (interventie)",
+    "geen": "geen doel",
+    "country": "land",
+    "municipality": "gemeente",
+    "district": "gebied",
+    "group": "groep",
+}
+
+
 def plan_counts(plan: Plan) -> str:
     kinds = Counter(i.kind.value for i in plan.indicators)
+    pillar_kinds = Counter(p.kind for p in plan.pillars)
     parts = [
-        f"{len(plan.pillars)} pijlers",
+        ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in pillar_kinds.items()),
         f"{len(plan.indicators)} indicatoren ("
         + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
         + ")",
