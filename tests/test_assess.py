@@ -457,6 +457,12 @@ def test_a_figure_of_the_baseline_year_is_the_baseline_not_progress():
     assert result.explanation == (
         "Zuid 14,0% in 2011 is de nulmeting; voortgang is daaraan nog niet af te meten."
     )
+    # the plan intended 37,4% for the baseline year 2022 itself: judged, not a baseline
+    intended = {**SHARE, "baseline_year": 2022, "milestones": [{"year": 2022, "value": 37.4}]}
+    assert (
+        judge({"id": "b", "target": intended}, Observation("b", "zuid", "2022", 40.3)).status
+        is Status.ROOD
+    )
     falling = {"id": "d", "target": {"kind": "direction", "baseline_year": 2022}}
     assert judge(falling, Observation("d", "zuid", "2022", 194)).status is Status.GRIJS
 

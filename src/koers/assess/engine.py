@@ -126,7 +126,15 @@ def assess_case(case: Case) -> Outcome:
     if value is None:
         return Outcome(Status.GRIJS, _no_value(case))
     baseline = getattr(target, "baseline_year", None)
-    if baseline is not None and case.year <= baseline and not isinstance(target, Absolute):
+    # A figure of the baseline year is the baseline itself, unless the plan intended a
+    # value for that year (a milestone): then it is judged against that value.
+    intended = target is not None and any(m.year == case.year for m in target.milestones)
+    if (
+        baseline is not None
+        and case.year <= baseline
+        and not intended
+        and not isinstance(target, Absolute)
+    ):
         when = "de nulmeting" if case.year == baseline else f"van vóór de nulmeting ({baseline})"
         return Outcome(
             Status.GRIJS,

@@ -257,8 +257,10 @@ class Area(Model):
     valid_from: Year | None = None
     valid_to: Year | None = None
     population: int | None = Field(
-        None, ge=0, description="Inhabitants as the plan states them where it gives no date "
-        "(dated figures are observations)."
+        None,
+        ge=0,
+        description="Inhabitants as the plan states them where it gives no date "
+        "(dated figures are observations).",
     )
     note: str | None = None
     ref: str | None = None
