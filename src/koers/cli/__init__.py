@@ -32,7 +32,7 @@ from koers.sources import ImportPreview, SourceError, import_file
 from koers.store import Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_PLAN = "plans/example"
+DEFAULT_PLAN = "plans/nprz-2023-2027"
 
 
 def _console() -> Console:

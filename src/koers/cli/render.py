@@ -23,7 +23,11 @@ COLOURS = {
 }
 
 
-KIND_LABELS = {"pillar": "pijlers", "aandachtsgebied": "aandachtsgebieden", "thema": "thema's"}
+KIND_LABELS = {  # singular, plural
+    "pillar": ("pijler", "pijlers"),
+    "aandachtsgebied": ("aandachtsgebied", "aandachtsgebieden"),
+    "thema": ("thema", "thema's"),
+}
 DUTCH = {  # summary keys as the programme bureau names them
     "pillar": "pijler",
     "output": "output (interventie)",
@@ -39,7 +43,7 @@ def plan_counts(plan: Plan) -> str:
     kinds = Counter(i.kind.value for i in plan.indicators)
     pillar_kinds = Counter(p.kind for p in plan.pillars)
     parts = [
-        ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in pillar_kinds.items()),
+        ", ".join(f"{n} {KIND_LABELS[k][n != 1]}" for k, n in pillar_kinds.items()),
         f"{len(plan.indicators)} indicatoren ("
         + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
         + ")",
@@ -124,8 +128,10 @@ def status_table(plan: Plan, results: Sequence[Assessment]) -> Table:
             overflow="fold",
         )
     pillars = {p.id: p.name for p in plan.pillars}
+    order = {pillar_id: position for position, pillar_id in enumerate(pillars, start=1)}
     current = object()
-    for result in results:
+    # grouped per pillar in plan order (stable: indicators keep their plan order within it)
+    for result in sorted(results, key=lambda r: order.get(r.pillar, 0) if r.pillar else 0):
         if result.pillar != current:
             current = result.pillar
             table.add_section()

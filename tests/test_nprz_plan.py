@@ -1,0 +1,371 @@
+"""The NPRZ Uitvoeringsplan 2023-2027 as data, checked against the chapter extracts.
+
+Expected values are read from the extracts in ``shared/spec`` where they hold a table (so a
+typo in the plan data fails here), and typed in from the extract's text for spot checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from koers.areas import Observation
+from koers.assess import Status, evaluate
+from koers.plan import AreaKind, IndicatorKind, Plan, load_plan
+from koers.sources import LongCsv
+
+from .conftest import ROOT
+
+PLAN_DIR = ROOT / "plans" / "nprz-2023-2027"
+SPEC = ROOT.parent / "shared" / "spec"
+if not SPEC.is_dir():  # CI lays shared/ beside the clone
+    SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(PLAN_DIR)
+
+
+@pytest.fixture(scope="module")
+def observations(plan: Plan) -> list[Observation]:
+    rows: list[Observation] = []
+    for path in sorted((PLAN_DIR / "data").glob("*.csv")):
+        rows += LongCsv().read(path.read_bytes(), path.name, plan)
+    return rows
+
+
+def spec_text(name: str) -> str:
+    path = SPEC / name
+    if not path.is_file():
+        pytest.skip(f"the extracts are not beside this clone ({path})")
+    return path.read_text(encoding="utf-8")
+
+
+def spec_csv(name: str, after: str) -> list[dict[str, str]]:
+    """The first ```csv block after the line containing ``after`` in an extract."""
+    text = spec_text(name)
+    block = text[text.index(after) :].split("```csv", 1)[1].split("```", 1)[0]
+    return list(csv.DictReader(io.StringIO(block.strip())))
+
+
+def values(observations: list[Observation], indicator: str) -> dict[tuple[str, str], float | None]:
+    return {(o.area, o.period): o.value for o in observations if o.indicator == indicator}
+
+
+# -- structure -------------------------------------------------------------------------------
+
+
+def test_pillars_aandachtsgebieden_and_theme(plan: Plan):
+    kinds = {p.id: p.kind for p in plan.pillars}
+    assert {k for k, v in kinds.items() if v == "pillar"} == {
+        "thuisbasis",
+        "school",
+        "werk",
+        "wonen",
+        "veilig",
+    }
+    assert kinds["economie"] == "aandachtsgebied"
+    assert plan.pillar("veilig").accountable == "Driehoek"
+    for pillar in plan.pillars:
+        if pillar.kind == "pillar":
+            assert pillar.ambitions, f"pillar {pillar.id} has no ambitions"
+            assert pillar.lines, f"pillar {pillar.id} has no intervention lines"
+
+
+def test_programme_records_both_start_years_with_their_lines(plan: Plan):
+    programme = plan.programme
+    assert (programme.period_start, programme.period_end, programme.horizon) == (2023, 2027, 2031)
+    readings = {r.year: r.ref for r in programme.start_year_readings}
+    assert set(readings) == {2011, 2012}
+    assert "134-135" in readings[2011] and "4325" in readings[2012]
+    assert "Zuid op Koers" in (programme.reporting_cycle or "")
+
+
+def test_every_pillar_has_effect_indicators_with_targets(plan: Plan):
+    effect = [i for i in plan.indicators if i.kind is IndicatorKind.EFFECT]
+    per_pillar = Counter(i.pillar for i in effect)
+    for pillar in ("thuisbasis", "school", "werk", "wonen", "veilig"):
+        assert per_pillar[pillar] >= 3, pillar
+    assert [i.id for i in effect if i.target is None] == []
+
+
+def test_tabel_1_has_22_rows_steered_to_the_g4_level(plan: Plan):
+    rows = [i for i in plan.indicators if i.id.startswith("T1.R")]
+    assert [i.id for i in rows] == [f"T1.R{n}" for n in range(1, 23)]
+    g4 = [
+        i
+        for i in rows
+        if i.target and i.target.kind == "reach_reference" and i.target.reference_area == "g4"
+    ]
+    assert len(g4) >= 16
+    for indicator in g4:
+        assert (indicator.target.baseline_year, indicator.target.target_year) == (2011, 2031)
+        assert [(m.year, m.gap_closed) for m in indicator.target.milestones] == [(2021, 0.25)]
+
+
+def _agreement_ids(text: str) -> set[str]:
+    found = re.findall(r"^\| *(A\d\.\d+)[a-z]?\b[^|]*\|", text, re.M)  # "A4.1 (in-text)"
+    found += re.findall(r"^\*\*(A\d\.\d+)[a-z]?\b", text, re.M)
+    return set(found)
+
+
+@pytest.mark.parametrize(
+    ("extract", "chapters"),
+    [
+        ("ch1-2-ambitie-wijken.md", "2"),
+        ("ch3-thuisbasis.md", "3"),
+        ("ch4-school.md", "4"),
+        ("ch5-werk.md", "5"),
+        ("ch6-wonen.md", "6"),
+        ("ch7-8-veilig-organisatie.md", "78"),
+    ],
+)
+def test_every_agreement_of_the_extracts_is_in_the_plan(plan: Plan, extract: str, chapters: str):
+    expected = _agreement_ids(spec_text(extract))
+    assert expected, "no agreements found in the extract"
+    in_plan = {
+        re.sub(r"[a-z]$", "", a.id)
+        for a in plan.agreements
+        if a.id.startswith("A") and a.id[1] in chapters
+    }
+    assert in_plan == expected
+
+
+def test_agreements_per_chapter(plan: Plan):
+    per_chapter = Counter(
+        re.sub(r"[a-z]$", "", a.id).split(".")[0] for a in plan.agreements if a.kind == "afspraak"
+    )
+    assert per_chapter["A3"] == 14
+    assert per_chapter["A7"] == 28
+    assert per_chapter["A8"] == 8
+
+
+def test_every_agreement_has_an_owner_or_says_none_is_named(plan: Plan):
+    silent = [
+        a.id for a in plan.agreements if not a.owners and "niet vermeld" not in (a.note or "")
+    ]
+    assert silent == []
+
+
+def test_the_58_partners_by_sector(plan: Plan):
+    expected = spec_csv("ch7-8-veilig-organisatie.md", "58 partners in total")
+    signatories = [p for p in plan.partners if p.signatory]
+    assert [(p.name, p.sector) for p in signatories] == [(r["name"], r["sector"]) for r in expected]
+    assert Counter(p.sector for p in signatories) == {
+        "onderwijs": 20,
+        "werk": 13,
+        "zorg": 6,
+        "wonen": 7,
+        "overheid": 11,
+        "overig": 1,
+    }
+
+
+def test_areas_wijken_focuswijken_wijkraden(plan: Plan):
+    wijken = [a for a in plan.areas if a.kind is AreaKind.WIJK]
+    assert len(wijken) == 15
+    assert sorted(plan.area("zuid").members) == sorted(a.id for a in wijken)
+    assert len(plan.area("focuswijken").members) == 7
+    wijkraden = [a for a in plan.areas if a.id.startswith("wijkraad-")]
+    assert len(wijkraden) == 15
+    gebieden = {a.id: a.cbs_code for a in plan.areas if a.id.startswith("gebied-")}
+    assert gebieden == {
+        "gebied-charlois": "WK059915",
+        "gebied-feijenoord": "WK059910",
+        "gebied-ijsselmonde": "WK059912",
+    }
+
+
+def test_the_20_nplv_areas_with_their_populations(plan: Plan):
+    expected = [
+        row
+        for row in spec_csv("ch7-8-veilig-organisatie.md", "### 2.2 Figuur 12")
+        if row["nr"].isdigit()
+    ]
+    members = [plan.area(m) for m in plan.area("nplv").members]
+    assert len(members) == 20
+    assert [a.population for a in members] == [int(r["inwoners"]) for r in expected]
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+TABEL_1_COLUMNS = {
+    "Nederland": ("nl", False),
+    "Totaal G4 in 2011": ("g4", True),
+    "Totaal G4": ("g4", False),
+    "Amsterdam": ("amsterdam", False),
+    "Den Haag": ("den-haag", False),
+    "Utrecht": ("utrecht", False),
+    "Rotterdam": ("rotterdam", False),
+    "Zuid in 2011": ("zuid", True),
+    "Zuid": ("zuid", False),
+    "7 Focuswijken": ("focuswijken", False),
+}
+
+
+def test_every_value_of_tabel_1_round_trips(observations: list[Observation]):
+    rows = spec_csv("ch1-2-ambitie-wijken.md", "### 1.2 Clean CSV")
+    assert len(rows) == 22
+    for number, row in enumerate(rows, start=1):
+        stored = {
+            (area, period == "2011"): value
+            for (area, period), value in values(observations, f"T1.R{number}").items()
+        }
+        expected = {
+            key: float(row[column])
+            for column, key in TABEL_1_COLUMNS.items()
+            if row[column] not in ("", "nb", "x")
+        }
+        assert stored == expected, f"Tabel 1 row {number}"
+
+
+def test_tabel_9_aandebak_guarantees(observations: list[Observation]):
+    rows = spec_csv("ch5-werk.md", "### 2.1 Tabel 9")
+    printed = {r["werkgever"]: int(r["aantal_beschikbare_aandebak_garanties"]) for r in rows}
+    total = printed.pop("Totaal")
+    per_employer = [o.value for o in observations if re.fullmatch(r"O5\.[12]\..+", o.indicator)]
+    assert sorted(per_employer) == sorted(printed.values())
+    assert sum(per_employer) == total == 802
+    headline = {
+        o.indicator: o.value for o in observations if o.indicator in ("O5.1", "O5.2", "O5.3")
+    }
+    assert headline == {"O5.1": 557, "O5.2": 245, "O5.3": 802}
+
+
+def test_tabel_11_financial_task(plan: Plan):
+    assert plan.finance is not None
+    rows = spec_csv("ch7-8-veilig-organisatie.md", "### 2.3 Tabel 11")
+    printed = [r for r in rows if r["pijler_onderdeel"] != "Totaal"]
+    tasks = plan.finance.tasks
+    assert len(tasks) == len(printed) == 6
+    for task, row in zip(tasks, printed, strict=True):
+        assert task.amounts["2023-2026"] == float(row["opgave_2023_2026_mln"]) * 1e6
+        assert task.amounts["2023-2027"] == float(row["opgave_2023_2027_mln_star"]) * 1e6
+        assert task.amounts["per jaar"] == float(row["gemiddeld_jaarlijks_mln"]) * 1e6
+        assert "2023-2027" in task.provisional
+    totals = {
+        period: sum(t.amounts[period] for t in tasks)
+        for period in ("2023-2026", "2023-2027", "per jaar")
+    }
+    assert totals == {"2023-2026": 644e6, "2023-2027": 805e6, "per jaar": 161e6}
+    assert {s.funder: s.share for s in plan.finance.cost_split} == {"Rijk": 0.5, "Gemeente": 0.5}
+
+
+def test_tabel_12_and_13_bureau_budget_and_contributions(plan: Plan):
+    assert plan.finance is not None
+    budget = sum(line.amounts["per jaar"] for line in plan.finance.bureau_budget)
+    contributions = sum(c.amount_per_year for c in plan.finance.contributions)
+    assert budget == contributions == 1_465_000
+    nplv = next(c for c in plan.finance.contributions if "NPLV" in c.name)
+    assert (nplv.amount_per_year, nplv.to_year) == (500_000, 2025)
+    assert plan.finance.price_level == "december 2022"
+
+
+def test_governance(plan: Plan):
+    assert plan.governance is not None
+    board = plan.governance.board
+    assert board.size == 11 and board.meetings_per_year == 6
+    assert sum(seat.seats for seat in board.seats) == 10
+    assert board.terms is not None and board.terms.first_term_years == (3, 5)
+    assert board.terms.renewals == 1
+    assert len(plan.governance.escalation) == 3
+
+
+SPOT_CHECKS = [  # (indicator, area, period, value): figures printed in the plan
+    ("E5.3", "zuid", "2022-12-31", 13292),
+    ("E5.3", "zuid", "2012", 15000),
+    ("E5.4", "zuid", "2022-12-31", 40.3),
+    ("E5.5", "zuid", "2022", 1740),
+    ("E5.5", "zuid", "2021", 1919),
+    ("E5.7", "zuid", "2022", 2923),
+    ("E5.8", "zuid", "2022", 3633),
+    ("O5.4", "zuid", "2021/2022", 741),
+    ("O5.5", "zuid", "2021/2022", 143),
+    ("O4.13", "rotterdam", "2021-10-01", 79),
+    ("O4.13", "gebied-charlois", "2021-10-01", 76),
+    ("O4.13", "gebied-feijenoord", "2018-10-01", 85),
+    ("O4.13", "gebied-ijsselmonde", "2021-10-01", 73),
+    ("C4.1", "zuid", "2020", 121),
+    ("C4.1", "zuid", "2021", 212),
+    ("C4.1", "zuid", "2022", 184),
+    ("E3.2", "zuid", "2021/2022", 194),
+    ("E3.2", "rotterdam", "2021/2022", 344),
+    ("C3.4", "zuid", "2020", 22160),
+    ("C3.4", "rotterdam", "2020", 51340),
+    ("O3.15", "zuid", "2023-01-01", 34),
+    ("C3.12", "zuid", "2022-01-01", 36.2),
+    ("O6.17", "zuid", "2022", 18900),
+    ("O6.18", "zuid", "2022", 8600),
+    ("O6.20", "zuid", "2022", 8200),
+    ("E7.4", "zuid", "2022", 10),
+    ("E7.4", "gebied-feijenoord", "2022", 11.9),
+    ("E7.4", "nl", "2022", 5.0),
+    ("T1.R1", "zuid", "2011", 193982),
+    ("T1.R20", "zuid", "2020-10-01", 15.0),
+]
+
+TARGET_CHECKS = [  # (indicator, field, value): targets as the plan words them
+    ("O5.1", "value", 600),
+    ("O5.1", "start_year", 2023),
+    ("E5.4", "reference_share", 32),
+    ("E5.4", "target_year", 2031),
+    ("O3.15", "value", 56),
+    ("O3.15", "target_year", 2023),
+    ("O4.17", "baseline_value", 33),
+    ("O4.17", "value", 50),
+    ("O7.1", "value", 150),
+    ("O7.2", "value", 50),
+    ("O6.9", "value", 2000),
+    ("O6.9", "upper", 2400),
+    ("O6.17", "value", 35000),
+]
+
+
+@pytest.mark.parametrize(("indicator", "area", "period", "value"), SPOT_CHECKS)
+def test_spot_check_figures(observations, indicator, area, period, value):
+    assert values(observations, indicator)[(area, period)] == value
+
+
+@pytest.mark.parametrize(("indicator", "field", "value"), TARGET_CHECKS)
+def test_spot_check_targets(plan: Plan, indicator, field, value):
+    assert getattr(plan.indicator(indicator).target, field) == value
+
+
+def test_the_bijstand_share_milestones(plan: Plan):
+    target = plan.indicator("E5.4").target
+    assert [(m.year, m.value) for m in target.milestones] == [(2022, 37.4), (2023, 40.0)]
+
+
+def test_status_of_every_effect_and_output_indicator(plan, observations):
+    results = evaluate(plan, observations)
+    judged = {r.indicator: r for r in results}
+    steered = [i.id for i in plan.indicators if i.kind is not IndicatorKind.CONTEXT]
+    assert all(i in judged for i in steered)
+    for indicator in steered:
+        result = judged[indicator]
+        assert result.explanation, indicator
+        if result.status is Status.GRIJS:
+            assert any(
+                reason in result.explanation
+                for reason in (
+                    "geen gegevens",
+                    "nulmeting",
+                    "geen streefwaarde",
+                    "geen doel",
+                    "alleen gevolgd",
+                    "geen eerdere meting",
+                    "geen eerder niveau",
+                    "geldt vanaf",
+                    "geen waarde voor",
+                )
+            ), result.explanation
+    assert judged["E5.4"].status is Status.ROOD
+    assert judged["E5.4"].expected == 37.4
+    assert judged["O5.1"].status is Status.ROOD  # 557 against at least 600
+    assert judged["T1.R19"].status is Status.GROEN  # 31% of the gap closed, 20% due
