@@ -98,3 +98,48 @@ def test_plan_schema_export(run, tmp_path: Path):
     target = tmp_path / "schema.json"
     assert run("plan", "schema", "-o", str(target)).exit_code == 0
     assert json.loads(target.read_text())["title"] == "koers plan file"
+
+
+NPRZ = EXAMPLE.parent / "nprz-2023-2027"
+
+
+def test_plan_summary_counts_what_the_plan_holds(run):
+    summary = json.loads(run("plan", "summary", str(NPRZ), "--format", "json").stdout)
+    assert summary["pillars"] == {"aandachtsgebied": 2, "pillar": 5, "thema": 1}
+    assert sum(summary["partners"].values()) == 58
+    assert summary["areas"]["wijk"] == 15
+    assert summary["finance"] and summary["governance"]
+    table = run("plan", "summary", str(NPRZ))
+    assert "Partners (ondertekenaars)" in table.stdout and "onderwijs 20" in table.stdout
+
+
+def test_plan_summary_of_the_loaded_plan(run):
+    run("load", str(EXAMPLE))
+    summary = json.loads(run("plan", "summary", "--format", "json").stdout)
+    assert summary["programme"] == "voorbeeld"
+    assert summary["indicators"] == {"context": 1, "effect": 4, "output": 1}
+
+
+def test_agreements_listing_and_filters(run):
+    rows = json.loads(run("agreements", str(NPRZ), "--owner", "politie", "--format", "json").stdout)
+    assert rows and all("Politie Rotterdam" in r["owners"] for r in rows)
+    werk = json.loads(run("agreements", str(NPRZ), "--pillar", "werk", "--format", "json").stdout)
+    assert werk and {r["pillar"] for r in werk} == {"werk"}
+    everything = json.loads(run("agreements", str(NPRZ), "--format", "json").stdout)
+    assert all(r["owners"] for r in everything)  # a name, or "niet vermeld"
+    assert any(r["owners"] == ["niet vermeld"] for r in everything)
+    assert {r["status"] for r in everything} == {"niet gerapporteerd"}
+    done = json.loads(
+        run("agreements", str(NPRZ), "--status", "afgerond", "--format", "json").stdout
+    )
+    assert done == []
+    unknown = run("agreements", str(NPRZ), "--owner", "nobody")
+    assert unknown.exit_code == 1 and "unknown partner 'nobody'" in unknown.stderr
+
+
+def test_the_main_job_on_the_nprz_plan(run):
+    result = run("demo", "--plan", str(NPRZ))
+    assert result.exit_code == 0
+    assert "10-ambitie-wijken.csv: batch" in result.stdout
+    assert "259 indicatoren:" in result.stdout
+    assert "Rotterdam-Zuid 40,3% van het totaal, beoogd 37,4%" in result.stdout
