@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -22,9 +23,8 @@ from koers.sources import LongCsv
 from .conftest import ROOT
 
 PLAN_DIR = ROOT / "plans" / "nprz-2023-2027"
-SPEC = ROOT.parent / "shared" / "spec"
-if not SPEC.is_dir():  # CI lays shared/ beside the clone
-    SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
+# shared/ lies beside the clone (as for developers and CI); KOERS_SHARED points elsewhere
+SPEC = Path(os.environ.get("KOERS_SHARED", ROOT.parent / "shared")) / "spec"
 
 
 @pytest.fixture(scope="module")
