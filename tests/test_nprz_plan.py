@@ -238,6 +238,22 @@ def test_tabel_9_aandebak_guarantees(observations: list[Observation]):
     assert headline == {"O5.1": 557, "O5.2": 245, "O5.3": 802}
 
 
+def test_figuur_7_and_9_housing_task_and_realisation(plan: Plan, observations):
+    realised = spec_csv("ch6-wonen.md", "### 2.1 Figuur 7")
+    tracks = dict(zip(("O6.18", "O6.19", "O6.20"), realised, strict=True))
+    for indicator, row in tracks.items():
+        assert values(observations, indicator)[("zuid", "2022")] == float(row["behaald_in_2022"])
+        assert plan.indicator(indicator).target.value == float(row["ambitie"])
+    by_2018 = spec_csv("ch6-wonen.md", "(b) Table (lines 6865")
+    for indicator, row in zip(tracks, by_2018, strict=True):
+        assert values(observations, indicator)[("zuid", "2018")] == float(
+            row["realisatie_2012_2018"]
+        )
+    total = values(observations, "O6.17")[("zuid", "2022")]
+    assert total == sum(float(r["behaald_in_2022"]) for r in realised) == 18900
+    assert plan.indicator("O6.17").target.value == 35000
+
+
 def test_tabel_11_financial_task(plan: Plan):
     assert plan.finance is not None
     rows = spec_csv("ch7-8-veilig-organisatie.md", "### 2.3 Tabel 11")

@@ -1,0 +1,51 @@
+"""The documentation cannot drift: every command, target kind and status rule is described."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+from koers.cli import main
+from koers.plan import StatusRules
+from koers.plan.model import Target
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+TARGETS = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
+
+
+def commands(group: click.Group, prefix: str = "koers") -> list[str]:
+    found = []
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += commands(command, f"{prefix} {name}")
+        else:
+            found.append(f"{prefix} {name}")
+    return found
+
+
+@pytest.mark.parametrize("command", commands(main))
+def test_every_command_is_in_the_readme(command):
+    assert f"`{command}" in README
+
+
+def test_every_target_kind_is_documented():
+    kinds = [member.model_fields["kind"].default for member in Target.__origin__.__args__]
+    assert len(kinds) == 6
+    for kind in kinds:
+        assert f"`{kind}`" in TARGETS
+
+
+@pytest.mark.parametrize("rule", list(StatusRules.model_fields))
+def test_every_status_rule_and_its_default_is_documented(rule):
+    default = StatusRules.model_fields[rule].default
+    assert f"| `{rule}` | {default:.2f} |" in TARGETS
+
+
+def test_the_readme_keeps_exactly_two_setup_commands():
+    block = README.split("## Set-up: two commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == [
+        "make demo",
+        "make test",
+    ]
