@@ -75,7 +75,8 @@ def test_import_revision_and_errors(run, tmp_path: Path):
     revised = tmp_path / "herzien.csv"
     revised.write_text("indicator;area;period;value\nbijstandsaandeel;zuid;2022;39,9\n")
     dry = run("import", "--dry-run", str(revised))
-    assert "1 rijen in orde, klaar om te importeren (proefdraai)" in dry.stdout
+    assert "proefdraai, niets opgeslagen: 0 nieuw, 1 herzien, 0 ongewijzigd" in dry.stdout
+    assert "bijstandsaandeel zuid 2022: 40.3 → 39.9" in dry.stdout
     done = run("import", str(revised))
     assert "0 nieuw, 1 herzien" in done.stdout
     records = json.loads(run("status", "--format", "json").stdout)
@@ -145,3 +146,23 @@ def test_the_main_job_on_the_nprz_plan(run):
     records = json.loads(run("status", "--format", "json").stdout)
     share = next(r for r in records if r["indicator"] == "E5.4")
     assert share["explanation"].startswith("Rotterdam-Zuid 40,3% van het totaal, beoogd 37,4%")
+
+
+def test_import_history_and_undo(run, tmp_path: Path):
+    run("load", str(EXAMPLE))
+    revised = tmp_path / "herzien.csv"
+    revised.write_text("indicator,area,period,value\nbijstandsaandeel,zuid,2022,39.9\n")
+    run("import", str(revised))
+    batches = json.loads(run("import", "history", "--format", "json").stdout)
+    assert [(b["source"], b["added"], b["revised"], b["state"]) for b in batches] == [
+        ("observations.csv", 23, 0, "applied"),
+        ("herzien.csv", 0, 1, "applied"),
+    ]
+    undone = run("import", "undo", batches[1]["id"])
+    assert undone.exit_code == 0 and "teruggedraaid" in undone.stdout
+    records = json.loads(run("status", "--format", "json").stdout)
+    assert next(r for r in records if r["indicator"] == "bijstandsaandeel")["value"] == 40.3
+    table = run("import", "history")
+    assert "teruggedraaid" in table.stdout and "observations.csv" in table.stdout
+    again = run("import", "undo", batches[1]["id"])
+    assert again.exit_code == 1 and "already undone" in again.stderr

@@ -18,6 +18,8 @@ TARGETS = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
 def commands(group: click.Group, prefix: str = "koers") -> list[str]:
     found = []
     for name, command in group.commands.items():
+        if command.hidden:
+            continue
         if isinstance(command, click.Group):
             found += commands(command, f"{prefix} {name}")
         else:

@@ -18,7 +18,7 @@ import pytest
 from koers.areas import Observation
 from koers.assess import Status, evaluate
 from koers.plan import AreaKind, IndicatorKind, Plan, load_plan
-from koers.sources import LongCsv
+from koers.sources import ImportContext, LongCsv
 
 from .conftest import ROOT
 
@@ -36,7 +36,7 @@ def plan() -> Plan:
 def observations(plan: Plan) -> list[Observation]:
     rows: list[Observation] = []
     for path in sorted((PLAN_DIR / "data").glob("*.csv")):
-        rows += LongCsv().read(path.read_bytes(), path.name, plan)
+        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
     return rows
 
 

@@ -209,6 +209,8 @@ def test_json_schema_describes_every_section():
         "interventions",
         "agreements",
         "partners",
+        "mappings",
+        "crosswalks",
     }
     target_kinds = json.dumps(schema["$defs"])
     for kind in (

@@ -1,4 +1,5 @@
-"""The long CSV importer: Dutch numbers, every bad row named, and all or nothing."""
+"""The long CSV importer and import batches: Dutch numbers, every bad row named, all or
+nothing, dry runs, revisions, undo."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from koers.sources import ImportPreview, SourceError, import_file
+from koers.sources import SourceError, import_file
 from koers.sources.csvlong import parse_number
 
 from .helpers import make_plan
 
 PLAN = make_plan(
-    {"id": "e1"}, {"id": "n", "unit": "count", "polarity": "neutral", "kind": "context"}
+    {"id": "e1", "aggregation": "ratio"},
+    {"id": "n", "unit": "count", "polarity": "neutral", "kind": "context"},
+    {"id": "s", "periodicity": "school_year"},
 )
 
 
@@ -26,6 +29,10 @@ def write(tmp_path: Path, text: str, name: str = "cijfers.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def current(store) -> dict[tuple[str, str, str], float | None]:
+    return {(o.indicator, o.area, o.period): o.value for o in store.observations("p")}
 
 
 @pytest.mark.parametrize(
@@ -51,8 +58,9 @@ def test_a_semicolon_file_with_dutch_decimals(loaded, tmp_path):
         "e1;zuid;2022;40,3;voorlopig;gemeente\n"
         "n;zuid;2022-01-01;207.510;;CBS\n",
     )
-    result = import_file(loaded, path)
-    assert (result.rows, result.added) == (2, 2)
+    outcome = import_file(loaded, path)
+    assert outcome.format == "csv"
+    assert (outcome.batch.rows, outcome.batch.added) == (2, 2)
     values = {o.indicator: (o.value, o.status, o.source) for o in loaded.observations("p")}
     assert values == {"e1": (40.3, "voorlopig", "gemeente"), "n": (207510.0, "definitief", "CBS")}
 
@@ -60,36 +68,50 @@ def test_a_semicolon_file_with_dutch_decimals(loaded, tmp_path):
 def test_a_bad_row_stores_nothing_and_every_problem_is_named(loaded, tmp_path):
     path = write(
         tmp_path,
-        "indicator,area,period,value,numerator\n"
-        "e1,zuid,2022,40.3,\n"
-        "e9,zuid,2022,1,\n"
-        "e1,mars,2022/2024,abc,\n"
-        "e1,noord,2022,140,x\n"
-        "e1,zuid,2022,40.1,\n",
+        "indicator,area,period,value,numerator,denominator\n"
+        "e1,zuid,2022,40.3,,\n"
+        "ee1,zuid,2022,1,,\n"
+        "e1,noordd,2022/2024,abc,,\n"
+        "e1,noord,2022,140,x,\n"
+        "e1,zuid,2022,40.1,,\n"
+        "s,zuid,2022,12,,\n"
+        "n,zuid,2022,-5,,\n"
+        "e1,rest,2022,60,600,500\n",
     )
     with pytest.raises(SourceError) as caught:
         import_file(loaded, path)
     assert [str(i) for i in caught.value.issues] == [
-        "cijfers.csv, rij 3, kolom 'indicator': onbekende indicator 'e9'",
-        "cijfers.csv, rij 4, kolom 'area': onbekend gebied 'mars'",
-        "cijfers.csv, rij 4, kolom 'period': school year '2022/2024' must span two consecutive years",
+        "cijfers.csv, rij 3, kolom 'indicator': onbekende indicator 'ee1' (bedoelde u: e1?)",
+        "cijfers.csv, rij 4, kolom 'area': onbekend gebied 'noordd' (bedoelde u: noord?)",
         "cijfers.csv, rij 4, kolom 'value': 'abc' is geen getal",
-        "cijfers.csv, rij 5, kolom 'value': 140 is geen percentage (moet tussen 0 en 100 liggen)",
+        "cijfers.csv, rij 4, kolom 'period': school year '2022/2024' must span two consecutive years",
         "cijfers.csv, rij 5, kolom 'numerator': 'x' is geen getal",
+        "cijfers.csv, rij 5, kolom 'value': 140 is geen percentage (moet tussen 0 en 100 liggen)",
         "cijfers.csv, rij 6, kolom 'period': dubbele rij: dezelfde indicator, gebied en periode staan al in rij 2",
+        "cijfers.csv, rij 7, kolom 'period': '2022' is geen schooljaar; s wordt per schooljaar gemeten ('2022/2023'; een los jaar alleen met een toelichting in 'note')",
+        "cijfers.csv, rij 8, kolom 'value': -5 is negatief; een count kan dat niet zijn",
+        "cijfers.csv, rij 9, kolom 'numerator': teller 600 is groter dan noemer 500",
     ]
     assert loaded.observations("p") == []
     assert loaded.batches("p") == []
 
 
 def test_missing_and_unknown_columns(loaded, tmp_path):
-    path = write(tmp_path, "indicator,gebied,period,value\ne1,zuid,2022,1\n")
+    path = write(tmp_path, "indicator,area,period,value,nota\ne1,zuid,2022,1,x\n")
     with pytest.raises(SourceError) as caught:
-        import_file(loaded, path)
+        import_file(loaded, path, format="csv")
     assert [str(i) for i in caught.value.issues] == [
-        "cijfers.csv, rij 1, kolom 'area': verplichte kolom ontbreekt",
-        "cijfers.csv, rij 1, kolom 'gebied': onbekende kolom",
+        "cijfers.csv, rij 1, kolom 'nota': onbekende kolom (bedoelde u: note?)"
     ]
+    no_area = write(tmp_path, "indicator,period,value\ne1,2022,1\n", "b.csv")
+    with pytest.raises(SourceError, match="rij 1, kolom 'area': verplichte kolom ontbreekt"):
+        import_file(loaded, no_area, format="csv")
+
+
+def test_an_unrecognised_file_asks_for_a_format(loaded, tmp_path):
+    path = write(tmp_path, "a,b\n1,2\n")
+    with pytest.raises(SourceError, match="formaat niet herkend; geef het op met --format"):
+        import_file(loaded, path)
 
 
 def test_an_empty_value_needs_a_reason(loaded, tmp_path):
@@ -104,11 +126,88 @@ def test_an_empty_value_needs_a_reason(loaded, tmp_path):
     assert obs.value is None and obs.note == "geheim (CBS: .)"
 
 
-def test_dry_run_stores_nothing_and_the_same_file_is_imported_once(loaded, tmp_path):
+def test_dry_run_shows_the_changes_and_stores_nothing(loaded, tmp_path):
+    first = write(tmp_path, "indicator,area,period,value,status\ne1,zuid,2022,40.3,voorlopig\n")
+    import_file(loaded, first)
+    second = write(
+        tmp_path, "indicator,area,period,value\ne1,zuid,2022,40.1\ne1,noord,2022,9\n", "b.csv"
+    )
+    preview = import_file(loaded, second, dry_run=True)
+    assert preview.batch is None
+    assert [o.area for o in preview.diff.added] == ["noord"]
+    [(old, new)] = preview.diff.revised
+    assert (old.value, old.status, new.value, new.status) == (40.3, "voorlopig", 40.1, "definitief")
+    assert len(loaded.batches("p")) == 1
+    assert current(loaded) == {("e1", "zuid", "2022"): 40.3}
+    assert import_file(loaded, first, dry_run=True).duplicate_of == loaded.batches("p")[0].id
+
+
+def test_reimport_is_idempotent(loaded, tmp_path):
     path = write(tmp_path, "indicator,area,period,value\ne1,zuid,2022,40.3\n")
-    preview = import_file(loaded, path, dry_run=True)
-    assert isinstance(preview, ImportPreview) and preview.rows == 1
-    assert loaded.batches("p") == []
     first = import_file(loaded, path)
-    second = import_file(loaded, path)
-    assert second.duplicate_of == first.batch
+    again = import_file(loaded, path)
+    assert again.duplicate_of == first.batch.batch
+    assert len(loaded.batches("p")) == 1
+
+
+def test_undo_restores_what_a_batch_replaced(loaded, tmp_path):
+    provisional = write(
+        tmp_path, "indicator,area,period,value,status\ne1,zuid,2022,40.3,voorlopig\n"
+    )
+    final = write(
+        tmp_path, "indicator,area,period,value\ne1,zuid,2022,40.1\ne1,noord,2022,9\n", "b.csv"
+    )
+    import_file(loaded, provisional)
+    second = import_file(loaded, final).batch
+    assert current(loaded) == {("e1", "zuid", "2022"): 40.1, ("e1", "noord", "2022"): 9}
+    undone = loaded.undo_batch(second.batch, user="bureau")
+    assert (undone.state, undone.undone_by) == ("undone", "bureau")
+    assert current(loaded) == {("e1", "zuid", "2022"): 40.3}
+    history = [
+        (o.value, o.revision)
+        for o in loaded.observations("p", all_revisions=True)
+        if o.area == "zuid"
+    ]
+    assert history == [(40.3, 1), (40.1, 2)]  # kept, visible
+    again = import_file(loaded, final).batch  # the same file may come back after an undo
+    assert again.revised == 1
+    assert current(loaded)[("e1", "zuid", "2022")] == 40.1
+    assert max(o.revision for o in loaded.observations("p", all_revisions=True)) == 3
+    with pytest.raises(Exception, match="already undone"):
+        loaded.undo_batch(second.batch)
+    with pytest.raises(Exception, match="batch 'nope' does not exist"):
+        loaded.undo_batch("nope")
+
+
+def test_a_failed_import_leaves_the_database_byte_for_byte_as_it_was(sqlite_url, tmp_path):
+    import sqlite3
+
+    from koers.store import Store
+
+    with Store.open(sqlite_url) as store:
+        store.save_plan(PLAN)
+        import_file(store, write(tmp_path, "indicator,area,period,value\ne1,zuid,2021,40\n"))
+        database = sqlite_url.removeprefix("sqlite:///")
+
+        def dump() -> list[str]:
+            with sqlite3.connect(database) as raw:
+                return list(raw.iterdump())
+
+        before = dump()
+        bad = write(
+            tmp_path, "indicator,area,period,value\ne1,zuid,2022,41\ne1,zuid,2023,x\n", "b.csv"
+        )
+        with pytest.raises(SourceError):
+            import_file(store, bad)
+        # a failure inside the transaction (the database refuses a row) rolls back too
+        from koers.areas import Observation
+
+        with pytest.raises(Exception):
+            store.import_observations(
+                "p",
+                [Observation("e1", "zuid", "2022", 41), Observation("e1", "mars", "2022", 1)],
+                source_name="c.csv",
+                checksum="c",
+                format="csv",
+            )
+        assert dump() == before

@@ -20,7 +20,7 @@ from rich.console import Console
 from koers.assess import evaluate
 from koers.cli.render import (
     agreements_table,
-    batch_line,
+    outcome_lines,
     plan_counts,
     status_counts,
     status_table,
@@ -28,7 +28,7 @@ from koers.cli.render import (
 )
 from koers.plan import Plan, PlanError, json_schema, load_plan
 from koers.plan.summary import agreement_rows, summarise
-from koers.sources import ImportPreview, SourceError, import_file
+from koers.sources import SourceError, import_file
 from koers.store import Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -181,31 +181,9 @@ def _load(store: Store, directory: Path, with_data: bool) -> str:
         )
     if with_data:
         for path in sorted((directory / "data").glob("*.csv")):
-            batch = import_file(store, path, programme=result.programme)
-            assert not isinstance(batch, ImportPreview)
-            click.echo(batch_line(path.name, batch))
+            outcome = import_file(store, path, programme=result.programme, format="csv")
+            click.echo(outcome_lines(outcome))
     return result.programme
-
-
-@main.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")
-@click.pass_context
-@reports_errors
-def import_(ctx: click.Context, file: Path, programme: str | None, dry_run: bool) -> None:
-    """Import a file of figures as one batch (all rows or none)."""
-    with _store(ctx) as store:
-        result = import_file(store, file, programme=programme, dry_run=dry_run)
-    if isinstance(result, ImportPreview):
-        state = (
-            f"al geïmporteerd als batch {result.duplicate_of}"
-            if result.duplicate_of
-            else "klaar om te importeren"
-        )
-        click.echo(f"{file.name}: {result.rows} rijen in orde, {state} (proefdraai)")
-    else:
-        click.echo(batch_line(file.name, result))
 
 
 @main.command()
@@ -261,3 +239,9 @@ def demo(ctx: click.Context, plan_dir: Path) -> None:
     console = _console()
     console.print(status_table(the_plan, results))
     console.print(status_counts(results))
+
+
+# registered last: the command modules import ``main`` and the helpers above
+from koers.cli import imports  # noqa: E402
+
+__all__ = ["imports", "main"]

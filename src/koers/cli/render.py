@@ -13,7 +13,8 @@ from koers import nl
 from koers.assess import Assessment, Status
 from koers.plan import Plan, Unit
 from koers.plan.summary import AgreementRow
-from koers.store import BatchResult
+from koers.sources import ImportOutcome
+from koers.store import Batch
 
 COLOURS = {
     Status.GROEN: "green",
@@ -101,13 +102,65 @@ def agreements_table(rows: Sequence[AgreementRow]) -> Table:
     return table
 
 
-def batch_line(name: str, result: BatchResult) -> str:
-    if result.duplicate_of:
-        return f"{name}: al geïmporteerd als batch {result.duplicate_of}, niets gewijzigd"
-    return (
-        f"{name}: batch {result.batch}, {result.rows} rijen: {result.added} nieuw, "
-        f"{result.revised} herzien, {result.unchanged} ongewijzigd"
-    )
+def outcome_lines(outcome: ImportOutcome) -> str:
+    """The result of an import (or a dry run) in a few Dutch lines."""
+    name = outcome.source_name
+    if outcome.diff is not None:
+        diff = outcome.diff
+        lines = [
+            f"{name}: proefdraai, niets opgeslagen: {len(diff.added)} nieuw, "
+            f"{len(diff.revised)} herzien, {diff.unchanged} ongewijzigd"
+        ]
+        if outcome.duplicate_of:
+            lines.append(f"  dit bestand is al geïmporteerd als batch {outcome.duplicate_of}")
+        for old, new in diff.revised[:20]:
+            lines.append(
+                f"  {new.indicator} {new.area} {new.period}: {old.value} → {new.value}"
+                f" ({old.status} → {new.status})"
+            )
+    elif outcome.duplicate_of:
+        lines = [f"{name}: al geïmporteerd als batch {outcome.duplicate_of}, niets gewijzigd"]
+    else:
+        batch = outcome.batch
+        assert batch is not None
+        lines = [
+            f"{name}: batch {batch.batch} ({outcome.format}), {batch.rows} rijen: "
+            f"{batch.added} nieuw, {batch.revised} herzien, {batch.unchanged} ongewijzigd"
+        ]
+    lines += [f"  {line}" for line in outcome.reading.report()]
+    return "\n".join(lines)
+
+
+def batches_table(batches: Sequence[Batch]) -> Table:
+    table = Table(title="Importbatches")
+    for column in (
+        "Batch",
+        "Bestand",
+        "Formaat",
+        "Rijen",
+        "Nieuw",
+        "Herzien",
+        "Wanneer",
+        "Door",
+        "Status",
+    ):
+        table.add_column(
+            column, justify="right" if column in ("Rijen", "Nieuw", "Herzien") else "left"
+        )
+    for b in batches:
+        state = "actief" if b.state == "applied" else f"teruggedraaid {b.undone_at:%d-%m-%Y}"
+        table.add_row(
+            b.id,
+            b.source_name,
+            b.format,
+            str(b.rows),
+            str(b.added),
+            str(b.revised),
+            f"{b.created_at:%d-%m-%Y %H:%M}",
+            b.created_by or "—",
+            state,
+        )
+    return table
 
 
 def status_table(plan: Plan, results: Sequence[Assessment]) -> Table:

@@ -24,6 +24,7 @@ from koers.plan.model import (
     SINGLE_SECTIONS,
     Agreement,
     Area,
+    Crosswalk,
     Finance,
     Governance,
     Indicator,
@@ -32,6 +33,7 @@ from koers.plan.model import (
     Pillar,
     Plan,
     Programme,
+    SourceMapping,
 )
 from koers.plan.validate import check_plan
 from koers.plan.yamlsrc import Located, YamlSyntaxError, parse_yaml
@@ -43,6 +45,8 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {
     "interventions": Intervention,
     "agreements": Agreement,
     "partners": Partner,
+    "mappings": SourceMapping,
+    "crosswalks": Crosswalk,
 }
 SINGLE_MODELS: dict[str, type[BaseModel]] = {
     "programme": Programme,

@@ -532,6 +532,59 @@ class Governance(Model):
     ref: str | None = None
 
 
+class ColumnMapping(Model):
+    """One column of a source file that holds an indicator."""
+
+    column: str = Field(description="The column's code in the file, e.g. 'AantalInwoners_5'.")
+    indicator: Id
+    scale: float = Field(1.0, description="Multiply by this (CBS '× 1.000 euro': 1000).")
+    numerator: str | None = Field(None, description="Column holding the numerator.")
+    denominator: str | None = Field(None, description="Column holding the denominator.")
+    note: str | None = None
+
+
+class SourceMapping(Model):
+    """How the columns of a publisher's file map onto the plan's indicators.
+
+    Declared in the plan, not in code, so the bureau can add a CBS column without a release.
+    """
+
+    id: Id
+    format: Literal["cbs", "wijkprofiel", "csv", "xlsx"]
+    name: str
+    source: str = Field(
+        description="Written on every figure, e.g. 'CBS, Kerncijfers wijken en buurten 2024'."
+    )
+    columns: list[ColumnMapping]
+    period: str | None = Field(
+        None, description="The period of every figure, where the file does not say it."
+    )
+    crosswalk: Id | None = Field(
+        None, description="Crosswalk for area codes that are not an area's cbs_code."
+    )
+    status: Literal["definitief", "voorlopig", "geschat"] = "definitief"
+    ref: str | None = None
+
+
+class CrosswalkEntry(Model):
+    code: str
+    area: Id
+    weight: float = Field(
+        1.0, gt=0, le=1, description="Share of the code's counts that falls in the area."
+    )
+    note: str | None = None
+
+
+class Crosswalk(Model):
+    """Links foreign area codes (an older CBS year, Wijkprofiel numbers) to plan areas."""
+
+    id: Id
+    name: str
+    entries: list[CrosswalkEntry]
+    note: str | None = None
+    ref: str | None = None
+
+
 class PlanFile(Model):
     """One YAML file of a plan directory. Sections from all files are merged."""
 
@@ -544,6 +597,8 @@ class PlanFile(Model):
     interventions: list[Intervention] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)
     partners: list[Partner] = Field(default_factory=list)
+    mappings: list[SourceMapping] = Field(default_factory=list)
+    crosswalks: list[Crosswalk] = Field(default_factory=list)
 
 
 class Plan(Model):
@@ -558,6 +613,8 @@ class Plan(Model):
     interventions: list[Intervention] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)
     partners: list[Partner] = Field(default_factory=list)
+    mappings: list[SourceMapping] = Field(default_factory=list)
+    crosswalks: list[Crosswalk] = Field(default_factory=list)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -586,4 +643,6 @@ LIST_SECTIONS: tuple[str, ...] = (
     "interventions",
     "agreements",
     "partners",
+    "mappings",
+    "crosswalks",
 )

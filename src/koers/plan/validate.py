@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from koers.plan.model import (
+    LIST_SECTIONS,
     Absolute,
     Aggregation,
     Ceiling,
@@ -43,11 +44,12 @@ def check_plan(plan: Plan) -> list[Finding]:
         *_targets(plan),
         *_area_cycles(plan),
         *_money_and_bodies(plan),
+        *_mappings(plan),
     ]
 
 
 def _duplicates(plan: Plan) -> Iterator[Finding]:
-    for section in ("pillars", "areas", "indicators", "interventions", "agreements", "partners"):
+    for section in LIST_SECTIONS:
         seen: set[str] = set()
         for index, item in enumerate(getattr(plan, section)):
             if item.id in seen:
@@ -186,6 +188,50 @@ def _money_and_bodies(plan: Plan) -> Iterator[Finding]:
         for pos, body_id in enumerate(plan.governance.escalation):
             if body_id not in bodies:
                 yield Finding("governance", -1, f"escalation.{pos}", f"unknown body '{body_id}'")
+
+
+def _mappings(plan: Plan) -> Iterator[Finding]:
+    indicators = {i.id for i in plan.indicators}
+    areas = {a.id for a in plan.areas}
+    crosswalks = {c.id for c in plan.crosswalks}
+    for index, mapping in enumerate(plan.mappings):
+        if mapping.crosswalk is not None and mapping.crosswalk not in crosswalks:
+            yield Finding(
+                "mappings", index, "crosswalk", f"unknown crosswalk '{mapping.crosswalk}'"
+            )
+        columns = Counter(c.column for c in mapping.columns)
+        for pos, column in enumerate(mapping.columns):
+            if column.indicator not in indicators:
+                yield Finding(
+                    "mappings",
+                    index,
+                    f"columns.{pos}.indicator",
+                    f"unknown indicator '{column.indicator}'",
+                )
+            if columns[column.column] > 1:
+                yield Finding(
+                    "mappings",
+                    index,
+                    f"columns.{pos}.column",
+                    f"column '{column.column}' is mapped more than once",
+                )
+    for index, crosswalk in enumerate(plan.crosswalks):
+        for pos, entry in enumerate(crosswalk.entries):
+            if entry.area not in areas:
+                yield Finding(
+                    "crosswalks", index, f"entries.{pos}.area", f"unknown area '{entry.area}'"
+                )
+        shares: dict[str, float] = {}
+        for entry in crosswalk.entries:
+            shares[entry.code] = shares.get(entry.code, 0.0) + entry.weight
+        for pos, entry in enumerate(crosswalk.entries):
+            if shares[entry.code] > 1 + 1e-9:
+                yield Finding(
+                    "crosswalks",
+                    index,
+                    f"entries.{pos}.weight",
+                    f"the weights of code '{entry.code}' add up to more than 1",
+                )
 
 
 def _area_cycles(plan: Plan) -> Iterator[Finding]:

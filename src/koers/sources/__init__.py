@@ -1,62 +1,71 @@
-"""Importers: bring figures from files into the store as one batch each.
+"""Importers: bring figures from publishers' files into the store, one batch per file.
 
-Owns the ``Source`` seam: a source turns the bytes of one file into observations checked
-against the plan (known indicator and area, valid period, numbers where numbers belong,
-percentages within 0-100), or raises :class:`SourceError` listing every problem with its
-row and column. :func:`import_file` then stores the observations as one all-or-nothing
-batch, so a bad row never leaves half a file behind.
+Owns the ``Source`` seam (:mod:`koers.sources.base`): one module per format turns the bytes
+of a file into observations checked against the plan, or raises :class:`SourceError`
+listing every problem with its row and column. :func:`import_file` then stores them as one
+all-or-nothing batch, so a bad row never leaves half a file behind; ``dry_run`` shows what
+would change instead.
 
-Formats: the long CSV (``csvlong``). CBS StatLine, Wijkprofiel, XLSX and boundaries follow.
+Formats: ``csv`` (long, the plan's own ids). Publisher formats map their columns and area
+codes onto the plan through the plan's declared ``mappings`` and ``crosswalks``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-from koers.areas.values import Observation
 from koers.plan.model import Plan
+from koers.sources.base import (
+    ImportContext,
+    Reading,
+    Source,
+    SourceError,
+    SourceIssue,
+)
 from koers.sources.csvlong import LongCsv
-from koers.sources.errors import SourceError, SourceIssue
-from koers.store import BatchResult, Store
+from koers.store import BatchResult, ImportDiff, Store
 
 __all__ = [
-    "ImportPreview",
+    "SOURCES",
+    "ImportContext",
+    "ImportOutcome",
     "LongCsv",
+    "Reading",
     "Source",
     "SourceError",
     "SourceIssue",
     "import_file",
-    "source_for",
+    "read_file",
 ]
 
-
-class Source(Protocol):
-    """One file format. ``read`` parses and checks; it never touches the store."""
-
-    format: str
-
-    def read(self, data: bytes, name: str, plan: Plan) -> list[Observation]: ...
+SOURCES: dict[str, Source] = {"csv": LongCsv()}
+"""Every format by name, in the order ``--format auto`` tries them."""
 
 
 @dataclass(frozen=True)
-class ImportPreview:
-    """What a dry run found: the rows that would be imported."""
+class ImportOutcome:
+    """A stored batch (``batch``), or with ``dry_run`` what it would change (``diff``)."""
 
-    programme: str
     source_name: str
-    rows: int
-    duplicate_of: str | None
+    format: str
+    reading: Reading
+    batch: BatchResult | None = None
+    diff: ImportDiff | None = None
+    duplicate_of: str | None = None
 
 
-def source_for(path: Path) -> Source:
-    if path.suffix.lower() in (".csv", ".txt"):
-        return LongCsv()
-    raise SourceError(
-        [SourceIssue(path.name, None, None, f"unknown file type '{path.suffix}'; expected .csv")]
-    )
+def read_file(
+    path: Path, plan: Plan, *, format: str = "auto", mapping: str | None = None
+) -> tuple[Source, Reading, bytes]:
+    """Read and check one file against ``plan``; nothing is stored."""
+    if not path.is_file():
+        raise SourceError([SourceIssue(str(path), None, None, "bestand niet gevonden")])
+    data = path.read_bytes()
+    source = _source(data, path.name, format)
+    return source, source.read(data, path.name, ImportContext(plan, mapping)), data
 
 
 def import_file(
@@ -64,22 +73,64 @@ def import_file(
     path: str | Path,
     *,
     programme: str | None = None,
+    format: str = "auto",
+    mapping: str | None = None,
     dry_run: bool = False,
     user: str | None = None,
-) -> BatchResult | ImportPreview:
-    """Read, check and store one file as a batch (or only check it, with ``dry_run``)."""
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Read, check and store one file as a batch (or, with ``dry_run``, only compare)."""
     path = Path(path)
-    if not path.is_file():
-        raise SourceError([SourceIssue(str(path), None, None, "file not found")])
-    data = path.read_bytes()
     programme = store.resolve_programme(programme)
-    plan = store.plan(programme)
-    source = source_for(path)
-    rows = source.read(data, path.name, plan)
+    source, reading, data = read_file(path, store.plan(programme), format=format, mapping=mapping)
     checksum = hashlib.sha256(data).hexdigest()
+    previous = store.find_batch(programme, checksum)
     if dry_run:
-        previous = store.find_batch(programme, checksum)
-        return ImportPreview(programme, path.name, len(rows), previous.id if previous else None)
-    return store.import_observations(
-        programme, rows, source_name=path.name, checksum=checksum, format=source.format, user=user
+        return ImportOutcome(
+            path.name,
+            source.format,
+            reading,
+            diff=store.preview_import(programme, reading.observations),
+            duplicate_of=previous.id if previous else None,
+        )
+    batch = store.import_observations(
+        programme,
+        reading.observations,
+        source_name=path.name,
+        checksum=checksum,
+        format=source.format,
+        user=user,
+        progress=progress,
+    )
+    return ImportOutcome(
+        path.name, source.format, reading, batch=batch, duplicate_of=batch.duplicate_of
+    )
+
+
+def _source(data: bytes, name: str, format: str) -> Source:
+    if format != "auto":
+        if format not in SOURCES:
+            raise SourceError(
+                [
+                    SourceIssue(
+                        name,
+                        None,
+                        None,
+                        f"onbekend formaat '{format}'; kies uit auto, {', '.join(SOURCES)}",
+                    )
+                ]
+            )
+        return SOURCES[format]
+    for source in SOURCES.values():
+        if source.sniff(data, name):
+            return source
+    raise SourceError(
+        [
+            SourceIssue(
+                name,
+                None,
+                None,
+                f"formaat niet herkend; geef het op met --format ({', '.join(SOURCES)})",
+            )
+        ]
     )

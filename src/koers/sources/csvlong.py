@@ -1,4 +1,4 @@
-"""The long CSV format: one observation per row.
+"""The long CSV format: one observation per row, in the plan's own ids.
 
 Columns ``indicator, area, period, value`` are required; ``numerator, denominator, status,
 source, note`` are optional, in any order. The separator is ``;`` or ``,`` (read from the
@@ -15,9 +15,15 @@ import io
 from collections.abc import Iterator
 
 from koers.areas.values import Observation
-from koers.plan.model import Plan, Unit
-from koers.plan.period import period_year
-from koers.sources.errors import SourceError, SourceIssue
+from koers.sources.base import (
+    ImportContext,
+    Reading,
+    SourceError,
+    SourceIssue,
+    period_problem,
+    suggest,
+    value_problems,
+)
 
 REQUIRED = ("indicator", "area", "period", "value")
 OPTIONAL = ("numerator", "denominator", "status", "source", "note")
@@ -32,35 +38,54 @@ def parse_number(text: str, dutch: bool) -> float:
     return float(raw)
 
 
-class LongCsv:
-    format = "csv-long"
+def decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            [SourceIssue(name, None, None, f"geen UTF-8 tekst (byte {error.start})")]
+        ) from None
 
-    def read(self, data: bytes, name: str, plan: Plan) -> list[Observation]:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise SourceError(
-                [SourceIssue(name, None, None, f"geen UTF-8 tekst (byte {error.start})")]
-            ) from None
-        header = text.split("\n", 1)[0]
-        delimiter = ";" if header.count(";") > header.count(",") else ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        columns = [c.strip().lower() for c in reader.fieldnames or []]
-        reader.fieldnames = columns
-        missing = [c for c in REQUIRED if c not in columns]
-        unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
-        issues = [SourceIssue(name, 1, c, "verplichte kolom ontbreekt") for c in missing]
-        issues += [SourceIssue(name, 1, c, "onbekende kolom") for c in unknown]
+
+def dict_reader(text: str) -> tuple[csv.DictReader[str], bool]:
+    """A reader with lower-cased, trimmed column names; and whether the file is Dutch (';')."""
+    header = text.split("\n", 1)[0]
+    dutch = header.count(";") > header.count(",")
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if dutch else ",")
+    reader.fieldnames = [c.strip().lower() for c in reader.fieldnames or []]
+    return reader, dutch
+
+
+class LongCsv:
+    format = "csv"
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        header = data[:500].decode("utf-8-sig", errors="replace").split("\n", 1)[0].lower()
+        return name.lower().endswith((".csv", ".txt")) and all(c in header for c in REQUIRED)
+
+    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
+        reader, dutch = dict_reader(decode(data, name))
+        columns = list(reader.fieldnames or [])
+        issues = [
+            SourceIssue(name, 1, c, "verplichte kolom ontbreekt")
+            for c in REQUIRED
+            if c not in columns
+        ]
+        issues += [
+            SourceIssue(name, 1, c, "onbekende kolom" + suggest(c, REQUIRED + OPTIONAL))
+            for c in columns
+            if c not in REQUIRED + OPTIONAL
+        ]
         if issues:
             raise SourceError(issues)
         rows: list[Observation] = []
         seen: dict[tuple[str, str, str], int] = {}
         for number, record in enumerate(reader, start=2):
-            row_issues = list(self._check(record, name, number, plan, delimiter == ";"))
+            row_issues = list(self._check(record, name, number, context, dutch))
             if row_issues:
                 issues.extend(row_issues)
                 continue
-            obs = self._observation(record, delimiter == ";")
+            obs = self._observation(record, dutch)
             key = (obs.indicator, obs.area, obs.period)
             if key in seen:
                 issues.append(
@@ -79,10 +104,15 @@ class LongCsv:
             raise SourceError(issues)
         if not rows:
             raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
-        return rows
+        return Reading(rows)
 
     def _check(
-        self, record: dict[str, str | None], name: str, row: int, plan: Plan, dutch: bool
+        self,
+        record: dict[str, str | None],
+        name: str,
+        row: int,
+        context: ImportContext,
+        dutch: bool,
     ) -> Iterator[SourceIssue]:
         if None in record:  # more fields than the header has
             yield SourceIssue(name, row, None, "meer velden dan kolommen in de kopregel")
@@ -91,33 +121,33 @@ class LongCsv:
         def issue(column: str, message: str) -> SourceIssue:
             return SourceIssue(name, row, column, message)
 
-        indicators = {i.id: i for i in plan.indicators}
-        areas = {a.id for a in plan.areas}
-        indicator = indicators.get(_text(record, "indicator"))
+        indicator_id, area = _text(record, "indicator"), _text(record, "area")
+        indicator = context.indicators.get(indicator_id)
         if indicator is None:
-            yield issue("indicator", f"onbekende indicator '{_text(record, 'indicator')}'")
-        if _text(record, "area") not in areas:
-            yield issue("area", f"onbekend gebied '{_text(record, 'area')}'")
-        try:
-            period_year(_text(record, "period"))
-        except ValueError as error:
-            yield issue("period", str(error))
+            yield issue(
+                "indicator",
+                f"onbekende indicator '{indicator_id}'" + suggest(indicator_id, context.indicators),
+            )
+        if area not in context.areas:
+            yield issue("area", f"onbekend gebied '{area}'" + suggest(area, context.areas))
+        numbers: dict[str, float | None] = {}
         for column in ("value", "numerator", "denominator"):
             raw = _text(record, column)
-            if not raw:
-                continue
             try:
-                value = parse_number(raw, dutch)
+                numbers[column] = parse_number(raw, dutch) if raw else None
             except ValueError:
+                numbers[column] = None
                 yield issue(column, f"'{raw}' is geen getal")
-                continue
-            if (
-                column == "value"
-                and indicator is not None
-                and indicator.unit is Unit.PERCENT
-                and not 0 <= value <= 100
+        if indicator is not None:
+            problem = period_problem(
+                indicator, _text(record, "period"), explained=bool(_text(record, "note"))
+            )
+            if problem:
+                yield issue("period", problem)
+            for column, message in value_problems(
+                indicator, numbers["value"], numbers["numerator"], numbers["denominator"]
             ):
-                yield issue(column, f"{raw} is geen percentage (moet tussen 0 en 100 liggen)")
+                yield issue(column, message)
         if not _text(record, "value") and not _text(record, "note"):
             yield issue("value", "leeg; geef in 'note' aan waarom de waarde ontbreekt")
         status = _text(record, "status")

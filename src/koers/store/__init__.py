@@ -10,10 +10,20 @@ from koers.store.store import (
     DEFAULT_URL,
     Batch,
     BatchResult,
+    ImportDiff,
     PlanChange,
     PlanLoad,
     Store,
     StoreError,
 )
 
-__all__ = ["DEFAULT_URL", "Batch", "BatchResult", "PlanChange", "PlanLoad", "Store", "StoreError"]
+__all__ = [
+    "DEFAULT_URL",
+    "Batch",
+    "BatchResult",
+    "ImportDiff",
+    "PlanChange",
+    "PlanLoad",
+    "Store",
+    "StoreError",
+]

@@ -126,6 +126,11 @@ import_batches = Table(
     Column("created_by", String(120), nullable=True),
     Column("rows", Integer, nullable=False),
     Column("state", String(10), nullable=False),  # applied / undone
+    Column("added", Integer, nullable=False, server_default="0"),
+    Column("revised", Integer, nullable=False, server_default="0"),
+    Column("unchanged", Integer, nullable=False, server_default="0"),
+    Column("undone_at", DateTime(timezone=True), nullable=True),
+    Column("undone_by", String(120), nullable=True),
 )
 
 observations = Table(
@@ -154,6 +159,22 @@ observations = Table(
     ),
     ForeignKeyConstraint(
         ["programme_id", "indicator_id"], ["indicators.programme_id", "indicators.id"]
+    ),
+    ForeignKeyConstraint(["programme_id", "area_id"], ["areas.programme_id", "areas.id"]),
+)
+
+boundaries = Table(
+    "boundaries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(80), nullable=False),
+    Column("area_id", String(80), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("geometry", JSON, nullable=False),  # a GeoJSON geometry in WGS84
+    Column("batch_id", String(32), ForeignKey("import_batches.id"), nullable=False),
+    UniqueConstraint(
+        "programme_id", "area_id", "year", "revision", name="uq_boundaries_key_revision"
     ),
     ForeignKeyConstraint(["programme_id", "area_id"], ["areas.programme_id", "areas.id"]),
 )

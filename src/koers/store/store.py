@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +29,7 @@ from koers.plan.model import LIST_SECTIONS, Plan
 from koers.store import schema as t
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+CHUNK = 2000  # rows per INSERT, and per step of a progress bar
 DEFAULT_URL = "sqlite:///koers.db"
 
 
@@ -81,6 +82,11 @@ class Batch:
     created_by: str | None
     rows: int
     state: str
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    undone_at: datetime | None = None
+    undone_by: str | None = None
 
 
 def current_user() -> str:
@@ -247,6 +253,11 @@ class Store:
             ).first()
         return _batch(row) if row else None
 
+    def preview_import(self, programme: str, rows: Sequence[Observation]) -> ImportDiff:
+        """What importing ``rows`` would change, without writing anything."""
+        with self._tx() as c:
+            return _diff(_latest(c, programme), rows)
+
     def import_observations(
         self,
         programme: str,
@@ -256,6 +267,7 @@ class Store:
         checksum: str,
         format: str,
         user: str | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> BatchResult:
         """Store ``rows`` as one batch. Changed values become new revisions; identical
         values are skipped; the same file (by checksum) is never imported twice."""
@@ -263,8 +275,8 @@ class Store:
         if previous is not None:
             return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
         batch_id = uuid.uuid4().hex[:12]
-        added = revised = unchanged = 0
         with self._tx() as c:
+            diff = _diff(_latest(c, programme), rows)
             c.execute(
                 t.import_batches.insert().values(
                     id=batch_id,
@@ -276,28 +288,23 @@ class Store:
                     created_by=user or current_user(),
                     rows=len(rows),
                     state="applied",
+                    added=len(diff.added),
+                    revised=len(diff.revised),
+                    unchanged=diff.unchanged,
                 )
             )
-            latest = _latest(c, programme)
+            revisions = _max_revisions(c, programme)
             inserts = []
-            for obs in rows:
+            for obs in [*diff.added, *(new for _, new in diff.revised)]:
                 key = (obs.indicator, obs.area, obs.period)
-                current = latest.get(key)
-                if current is not None and _same(current, obs):
-                    unchanged += 1
-                    continue
-                revision = 1 if current is None else current.revision + 1
-                if current is None:
-                    added += 1
-                else:
-                    revised += 1
+                revisions[key] = revisions.get(key, 0) + 1
                 inserts.append(
                     {
                         "programme_id": programme,
                         "indicator_id": obs.indicator,
                         "area_id": obs.area,
                         "period": obs.period,
-                        "revision": revision,
+                        "revision": revisions[key],
                         "value": obs.value,
                         "numerator": obs.numerator,
                         "denominator": obs.denominator,
@@ -307,10 +314,39 @@ class Store:
                         "batch_id": batch_id,
                     }
                 )
-                latest[key] = Observation(**{**obs.__dict__, "revision": revision})
-            if inserts:
-                c.execute(t.observations.insert(), inserts)
-        return BatchResult(batch_id, programme, len(rows), added, revised, unchanged)
+            for start in range(0, len(inserts), CHUNK):
+                c.execute(t.observations.insert(), inserts[start : start + CHUNK])
+                if progress is not None:
+                    progress(min(start + CHUNK, len(inserts)))
+        return BatchResult(
+            batch_id, programme, len(rows), len(diff.added), len(diff.revised), diff.unchanged
+        )
+
+    def undo_batch(self, batch_id: str, *, user: str | None = None) -> Batch:
+        """Take a batch back: its figures stop counting and what they replaced counts again.
+
+        The rows stay, marked undone, so history shows what happened.
+        """
+        with self._tx() as c:
+            row = c.execute(
+                select(t.import_batches).where(t.import_batches.c.id == batch_id)
+            ).first()
+            if row is None:
+                raise StoreError(f"batch '{batch_id}' does not exist; see 'koers import history'")
+            if row.state != "applied":
+                raise StoreError(
+                    f"batch '{batch_id}' was already undone on "
+                    f"{row.undone_at:%Y-%m-%d %H:%M} by {row.undone_by}"
+                )
+            c.execute(
+                t.import_batches.update()
+                .where(t.import_batches.c.id == batch_id)
+                .values(
+                    state="undone", undone_at=datetime.now(UTC), undone_by=user or current_user()
+                )
+            )
+            row = c.execute(select(t.import_batches).where(t.import_batches.c.id == batch_id)).one()
+        return _batch(row)
 
     def observations(self, programme: str, *, all_revisions: bool = False) -> list[Observation]:
         """Current observations (highest revision per key), or every revision."""
@@ -339,6 +375,42 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@dataclass(frozen=True)
+class ImportDiff:
+    """Rows that would be new, rows that would revise a current figure (old, new), and how
+    many are already stored as they are."""
+
+    added: list[Observation]
+    revised: list[tuple[Observation, Observation]]
+    unchanged: int
+
+
+def _diff(
+    latest: dict[tuple[str, str, str], Observation], rows: Sequence[Observation]
+) -> ImportDiff:
+    added, revised, unchanged = [], [], 0
+    for obs in rows:
+        current = latest.get((obs.indicator, obs.area, obs.period))
+        if current is None:
+            added.append(obs)
+        elif _same(current, obs):
+            unchanged += 1
+        else:
+            revised.append((current, obs))
+    return ImportDiff(added, revised, unchanged)
+
+
+def _max_revisions(c: Connection, programme: str) -> dict[tuple[str, str, str], int]:
+    """Highest revision per key over all batches, undone ones included (numbers stay unique)."""
+    o = t.observations
+    rows = c.execute(
+        select(o.c.indicator_id, o.c.area_id, o.c.period, func.max(o.c.revision))
+        .where(o.c.programme_id == programme)
+        .group_by(o.c.indicator_id, o.c.area_id, o.c.period)
+    )
+    return {(r[0], r[1], r[2]): r[3] for r in rows}
 
 
 def _same(a: Observation, b: Observation) -> bool:
@@ -377,6 +449,11 @@ def _batch(row: Any) -> Batch:
         row.created_by,
         row.rows,
         row.state,
+        row.added,
+        row.revised,
+        row.unchanged,
+        row.undone_at,
+        row.undone_by,
     )
 
 

@@ -1,0 +1,217 @@
+"""The seam every importer plugs into, and the checks they all share.
+
+A :class:`Source` reads the bytes of one file into a :class:`Reading`: observations for plan
+areas and indicators, plus what it had to leave out (codes no area or crosswalk knows,
+columns no mapping names). It never writes; :func:`koers.sources.import_file` stores the
+reading as one batch. Problems that make a file unusable are :class:`SourceIssue` s raised
+together as a :class:`SourceError`, so the user sees every one of them at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from koers.areas.values import Observation
+from koers.plan.model import Indicator, Periodicity, Plan, SourceMapping, Unit
+from koers.plan.period import period_year
+
+MISSING_MARKS = {
+    "": "leeg",
+    ".": "geheim of niet beschikbaar (.)",
+    "x": "geheim (x)",
+    "-": "nihil of niet van toepassing (-)",
+    "NA": "niet beschikbaar (NA)",
+    "-99997": "geheim of niet beschikbaar (CBS -99997)",
+    "-99995": "niet van toepassing (CBS -99995)",
+    "-99996": "niet van toepassing (CBS -99996)",
+    "-99999": "onbekend (CBS -99999)",
+}
+"""Marks publishers use for a value they do not give: missing with a reason, never zero."""
+
+
+@dataclass
+class Reading:
+    """What a source made of a file."""
+
+    observations: list[Observation] = field(default_factory=list)
+    unmapped_areas: Counter[str] = field(default_factory=Counter)
+    unmapped_columns: list[str] = field(default_factory=list)
+    mapping: str | None = None
+
+    def report(self) -> list[str]:
+        """Dutch lines on what was left out, for the import summary."""
+        lines = []
+        if self.unmapped_areas:
+            codes = ", ".join(sorted(self.unmapped_areas)[:12])
+            more = len(self.unmapped_areas) - 12
+            lines.append(
+                f"{len(self.unmapped_areas)} gebiedscodes niet in het plan of een "
+                f"crosswalk, overgeslagen: {codes}" + (f" en {more} meer" if more > 0 else "")
+            )
+        if self.unmapped_columns:
+            lines.append(
+                f"{len(self.unmapped_columns)} kolommen zonder koppeling aan een "
+                f"indicator, overgeslagen"
+            )
+        return lines
+
+
+class Source(Protocol):
+    """One file format. ``read`` parses and checks; it never touches the store."""
+
+    format: str
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        """Whether this looks like a file of this format (for ``--format auto``)."""
+        ...
+
+    def read(self, data: bytes, name: str, context: ImportContext) -> Reading: ...
+
+
+@dataclass(frozen=True)
+class SourceIssue:
+    file: str
+    row: int | None  # 1-based line or sheet row, the header being row 1
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", rij {self.row}"
+        if self.column is not None:
+            where += f", kolom '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+class SourceError(ValueError):
+    """A file that cannot be imported; nothing of it was stored."""
+
+    def __init__(self, issues: Iterable[SourceIssue], limit: int = 50) -> None:
+        self.issues = list(issues)
+        shown = [str(issue) for issue in self.issues[:limit]]
+        if len(self.issues) > limit:
+            shown.append(f"... en nog {len(self.issues) - limit} problemen")
+        super().__init__("niets geïmporteerd:\n" + "\n".join(shown))
+
+
+class ImportContext:
+    """The plan as importers need it: indicators, area codes, mappings, shared checks."""
+
+    def __init__(self, plan: Plan, mapping: str | None = None) -> None:
+        self.plan = plan
+        self.indicators = {i.id: i for i in plan.indicators}
+        self.areas = {a.id for a in plan.areas}
+        self._cbs = {a.cbs_code: a.id for a in plan.areas if a.cbs_code}
+        self._crosswalks = {c.id: c for c in plan.crosswalks}
+        self.mapping_id = mapping
+
+    def mappings(self, format: str) -> list[SourceMapping]:
+        found = [
+            m
+            for m in self.plan.mappings
+            if m.format == format and (self.mapping_id is None or m.id == self.mapping_id)
+        ]
+        return found
+
+    def choose_mapping(self, format: str, columns: Iterable[str], name: str) -> SourceMapping:
+        """The mapping of this format that names most of the file's columns."""
+        present = set(columns)
+        candidates = self.mappings(format)
+        scored = sorted(
+            ((sum(c.column in present for c in m.columns), m) for m in candidates),
+            key=lambda pair: -pair[0],
+        )
+        if not scored or scored[0][0] == 0:
+            known = ", ".join(m.id for m in self.plan.mappings) or "geen"
+            raise SourceError(
+                [
+                    SourceIssue(
+                        name,
+                        None,
+                        None,
+                        f"geen koppeling ('mappings' in het plan) van formaat '{format}' noemt een "
+                        f"kolom van dit bestand; koppelingen in het plan: {known}",
+                    )
+                ]
+            )
+        return scored[0][1]
+
+    def resolve(self, code: str, crosswalk: str | None) -> list[tuple[str, float]]:
+        """Plan areas (with weights) for a publisher's area code; empty when unknown."""
+        code = code.strip()
+        if code in self.areas:
+            return [(code, 1.0)]
+        if code in self._cbs:
+            return [(self._cbs[code], 1.0)]
+        if crosswalk is not None:
+            entries = [
+                (e.area, e.weight) for e in self._crosswalks[crosswalk].entries if e.code == code
+            ]
+            if entries:
+                return entries
+        return []
+
+
+def suggest(value: str, candidates: Iterable[str]) -> str:
+    """' (bedoelde u: a, b?)' with the closest known names, or ''."""
+    close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.6)
+    return f" (bedoelde u: {', '.join(close)}?)" if close else ""
+
+
+_SCHOOL_YEAR = re.compile(r"^\d{4}/\d{4}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def period_problem(indicator: Indicator, period: str, explained: bool = False) -> str | None:
+    """Why ``period`` does not fit the indicator's periodicity (None when it does).
+
+    A plain year for a school-year indicator passes only when the row ``explained`` it in a
+    note (a publisher that says "in 2011" without the school year).
+    """
+    try:
+        period_year(period)
+    except ValueError as error:
+        return str(error)
+    plain_year_explained = explained and re.fullmatch(r"\d{4}", period) is not None
+    if (
+        indicator.periodicity is Periodicity.SCHOOL_YEAR
+        and not _SCHOOL_YEAR.match(period)
+        and not plain_year_explained
+    ):
+        return (
+            f"'{period}' is geen schooljaar; {indicator.id} wordt per schooljaar gemeten "
+            f"('2022/2023'; een los jaar alleen met een toelichting in 'note')"
+        )
+    if indicator.periodicity is Periodicity.CALENDAR_YEAR and _SCHOOL_YEAR.match(period):
+        return f"'{period}' is een schooljaar; {indicator.id} wordt per kalenderjaar gemeten"
+    return None
+
+
+def value_problems(
+    indicator: Indicator, value: float | None, numerator: float | None, denominator: float | None
+) -> list[tuple[str, str]]:
+    """(column, message) for values out of range for the indicator's unit."""
+    problems = []
+    if value is not None:
+        if indicator.unit is Unit.PERCENT and not 0 <= value <= 100:
+            problems.append(
+                ("value", f"{value:g} is geen percentage (moet tussen 0 en 100 liggen)")
+            )
+        if indicator.unit in (Unit.COUNT, Unit.PER_1000) and value < 0:
+            problems.append(
+                ("value", f"{value:g} is negatief; een {indicator.unit.value} kan dat niet zijn")
+            )
+    if numerator is not None and denominator is not None:
+        if numerator > denominator and indicator.unit in (Unit.PERCENT, Unit.PER_1000, Unit.RATIO):
+            problems.append(
+                ("numerator", f"teller {numerator:g} is groter dan noemer {denominator:g}")
+            )
+        if denominator < 0 or numerator < 0:
+            problems.append(("denominator", "teller en noemer mogen niet negatief zijn"))
+    return problems
