@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from koers.sources import SourceError, import_file
+from koers.store import StoreError
 from koers.sources.csvlong import parse_number
 
 from .helpers import make_plan
@@ -173,9 +174,9 @@ def test_undo_restores_what_a_batch_replaced(loaded, tmp_path):
     assert again.revised == 1
     assert current(loaded)[("e1", "zuid", "2022")] == 40.1
     assert max(o.revision for o in loaded.observations("p", all_revisions=True)) == 3
-    with pytest.raises(Exception, match="already undone"):
+    with pytest.raises(StoreError, match="already undone"):
         loaded.undo_batch(second.batch)
-    with pytest.raises(Exception, match="batch 'nope' does not exist"):
+    with pytest.raises(StoreError, match="batch 'nope' does not exist"):
         loaded.undo_batch("nope")
 
 
@@ -200,9 +201,11 @@ def test_a_failed_import_leaves_the_database_byte_for_byte_as_it_was(sqlite_url,
         with pytest.raises(SourceError):
             import_file(store, bad)
         # a failure inside the transaction (the database refuses a row) rolls back too
+        from sqlalchemy.exc import IntegrityError
+
         from koers.areas import Observation
 
-        with pytest.raises(Exception):
+        with pytest.raises(IntegrityError):
             store.import_observations(
                 "p",
                 [Observation("e1", "zuid", "2022", 41), Observation("e1", "mars", "2022", 1)],
