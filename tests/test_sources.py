@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from koers.sources import SourceError, import_file
-from koers.store import StoreError
 from koers.sources.csvlong import parse_number
+from koers.store import StoreError
 
 from .helpers import make_plan
 
