@@ -140,3 +140,24 @@ def test_graph_lookups():
     assert graph.ancestors("zuid") == ["rotterdam"]
     assert graph.members("rest") == (["rotterdam"], ["zuid"])
     assert graph.name("g2") == "G2"
+
+
+def test_published_groups_are_compared_with_their_members():
+    from koers.areas import compare_with_members, rounding_tolerance
+    from koers.plan import Unit
+
+    plan = make_plan(COUNT, RATE)
+    obs = [
+        Observation("n", "rotterdam", "2022", 650_000),
+        Observation("n", "amsterdam", "2022", 880_000),
+        Observation("n", "g2", "2022", 1_530_015),  # the publisher's total is 15 higher
+        Observation("r", "zuid", "2022", 10.0, 100, 1000),
+        Observation("r", "noord", "2022", 40.0, 1200, 3000),
+        Observation("r", "wijken", "2022", 32.5, 1300, 4000),  # agrees exactly
+    ]
+    (count, rate) = compare_with_members(plan, obs)
+    assert (count.area, count.published, count.derived) == ("g2", 1_530_015, 1_530_000)
+    assert count.difference == 15
+    assert not count.agrees(rounding_tolerance(count, Unit.COUNT, 0))  # 15 > 2 members × 5
+    assert (rate.area, rate.difference) == ("wijken", 0)
+    assert compare_with_members(plan, obs, indicator="r") == [rate]

@@ -14,7 +14,17 @@ A derived value records the members it came from and the members that were missi
 Pure: no I/O.
 """
 
+from koers.areas.consistency import Comparison, compare_with_members, rounding_tolerance
 from koers.areas.graph import AreaGraph
 from koers.areas.values import Observation, Value, ValueLookup, derive_value
 
-__all__ = ["AreaGraph", "Observation", "Value", "ValueLookup", "derive_value"]
+__all__ = [
+    "AreaGraph",
+    "Comparison",
+    "Observation",
+    "Value",
+    "ValueLookup",
+    "compare_with_members",
+    "derive_value",
+    "rounding_tolerance",
+]

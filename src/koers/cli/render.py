@@ -128,6 +128,12 @@ def outcome_lines(outcome: ImportOutcome) -> str:
             f"{batch.added} nieuw, {batch.revised} herzien, {batch.unchanged} ongewijzigd"
         ]
     lines += [f"  {line}" for line in outcome.reading.report()]
+    for m in outcome.mismatches:
+        lines.append(
+            f"  let op: {m.indicator} {m.area} {m.period}: gepubliceerd "
+            f"{nl.number(m.published, 2)}, som van {len(m.members)} delen "
+            f"{nl.number(m.derived, 2)} (verschil {nl.number(m.difference, 2)})"
+        )
     return "\n".join(lines)
 
 

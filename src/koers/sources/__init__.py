@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from koers.areas import Comparison, compare_with_members, rounding_tolerance
 from koers.plan.model import Plan
 from koers.sources.base import (
     ImportContext,
@@ -38,6 +39,7 @@ __all__ = [
     "SourceError",
     "SourceIssue",
     "import_file",
+    "publisher_mismatches",
     "read_file",
 ]
 
@@ -55,6 +57,8 @@ class ImportOutcome:
     batch: BatchResult | None = None
     diff: ImportDiff | None = None
     duplicate_of: str | None = None
+    mismatches: tuple[Comparison, ...] = ()
+    """Group totals in the file that its own member figures do not add up to."""
 
 
 def read_file(
@@ -82,16 +86,19 @@ def import_file(
     """Read, check and store one file as a batch (or, with ``dry_run``, only compare)."""
     path = Path(path)
     programme = store.resolve_programme(programme)
-    source, reading, data = read_file(path, store.plan(programme), format=format, mapping=mapping)
+    plan = store.plan(programme)
+    source, reading, data = read_file(path, plan, format=format, mapping=mapping)
     checksum = hashlib.sha256(data).hexdigest()
-    previous = store.find_batch(programme, checksum)
+    mismatches = tuple(publisher_mismatches(plan, reading))
     if dry_run:
+        previous = store.find_batch(programme, checksum)
         return ImportOutcome(
             path.name,
             source.format,
             reading,
             diff=store.preview_import(programme, reading.observations),
             duplicate_of=previous.id if previous else None,
+            mismatches=mismatches,
         )
     batch = store.import_observations(
         programme,
@@ -103,8 +110,30 @@ def import_file(
         progress=progress,
     )
     return ImportOutcome(
-        path.name, source.format, reading, batch=batch, duplicate_of=batch.duplicate_of
+        path.name,
+        source.format,
+        reading,
+        batch=batch,
+        duplicate_of=batch.duplicate_of,
+        mismatches=mismatches,
     )
+
+
+def publisher_mismatches(plan: Plan, reading: Reading) -> list[Comparison]:
+    """Group figures in a file that differ from the sum of its member figures by more
+    than rounding: the publisher disagrees with itself, and the user should know."""
+    indicators = {i.id: i for i in plan.indicators}
+    return [
+        comparison
+        for comparison in compare_with_members(plan, reading.observations)
+        if not comparison.agrees(
+            rounding_tolerance(
+                comparison,
+                indicators[comparison.indicator].unit,
+                indicators[comparison.indicator].decimals,
+            )
+        )
+    ]
 
 
 def _source(data: bytes, name: str, format: str) -> Source:
