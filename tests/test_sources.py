@@ -15,7 +15,7 @@ from .helpers import make_plan
 
 PLAN = make_plan(
     {"id": "e1", "aggregation": "ratio"},
-    {"id": "n", "unit": "count", "polarity": "neutral", "kind": "context"},
+    {"id": "n", "unit": "count", "polarity": "neutral", "kind": "context", "aggregation": "sum"},
     {"id": "s", "periodicity": "school_year"},
 )
 
