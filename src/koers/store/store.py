@@ -536,21 +536,25 @@ def _sync_items(c: Connection, pid: str, document: dict[str, Any]) -> list[PlanC
 
 
 def _refuse_orphans(c: Connection, pid: str, column: Any, kept: Iterable[str], what: str) -> None:
+    """Refuse a plan that drops items which stored figures or boundaries refer to."""
     orphans = c.execute(
         select(column, func.count())
-        .where(t.observations.c.programme_id == pid, column.not_in(list(kept)))
+        .where(column.table.c.programme_id == pid, column.not_in(list(kept)))
         .group_by(column)
     ).all()
     if orphans:
-        listed = ", ".join(f"'{key}' ({n} observations)" for key, n in orphans)
+        rows = column.table.name
+        listed = ", ".join(f"'{key}' ({n} {rows})" for key, n in orphans)
         raise StoreError(
-            f"the new plan removes {what} that observations refer to: {listed}; "
+            f"the new plan removes {what} that {rows} refer to: {listed}; "
             f"keep them in the plan or undo those imports first"
         )
 
 
 def _sync_areas(c: Connection, pid: str, plan: Plan) -> None:
-    _refuse_orphans(c, pid, t.observations.c.area_id, [a.id for a in plan.areas], "areas")
+    kept = [a.id for a in plan.areas]
+    _refuse_orphans(c, pid, t.observations.c.area_id, kept, "areas")
+    _refuse_orphans(c, pid, t.boundaries.c.area_id, kept, "areas")
     c.execute(t.area_members.delete().where(t.area_members.c.programme_id == pid))
     _sync_table(
         c,

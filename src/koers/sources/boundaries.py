@@ -1,0 +1,811 @@
+"""Boundaries of wijken and buurten per boundary year, from GeoJSON and TopoJSON.
+
+Boundaries are not figures: they go into the store's ``boundaries`` table (one GeoJSON
+geometry in WGS84 per area, boundary year and revision), never into the observations.
+:func:`read_boundaries` reads and checks a file against the plan; :func:`store_boundaries`
+writes the reading as one batch; :func:`current_boundaries` gives what counts now.
+:class:`BoundarySource` only lets ``--format auto`` recognise such a file and points the
+user to ``koers import FILE --format geojson``.
+
+Reading:
+
+- A ``FeatureCollection`` (GeoJSON) or a ``Topology`` (TopoJSON). TopoJSON is decoded here
+  into GeoJSON geometries: arcs are joined into rings (a negative index ``~i`` is arc ``i``
+  reversed, and every arc after the first drops its first position, which repeats the last
+  one of the previous arc); a quantized topology (``transform``) has delta-encoded arcs,
+  decoded as ``x = (x0 + dx0 + ... + dxk) * scale + translate`` and rounded to 10
+  decimals. Every object of the topology is read; a GeometryCollection is flattened.
+- Each feature is matched to ONE plan area. By code first: the first of the properties
+  ``statcode, buurtcode, bu_code, wijkcode, wk_code, gemeentecode, gm_code, id, code,
+  cbs_code`` (any case) that holds text, else the feature's own ``id`` when it is text; the
+  code goes through ``context.resolve(code, None)`` (an area id or an area's ``cbs_code``).
+  A feature without a code is matched by ``name`` (or ``naam``) against the plan's area
+  names: case-insensitive, the ligature "Ĳ" read as "IJ", spaces around hyphens ignored. A
+  file of names is one level of areas: when a name fits areas of several kinds (Feijenoord
+  the gebied and Feijenoord the buurt), the kind that most of the file's names fit wins, and
+  a name that only fits another kind is left out with a warning. A code that is set but
+  unknown is not looked up by name. What resolves to nothing is counted in
+  ``unmapped_areas``, as in :class:`~koers.sources.base.Reading`.
+- The boundary year is the ``year`` argument; else the ``jaar`` property of the features
+  (all the same); else the one 4-digit year (1900-2099) in the file name. A given year that
+  differs from the file's ``jaar`` is a warning.
+- Geometry: only Polygon and MultiPolygon. A null geometry is a *problem*: that feature is
+  left out and the rest is imported. A ring of fewer than 4 positions or with zero area is
+  a *warning*: stored as the file gives it (the publisher's simplification often causes
+  it; an older or newer boundary year usually has the real shape). Errors, which stop the
+  whole file: not JSON, not a FeatureCollection/Topology, another geometry type, malformed
+  coordinates or arcs, an unclosed ring, a ``crs`` other than WGS84, and any position that
+  is not WGS84 longitude/latitude (lon -180..180, lat -90..90; RD New coordinates in metres
+  are named as such). No year, or no feature for any plan area, is an error too.
+- Two features for the same area are merged into one MultiPolygon, with a warning.
+- Issues carry the feature's 1-based position in the file as their row.
+
+Storing: one batch (``import_batches``, format ``geojson`` or ``topojson``) and its
+``boundaries`` rows in one transaction. A changed geometry gets revision = highest revision
+of (area, year) so far + 1 (undone batches included, so numbers stay unique); an identical
+one is counted as unchanged and not written again. The same file (checksum) twice is a
+no-op that returns the earlier batch. An undone batch's boundaries no longer count, so the
+ones they replaced are current again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+import unicodedata
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from koers.plan.model import Area
+from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue
+from koers.store import BatchResult, Store, StoreError
+from koers.store import schema as t
+from koers.store.store import current_user
+
+CODE_PROPERTIES = (
+    "statcode",
+    "buurtcode",
+    "bu_code",
+    "wijkcode",
+    "wk_code",
+    "gemeentecode",
+    "gm_code",
+    "id",
+    "code",
+    "cbs_code",
+)
+"""Properties holding an area code, in the order they are tried (case-insensitive)."""
+NAME_PROPERTIES = ("name", "naam")
+"""Properties matched against area names when a feature has no code."""
+LABEL_PROPERTIES = ("statnaam", "buurtnaam", "wijknaam", "bu_naam", "wk_naam", *NAME_PROPERTIES)
+"""Properties that name a feature in messages."""
+
+ZERO_AREA = 1e-12  # square degrees (about 0.01 m² here): a ring this small has no area
+DECIMALS = 10  # decoded TopoJSON coordinates are rounded to this many decimals
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_WGS84_CRS = re.compile(r"(CRS84|EPSG:(?:[\d.]*:)?:?4326)$", re.IGNORECASE)
+_SNIFF = re.compile(r'"type"\s*:\s*"(FeatureCollection|Topology)"')
+
+Geometry = dict[str, Any]
+
+
+@dataclass
+class BoundaryReading:
+    """What :func:`read_boundaries` made of a file: one geometry per plan area."""
+
+    name: str
+    format: str  # "geojson" or "topojson"
+    year: int
+    year_from: str  # Dutch: where the year came from
+    features: int  # features in the file
+    boundaries: dict[str, Geometry] = field(default_factory=dict)
+    matched_by: dict[str, str] = field(default_factory=dict)  # area -> code(s) or name(s)
+    unmapped_areas: Counter[str] = field(default_factory=Counter)
+    problems: list[SourceIssue] = field(default_factory=list)  # features left out
+    warnings: list[SourceIssue] = field(default_factory=list)  # stored, but check them
+
+    def report(self) -> list[str]:
+        """Dutch lines on what was read and what was left out, for the import summary."""
+        lines = [
+            f"{_count(len(self.boundaries), 'grens', 'grenzen')} voor grensjaar {self.year} "
+            f"({self.year_from}) uit {_count(self.features, 'object', 'objecten')}"
+        ]
+        if self.unmapped_areas:
+            keys = sorted(self.unmapped_areas)
+            more = len(keys) - 12
+            lines.append(
+                f"{len(keys)} codes of namen niet in het plan, overgeslagen: "
+                + ", ".join(keys[:12])
+                + (f" en {more} meer" if more > 0 else "")
+            )
+        if self.problems:
+            lines.append(f"{_count(len(self.problems), 'object', 'objecten')} overgeslagen:")
+            lines += [f"  {issue}" for issue in self.problems]
+        if self.warnings:
+            lines.append(f"{_count(len(self.warnings), 'waarschuwing', 'waarschuwingen')}:")
+            lines += [f"  {issue}" for issue in self.warnings]
+        return lines
+
+
+@dataclass
+class _Feature:
+    number: int  # 1-based position in the file
+    properties: dict[str, Any]  # keys lower-cased
+    fid: Any
+    geometry: Geometry | None
+    broken: bool = False  # a TopoJSON object that could not be decoded
+
+    def code(self) -> tuple[str, str] | None:
+        """(property, code) of the first code property that holds text."""
+        for key in CODE_PROPERTIES:
+            value = self.properties.get(key)
+            if isinstance(value, str) and value.strip():
+                return key, value.strip()
+        if isinstance(self.fid, str) and self.fid.strip():
+            return "id", self.fid.strip()
+        return None
+
+    def name(self) -> str | None:
+        for key in NAME_PROPERTIES:
+            value = self.properties.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
+    def label(self) -> str:
+        """How messages name the feature: 'BU05990328 (Witte Dorp)', or 'object 7'."""
+        code = self.code()
+        names = [self.properties.get(k) for k in LABEL_PROPERTIES]
+        name = next((n.strip() for n in names if isinstance(n, str) and n.strip()), None)
+        if code and name:
+            return f"{code[1]} ({name})"
+        if code or name:
+            return code[1] if code else f"'{name}'"
+        return f"object {self.number}"
+
+
+class _Problems:
+    """Errors, problems and warnings of one file, each located at a feature."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.errors: list[SourceIssue] = []
+        self.problems: list[SourceIssue] = []
+        self.warnings: list[SourceIssue] = []
+
+    def error(self, message: str, feature: _Feature | None = None) -> None:
+        self.errors.append(self._issue(message, feature))
+
+    def problem(self, message: str, feature: _Feature) -> None:
+        self.problems.append(self._issue(message, feature))
+
+    def warning(self, message: str, feature: _Feature | None = None) -> None:
+        self.warnings.append(self._issue(message, feature))
+
+    def _issue(self, message: str, feature: _Feature | None) -> SourceIssue:
+        if feature is None:
+            return SourceIssue(self.name, None, None, message)
+        return SourceIssue(self.name, feature.number, None, f"{feature.label()}: {message}")
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise SourceError(sorted(self.errors, key=_position))
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read_boundaries(
+    data: bytes, name: str, context: ImportContext, year: int | None
+) -> BoundaryReading:
+    """Read and check a GeoJSON or TopoJSON file of boundaries; nothing is stored."""
+    issues = _Problems(name)
+    document = _load(data, name)
+    kind = document.get("type")
+    if kind == "FeatureCollection":
+        format = "geojson"
+        features = _geojson_features(document, issues)
+    elif kind == "Topology":
+        format = "topojson"
+        features = _topojson_features(document, issues)
+    else:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    None,
+                    None,
+                    f"geen GeoJSON FeatureCollection of TopoJSON Topology "
+                    f"(type: {json.dumps(kind, ensure_ascii=False)})",
+                )
+            ]
+        )
+    for feature in features:
+        _check_geometry(feature, issues)
+    boundary_year, year_from = _year(features, name, year, issues)
+    issues.raise_errors()
+    assert boundary_year is not None
+    reading = BoundaryReading(name, format, boundary_year, year_from, len(features))
+    _resolve(features, context, reading, issues)
+    if not reading.boundaries:
+        unmapped = ", ".join(sorted(reading.unmapped_areas)[:12]) or "geen"
+        issues.error(
+            f"geen enkel object geeft een grens voor een gebied van het plan "
+            f"(codes of namen niet in het plan: {unmapped})"
+        )
+        issues.errors += issues.problems + issues.warnings  # why, for the user
+    issues.raise_errors()
+    reading.problems = sorted(issues.problems, key=_position)
+    reading.warnings = sorted(issues.warnings, key=_position)
+    return reading
+
+
+def _position(issue: SourceIssue) -> int:
+    return issue.row or 0
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _load(data: bytes, name: str) -> dict[str, Any]:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            [SourceIssue(name, None, None, f"geen UTF-8 tekst (byte {error.start})")]
+        ) from None
+    except json.JSONDecodeError as error:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    error.lineno,
+                    None,
+                    f"geen geldige JSON: {error.msg} (kolom {error.colno})",
+                )
+            ]
+        ) from None
+    if not isinstance(document, dict):
+        raise SourceError(
+            [SourceIssue(name, None, None, "geen GeoJSON of TopoJSON: geen JSON-object")]
+        )
+    return document
+
+
+def _geojson_features(document: dict[str, Any], issues: _Problems) -> list[_Feature]:
+    crs = document.get("crs")
+    if crs is not None:
+        crs_name = str(((crs or {}).get("properties") or {}).get("name", crs))
+        if not _WGS84_CRS.search(crs_name):
+            issues.error(
+                f"coördinatenstelsel '{crs_name}': alleen WGS84 lengte/breedte "
+                f"(EPSG:4326) kan worden ingelezen; zet het bestand eerst om"
+            )
+    raw = document.get("features")
+    if not isinstance(raw, list):
+        issues.error("een FeatureCollection zonder lijst 'features'")
+        return []
+    features = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or item.get("type") != "Feature":
+            kind = item.get("type") if isinstance(item, dict) else type(item).__name__
+            issues.errors.append(
+                SourceIssue(issues.name, number, None, f"geen GeoJSON Feature (type {kind})")
+            )
+            continue
+        features.append(_feature(number, item, item.get("geometry")))
+    return features
+
+
+def _feature(number: int, item: dict[str, Any], geometry: Any) -> _Feature:
+    properties = item.get("properties")
+    lowered = {str(k).lower(): v for k, v in (properties or {}).items()}
+    return _Feature(number, lowered, item.get("id"), geometry)
+
+
+# -- TopoJSON ------------------------------------------------------------------------------
+
+
+class TopologyError(ValueError):
+    """A topology that cannot be decoded (message in Dutch)."""
+
+
+def decode_arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
+    """The topology's arcs as absolute positions (delta- and transform-decoded)."""
+    arcs = topology.get("arcs")
+    if not isinstance(arcs, list):
+        raise TopologyError("een Topology zonder lijst 'arcs'")
+    transform = topology.get("transform")
+    scale: Any = None
+    translate: Any = [0.0, 0.0]
+    if transform is not None:
+        scale = (transform or {}).get("scale")
+        translate = (transform or {}).get("translate")
+        if not (_numbers(scale, 2) and _numbers(translate, 2)):
+            raise TopologyError("'transform' heeft geen 'scale' en 'translate' van twee getallen")
+    decoded = []
+    for index, arc in enumerate(arcs):
+        if not isinstance(arc, list) or not all(_numbers(p, 2, at_least=True) for p in arc):
+            raise TopologyError(f"boog {index} is geen lijst van posities")
+        if scale is None:
+            decoded.append([[float(p[0]), float(p[1])] for p in arc])
+            continue
+        x = y = 0
+        positions = []
+        for dx, dy, *_ in arc:
+            x, y = x + dx, y + dy
+            positions.append(
+                [
+                    round(x * scale[0] + translate[0], DECIMALS),
+                    round(y * scale[1] + translate[1], DECIMALS),
+                ]
+            )
+        decoded.append(positions)
+    return decoded
+
+
+def decode_geometry(obj: dict[str, Any], arcs: list[list[list[float]]]) -> Geometry | None:
+    """A TopoJSON Polygon or MultiPolygon as a GeoJSON geometry; None for a null type."""
+    kind = obj.get("type")
+    if kind is None:
+        return None
+    if kind == "Polygon":
+        return {"type": "Polygon", "coordinates": _polygon(obj.get("arcs"), arcs)}
+    if kind == "MultiPolygon":
+        parts = obj.get("arcs")
+        if not isinstance(parts, list):
+            raise TopologyError("een MultiPolygon zonder lijst 'arcs'")
+        return {"type": "MultiPolygon", "coordinates": [_polygon(p, arcs) for p in parts]}
+    raise TopologyError(f"geometrietype {kind} is geen vlak (alleen Polygon en MultiPolygon)")
+
+
+def _polygon(rings: Any, arcs: list[list[list[float]]]) -> list[list[list[float]]]:
+    if not isinstance(rings, list):
+        raise TopologyError("een vlak zonder lijst van ringen in 'arcs'")
+    return [_ring(ring, arcs) for ring in rings]
+
+
+def _ring(indices: Any, arcs: list[list[list[float]]]) -> list[list[float]]:
+    if not isinstance(indices, list):
+        raise TopologyError("een ring is geen lijst van boognummers")
+    positions: list[list[float]] = []
+    for k, index in enumerate(indices):
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise TopologyError(f"boognummer {json.dumps(index)} is geen geheel getal")
+        number = ~index if index < 0 else index  # ~i: arc i, reversed
+        if number >= len(arcs):
+            which = f"boog {index}" + (f" (boog {number} omgekeerd)" if index < 0 else "")
+            raise TopologyError(
+                f"{which} bestaat niet; de topologie heeft {_count(len(arcs), 'boog', 'bogen')}"
+            )
+        arc = arcs[number][::-1] if index < 0 else arcs[number]
+        positions.extend(list(p) for p in (arc if k == 0 else arc[1:]))
+    return positions
+
+
+def _topojson_features(document: dict[str, Any], issues: _Problems) -> list[_Feature]:
+    try:
+        arcs = decode_arcs(document)
+    except TopologyError as error:
+        issues.error(str(error))
+        return []
+    objects = document.get("objects")
+    if not isinstance(objects, dict) or not objects:
+        issues.error("een Topology zonder 'objects'")
+        return []
+    features: list[_Feature] = []
+    for number, obj in enumerate(_flatten(objects.values()), start=1):
+        if not isinstance(obj, dict):
+            issues.errors.append(SourceIssue(issues.name, number, None, "geen TopoJSON-object"))
+            continue
+        feature = _feature(number, obj, None)
+        features.append(feature)
+        try:
+            feature.geometry = decode_geometry(obj, arcs)
+        except TopologyError as error:
+            feature.broken = True
+            issues.error(str(error), feature)
+    return features
+
+
+def _flatten(objects: Any) -> Iterator[Any]:
+    for obj in objects:
+        if isinstance(obj, dict) and obj.get("type") == "GeometryCollection":
+            yield from _flatten(obj.get("geometries") or [])
+        else:
+            yield obj
+
+
+# -- geometry checks -----------------------------------------------------------------------
+
+
+def _check_geometry(feature: _Feature, issues: _Problems) -> None:
+    geometry = feature.geometry
+    if feature.broken:  # a TopoJSON object that could not be decoded: reported already
+        return
+    if geometry is None:
+        issues.problem("geen geometrie (null); overgeslagen", feature)
+        return
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    polygons: Any
+    if kind == "Polygon":
+        polygons = [geometry.get("coordinates")]
+    elif kind == "MultiPolygon":
+        polygons = geometry.get("coordinates")
+        if not isinstance(polygons, list):
+            issues.error("MultiPolygon zonder lijst van vlakken in 'coordinates'", feature)
+            return
+    else:
+        issues.error(f"geometrietype {kind} is geen vlak (alleen Polygon en MultiPolygon)", feature)
+        return
+    for p, rings in enumerate(polygons, start=1):
+        where = f"vlak {p}: " if kind == "MultiPolygon" else ""
+        if not isinstance(rings, list):
+            issues.error(f"{where}geen lijst van ringen", feature)
+            return
+        if not rings:
+            issues.warning(f"{where}vlak zonder ringen", feature)
+        for r, ring in enumerate(rings):
+            ring_name = f"{where}{'buitenring' if r == 0 else f'binnenring {r}'}"
+            problem = _ring_problem(ring)
+            if problem is not None:
+                issues.error(f"{ring_name}: {problem}", feature)
+                return
+            area = _ring_area(ring)
+            if len(ring) < 4 or abs(area) < ZERO_AREA:
+                issues.warning(
+                    f"{ring_name} is ontaard ({len(ring)} punten, oppervlak {_area_text(area)}); "
+                    f"opgeslagen zoals het bestand hem geeft — neem zo nodig een ander grensjaar",
+                    feature,
+                )
+
+
+def _ring_problem(ring: Any) -> str | None:
+    """Why a ring is not a closed list of WGS84 positions, or None."""
+    if not isinstance(ring, list):
+        return "geen lijst van posities"
+    for position in ring:
+        if not _numbers(position, 2, at_least=True):
+            return f"ongeldige positie {json.dumps(position)}"
+        lon, lat = position[0], position[1]
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            return f"ongeldige positie {json.dumps(position)}"
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            hint = (
+                " — dit lijkt RD New (EPSG:28992) in meters"
+                if 0 <= lon <= 300_000 and 289_000 <= lat <= 629_000
+                else ""
+            )
+            return (
+                f"positie ({lon:g}, {lat:g}) ligt buiten WGS84 lengte/breedte "
+                f"(lengte -180..180, breedte -90..90){hint}; zet het bestand om naar EPSG:4326"
+            )
+    if ring and ring[0][:2] != ring[-1][:2]:
+        return "ring is niet gesloten (eerste en laatste positie verschillen)"
+    return None
+
+
+def _ring_area(ring: list[list[float]]) -> float:
+    """Signed area in square degrees (shoelace)."""
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2
+
+
+def _area_text(area: float) -> str:
+    return "0" if abs(area) < ZERO_AREA else f"{abs(area):.3g} graad²"
+
+
+def _numbers(value: Any, count: int, at_least: bool = False) -> bool:
+    """Whether ``value`` is a list of ``count`` (or, with ``at_least``, more) numbers."""
+    return (
+        isinstance(value, list)
+        and (len(value) >= count if at_least else len(value) == count)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    )
+
+
+# -- the boundary year ---------------------------------------------------------------------
+
+
+def _year(
+    features: list[_Feature], name: str, year: int | None, issues: _Problems
+) -> tuple[int | None, str]:
+    stated: dict[int, _Feature] = {}
+    for feature in features:
+        value = feature.properties.get("jaar")
+        if value is None or value == "":
+            continue
+        try:
+            stated.setdefault(int(str(value).strip()), feature)
+        except ValueError:
+            issues.error(f"'jaar' is geen jaartal: {json.dumps(value)}", feature)
+    if year is not None:
+        if not 1900 <= year <= 2100:
+            issues.error(f"grensjaar {year} ligt niet tussen 1900 en 2100")
+        for other, feature in stated.items():
+            if other != year:
+                issues.warning(
+                    f"het bestand zegt jaar {other} ('jaar'), opgegeven is grensjaar {year}; "
+                    f"opgeslagen als {year}",
+                    feature,
+                )
+        return year, "opgegeven"
+    if len(stated) > 1:
+        years = ", ".join(str(y) for y in sorted(stated))
+        issues.error(
+            f"de objecten noemen verschillende jaren in 'jaar' ({years}); geef het jaar op"
+        )
+        return None, ""
+    if stated:
+        (found,) = stated
+        if not 1900 <= found <= 2100:
+            issues.error(f"'jaar' {found} ligt niet tussen 1900 en 2100")
+        return found, "eigenschap 'jaar'"
+    in_name = sorted({int(y) for y in _YEAR.findall(name)})
+    if len(in_name) == 1:
+        return in_name[0], "bestandsnaam"
+    reason = (
+        f"de bestandsnaam noemt meerdere jaren ({', '.join(map(str, in_name))})"
+        if in_name
+        else "het bestand noemt geen jaar ('jaar') en de bestandsnaam geen jaartal"
+    )
+    issues.error(f"grensjaar onbekend: {reason}; geef het jaar op")
+    return None, ""
+
+
+# -- resolving features to plan areas ------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    """An area name for comparison: 'Ĳsselmonde' and 'ijsselmonde ' are the same."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"\s*-\s*", "-", text)
+    return " ".join(text.split())
+
+
+def _resolve(
+    features: list[_Feature],
+    context: ImportContext,
+    reading: BoundaryReading,
+    issues: _Problems,
+) -> None:
+    found: dict[str, list[_Feature]] = defaultdict(list)
+    matched: dict[int, str] = {}  # feature number -> the code or name it was matched by
+    by_name: list[tuple[_Feature, str, list[Area]]] = []
+    names: dict[str, list[Area]] = defaultdict(list)
+    for area in context.plan.areas:
+        names[normalise_name(area.name)].append(area)
+    for feature in features:
+        code = feature.code()
+        if code is not None:
+            entries = context.resolve(code[1], None)
+            if not entries:
+                reading.unmapped_areas[code[1]] += 1
+            else:  # without a crosswalk a code is one area or none
+                found[entries[0][0]].append(feature)
+                matched[feature.number] = code[1]
+            continue
+        name = feature.name()
+        if name is None:
+            issues.problem(
+                f"geen code ({', '.join(CODE_PROPERTIES)}) en geen naam "
+                f"({', '.join(NAME_PROPERTIES)}); overgeslagen",
+                feature,
+            )
+            continue
+        by_name.append((feature, name, names.get(normalise_name(name), [])))
+    _resolve_names(by_name, found, matched, reading, issues)
+    plan_areas = {a.id: a for a in context.plan.areas}
+    for area_id, members in found.items():
+        geometries = [f.geometry for f in members if f.geometry]
+        if not geometries:  # null geometries: reported already
+            continue
+        if len(members) > 1:
+            issues.warning(
+                f"{len(members)} objecten voor gebied {area_id} "
+                f"(posities {', '.join(str(f.number) for f in members)}); "
+                f"samengevoegd tot één MultiPolygon",
+                members[0],
+            )
+        reading.boundaries[area_id] = _merge(geometries)
+        reading.matched_by[area_id] = ", ".join(dict.fromkeys(matched[f.number] for f in members))
+        area = plan_areas[area_id]
+        if not area.valid_in(reading.year):
+            issues.warning(
+                f"gebied {area_id} bestaat volgens het plan niet in {reading.year} "
+                f"(geldig {area.valid_from or '…'}–{area.valid_to or '…'}); toch opgeslagen",
+                members[0],
+            )
+
+
+def _resolve_names(
+    by_name: list[tuple[_Feature, str, list[Area]]],
+    found: dict[str, list[_Feature]],
+    matched: dict[int, str],
+    reading: BoundaryReading,
+    issues: _Problems,
+) -> None:
+    """Match features by name; a name file is one level, the kind most names fit."""
+    votes: Counter[str] = Counter()
+    for _, _, candidates in by_name:
+        votes.update({a.kind.value for a in candidates})
+    ranked = votes.most_common(2)
+    level = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    for feature, name, candidates in by_name:
+        fitting = [a for a in candidates if level is None or a.kind.value == level]
+        if len(fitting) == 1:
+            found[fitting[0].id].append(feature)
+            matched[feature.number] = name
+            continue
+        reading.unmapped_areas[name] += 1
+        if len(fitting) > 1:
+            issues.warning(
+                f"naam '{name}' past bij meerdere gebieden "
+                f"({', '.join(a.id for a in fitting)}); overgeslagen",
+                feature,
+            )
+        elif candidates:
+            others = ", ".join(f"{a.id} ({a.kind.value})" for a in candidates)
+            issues.warning(
+                f"naam '{name}' past alleen bij {others}, niet bij de soort {level} van de "
+                f"andere namen in dit bestand; overgeslagen",
+                feature,
+            )
+
+
+def _merge(geometries: list[Geometry]) -> Geometry:
+    if len(geometries) == 1:
+        return geometries[0]
+    polygons = []
+    for geometry in geometries:
+        if geometry["type"] == "Polygon":
+            polygons.append(geometry["coordinates"])
+        else:
+            polygons.extend(geometry["coordinates"])
+    return {"type": "MultiPolygon", "coordinates": polygons}
+
+
+# -- the store -----------------------------------------------------------------------------
+
+
+def store_boundaries(
+    store: Store,
+    programme: str,
+    reading: BoundaryReading,
+    *,
+    source_name: str,
+    checksum: str,
+    user: str | None = None,
+) -> BatchResult:
+    """Store a reading's boundaries as one batch; the same file twice is a no-op."""
+    programme = store.resolve_programme(programme)
+    previous = store.find_batch(programme, checksum)
+    if previous is not None:
+        return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
+    batch_id = uuid.uuid4().hex[:12]
+    b = t.boundaries
+    with store.engine.begin() as c:
+        known = set(c.scalars(select(t.areas.c.id).where(t.areas.c.programme_id == programme)))
+        missing = sorted(set(reading.boundaries) - known)
+        if missing:
+            raise StoreError(
+                f"gebieden niet in het plan van '{programme}' in de store: "
+                f"{', '.join(missing)}; laad het plan opnieuw (koers load DIR)"
+            )
+        current = _current(c, programme, reading.year)
+        revisions = dict(
+            c.execute(
+                select(b.c.area_id, func.max(b.c.revision))
+                .where(b.c.programme_id == programme, b.c.year == reading.year)
+                .group_by(b.c.area_id)
+            ).all()
+        )
+        rows, added, revised, unchanged = [], 0, 0, 0
+        for area_id, geometry in sorted(reading.boundaries.items()):
+            before = current.get(area_id)
+            if before is not None and _same(before, geometry):
+                unchanged += 1
+                continue
+            added, revised = (added + 1, revised) if before is None else (added, revised + 1)
+            rows.append(
+                {
+                    "programme_id": programme,
+                    "area_id": area_id,
+                    "year": reading.year,
+                    "revision": revisions.get(area_id, 0) + 1,
+                    "geometry": geometry,
+                    "batch_id": batch_id,
+                }
+            )
+        c.execute(
+            t.import_batches.insert().values(
+                id=batch_id,
+                programme_id=programme,
+                source_name=source_name,
+                checksum=checksum,
+                format=reading.format,
+                created_at=datetime.now(UTC),
+                created_by=user or current_user(),
+                rows=len(reading.boundaries),
+                state="applied",
+                added=added,
+                revised=revised,
+                unchanged=unchanged,
+            )
+        )
+        if rows:
+            c.execute(b.insert(), rows)
+    return BatchResult(batch_id, programme, len(reading.boundaries), added, revised, unchanged)
+
+
+def current_boundaries(store: Store, programme: str, year: int) -> dict[str, Geometry]:
+    """Per area the geometry that counts for ``year``: the highest revision of an applied
+    batch (an undone batch's boundaries do not count)."""
+    with store.engine.begin() as c:
+        return _current(c, programme, year)
+
+
+def _current(c: Connection, programme: str, year: int) -> dict[str, Geometry]:
+    b = t.boundaries
+    rows = c.execute(
+        select(b.c.area_id, b.c.geometry)
+        .join(t.import_batches, t.import_batches.c.id == b.c.batch_id)
+        .where(
+            b.c.programme_id == programme,
+            b.c.year == year,
+            t.import_batches.c.state == "applied",
+        )
+        .order_by(b.c.area_id, b.c.revision)
+    )
+    return {area_id: geometry for area_id, geometry in rows}  # the last revision wins
+
+
+def _same(a: Geometry, b: Geometry) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+# -- the Source seam -----------------------------------------------------------------------
+
+
+class BoundarySource:
+    """Recognises boundary files; they are imported by :func:`store_boundaries`, not as
+    observations."""
+
+    format = "geojson"
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        head = data[:4096].decode("utf-8-sig", errors="replace").lstrip()
+        if not head.startswith("{"):
+            return False
+        if _SNIFF.search(head):
+            return True
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return False
+        return isinstance(document, dict) and document.get("type") in (
+            "FeatureCollection",
+            "Topology",
+        )
+
+    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    None,
+                    None,
+                    "dit is een bestand met grenzen (GeoJSON/TopoJSON), geen cijfers; "
+                    "grenzen worden geïmporteerd met `koers import FILE --format geojson` "
+                    "en komen in de tabel boundaries, per gebied en grensjaar",
+                )
+            ]
+        )

@@ -1,0 +1,648 @@
+"""CBS StatLine: Kerncijfers wijken en buurten (KWB) and the Wijk- en Buurtkaart, as CBS
+and its usual tools write them.
+
+Three shapes of the same tables are read as they come:
+
+* **OData v3 JSON**, as ``cbsodata`` or the raw API writes it: the rows under ``"value"``,
+  either a list of records or an object of id -> record; values are strings padded with
+  spaces (``"    23.7"``), numbers or ``null``. An optional ``"DataProperties"`` list
+  (``Key``, ``Title``, ``Unit``, ``Decimals``) beside ``"value"`` gives the titles used in
+  the report of columns left out. Rows are numbered by record, from 1.
+* **CSV with CBS column codes**: an OData v4 / StatLine download (``WijkenEnBuurten;
+  AantalInwoners_5``), or the snake_case attribute table of the Wijk- en Buurtkaart
+  (``buurtcode``, ``wijkcode``, ``gemeentecode``, ``jaar``). Rows are numbered as lines, the
+  header being row 1.
+* **R-mangled StatLine CSV** (``write.csv`` of a StatLine table): titles turned into names
+  such as ``Bevolking.Aantal.inwoners..aantal.``, the code in
+  ``Regioaanduiding.Codering..code.``.
+
+The separator is ``;`` or ``,`` (whichever the header has more of). CBS never groups
+thousands in these files, so a lone ``,`` or ``.`` is the decimal sign (``"2,1"`` and
+``"2.1"`` are both 2.1); with both, the last one is. Columns become indicators ONLY through
+the plan's ``mappings`` of format ``cbs`` (the one naming most of the file's columns, or
+the one asked for); a mapping's ``scale`` multiplies the value (``× 1.000 euro`` -> 1000),
+not its numerator or denominator, which are counts in columns of their own.
+
+Areas: the region code is taken from the first of :data:`REGION_COLUMNS` the file has (so a
+buurt file's ``buurtcode`` wins over its ``wijkcode``), spaces removed (``"GM0599    "``), and
+goes through :meth:`ImportContext.resolve` with the mapping's crosswalk. Codes that resolve
+to nothing are counted in ``unmapped_areas``. A code split over several areas by a crosswalk
+gives each its weight's share of counts (numerators and denominators too); other values are
+copied with a note. Several codes landing on one area (a crosswalk merging an old buurt
+into a new one) are combined: counts add up; a rate is recomputed from numerators and
+denominators when every part has them, copied (without numerator and denominator, which
+would cover only that part) when only one part has a value, and is an error otherwise (a
+rate cannot be added up without its weights).
+
+Period: the mapping's ``period`` if set, else the file's ``Perioden`` (``2017JJ00`` -> ``2017``)
+or ``jaar``. KWB population figures are at 1 January; without a mapping period they get the
+plain year. When both the mapping and the file give a period, their years must agree.
+
+Missing values: every mark in :data:`MISSING_MARKS` (``.``, empty, ``x``, ``NA``, the CBS
+sentinels ``-99997`` and friends, also written ``-99997.0``) and JSON ``null`` become
+``value=None`` with the reason in the note, never 0. The Wijk- en Buurtkaart gives each
+gemeente a second row for its water (``water`` = ``JA``, all ``-99997``): those rows are
+skipped and counted, not taken for duplicates. The same area code twice for one period is
+an error, as is anything the shared checks (:func:`period_problem`, :func:`value_problems`)
+refuse; all problems are raised together and nothing of the file is imported.
+
+What was left out (unmapped columns with their titles, mapped columns the file lacks or
+that some records lack, water rows) is reported by :meth:`CbsReading.report`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+from koers.areas.values import SCALE, Observation
+from koers.plan.model import ColumnMapping, Indicator, SourceMapping, Unit
+from koers.plan.period import period_year
+from koers.sources.base import (
+    MISSING_MARKS,
+    ImportContext,
+    Reading,
+    SourceError,
+    SourceIssue,
+    period_problem,
+    suggest,
+    value_problems,
+)
+from koers.sources.csvlong import decode
+
+REGION_COLUMNS = (
+    "WijkenEnBuurten",
+    "RegioS",
+    "Regioaanduiding.Codering..code.",
+    "Codering_3",
+    "buurtcode",
+    "wijkcode",
+    "gemeentecode",
+)
+"""Columns holding a CBS region code, most specific first (matched without regard to case)."""
+
+PERIOD_COLUMNS = ("Perioden", "jaar")
+
+DESCRIPTIVE = {
+    "id",
+    "soort",
+    "water",
+    "jrstatcode",
+    "gemeentenaam",
+    "wijknaam",
+    "buurtnaam",
+    "gemeentenaam_1",
+    "soortregio_2",
+    "indelingswijzigingwijkenenbuurten_4",
+    "indelingswijziging_wijken_en_buurten",
+    "wijken.en.buurten",
+    "regioaanduiding.gemeentenaam..naam.",
+    "regioaanduiding.soort.regio..omschrijving.",
+    "regioaanduiding.indelingswijziging.wijken.en.buurten..code.",
+}
+"""Columns that describe the row, not a figure: never reported as left out."""
+
+_SENTINELS = range(-99999, -99994)  # CBS codes for "no value" in numeric columns
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_PERIODEN_YEAR = re.compile(r"^(\d{4})JJ00$")
+_PERIODEN_OTHER = re.compile(r"^\d{4}(KW0[1-4]|MM(0[1-9]|1[0-2])|X\d{3}|G\d{3})$")
+
+
+@dataclass
+class CbsReading(Reading):
+    """A :class:`Reading` that also tells what of a CBS file was left out, and why."""
+
+    titles: dict[str, str] = field(default_factory=dict)
+    absent_columns: list[tuple[str, str]] = field(default_factory=list)  # (column, effect)
+    incomplete: dict[str, list[str]] = field(default_factory=dict)  # column -> area codes
+    water_rows: int = 0
+
+    def report(self) -> list[str]:
+        lines = super().report()
+        if self.unmapped_columns:
+            shown = [self._titled(c) for c in self.unmapped_columns[:12]]
+            more = len(self.unmapped_columns) - 12
+            lines.append(
+                "niet gekoppeld: " + "; ".join(shown) + (f" en {more} meer" if more > 0 else "")
+            )
+        for column, effect in self.absent_columns:
+            lines.append(
+                f"kolom '{column}' uit koppeling {self.mapping} staat niet in het bestand"
+                f"{suggest(column, self.unmapped_columns)}; {effect}"
+            )
+        for column, codes in self.incomplete.items():
+            lines.append(
+                f"kolom '{column}' ontbreekt in {len(codes)} rij(en) ({', '.join(codes[:12])})"
+                f"{suggest(column, self.unmapped_columns)}; daar is die waarde niet geïmporteerd"
+            )
+        if self.water_rows:
+            lines.append(
+                f"{self.water_rows} rij(en) voor het waterdeel van een gemeente "
+                "(water = JA) overgeslagen"
+            )
+        return lines
+
+    def _titled(self, column: str) -> str:
+        title = self.titles.get(column)
+        return f"{column} ({title})" if title else column
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A file as records, whatever its shape."""
+
+    columns: list[str]
+    records: list[tuple[int, dict[str, object]]]  # (row number, record)
+    titles: dict[str, str]
+    header_row: int | None  # 1 for a CSV, None for JSON (no header line)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One row's figure for one plan area, before the rows that share an area are combined."""
+
+    code: str
+    row: int
+    column: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    note: str | None
+    weight: float = 1.0
+    crosswalk: bool = False  # the code reached the area through the mapping's crosswalk
+
+
+class CbsSource:
+    format = "cbs"
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        head = data[:4000].decode("utf-8-sig", errors="replace").lstrip()
+        if head.startswith("{"):
+            return '"value"' in head and any(
+                f'"{c}"' in head for c in ("WijkenEnBuurten", "RegioS")
+            )
+        if not name.lower().endswith((".csv", ".txt")):
+            return False
+        header = {c.lower() for c in _split_header(head.split("\n", 1)[0])}
+        return any(c.lower() in header for c in REGION_COLUMNS)
+
+    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
+        table = _parse(data, name)
+        mapping = context.choose_mapping(self.format, table.columns, name)
+        return _Reader(table, mapping, name, context).read()
+
+
+class _Reader:
+    """One file read against one mapping: collects observations and every problem."""
+
+    def __init__(
+        self, table: _Table, mapping: SourceMapping, name: str, context: ImportContext
+    ) -> None:
+        self.table, self.mapping, self.name, self.context = table, mapping, name, context
+        self.issues: list[SourceIssue] = []
+        self.columns = {c.lower(): c for c in table.columns}
+        self.direct = context.areas | {a.cbs_code for a in context.plan.areas if a.cbs_code}
+        self.reading = CbsReading(mapping=mapping.id, titles=table.titles)
+        self.parts: dict[tuple[str, str, str], list[_Part]] = {}  # (indicator, area, period)
+        self.cells: dict[str, tuple[float | None, str | None] | None] = {}  # the row's, parsed
+
+    def issue(self, row: int | None, column: str | None, message: str) -> None:
+        self.issues.append(SourceIssue(self.name, row, column, message))
+
+    def read(self) -> CbsReading:
+        region = self._column(REGION_COLUMNS)
+        if region is None:
+            self.issue(
+                self.table.header_row,
+                None,
+                f"geen kolom met CBS-gebiedscodes ({', '.join(REGION_COLUMNS)})",
+            )
+            raise SourceError(self.issues)
+        used = self._used_columns()
+        fixed_period = self._fixed_period()
+        period_column = self._column(PERIOD_COLUMNS)
+        if fixed_period is None and period_column is None:
+            self.issue(
+                None,
+                None,
+                f"het bestand noemt geen periode (kolom Perioden of jaar) en koppeling "
+                f"{self.mapping.id} geeft geen 'period'",
+            )
+        if self.issues:
+            raise SourceError(self.issues)
+
+        water = self.columns.get("water")
+        seen: dict[tuple[str, str], int] = {}
+        for row, record in self.table.records:
+            if water is not None and _text(record.get(water)).upper() == "JA":
+                self.reading.water_rows += 1
+                continue
+            code = re.sub(r"\s+", "", _text(record.get(region)))
+            period = self._period(record, row, period_column, fixed_period)
+            if not code:
+                self.issue(row, region, "geen gebiedscode")
+            elif period is not None and (code, period) in seen:
+                self.issue(
+                    row,
+                    region,
+                    f"dubbele rij: gebied {code}, periode {period} staat al in rij "
+                    f"{seen[code, period]}",
+                )
+            elif period is not None:
+                seen[code, period] = row
+                self._read_row(record, row, code, period, used)
+        for key, parts in self.parts.items():
+            self._observe(key, parts)
+        if self.issues:
+            raise SourceError(self.issues)
+        if not self.reading.observations:
+            self._nothing_read()
+        return self.reading
+
+    def _read_row(
+        self,
+        record: dict[str, object],
+        row: int,
+        code: str,
+        period: str,
+        used: list[ColumnMapping],
+    ) -> None:
+        targets = self.context.resolve(code, self.mapping.crosswalk)
+        if not targets:
+            self.reading.unmapped_areas[code] += 1
+            return
+        self.cells = {}
+        for column in used:
+            part = self._part(record, row, code, column, period)
+            if part is None:
+                continue
+            for area, weight in targets:
+                self.parts.setdefault((column.indicator, area, period), []).append(
+                    replace(part, weight=weight, crosswalk=code not in self.direct)
+                )
+
+    def _observe(self, key: tuple[str, str, str], parts: list[_Part]) -> None:
+        indicator_id, area, period = key
+        combined = self._combine(self.context.indicators[indicator_id], area, parts)
+        if combined is None:
+            return
+        self.reading.observations.append(
+            Observation(
+                indicator=indicator_id,
+                area=area,
+                period=period,
+                value=combined.value,
+                numerator=combined.numerator,
+                denominator=combined.denominator,
+                status=self.mapping.status,
+                source=f"{self.mapping.source} ({self.name})",
+                note=combined.note,
+            )
+        )
+
+    def _nothing_read(self) -> None:
+        message = "het bestand bevat geen rijen"
+        if self.reading.unmapped_areas:
+            codes = ", ".join(sorted(self.reading.unmapped_areas)[:12])
+            message = (
+                f"geen enkele gebiedscode van het bestand staat in het plan of in crosswalk "
+                f"{self.mapping.crosswalk or '(geen)'}: {codes}"
+            )
+        raise SourceError([SourceIssue(self.name, None, None, message)])
+
+    # -- columns and periods --------------------------------------------------------------
+
+    def _column(self, candidates: tuple[str, ...]) -> str | None:
+        for candidate in candidates:
+            if candidate.lower() in self.columns:
+                return self.columns[candidate.lower()]
+        return None
+
+    def _used_columns(self) -> list[ColumnMapping]:
+        """The mapping's columns the file has; what the mapping or the file lacks is noted."""
+        present = set(self.table.columns)
+        used: list[ColumnMapping] = []
+        named: set[str] = set()
+        by_indicator: dict[str, str] = {}
+        for column in self.mapping.columns:
+            named.update(c for c in (column.column, column.numerator, column.denominator) if c)
+            if column.indicator in by_indicator:
+                self.issue(
+                    None,
+                    column.column,
+                    f"koppeling {self.mapping.id}: kolommen '{by_indicator[column.indicator]}' "
+                    f"en '{column.column}' geven allebei {column.indicator}",
+                )
+            by_indicator[column.indicator] = column.column
+            if column.column not in present:
+                self.reading.absent_columns.append(
+                    (column.column, f"{column.indicator} niet geïmporteerd")
+                )
+                continue
+            used.append(column)
+            for role, extra in (("teller", column.numerator), ("noemer", column.denominator)):
+                if extra and extra not in present:
+                    self.reading.absent_columns.append(
+                        (extra, f"{column.indicator} zonder {role} geïmporteerd")
+                    )
+        structural = DESCRIPTIVE | {c.lower() for c in REGION_COLUMNS + PERIOD_COLUMNS}
+        self.reading.unmapped_columns = [
+            c for c in self.table.columns if c not in named and c.lower() not in structural
+        ]
+        return used
+
+    def _fixed_period(self) -> str | None:
+        period = self.mapping.period
+        if period is None:
+            return None
+        try:
+            period_year(period)
+        except ValueError as error:
+            self.issue(None, None, f"koppeling {self.mapping.id}: {error}")
+        return period
+
+    def _period(
+        self, record: dict[str, object], row: int, column: str | None, fixed: str | None
+    ) -> str | None:
+        """The row's period; None (with an issue) when it has none that fits."""
+        in_file = None
+        if column is not None:
+            try:
+                in_file = _cbs_period(record.get(column))
+            except ValueError as error:
+                self.issue(row, column, str(error))
+                return None
+        if fixed is None:
+            return in_file
+        if in_file is not None and period_year(fixed) != int(in_file):
+            self.issue(
+                row,
+                column,
+                f"het bestand zegt {in_file}, koppeling {self.mapping.id} zegt periode {fixed}",
+            )
+            return None
+        return fixed
+
+    # -- values ---------------------------------------------------------------------------
+
+    def _number(
+        self, record: dict[str, object], row: int, column: str | None
+    ) -> tuple[float | None, str | None] | None:
+        """(value, why missing) of a cell, parsed once per row; None when it is no number."""
+        if column is None or column not in self.table.columns:
+            return None, None
+        if column not in self.cells:  # a column may be a value here and a denominator there
+            try:
+                self.cells[column] = _cell(record.get(column))
+            except ValueError as error:
+                self.issue(row, column, str(error))
+                self.cells[column] = None
+        return self.cells[column]
+
+    def _part(
+        self, record: dict[str, object], row: int, code: str, column: ColumnMapping, period: str
+    ) -> _Part | None:
+        """The row's figure for one mapped column, checked; None when it has none or is bad."""
+        if column.column not in record:  # a JSON record without the key
+            self.reading.incomplete.setdefault(column.column, []).append(code)
+            return None
+        value = self._number(record, row, column.column)
+        numerator = self._number(record, row, column.numerator)
+        denominator = self._number(record, row, column.denominator)
+        if value is None or numerator is None or denominator is None:
+            return None
+        number, note = value
+        if number is not None and column.scale != 1:
+            number = round(number * column.scale, 10)
+        indicator = self.context.indicators[column.indicator]
+        where = {
+            "value": column.column,
+            "numerator": column.numerator or column.column,
+            "denominator": column.denominator or column.column,
+        }
+        problems = [(column.column, p) for p in [period_problem(indicator, period)] if p]
+        problems += [
+            (where[role], message)
+            for role, message in value_problems(indicator, number, numerator[0], denominator[0])
+        ]
+        for where_, message in problems:
+            self.issue(row, where_, message)
+        if problems:
+            return None
+        return _Part(code, row, column.column, number, numerator[0], denominator[0], note)
+
+    def _combine(self, indicator: Indicator, area: str, parts: list[_Part]) -> _Part | None:
+        """One figure for the area from the rows that landed on it (see module docstring)."""
+        crosswalk = self.mapping.crosswalk
+        parts = [_weighted(indicator, p) for p in parts]
+        if len(parts) == 1:
+            (part,) = parts
+            if part.weight == 1:
+                return part
+            share = (
+                f"deel {part.weight:g} van {part.code}"
+                if indicator.unit is Unit.COUNT
+                else f"overgenomen van {part.code}, dat over meer gebieden is verdeeld"
+            )
+            return _noted(part, f"{share} (crosswalk {crosswalk})")
+        codes = " en ".join(p.code for p in parts)
+        last = parts[-1]
+        if not any(p.crosswalk for p in parts):
+            self.issue(last.row, last.column, f"de codes {codes} staan allebei voor gebied {area}")
+            return None
+        merged = f"samengevoegd uit {codes} (crosswalk {crosswalk})"
+        first = replace(parts[0], numerator=None, denominator=None, note=merged)
+        missing = [p for p in parts if p.value is None]
+        why = "; ".join(f"{p.code}: {p.note or 'geen waarde'}" for p in missing)
+        if indicator.unit is Unit.COUNT:
+            if missing:
+                return _noted(replace(first, value=None), f"niet op te tellen: {why}")
+            return replace(first, value=round(sum(p.value or 0.0 for p in parts), 10))
+        if all(p.numerator is not None and p.denominator is not None for p in parts):
+            numerator = sum(p.numerator or 0.0 for p in parts)
+            denominator = sum(p.denominator or 0.0 for p in parts)
+            ratio = (
+                numerator / denominator * SCALE.get(indicator.unit, 1.0) if denominator else None
+            )
+            return _noted(
+                replace(
+                    first,
+                    value=None if ratio is None else round(ratio, 10),
+                    numerator=numerator,
+                    denominator=denominator,
+                ),
+                "herberekend uit teller en noemer" if denominator else "noemer is nul",
+            )
+        valued = [p for p in parts if p.value is not None]
+        if not valued:
+            return _noted(replace(first, value=None), why)
+        if len(valued) == 1:
+            only = replace(valued[0], numerator=None, denominator=None, note=merged)
+            return _noted(only, f"alleen {only.code} geeft een waarde ({why})")
+        self.issue(
+            last.row,
+            last.column,
+            f"{codes} komen samen in gebied {area} (crosswalk {crosswalk}); een "
+            f"{indicator.unit.value} is niet op te tellen: geef teller en noemer in de "
+            f"koppeling, of laat de crosswalk de codes niet samenvoegen",
+        )
+        return None
+
+
+def _weighted(indicator: Indicator, part: _Part) -> _Part:
+    """The part with the crosswalk's share applied to what adds up (counts, numerators)."""
+    if part.weight == 1:
+        return part
+
+    def share(number: float | None) -> float | None:
+        return None if number is None else round(number * part.weight, 10)
+
+    return replace(
+        part,
+        value=share(part.value) if indicator.unit is Unit.COUNT else part.value,
+        numerator=share(part.numerator),
+        denominator=share(part.denominator),
+    )
+
+
+def _noted(part: _Part, note: str) -> _Part:
+    return replace(part, note="; ".join(n for n in (part.note, note) if n))
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def _parse(data: bytes, name: str) -> _Table:
+    text = decode(data, name)
+    if text.lstrip().startswith("{"):
+        return _parse_json(text, name)
+    return _parse_csv(text, name)
+
+
+def _parse_json(text: str, name: str) -> _Table:
+    def fail(message: str, row: int | None = None) -> SourceError:
+        return SourceError([SourceIssue(name, row, None, message)])
+
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise fail(f"geen geldige JSON: {error.msg} (regel {error.lineno})") from None
+    if not isinstance(document, dict) or "value" not in document:
+        raise fail("geen CBS OData-bestand: de rijen horen onder 'value' te staan")
+    value = document["value"]
+    if isinstance(value, dict):
+        records = list(value.values())
+    elif isinstance(value, list):
+        records = value
+    else:
+        raise fail("'value' is geen lijst of object met rijen")
+    columns: dict[str, None] = {}
+    rows: list[tuple[int, dict[str, object]]] = []
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise fail("deze rij is geen object met kolommen", number)
+        columns.update(dict.fromkeys(str(k) for k in record))
+        rows.append((number, {str(k): v for k, v in record.items()}))
+    titles = {}
+    for prop in document.get("DataProperties") or []:
+        if isinstance(prop, dict) and prop.get("Key") and prop.get("Title"):
+            unit = f" [{prop['Unit']}]" if prop.get("Unit") else ""
+            titles[str(prop["Key"])] = f"{prop['Title']}{unit}"
+    if not rows:
+        raise fail("het bestand bevat geen rijen")
+    return _Table(list(columns), rows, titles, None)
+
+
+def _split_header(line: str) -> list[str]:
+    delimiter = ";" if line.count(";") > line.count(",") else ","
+    return [c.strip().strip('"').strip() for c in line.split(delimiter)]
+
+
+def _parse_csv(text: str, name: str) -> _Table:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [c.strip() for c in next(reader, [])]
+    if not any(header):
+        raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
+    issues = []
+    rows: list[tuple[int, dict[str, object]]] = []
+    for number, fields in enumerate(reader, start=2):
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            more = "meer" if len(fields) > len(header) else "minder"
+            issues.append(
+                SourceIssue(
+                    name,
+                    number,
+                    None,
+                    f"{more} velden ({len(fields)}) dan kolommen in de kopregel ({len(header)})",
+                )
+            )
+            continue
+        rows.append((number, dict(zip(header, fields, strict=True))))
+    if issues:
+        raise SourceError(issues)
+    if not rows:
+        raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
+    return _Table(header, rows, {}, 1)
+
+
+def _text(raw: object) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def parse_cbs_number(text: str) -> float:
+    """A number as CBS writes it (no thousands grouping); ValueError when it is none."""
+    raw = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in raw and "." in raw:
+        if raw.rfind(",") > raw.rfind("."):
+            raw = raw.replace(".", "").replace(",", ".")
+        else:
+            raw = raw.replace(",", "")
+    else:
+        raw = raw.replace(",", ".")
+    if not _NUMBER.match(raw):
+        raise ValueError(f"'{text.strip()}' is geen getal")
+    return float(raw)
+
+
+def _cell(raw: object) -> tuple[float | None, str | None]:
+    """(value, why it is missing) of one cell; ValueError when it is no number."""
+    if raw is None:
+        return None, MISSING_MARKS[""]
+    if isinstance(raw, bool):
+        raise ValueError(f"'{raw}' is geen getal")
+    if isinstance(raw, int | float):
+        number = float(raw)
+        if not math.isfinite(number):
+            raise ValueError(f"'{raw}' is geen getal")
+    else:
+        text = str(raw).strip()
+        for mark in (text, text.lower(), text.upper()):
+            if mark in MISSING_MARKS:
+                return None, MISSING_MARKS[mark]
+        number = parse_cbs_number(text)
+    if number.is_integer() and int(number) in _SENTINELS:
+        code = str(int(number))
+        return None, MISSING_MARKS.get(code, f"ontbreekt (CBS {code})")
+    return number, None
+
+
+def _cbs_period(raw: object) -> str:
+    """'2017' for '2017JJ00' or '2017'; ValueError for anything else."""
+    text = _text(raw)
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    if match := _PERIODEN_YEAR.match(text):
+        return match[1]
+    if _PERIODEN_OTHER.match(text):
+        raise ValueError(
+            f"periode '{text}' is geen jaar; van CBS worden alleen jaarcijfers (JJ00) gelezen"
+        )
+    raise ValueError(f"'{text}' is geen CBS-periode (zoals 2017JJ00 of 2017)")

@@ -1,0 +1,896 @@
+"""Partners' spreadsheets: wide CSV (``csv-wide``) and Excel workbooks (``xlsx``).
+
+Partners send figures as the table they keep, not as one observation per row. Three
+layouts are read; the first two are "wide" and need a mapping declared in the plan
+(``mappings``: format ``csv`` for a wide CSV, ``xlsx`` for a workbook), never in code.
+
+**Long** (workbooks only; a long CSV is format ``csv``): the columns of the long CSV,
+``indicator, area, period, value[, numerator, denominator, status, source, note]``, in any
+order and any case. Rows get exactly the long CSV's checks: areas are the plan's own ids
+(an unknown one is an error, with suggestions), an empty value needs a ``note``. The
+``source`` is the row's ``source`` with the file name (the file name alone without one).
+
+**Wide, indicators as columns**: one row per area, one column per indicator. The mapping
+whose ``columns`` name most of the file's column headers is chosen (or the one given with
+``--mapping``); each named column holds that indicator, multiplied by its ``scale``, with
+the columns ``numerator``/``denominator`` it names. The period is the row's cell in a
+column ``period``, ``periode`` or ``jaar``; without such a column, the mapping's
+``period``. The file name never supplies a period or an indicator.
+
+**Wide, years as columns**: one row per area, one column per period, for ONE indicator.
+The column headers are periods (``2021``, ``2021/2022`` or ``2021-01-01``; in a workbook
+also a number or a date cell). The mapping has exactly one column entry, whose ``column``
+is ``*``, meaning "every period column", and names the indicator (and ``scale``)::
+
+    mappings:
+      - id: werkloosheid-per-jaar
+        format: csv
+        name: Werkloosheid per jaar (partner)
+        source: UWV, werkloosheid per wijk
+        columns: [{column: "*", indicator: werkloos}]
+
+When several such mappings exist for the format, ``--mapping`` must say which one.
+
+**Area column** of the wide layouts: the first of ``area``, ``code``, ``gebied`` the
+header has. A code is a plan area id, a CBS code (``GM0599``, ``BU05991571``) or a code of
+the mapping's ``crosswalk``, resolved through :meth:`ImportContext.resolve`. Codes that
+resolve to nothing are counted in ``unmapped_areas`` and their rows skipped (not an error).
+A code that a crosswalk splits over several areas, or only partly assigns (weight < 1):
+counts (unit ``count``) are multiplied by the weight, other units are copied and the note
+says where the figure came from; numerator and denominator, being counts, are always
+multiplied. Two rows that land on the same indicator, area and period are a duplicate.
+A row without an area code is an error when it holds figures, and skipped when it does
+not (a section title). Other area-like columns and the label columns
+``naam``/``name``/``omschrijving`` are ignored; any other column that no mapping names is
+listed in ``unmapped_columns``. Every figure's ``source`` is the mapping's ``source`` with
+the file name, its ``status`` the mapping's.
+
+**Numbers.** A ``;``-separated CSV uses Dutch notation (``1.234,5``), a ``,``-separated
+one English (a quoted ``"12,4"`` is a Dutch decimal comma), exactly as the long CSV. In a
+workbook, numeric cells are taken as they are, and a cell formatted as a percentage counts
+as Excel shows it (0.403 shown as 40,3% is 40.3); text cells are Dutch notation. Where
+Dutch notation is expected, a point must group thousands: ``12.4`` is refused as ambiguous
+instead of being read as 124. ``scale`` results are rounded to 10 decimals.
+
+**Missing values.** An empty cell or a publisher's mark (:data:`MISSING_MARKS`: ``.``,
+``x``, ``-``, ``NA``, CBS ``-99997`` …, as text or as a number) is an observation without a
+value whose note gives the reason, never 0. In the long layout an empty value still needs a
+``note``, as in the long CSV.
+
+**Workbooks** are read with openpyxl (read-only, cached values): from the first worksheet
+whose header row has an ``indicator`` column or an area column; the header row is the
+sheet's first non-empty row. Later sheets are not read. Formulas count with the value Excel
+saved for them; a formula without a saved value (a file written by a program that does not
+calculate) and Excel error values (``#DIV/0!``) are errors naming the cell. Legacy ``.xls``
+workbooks are refused with the advice to save them as ``.xlsx``.
+
+**Row numbers** in messages are the CSV's line numbers and the sheet's row numbers as
+Excel shows them (1-based), so a user can go straight to the cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from koers.areas.values import Observation
+from koers.plan.model import ColumnMapping, Indicator, SourceMapping, Unit
+from koers.sources.base import (
+    MISSING_MARKS,
+    ImportContext,
+    Reading,
+    SourceError,
+    SourceIssue,
+    period_problem,
+    suggest,
+    value_problems,
+)
+from koers.sources.csvlong import (
+    OPTIONAL,
+    REQUIRED,
+    STATUSES,
+    decode,
+    dict_reader,
+    parse_number,
+)
+
+AREA_COLUMNS = ("area", "code", "gebied")
+"""Area column of a wide layout: the first of these the header has."""
+PERIOD_COLUMNS = ("period", "periode", "jaar")
+LABEL_COLUMNS = ("naam", "name", "omschrijving")
+EVERY_PERIOD = "*"
+"""A mapping's only ``column``, for the years-as-columns layout."""
+
+_PERIOD_HEADER = re.compile(r"\d{4}(/\d{4})?|\d{4}-\d{2}-\d{2}")
+_DUTCH_NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?%?")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A formula cell whose file holds no calculated value."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _ExcelError:
+    code: str
+
+
+Cell = str | int | float | datetime | date | time | _Formula | _ExcelError | None
+
+
+class _CellError(ValueError):
+    """A cell that cannot be read as what its column needs; the message is for the user."""
+
+
+@dataclass
+class _Row:
+    number: int  # the CSV line or sheet row as the user sees it
+    cells: list[Cell]
+    too_long: bool = False
+
+
+@dataclass
+class _Table:
+    """A header and the rows below it, from a CSV or a worksheet."""
+
+    file: str
+    header_row: int
+    columns: list[str]  # as written (trimmed)
+    rows: list[_Row]
+    dutch: bool  # whether text numbers are in Dutch notation
+    sheet: str | None = None
+    keys: list[str] = field(init=False)  # lower-cased, for matching
+
+    def __post_init__(self) -> None:
+        self.keys = [c.lower() for c in self.columns]
+        width = len(self.columns)
+        for row in self.rows:
+            row.cells = (row.cells + [None] * width)[:width]
+
+    @property
+    def name(self) -> str:
+        """Where the table is, for messages: the file, and the worksheet in a workbook."""
+        return self.file if self.sheet is None else f"{self.file}, werkblad '{self.sheet}'"
+
+    def index(self, *names: str) -> int | None:
+        """The position of the first of ``names`` in the header."""
+        for name in names:
+            if name in self.keys:
+                return self.keys.index(name)
+        return None
+
+    def issue(self, row: int | None, column: int | str | None, message: str) -> SourceIssue:
+        label = self.columns[column] if isinstance(column, int) else column
+        return SourceIssue(self.name, row, label, message)
+
+
+class WideCsv:
+    """A CSV with areas as rows; indicators or years as columns (see the module doc)."""
+
+    format = "csv-wide"
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        if not name.lower().endswith((".csv", ".txt")):
+            return False
+        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+        reader, _ = dict_reader(header)
+        keys = set(reader.fieldnames or [])
+        return "indicator" not in keys and any(c in keys for c in AREA_COLUMNS)
+
+    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
+        table = _csv_table(data, name)
+        if "indicator" in table.keys:
+            raise SourceError(
+                [
+                    table.issue(
+                        1,
+                        table.keys.index("indicator"),
+                        "een kolom 'indicator' hoort bij het lange formaat; "
+                        "lees dit bestand met --format csv",
+                    )
+                ]
+            )
+        if table.index(*AREA_COLUMNS) is None:
+            raise SourceError([table.issue(1, None, _NO_AREA_COLUMN)])
+        return _read_wide(table, context, "csv")
+
+
+class Xlsx:
+    """An Excel workbook: long layout or one of the wide layouts (see the module doc)."""
+
+    format = "xlsx"
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        return data[:4] == _ZIP_MAGIC and name.lower().endswith((".xlsx", ".xlsm"))
+
+    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
+        table = _worksheet_table(data, name)
+        if "indicator" in table.keys:
+            return _read_long(table, context)
+        return _read_wide(table, context, "xlsx")
+
+
+_NO_AREA_COLUMN = (
+    "geen gebiedskolom in de kopregel; noem de kolom met gebiedscodes 'area', 'code' of 'gebied'"
+)
+
+
+# --- reading files into tables ---------------------------------------------------------
+
+
+def _csv_table(data: bytes, name: str) -> _Table:
+    text = decode(data, name)
+    reader, dutch = dict_reader(text)
+    keys = list(reader.fieldnames or [])
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    written = next(csv.reader([first_line], delimiter=";" if dutch else ","), [])
+    columns = [c.strip() for c in written] if len(written) == len(keys) else keys
+    _refuse_repeated_columns(name, 1, columns)
+    rows = []
+    for record in reader:
+        cells: list[Cell] = [record.get(key) for key in keys]
+        rows.append(_Row(reader.line_num, cells, too_long=None in record))
+    return _Table(name, 1, columns, rows, dutch)
+
+
+def _refuse_repeated_columns(name: str, row: int, columns: Sequence[str]) -> None:
+    counts = Counter(c.lower() for c in columns if c)
+    first = {c.lower(): c for c in reversed(columns)}  # each as first written
+    repeated = [first[key] for key, count in counts.items() if count > 1]
+    if repeated:
+        raise SourceError(
+            SourceIssue(name, row, c, "deze kolom staat meer dan eens in de kopregel")
+            for c in repeated
+        )
+
+
+def _worksheet_table(data: bytes, name: str) -> _Table:
+    """The first worksheet whose header row (its first non-empty row) fits a layout."""
+    if data[:8] == _OLE_MAGIC:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    None,
+                    None,
+                    "dit is een Excel 97-2003-bestand (.xls); open het in Excel of LibreOffice "
+                    "en sla het op als Excel-werkmap (.xlsx)",
+                )
+            ]
+        )
+    values = _open_workbook(data, name, data_only=True)
+    formulas = _open_workbook(data, name, data_only=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # see _open_workbook
+            return _first_table(values, formulas, name)
+    except SourceError:
+        raise
+    except Exception as error:  # a damaged sheet fails while its rows are read
+        raise SourceError(
+            [SourceIssue(name, None, None, f"geen leesbaar .xlsx-bestand ({error})")]
+        ) from None
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _first_table(values: Any, formulas: Any, name: str) -> _Table:
+    seen = []
+    for value_sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
+        value_sheet.reset_dimensions()  # trust the cells, not the stated sheet size
+        formula_sheet.reset_dimensions()
+        rows = _sheet_rows(value_sheet, formula_sheet)
+        header = next((row for row in rows if any(map(_filled, row.cells))), None)
+        if header is None:
+            seen.append(f"'{value_sheet.title}' (leeg)")
+            continue
+        columns = [_header_text(cell) for cell in header.cells]
+        keys = {c.lower() for c in columns}
+        if "indicator" in keys or keys & set(AREA_COLUMNS):
+            _refuse_repeated_columns(name, header.number, columns)
+            return _Table(
+                name, header.number, columns, list(rows), dutch=True, sheet=value_sheet.title
+            )
+        shown = ", ".join([f"'{c}'" for c in columns if c][:4])
+        seen.append(f"'{value_sheet.title}' (rij {header.number}: {shown})")
+    raise SourceError(
+        [
+            SourceIssue(
+                name,
+                None,
+                None,
+                "geen werkblad waarvan de kopregel (de eerste niet-lege rij) een kolom "
+                "'indicator' of een gebiedskolom ('area', 'code' of 'gebied') heeft; "
+                f"werkbladen: {'; '.join(seen) or 'geen'}",
+            )
+        ]
+    )
+
+
+def _open_workbook(data: bytes, name: str, *, data_only: bool) -> Any:
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (data validation, styles); those do
+            # not concern the figures, and the user cannot act on them.
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except Exception as error:  # a damaged file can fail anywhere inside openpyxl
+        raise SourceError(
+            [SourceIssue(name, None, None, f"geen leesbaar .xlsx-bestand ({error})")]
+        ) from None
+
+
+def _sheet_rows(value_sheet: Any, formula_sheet: Any) -> Iterator[_Row]:
+    """Every row from row 1 on, numbered as Excel shows them."""
+    pairs = zip(value_sheet.iter_rows(), formula_sheet.iter_rows(), strict=True)
+    for number, (value_row, formula_row) in enumerate(pairs, start=1):
+        cells = [_cell(v, f) for v, f in zip(value_row, formula_row, strict=True)]
+        yield _Row(number, cells)
+
+
+def _cell(value_cell: Any, formula_cell: Any) -> Cell:
+    value = value_cell.value
+    kind = value_cell.data_type
+    if kind == "e":
+        return _ExcelError(str(value))
+    if value is None or value == "":
+        if formula_cell.data_type == "f" and kind != "str":  # "str": a cached empty text
+            return _Formula(str(formula_cell.value))
+        return None
+    if isinstance(value, bool):
+        return "WAAR" if value else "ONWAAR"
+    if isinstance(value, int | float) and "%" in (value_cell.number_format or ""):
+        return round(value * 100, 10)  # shown as a percentage: count what the user sees
+    if isinstance(value, str | int | float | datetime | date | time):
+        return value
+    return str(value)
+
+
+# --- cells -----------------------------------------------------------------------------
+
+
+def _filled(cell: Cell) -> bool:
+    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+def _header_text(cell: Cell) -> str:
+    if isinstance(cell, _Formula):
+        return cell.text
+    if isinstance(cell, _ExcelError):
+        return cell.code
+    return _text(cell)
+
+
+def _text(cell: Cell) -> str:
+    """A cell as text: codes, periods, notes. Whole numbers lose their '.0'."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell.strip()
+    if isinstance(cell, _Formula):
+        raise _CellError(_formula_message(cell))
+    if isinstance(cell, _ExcelError):
+        raise _CellError(f"Excel-fout '{cell.code}' in de cel")
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date | time):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _formula_message(cell: _Formula) -> str:
+    return (
+        f"formule '{cell.text}' zonder opgeslagen uitkomst; open het bestand in Excel of "
+        "LibreOffice, laat het herberekenen en sla het op"
+    )
+
+
+def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
+    """(number, None), or (None, why it is missing); _CellError when it is neither."""
+    if isinstance(cell, _Formula):
+        raise _CellError(_formula_message(cell))
+    if isinstance(cell, _ExcelError):
+        raise _CellError(f"Excel-fout '{cell.code}' in plaats van een getal")
+    if isinstance(cell, datetime | date | time):
+        raise _CellError(f"'{_text(cell)}' is een datum, geen getal")
+    if isinstance(cell, int | float):
+        if float(cell).is_integer() and str(int(cell)) in MISSING_MARKS:
+            return None, MISSING_MARKS[str(int(cell))]
+        if not math.isfinite(cell):
+            raise _CellError(f"'{cell}' is geen getal")
+        return float(cell), None
+    text = (cell or "").strip()
+    if text in MISSING_MARKS:
+        return None, MISSING_MARKS[text]
+    compact = text.replace("\u00a0", "").replace(" ", "")
+    if dutch and "." in compact and not _DUTCH_NUMBER.fullmatch(compact):
+        raise _CellError(
+            f"'{text}' is geen getal in Nederlandse schrijfwijze (een punt scheidt duizendtallen, "
+            "de komma is het decimaalteken: 1.234,5)"
+        )
+    try:
+        number = parse_number(text, dutch)
+    except ValueError:
+        raise _CellError(f"'{text}' is geen getal") from None
+    if not math.isfinite(number):
+        raise _CellError(f"'{text}' is geen getal")
+    return number, None
+
+
+# --- the long layout (workbooks) -------------------------------------------------------
+
+
+def _read_long(table: _Table, context: ImportContext) -> Reading:
+    issues = [
+        table.issue(table.header_row, column, "verplichte kolom ontbreekt")
+        for column in REQUIRED
+        if column not in table.keys
+    ]
+    issues += [
+        table.issue(table.header_row, i, "onbekende kolom" + suggest(key, REQUIRED + OPTIONAL))
+        for i, key in enumerate(table.keys)
+        if key and key not in REQUIRED + OPTIONAL
+    ]
+    if issues:
+        raise SourceError(issues)
+    at = {key: i for i, key in enumerate(table.keys) if key}
+    observations: list[Observation] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in table.rows:
+        if not any(map(_filled, row.cells)):
+            continue
+        found: list[SourceIssue] = []
+        obs = _long_row(table, context, row, at, found)
+        if found or obs is None:
+            issues += found
+            continue
+        key = (obs.indicator, obs.area, obs.period)
+        if key in seen:
+            issues.append(
+                table.issue(
+                    row.number,
+                    at["period"],
+                    f"dubbele rij: dezelfde indicator, gebied en periode staan al in rij "
+                    f"{seen[key]}",
+                )
+            )
+            continue
+        seen[key] = row.number
+        observations.append(obs)
+    if issues:
+        raise SourceError(issues)
+    if not observations:
+        raise SourceError([SourceIssue(table.name, None, None, "het werkblad bevat geen rijen")])
+    return Reading(observations)
+
+
+def _long_row(
+    table: _Table,
+    context: ImportContext,
+    row: _Row,
+    at: dict[str, int],
+    issues: list[SourceIssue],
+) -> Observation | None:
+    """The row's observation; problems go to ``issues`` (None when it has any)."""
+
+    def issue(column: str, message: str) -> None:
+        issues.append(table.issue(row.number, at.get(column, column), message))
+
+    texts: dict[str, str] = {}
+    for column in ("indicator", "area", "period", "status", "source", "note"):
+        try:
+            texts[column] = _text(row.cells[at[column]]) if column in at else ""
+        except _CellError as error:
+            issue(column, str(error))
+    if issues:
+        return None
+    indicator_id, area, period, note = (
+        texts["indicator"],
+        texts["area"],
+        texts["period"],
+        texts["note"],
+    )
+    indicator = context.indicators.get(indicator_id)
+    if indicator is None:
+        issue(
+            "indicator",
+            f"onbekende indicator '{indicator_id}'" + suggest(indicator_id, context.indicators),
+        )
+    if area not in context.areas:
+        issue("area", f"onbekend gebied '{area}'" + suggest(area, context.areas))
+    numbers: dict[str, float | None] = {}
+    missing: str | None = None
+    for column in ("value", "numerator", "denominator"):
+        cell = row.cells[at[column]] if column in at else None
+        try:
+            numbers[column], reason = _number(cell, table.dutch)
+        except _CellError as error:
+            numbers[column] = None
+            issue(column, str(error))
+            continue
+        if column == "value" and _filled(cell):
+            missing = reason  # a publisher's mark, not an empty cell
+    if indicator is not None:
+        problem = period_problem(indicator, period, explained=bool(note))
+        if problem:
+            issue("period", problem)
+        for column, message in value_problems(
+            indicator, numbers["value"], numbers["numerator"], numbers["denominator"]
+        ):
+            issue(column, message)
+    if not _filled(row.cells[at["value"]]) and not note:
+        issue("value", "leeg; geef in 'note' aan waarom de waarde ontbreekt")
+    status = texts["status"]
+    if status and status not in STATUSES:
+        issue("status", f"'{status}' is geen status; kies uit {', '.join(STATUSES)}")
+    if issues:
+        return None
+    source = texts["source"]
+    return Observation(
+        indicator=indicator_id,
+        area=area,
+        period=period,
+        value=numbers["value"],
+        numerator=numbers["numerator"],
+        denominator=numbers["denominator"],
+        status=status or "definitief",
+        source=f"{source} ({table.file})" if source else table.file,
+        note="; ".join(part for part in (missing, note) if part) or None,
+    )
+
+
+# --- the wide layouts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One column of a wide file that holds an indicator."""
+
+    column: int
+    indicator: Indicator
+    mapping: ColumnMapping
+    period: str | None  # from the header (years as columns); else the row's or mapping's
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+def _read_wide(table: _Table, context: ImportContext, format: str) -> Reading:
+    area_at = table.index(*AREA_COLUMNS)
+    if area_at is None:
+        raise SourceError([table.issue(table.header_row, None, _NO_AREA_COLUMN)])
+    period_columns = [i for i, c in enumerate(table.columns) if _PERIOD_HEADER.fullmatch(c)]
+    mapping = _choose_mapping(table, context, format, bool(period_columns))
+    period_at = None if _every_period(mapping) else table.index(*PERIOD_COLUMNS)
+    targets, issues = _targets(table, context, mapping, period_columns, period_at)
+    if issues:
+        raise SourceError(issues)
+    data_columns = {t.column for t in targets}
+    data_columns |= {i for t in targets for i in (t.numerator, t.denominator) if i is not None}
+    used = {area_at, *data_columns}
+    if period_at is not None:
+        used.add(period_at)
+    ignored = set(AREA_COLUMNS + LABEL_COLUMNS)
+    reading = Reading(mapping=mapping.id)
+    reading.unmapped_columns = [
+        column
+        for i, column in enumerate(table.columns)
+        if column and i not in used and table.keys[i] not in ignored
+    ]
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in table.rows:
+        if not any(map(_filled, row.cells)):
+            continue
+        if row.too_long:
+            issues.append(table.issue(row.number, None, "meer velden dan kolommen in de kopregel"))
+            continue
+        try:
+            code = _text(row.cells[area_at])
+        except _CellError as error:
+            issues.append(table.issue(row.number, area_at, str(error)))
+            continue
+        if not code:
+            if any(_filled(row.cells[i]) for i in data_columns):
+                issues.append(table.issue(row.number, area_at, "geen gebiedscode"))
+            continue  # without figures: a label or section row
+        areas = context.resolve(code, mapping.crosswalk)
+        if not areas:
+            reading.unmapped_areas[code] += 1
+            continue
+        found: list[SourceIssue] = []
+        values = _wide_row(table, mapping, targets, period_at, row, found)
+        if found:
+            issues += found
+            continue
+        observations = [
+            obs
+            for area, weight in areas
+            for obs in _split(values, code, area, weight, len(areas), mapping, table)
+        ]
+        keys = [(o.indicator, o.area, o.period) for o in observations]
+        if any(key in seen for key in keys):
+            first = min(seen[key] for key in keys if key in seen)
+            area = next(key[1] for key in keys if seen.get(key) == first)
+            via = f" (code '{code}')" if code != area else ""
+            issues.append(
+                table.issue(
+                    row.number,
+                    area_at,
+                    f"dubbele rij: gebied '{area}'{via} staat al in rij {first}",
+                )
+            )
+            continue
+        seen.update(dict.fromkeys(keys, row.number))
+        reading.observations += observations
+    if issues:
+        raise SourceError(issues)
+    if not reading.observations:
+        codes = ", ".join(sorted(reading.unmapped_areas)[:12])
+        raise SourceError(
+            [
+                SourceIssue(
+                    table.name,
+                    None,
+                    None,
+                    "geen enkele rij voor een gebied van het plan"
+                    + (f" of crosswalk '{mapping.crosswalk}'" if mapping.crosswalk else "")
+                    + (f"; onbekende gebiedscodes: {codes}" if codes else ""),
+                )
+            ]
+        )
+    return reading
+
+
+def _every_period(mapping: SourceMapping) -> bool:
+    return any(c.column == EVERY_PERIOD for c in mapping.columns)
+
+
+def _choose_mapping(
+    table: _Table, context: ImportContext, format: str, has_periods: bool
+) -> SourceMapping:
+    keys = set(table.keys)
+    candidates = context.mappings(format)
+    present = [c.column for m in candidates for c in m.columns if c.column.lower() in keys]
+    if has_periods:
+        present.append(EVERY_PERIOD)
+    file = table.file
+    if not has_periods and candidates and all(map(_every_period, candidates)):
+        raise SourceError(  # e.g. --mapping named one for years as columns
+            [
+                SourceIssue(
+                    file,
+                    table.header_row,
+                    None,
+                    f"koppeling '{candidates[0].id}' verwacht jaren als kolommen (zoals '2021' "
+                    f"of '2021/2022'); de kopregel heeft er geen",
+                )
+            ]
+        )
+    mapping = context.choose_mapping(format, present, file)
+    if _every_period(mapping):
+        if len(mapping.columns) != 1:
+            raise SourceError(
+                [
+                    SourceIssue(
+                        file,
+                        None,
+                        None,
+                        f"koppeling '{mapping.id}': '*' (elke jaarkolom) moet haar enige "
+                        f"kolom zijn",
+                    )
+                ]
+            )
+        others = [m.id for m in candidates if m is not mapping and _every_period(m)]
+        if others:
+            ids = ", ".join(f"'{i}'" for i in [mapping.id, *others])
+            raise SourceError(
+                [
+                    SourceIssue(
+                        file,
+                        None,
+                        None,
+                        f"meer koppelingen voor jaren als kolommen ({ids}); kies er een met "
+                        f"--mapping",
+                    )
+                ]
+            )
+    return mapping
+
+
+def _targets(
+    table: _Table,
+    context: ImportContext,
+    mapping: SourceMapping,
+    period_columns: list[int],
+    period_at: int | None,
+) -> tuple[list[_Target], list[SourceIssue]]:
+    """The columns to read, and what is wrong with the header for them."""
+    issues: list[SourceIssue] = []
+    targets: list[_Target] = []
+    row = table.header_row
+    for entry in mapping.columns:
+        indicator = context.indicators.get(entry.indicator)
+        if indicator is None:  # the plan validation refuses this; keep the reader safe
+            issues.append(
+                table.issue(
+                    None,
+                    entry.column,
+                    f"koppeling '{mapping.id}' noemt onbekende indicator '{entry.indicator}'",
+                )
+            )
+            continue
+        if entry.column == EVERY_PERIOD:
+            for i in period_columns:
+                problem = period_problem(indicator, table.columns[i])
+                if problem:
+                    issues.append(table.issue(row, i, problem))
+                else:
+                    targets.append(_Target(i, indicator, entry, table.columns[i]))
+            continue
+        at = table.index(entry.column.lower())
+        if at is None:
+            continue  # the mapping may name more columns than this file has
+        if period_at is None:
+            if mapping.period is None:
+                issues.append(
+                    table.issue(
+                        row,
+                        None,
+                        "geen periode: geef een kolom 'period', 'periode' of 'jaar', of "
+                        f"'period' in koppeling '{mapping.id}'",
+                    )
+                )
+                return [], issues
+            problem = period_problem(indicator, mapping.period)
+            if problem:
+                issues.append(
+                    table.issue(
+                        None,
+                        at,
+                        f"periode '{mapping.period}' uit koppeling '{mapping.id}': {problem}",
+                    )
+                )
+                continue
+        targets.append(
+            _Target(
+                at,
+                indicator,
+                entry,
+                None,
+                table.index(entry.numerator.lower()) if entry.numerator else None,
+                table.index(entry.denominator.lower()) if entry.denominator else None,
+            )
+        )
+    return targets, issues
+
+
+@dataclass(frozen=True)
+class _Values:
+    target: _Target
+    period: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    missing: str | None
+
+
+def _wide_row(
+    table: _Table,
+    mapping: SourceMapping,
+    targets: list[_Target],
+    period_at: int | None,
+    row: _Row,
+    issues: list[SourceIssue],
+) -> list[_Values]:
+    row_period = mapping.period
+    if period_at is not None:
+        try:
+            row_period = _text(row.cells[period_at])
+        except _CellError as error:
+            issues.append(table.issue(row.number, period_at, str(error)))
+            return []
+        if not row_period:
+            issues.append(table.issue(row.number, period_at, "leeg; geen periode"))
+            return []
+    found = []
+    for target in targets:
+        period = target.period or row_period or ""
+        if period_at is not None:
+            problem = period_problem(target.indicator, period)
+            if problem:
+                issues.append(table.issue(row.number, period_at, problem))
+                continue
+        numbers: dict[str, float | None] = {}
+        missing: str | None = None
+        failed = False
+        for part, at in (
+            ("value", target.column),
+            ("numerator", target.numerator),
+            ("denominator", target.denominator),
+        ):
+            if at is None:
+                numbers[part] = None
+                continue
+            try:
+                numbers[part], reason = _number(row.cells[at], table.dutch)
+            except _CellError as error:
+                issues.append(table.issue(row.number, at, str(error)))
+                failed = True
+                continue
+            if part == "value":
+                missing = reason
+        if failed:
+            continue
+        value = numbers["value"]
+        if value is not None and target.mapping.scale != 1:
+            value = round(value * target.mapping.scale, 10)
+        problems = value_problems(
+            target.indicator, value, numbers["numerator"], numbers["denominator"]
+        )
+        for part, message in problems:
+            at = {"numerator": target.numerator, "denominator": target.denominator}.get(part)
+            issues.append(table.issue(row.number, at if at is not None else target.column, message))
+        if problems:
+            continue
+        found.append(
+            _Values(target, period, value, numbers["numerator"], numbers["denominator"], missing)
+        )
+    return found
+
+
+def _split(
+    values: list[_Values],
+    code: str,
+    area: str,
+    weight: float,
+    parts: int,
+    mapping: SourceMapping,
+    table: _Table,
+) -> Iterator[Observation]:
+    """The row's figures for one of the areas its code resolves to."""
+    split = parts > 1 or weight != 1.0
+    share = f"{weight * 100:.4g}%"
+    for found in values:
+        value, numerator, denominator = found.value, found.numerator, found.denominator
+        notes = [found.missing]
+        if split:
+            if numerator is not None:
+                numerator = round(numerator * weight, 10)
+            if denominator is not None:
+                denominator = round(denominator * weight, 10)
+            if found.target.indicator.unit is Unit.COUNT:
+                if value is not None:
+                    value = round(value * weight, 10)
+                notes.append(f"{share} van gebiedscode '{code}' (crosswalk)")
+            else:
+                notes.append(
+                    f"overgenomen van gebiedscode '{code}', waarvan {share} in dit gebied "
+                    f"ligt (crosswalk)"
+                )
+        yield Observation(
+            indicator=found.target.indicator.id,
+            area=area,
+            period=found.period,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            status=mapping.status,
+            source=f"{mapping.source} ({table.file})",
+            note="; ".join(n for n in notes if n) or None,
+        )
