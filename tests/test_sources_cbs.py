@@ -439,15 +439,13 @@ def test_a_crosswalk_splits_and_merges():
     # BU05991500 split 0.75 / 0.25: counts shared out, rates copied with a note
     assert found["inwoners", "bu05991573"].value == 750
     assert found["inwoners", "bu05991578"].value == 250
-    assert (
-        found["inwoners", "bu05991578"].note
-        == "deel 0.25 van BU05991500 (crosswalk test-crosswalk)"
-    )
+    assert found["inwoners", "bu05991578"].note == "25% van gebiedscode 'BU05991500' (crosswalk)"
     zuidwijk = found["geboorten-per-1000", "bu05991573"]
     assert (zuidwijk.value, zuidwijk.numerator, zuidwijk.denominator) == (12, 9, 750)
     assert found["laag-inkomen", "bu05991578"].value == 20.5
     assert found["laag-inkomen", "bu05991578"].note == (
-        "overgenomen van BU05991500, dat over meer gebieden is verdeeld (crosswalk test-crosswalk)"
+        "overgenomen van gebiedscode 'BU05991500', waarvan 25% in dit gebied ligt (crosswalk); "
+        "een percent is niet te verdelen"
     )
     # BU05991501 merged into Bloemhof: counts add up, a rate is recomputed from its parts
     assert found["inwoners", "bu05991081"].value == 14_600

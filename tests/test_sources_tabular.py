@@ -174,7 +174,7 @@ def test_a_wide_workbook_maps_columns_codes_and_crosswalk_splits():
     assert (noord.numerator, noord.denominator) == (15.0, 250.0)
     assert (
         noord.note
-        == "overgenomen van gebiedscode 'HAVEN', waarvan 25% in dit gebied ligt (crosswalk)"
+        == "overgenomen van gebiedscode 'HAVEN', waarvan 25% in dit gebied ligt (crosswalk); een percent is niet te verdelen"
     )
     assert obs[("werkloos", "amsterdam", "2022")].note == "leeg"
     assert obs[("geweld", "zuid", "2022")].note == "geheim of niet beschikbaar (.)"
@@ -276,7 +276,7 @@ def test_a_semicolon_csv_with_years_as_columns_and_dutch_numbers():
     assert obs[("werkloos", "tarwewijk", "2020")].note == "geheim of niet beschikbaar (.)"
     assert obs[("werkloos", "rotterdam", "2020")].note == "leeg"
     assert obs[("werkloos", "hillesluis", "2021")].note == (
-        "overgenomen van gebiedscode 'FEIJ-NOORD', waarvan 60% in dit gebied ligt (crosswalk)"
+        "overgenomen van gebiedscode 'FEIJ-NOORD', waarvan 60% in dit gebied ligt (crosswalk); een percent is niet te verdelen"
     )
     assert obs[("werkloos", "zuid", "2019")].source == (
         "UWV, werkloosheid per wijk (werkloos-per-jaar.csv)"

@@ -395,14 +395,14 @@ def test_a_number_split_over_areas_divides_counts_and_copies_the_index():
     assert got[("wp-inwoners", "charlois-zuidrand")].value == 376.04  # 1343 × 0.28
     assert got[("wp-inwoners", "zuiderpark")].value == 966.96  # 1343 × 0.72
     assert got[("wp-inwoners", "zuiderpark")].note == (
-        "aandeel 0.72 van Wijkprofiel-gebied 78 (Zuiderpark en Zuidrand)"
+        "72% van gebiedscode '78' (crosswalk) (Zuiderpark en Zuidrand)"
     )
-    for area in ("charlois-zuidrand", "zuiderpark"):
+    for area, share in (("charlois-zuidrand", 28), ("zuiderpark", 72)):
         index = got[("wp-si", area)]
         assert index.value == 93.00702744791548
         assert index.note == (
-            "overgenomen van Wijkprofiel-gebied 78 (Zuiderpark en Zuidrand), dat over 2 "
-            "plangebieden verdeeld is; een index is niet te verdelen"
+            f"overgenomen van gebiedscode '78', waarvan {share}% in dit gebied ligt "
+            "(crosswalk); een index is niet te verdelen (Zuiderpark en Zuidrand)"
         )
         assert (index.status, index.source) == (
             "voorlopig",

@@ -215,3 +215,38 @@ def value_problems(
         if denominator < 0 or numerator < 0:
             problems.append(("denominator", "teller en noemer mogen niet negatief zijn"))
     return problems
+
+
+def apportion(
+    indicator: Indicator,
+    weight: float,
+    value: float | None,
+    numerator: float | None,
+    denominator: float | None,
+) -> tuple[float | None, float | None, float | None]:
+    """The share of a figure that a crosswalk gives one area (``weight``).
+
+    Counts, numerators and denominators divide: they take the weight's share. Other values
+    (a rate, an index, an average) do not: they are copied as they are.
+    """
+
+    def share(number: float | None) -> float | None:
+        if number is None or weight == 1:
+            return number
+        return round(number * weight, 10)
+
+    return (
+        share(value) if indicator.unit is Unit.COUNT else value,
+        share(numerator),
+        share(denominator),
+    )
+
+
+def apportion_note(indicator: Indicator, weight: float, code: str) -> str:
+    """What :func:`apportion` did, for the figure's note."""
+    if indicator.unit is Unit.COUNT:
+        return f"{weight * 100:.4g}% van gebiedscode '{code}' (crosswalk)"
+    return (
+        f"overgenomen van gebiedscode '{code}', waarvan {weight * 100:.4g}% in dit gebied "
+        f"ligt (crosswalk); een {indicator.unit.value} is niet te verdelen"
+    )

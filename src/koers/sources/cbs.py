@@ -68,6 +68,8 @@ from koers.sources.base import (
     Reading,
     SourceError,
     SourceIssue,
+    apportion,
+    apportion_note,
     period_problem,
     suggest,
     value_problems,
@@ -443,12 +445,7 @@ class _Reader:
             (part,) = parts
             if part.weight == 1:
                 return part
-            share = (
-                f"deel {part.weight:g} van {part.code}"
-                if indicator.unit is Unit.COUNT
-                else f"overgenomen van {part.code}, dat over meer gebieden is verdeeld"
-            )
-            return _noted(part, f"{share} (crosswalk {crosswalk})")
+            return _noted(part, apportion_note(indicator, part.weight, part.code))
         codes = " en ".join(p.code for p in parts)
         last = parts[-1]
         if not any(p.crosswalk for p in parts):
@@ -495,18 +492,10 @@ class _Reader:
 
 def _weighted(indicator: Indicator, part: _Part) -> _Part:
     """The part with the crosswalk's share applied to what adds up (counts, numerators)."""
-    if part.weight == 1:
-        return part
-
-    def share(number: float | None) -> float | None:
-        return None if number is None else round(number * part.weight, 10)
-
-    return replace(
-        part,
-        value=share(part.value) if indicator.unit is Unit.COUNT else part.value,
-        numerator=share(part.numerator),
-        denominator=share(part.denominator),
+    value, numerator, denominator = apportion(
+        indicator, part.weight, part.value, part.numerator, part.denominator
     )
+    return replace(part, value=value, numerator=numerator, denominator=denominator)
 
 
 def _noted(part: _Part, note: str) -> _Part:

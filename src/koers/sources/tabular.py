@@ -82,13 +82,15 @@ from datetime import date, datetime, time
 from typing import Any
 
 from koers.areas.values import Observation
-from koers.plan.model import ColumnMapping, Indicator, SourceMapping, Unit
+from koers.plan.model import ColumnMapping, Indicator, SourceMapping
 from koers.sources.base import (
     MISSING_MARKS,
     ImportContext,
     Reading,
     SourceError,
     SourceIssue,
+    apportion,
+    apportion_note,
     period_problem,
     suggest,
     value_problems,
@@ -865,26 +867,14 @@ def _split(
 ) -> Iterator[Observation]:
     """The row's figures for one of the areas its code resolves to."""
     split = parts > 1 or weight != 1.0
-    share = f"{weight * 100:.4g}%"
     for found in values:
-        value, numerator, denominator = found.value, found.numerator, found.denominator
-        notes = [found.missing]
-        if split:
-            if numerator is not None:
-                numerator = round(numerator * weight, 10)
-            if denominator is not None:
-                denominator = round(denominator * weight, 10)
-            if found.target.indicator.unit is Unit.COUNT:
-                if value is not None:
-                    value = round(value * weight, 10)
-                notes.append(f"{share} van gebiedscode '{code}' (crosswalk)")
-            else:
-                notes.append(
-                    f"overgenomen van gebiedscode '{code}', waarvan {share} in dit gebied "
-                    f"ligt (crosswalk)"
-                )
+        indicator = found.target.indicator
+        value, numerator, denominator = apportion(
+            indicator, weight, found.value, found.numerator, found.denominator
+        )
+        notes = [found.missing, apportion_note(indicator, weight, code) if split else None]
         yield Observation(
-            indicator=found.target.indicator.id,
+            indicator=indicator.id,
             area=area,
             period=found.period,
             value=value,

@@ -65,6 +65,8 @@ from koers.sources.base import (
     Reading,
     SourceError,
     SourceIssue,
+    apportion,
+    apportion_note,
     period_problem,
     value_problems,
 )
@@ -312,22 +314,14 @@ def _cell(
     source = f"{mapping.source} ({state.name}" + (
         f", blad '{table.sheet}')" if table.sheet else ")"
     )
+    scaled = raw
+    if raw is not None and column.mapping.scale != 1.0:
+        scaled = round(raw * column.mapping.scale, 10)
     for area, weight in areas:
+        value = apportion(indicator, weight, scaled, None, None)[0]
         notes = [missing] if missing else []
-        factor = column.mapping.scale
         if split:
-            if indicator.unit is Unit.COUNT:
-                factor *= weight
-                notes.append(f"aandeel {weight:g} van Wijkprofiel-gebied {wijknr} ({naam})")
-            else:
-                notes.append(
-                    f"overgenomen van Wijkprofiel-gebied {wijknr} ({naam}), dat over "
-                    f"{len(areas)} plangebieden verdeeld is; een {indicator.unit.value} is "
-                    f"niet te verdelen"
-                )
-        value = raw
-        if value is not None and factor != 1.0:
-            value = round(value * factor, 10)
+            notes.append(apportion_note(indicator, weight, wijknr) + f" ({naam})")
         problems = value_problems(indicator, value, None, None)
         for _, message in problems:
             issue(message)
