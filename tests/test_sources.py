@@ -217,9 +217,12 @@ def test_a_failed_import_leaves_the_database_byte_for_byte_as_it_was(sqlite_url,
 
 
 def test_a_file_that_disagrees_with_itself_is_reported(loaded, tmp_path):
-    path = write(tmp_path, "indicator,area,period,value\n"
-                           "n,rotterdam,2022-01-01,650000\nn,amsterdam,2022-01-01,880000\n"
-                           "n,g2,2022-01-01,1530100\n")
+    path = write(
+        tmp_path,
+        "indicator,area,period,value\n"
+        "n,rotterdam,2022-01-01,650000\nn,amsterdam,2022-01-01,880000\n"
+        "n,g2,2022-01-01,1530100\n",
+    )
     outcome = import_file(loaded, path)
     [mismatch] = outcome.mismatches
     assert (mismatch.area, mismatch.published, mismatch.derived) == ("g2", 1530100, 1530000)

@@ -40,6 +40,9 @@ def import_group() -> None:
     help="File format; auto recognises it.",
 )
 @click.option("--mapping", help="The plan's mapping to use (default: the best match).")
+@click.option(
+    "--year", type=int, help="Boundary year of a GeoJSON/TopoJSON file (default: from the file)."
+)
 @click.option("--programme", help="Programme id (needed when the store holds several).")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")
 @click.pass_context
@@ -49,6 +52,7 @@ def import_file_command(
     file: Path,
     fmt: str,
     mapping: str | None,
+    year: int | None,
     programme: str | None,
     dry_run: bool,
 ) -> None:
@@ -70,6 +74,7 @@ def import_file_command(
             programme=programme,
             format=fmt,
             mapping=mapping,
+            year=year,
             dry_run=dry_run,
             progress=progress,
         )

@@ -120,9 +120,10 @@ def outcome_lines(outcome: ImportOutcome) -> str:
             )
     elif outcome.duplicate_of:
         lines = [f"{name}: al geïmporteerd als batch {outcome.duplicate_of}, niets gewijzigd"]
+    elif outcome.batch is None:
+        lines = [f"{name}: proefdraai ({outcome.format}), niets opgeslagen"]
     else:
         batch = outcome.batch
-        assert batch is not None
         lines = [
             f"{name}: batch {batch.batch} ({outcome.format}), {batch.rows} rijen: "
             f"{batch.added} nieuw, {batch.revised} herzien, {batch.unchanged} ongewijzigd"

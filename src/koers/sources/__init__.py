@@ -6,8 +6,11 @@ listing every problem with its row and column. :func:`import_file` then stores t
 all-or-nothing batch, so a bad row never leaves half a file behind; ``dry_run`` shows what
 would change instead.
 
-Formats: ``csv`` (long, the plan's own ids). Publisher formats map their columns and area
-codes onto the plan through the plan's declared ``mappings`` and ``crosswalks``.
+Formats: ``csv`` (long, the plan's own ids), ``cbs`` (StatLine OData v3/v4, CSV downloads,
+the Wijk- en Buurtkaart), ``wijkprofiel`` (Rotterdam's workbook and its CSV dumps),
+``csv-wide`` and ``xlsx`` (partners' spreadsheets), ``geojson`` (GeoJSON and TopoJSON
+boundaries per boundary year). Publisher formats map their columns and area codes onto the
+plan through the plan's declared ``mappings`` and ``crosswalks``, never through code.
 """
 
 from __future__ import annotations
@@ -26,7 +29,17 @@ from koers.sources.base import (
     SourceError,
     SourceIssue,
 )
+from koers.sources.boundaries import (
+    BoundaryReading,
+    BoundarySource,
+    current_boundaries,
+    read_boundaries,
+    store_boundaries,
+)
+from koers.sources.cbs import CbsSource
 from koers.sources.csvlong import LongCsv
+from koers.sources.tabular import WideCsv, Xlsx
+from koers.sources.wijkprofiel import WijkprofielSource
 from koers.store import BatchResult, ImportDiff, Store
 
 __all__ = [
@@ -38,13 +51,20 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceIssue",
+    "current_boundaries",
     "import_file",
     "publisher_mismatches",
-    "read_file",
 ]
 
-SOURCES: dict[str, Source] = {"csv": LongCsv()}
-"""Every format by name, in the order ``--format auto`` tries them."""
+SOURCES: dict[str, Source] = {
+    "csv": LongCsv(),
+    "cbs": CbsSource(),
+    "wijkprofiel": WijkprofielSource(),
+    "csv-wide": WideCsv(),
+    "xlsx": Xlsx(),
+    "geojson": BoundarySource(),
+}
+"""Every format by name, in the order ``--format auto`` tries them (most specific first)."""
 
 
 @dataclass(frozen=True)
@@ -53,23 +73,12 @@ class ImportOutcome:
 
     source_name: str
     format: str
-    reading: Reading
+    reading: Reading | BoundaryReading
     batch: BatchResult | None = None
     diff: ImportDiff | None = None
     duplicate_of: str | None = None
     mismatches: tuple[Comparison, ...] = ()
     """Group totals in the file that its own member figures do not add up to."""
-
-
-def read_file(
-    path: Path, plan: Plan, *, format: str = "auto", mapping: str | None = None
-) -> tuple[Source, Reading, bytes]:
-    """Read and check one file against ``plan``; nothing is stored."""
-    if not path.is_file():
-        raise SourceError([SourceIssue(str(path), None, None, "bestand niet gevonden")])
-    data = path.read_bytes()
-    source = _source(data, path.name, format)
-    return source, source.read(data, path.name, ImportContext(plan, mapping)), data
 
 
 def import_file(
@@ -79,19 +88,44 @@ def import_file(
     programme: str | None = None,
     format: str = "auto",
     mapping: str | None = None,
+    year: int | None = None,
     dry_run: bool = False,
     user: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
-    """Read, check and store one file as a batch (or, with ``dry_run``, only compare)."""
+    """Read, check and store one file as a batch (or, with ``dry_run``, only compare).
+
+    Figures become observations; boundary files (GeoJSON, TopoJSON) become area
+    boundaries of their boundary ``year``.
+    """
     path = Path(path)
+    if not path.is_file():
+        raise SourceError([SourceIssue(str(path), None, None, "bestand niet gevonden")])
     programme = store.resolve_programme(programme)
     plan = store.plan(programme)
-    source, reading, data = read_file(path, plan, format=format, mapping=mapping)
+    data = path.read_bytes()
     checksum = hashlib.sha256(data).hexdigest()
+    source = _source(data, path.name, format)
+    context = ImportContext(plan, mapping)
+    previous = store.find_batch(programme, checksum)
+    if isinstance(source, BoundarySource):
+        boundaries = read_boundaries(data, path.name, context, year)
+        if dry_run:
+            return ImportOutcome(
+                path.name,
+                boundaries.format,
+                boundaries,
+                duplicate_of=previous.id if previous else None,
+            )
+        stored = store_boundaries(
+            store, programme, boundaries, source_name=path.name, checksum=checksum, user=user
+        )
+        return ImportOutcome(
+            path.name, boundaries.format, boundaries, batch=stored, duplicate_of=stored.duplicate_of
+        )
+    reading = source.read(data, path.name, context)
     mismatches = tuple(publisher_mismatches(plan, reading))
     if dry_run:
-        previous = store.find_batch(programme, checksum)
         return ImportOutcome(
             path.name,
             source.format,

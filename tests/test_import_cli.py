@@ -1,0 +1,86 @@
+"""``koers import`` end to end: every format recognised on the real files, into a store."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from koers.cli import main
+
+from .conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+EXTERNAL = Path(os.environ.get("KOERS_SHARED", ROOT.parent / "shared")) / "data" / "external"
+
+
+@pytest.fixture
+def run(sqlite_url):
+    if not EXTERNAL.is_dir():
+        pytest.skip(f"the real files are not beside this clone ({EXTERNAL})")
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.mark.parametrize(
+    ("plan", "file", "format"),
+    [
+        ("cbs", "cbs_kwb/cbs_wbk_2024_rotterdam_buurten.csv", "cbs"),
+        ("cbs", "cbs_kwb/cbs_kwb_2017_rotterdam_odata_extract.json", "cbs"),
+        ("cbs", "cbs_kwb/cbs_kwb_2019_nl_amsterdam.csv", "cbs"),
+        (
+            "wijkprofiel",
+            "rotterdam_wijkprofiel/wijkprofiel_2014_2016_datastructuur.xls",
+            "wijkprofiel",
+        ),
+        ("wijkprofiel", "rotterdam_wijkprofiel/wijkprofiel_2016_VI.csv", "wijkprofiel"),
+        ("boundaries", "boundaries/rotterdam_buurten_2024_wgs84.geojson", "geojson"),
+    ],
+)
+def test_every_format_is_recognised_and_imported(run, plan, file, format):
+    assert run("load", str(FIXTURES / plan / "plan"), "--no-data").exit_code == 0
+    result = run("import", str(EXTERNAL / file))
+    assert result.exit_code == 0, result.output
+    assert f"({format})" in result.stdout
+    [batch] = json.loads(run("import", "history", "--format", "json").stdout)
+    assert (batch["source"], batch["format"]) == (Path(file).name, format)
+    assert batch["added"] > 0
+    again = run("import", str(EXTERNAL / file))
+    assert "al geïmporteerd als batch" in again.stdout
+
+
+def test_spreadsheets_are_recognised(run):
+    run("load", str(FIXTURES / "tabular" / "plan"), "--no-data")
+    for name, format in (("wijkcijfers.xlsx", "xlsx"), ("wijkcijfers.csv", "csv-wide")):
+        result = run("import", str(FIXTURES / "tabular" / name))
+        assert result.exit_code == 0, result.output
+        assert f"({format})" in result.stdout
+
+
+def test_boundaries_dry_run_and_year(run):
+    run("load", str(FIXTURES / "boundaries" / "plan"), "--no-data")
+    path = EXTERNAL / "boundaries" / "rotterdam_buurten_2015_wgs84.geojson"
+    preview = run("import", "--dry-run", str(path))
+    assert "proefdraai (geojson), niets opgeslagen" in preview.stdout
+    assert "BU05990328" in preview.stdout  # Witte Dorp has no geometry: said, not hidden
+    assert json.loads(run("import", "history", "--format", "json").stdout) == []
+    stored = run("import", "--year", "2015", str(path))
+    assert stored.exit_code == 0 and "(geojson)" in stored.stdout
+
+
+def test_a_format_that_does_not_fit_is_refused(run):
+    run("load", str(FIXTURES / "cbs" / "plan"), "--no-data")
+    wrong = run(
+        "import", "--format", "csv", str(EXTERNAL / "cbs_kwb" / "cbs_wbk_2024_g4_gemeenten.csv")
+    )
+    assert wrong.exit_code == 1
+    assert "verplichte kolom ontbreekt" in wrong.stderr
+    unknown = run("import", "--format", "pdf", "x.pdf")
+    assert unknown.exit_code == 2 and "Invalid value for '--format'" in unknown.stderr
