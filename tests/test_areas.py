@@ -59,7 +59,7 @@ def test_a_sum_with_a_missing_member_is_not_given():
     value = derive(plan, [Observation("n", "rotterdam", "2022", 650_000)], "n", "g2")
     assert value.value is None
     assert value.missing == ("amsterdam",)
-    assert value.reason == "niet af te leiden: geen gegevens voor amsterdam"
+    assert value.reason == "niet af te leiden: geen gegevens voor Amsterdam"
 
 
 def test_rates_are_recomputed_from_numerators_and_denominators():

@@ -473,3 +473,24 @@ def test_no_figures_at_all_says_so_and_what_the_plan_lacks():
         "Zuid: nog geen gegevens ingelezen. Het plan noemt geen streefwaarde."
     )
     assert result.period is None
+
+
+def test_newer_figures_that_give_no_value_are_said():
+    indicator = {
+        "id": "n",
+        "unit": "count",
+        "aggregation": "sum",
+        "kind": "context",
+        "polarity": "neutral",
+        "decimals": 0,
+        "target": {"kind": "monitor_only"},
+    }
+    wijken = judge(
+        indicator,
+        Observation("n", "zuid", "2021", 100),
+        Observation("n", "noord", "2021", 50),
+        Observation("n", "zuid", "2022", 110),
+        area="wijken",
+    )
+    assert wijken.period == "2021" and wijken.value == 150
+    assert wijken.explanation.endswith("Voor 2022: niet af te leiden: geen gegevens voor Noord.")

@@ -105,7 +105,7 @@ def derive_value(
 
     complete_needed = indicator.aggregation is Aggregation.SUM or bool(minus)
     if not parts.used or (parts.missing and complete_needed):
-        what = ", ".join(parts.missing)
+        what = ", ".join(graph.name(m) for m in parts.missing)
         return Value(
             None,
             members=tuple(parts.used),

@@ -166,7 +166,7 @@ def _no_value(case: Case) -> str:
     else:
         observed = case.series.get(case.year)
         reason = observed.reason if observed and observed.reason else "geen gegevens"
-        text = f"{case.area_name}: {reason} voor {case.year}."
+        text = f"{case.area_name}, {case.year}: {reason}."
     if case.target is None:
         text += " Het plan geeft geen doel."
     elif isinstance(case.target, Absolute) and case.target.value is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from koers.areas.graph import AreaGraph
@@ -157,6 +157,11 @@ def _assess_indicator(
     )
     outcome = assess_case(case)
     used = series.get(chosen)
+    if year is None and (newer := [y for y in series if y > chosen]):
+        # later figures exist but give no value for this area: say so, do not hide them
+        latest = series[max(newer)]
+        why = latest.reason or "geen waarde"
+        outcome = replace(outcome, explanation=f"{outcome.explanation} Voor {max(newer)}: {why}.")
     return _assessment(
         indicator,
         area_id,
