@@ -84,3 +84,27 @@ def test_a_format_that_does_not_fit_is_refused(run):
     assert "verplichte kolom ontbreekt" in wrong.stderr
     unknown = run("import", "--format", "pdf", "x.pdf")
     assert unknown.exit_code == 2 and "Invalid value for '--format'" in unknown.stderr
+
+
+def test_real_files_land_on_the_nprz_plan(run):
+    run("load", str(ROOT / "plans" / "nprz-2023-2027"), "--no-data")
+    buurten = run("import", str(EXTERNAL / "cbs_kwb" / "cbs_wbk_2024_rotterdam_buurten.csv"))
+    assert "23 rijen: 23 nieuw" in buurten.stdout  # the buurten of Zuid; the rest is reported
+    assert "68 gebiedscodes niet in het plan" in buurten.stdout
+    run(
+        "import",
+        str(EXTERNAL / "rotterdam_wijkprofiel" / "wijkprofiel_2014_2016_datastructuur.xls"),
+    )
+    records = json.loads(run("status", "--area", "tarwewijk", "--format", "json").stdout)
+    found = {r["indicator"]: r for r in records}
+    assert (found["T1.R1"]["period"], found["T1.R1"]["value"]) == ("2024-01-01", 12330)
+    assert found["T1.R1"]["sources"] == [
+        "CBS, Kerncijfers wijken en buurten 2024 (cbs_wbk_2024_rotterdam_buurten.csv)"
+    ]
+    assert found["E7.2"]["value"] == pytest.approx(83.5435, abs=1e-4)  # veiligheidsindex 2016
+    assert found["E7.2"]["status"] == "groen"  # up from 2014, the target is a rise
+    zuid = {r["indicator"]: r for r in json.loads(run("status", "--format", "json").stdout)}
+    assert (
+        "Voor 2024: niet af te leiden: geen gegevens voor Groot-IJsselmonde"
+        in zuid["T1.R1"]["explanation"]
+    )
