@@ -104,7 +104,8 @@ def test_real_files_land_on_the_nprz_plan(run):
     assert found["E7.2"]["value"] == pytest.approx(83.5435, abs=1e-4)  # veiligheidsindex 2016
     assert found["E7.2"]["status"] == "groen"  # up from 2014, the target is a rise
     zuid = {r["indicator"]: r for r in json.loads(run("status", "--format", "json").stdout)}
-    assert (
-        "Voor 2024: niet af te leiden: geen gegevens voor Groot-IJsselmonde"
-        in zuid["T1.R1"]["explanation"]
+    # Groot-IJsselmonde's two wijken split one CBS buurt: Zuid's total cannot be summed
+    assert zuid["T1.R1"]["explanation"] == (
+        "Rotterdam-Zuid, 2024: niet af te leiden: geen gegevens voor Groot IJsselmonde Noord, "
+        "Groot IJsselmonde Zuid."
     )
