@@ -227,3 +227,9 @@ def test_a_file_that_disagrees_with_itself_is_reported(loaded, tmp_path):
     [mismatch] = outcome.mismatches
     assert (mismatch.area, mismatch.published, mismatch.derived) == ("g2", 1530100, 1530000)
     assert outcome.batch.added == 3  # reported, not refused: both figures are the publisher's
+
+
+@pytest.mark.parametrize("text", ["12.4", "1.23", "1.2345,6"])
+def test_a_dot_that_cannot_group_thousands_is_refused_in_dutch_notation(text):
+    with pytest.raises(ValueError, match="geen getal in Nederlandse schrijfwijze"):
+        parse_number(text, dutch=True)

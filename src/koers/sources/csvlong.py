@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from koers.areas.values import Observation
@@ -30,12 +31,26 @@ OPTIONAL = ("numerator", "denominator", "status", "source", "note")
 STATUSES = ("definitief", "voorlopig", "geschat")
 
 
+DUTCH_NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+"""Dutch notation with grouping dots: ``1.234`` or ``1.234,5`` (never ``12.4``)."""
+
+
 def parse_number(text: str, dutch: bool) -> float:
-    """A number in Dutch or English notation; ValueError when it is none."""
+    """A number in Dutch or English notation; ValueError (with the reason) when it is none.
+
+    In Dutch notation a dot only groups thousands, so ``12.4`` is refused rather than read
+    as 124.
+    """
     raw = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
+    if dutch and "." in raw and not DUTCH_NUMBER.fullmatch(raw):
+        raise ValueError(f"'{text}' is geen getal in Nederlandse schrijfwijze (een punt scheidt "
+                         f"duizendtallen, de komma is het decimaalteken: 1.234,5)")
     if dutch or ("," in raw and "." not in raw):
         raw = raw.replace(".", "").replace(",", ".")
-    return float(raw)
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"'{text}' is geen getal") from None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -135,9 +150,9 @@ class LongCsv:
             raw = _text(record, column)
             try:
                 numbers[column] = parse_number(raw, dutch) if raw else None
-            except ValueError:
+            except ValueError as error:
                 numbers[column] = None
-                yield issue(column, f"'{raw}' is geen getal")
+                yield issue(column, str(error))
         if indicator is not None:
             problem = period_problem(
                 indicator, _text(record, "period"), explained=bool(_text(record, "note"))

@@ -112,7 +112,6 @@ EVERY_PERIOD = "*"
 """A mapping's only ``column``, for the years-as-columns layout."""
 
 _PERIOD_HEADER = re.compile(r"\d{4}(/\d{4})?|\d{4}-\d{2}-\d{2}")
-_DUTCH_NUMBER = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?%?")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
 
@@ -421,16 +420,10 @@ def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
     text = (cell or "").strip()
     if text in MISSING_MARKS:
         return None, MISSING_MARKS[text]
-    compact = text.replace("\u00a0", "").replace(" ", "")
-    if dutch and "." in compact and not _DUTCH_NUMBER.fullmatch(compact):
-        raise _CellError(
-            f"'{text}' is geen getal in Nederlandse schrijfwijze (een punt scheidt duizendtallen, "
-            "de komma is het decimaalteken: 1.234,5)"
-        )
     try:
         number = parse_number(text, dutch)
-    except ValueError:
-        raise _CellError(f"'{text}' is geen getal") from None
+    except ValueError as error:
+        raise _CellError(str(error)) from None
     if not math.isfinite(number):
         raise _CellError(f"'{text}' is geen getal")
     return number, None
