@@ -578,3 +578,18 @@ def test_the_real_legacy_xls_workbooks_are_refused_with_advice(name):
 def test_the_real_cbs_tables_are_not_taken_for_partner_tables():
     for path in sorted((EXTERNAL / "cbs_kwb").glob("*.csv")):
         assert not WideCsv().sniff(path.read_bytes(), path.name), path.name
+
+
+def test_every_sheet_of_a_workbook_is_read():
+    reading = read("inwoners-per-blad.xlsx", mapping="inwoners-per-blad")
+    assert values(reading) == {
+        ("inwoners", "zuid", "2021-01-01"): 205000.0,
+        ("inwoners", "noord", "2021-01-01"): 150000.0,
+        ("inwoners", "zuid", "2022-01-01"): 207510.0,
+    }
+    with pytest.raises(SourceError) as caught:
+        read("inwoners-per-blad-dubbel.xlsx", mapping="inwoners-per-blad")
+    assert [str(i) for i in caught.value.issues] == [
+        "inwoners-per-blad-dubbel.xlsx, werkblad '2022': inwoners zuid 2021-01-01 staat ook op "
+        "werkblad '2021'"
+    ]

@@ -43,8 +43,10 @@ def parse_number(text: str, dutch: bool) -> float:
     """
     raw = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
     if dutch and "." in raw and not DUTCH_NUMBER.fullmatch(raw):
-        raise ValueError(f"'{text}' is geen getal in Nederlandse schrijfwijze (een punt scheidt "
-                         f"duizendtallen, de komma is het decimaalteken: 1.234,5)")
+        raise ValueError(
+            f"'{text}' is geen getal in Nederlandse schrijfwijze (een punt scheidt "
+            f"duizendtallen, de komma is het decimaalteken: 1.234,5)"
+        )
     if dutch or ("," in raw and "." not in raw):
         raw = raw.replace(".", "").replace(",", ".")
     try:

@@ -57,9 +57,9 @@ instead of being read as 124. ``scale`` results are rounded to 10 decimals.
 value whose note gives the reason, never 0. In the long layout an empty value still needs a
 ``note``, as in the long CSV.
 
-**Workbooks** are read with openpyxl (read-only, cached values): from the first worksheet
+**Workbooks** are read with openpyxl (read-only, cached values): from every worksheet
 whose header row has an ``indicator`` column or an area column; the header row is the
-sheet's first non-empty row. Later sheets are not read. Formulas count with the value Excel
+sheet's first non-empty row; a figure on two sheets is an error. Formulas count with the value Excel
 saved for them; a formula without a saved value (a file written by a program that does not
 calculate) and Excel error values (``#DIV/0!``) are errors naming the cell. Legacy ``.xls``
 workbooks are refused with the advice to save them as ``.xlsx``.
@@ -217,10 +217,35 @@ class Xlsx:
         return data[:4] == _ZIP_MAGIC and name.lower().endswith((".xlsx", ".xlsm"))
 
     def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
-        table = _worksheet_table(data, name)
-        if "indicator" in table.keys:
-            return _read_long(table, context)
-        return _read_wide(table, context, "xlsx")
+        """Every worksheet whose header fits a layout (one sheet per year is common);
+        problems of all sheets are reported together."""
+        combined = Reading()
+        issues: list[SourceIssue] = []
+        seen: dict[tuple[str, str, str], str] = {}
+        for table in _worksheet_tables(data, name):
+            try:
+                reading = (
+                    _read_long(table, context)
+                    if "indicator" in table.keys
+                    else _read_wide(table, context, "xlsx")
+                )
+            except SourceError as error:
+                issues += error.issues
+                continue
+            for obs in reading.observations:
+                key = (obs.indicator, obs.area, obs.period)
+                if key in seen:
+                    message = f"{obs.indicator} {obs.area} {obs.period} staat ook op werkblad"
+                    issues.append(SourceIssue(table.name, None, None, f"{message} '{seen[key]}'"))
+                seen[key] = table.sheet or ""
+            combined.observations += reading.observations
+            combined.unmapped_areas.update(reading.unmapped_areas)
+            combined.unmapped_columns += reading.unmapped_columns
+            if reading.mapping:
+                combined.mapping = ", ".join(filter(None, (combined.mapping, reading.mapping)))
+        if issues:
+            raise SourceError(issues)
+        return combined
 
 
 _NO_AREA_COLUMN = (
@@ -257,8 +282,8 @@ def _refuse_repeated_columns(name: str, row: int, columns: Sequence[str]) -> Non
         )
 
 
-def _worksheet_table(data: bytes, name: str) -> _Table:
-    """The first worksheet whose header row (its first non-empty row) fits a layout."""
+def _worksheet_tables(data: bytes, name: str) -> list[_Table]:
+    """Every worksheet whose header row (its first non-empty row) fits a layout."""
     if data[:8] == _OLE_MAGIC:
         raise SourceError(
             [
@@ -276,7 +301,7 @@ def _worksheet_table(data: bytes, name: str) -> _Table:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # see _open_workbook
-            return _first_table(values, formulas, name)
+            return _fitting_tables(values, formulas, name)
     except SourceError:
         raise
     except Exception as error:  # a damaged sheet fails while its rows are read
@@ -288,8 +313,8 @@ def _worksheet_table(data: bytes, name: str) -> _Table:
         formulas.close()
 
 
-def _first_table(values: Any, formulas: Any, name: str) -> _Table:
-    seen = []
+def _fitting_tables(values: Any, formulas: Any, name: str) -> list[_Table]:
+    seen, tables = [], []
     for value_sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
         value_sheet.reset_dimensions()  # trust the cells, not the stated sheet size
         formula_sheet.reset_dimensions()
@@ -302,11 +327,16 @@ def _first_table(values: Any, formulas: Any, name: str) -> _Table:
         keys = {c.lower() for c in columns}
         if "indicator" in keys or keys & set(AREA_COLUMNS):
             _refuse_repeated_columns(name, header.number, columns)
-            return _Table(
-                name, header.number, columns, list(rows), dutch=True, sheet=value_sheet.title
+            tables.append(
+                _Table(
+                    name, header.number, columns, list(rows), dutch=True, sheet=value_sheet.title
+                )
             )
+            continue
         shown = ", ".join([f"'{c}'" for c in columns if c][:4])
         seen.append(f"'{value_sheet.title}' (rij {header.number}: {shown})")
+    if tables:
+        return tables
     raise SourceError(
         [
             SourceIssue(
