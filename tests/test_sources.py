@@ -233,3 +233,40 @@ def test_a_file_that_disagrees_with_itself_is_reported(loaded, tmp_path):
 def test_a_dot_that_cannot_group_thousands_is_refused_in_dutch_notation(text):
     with pytest.raises(ValueError, match="geen getal in Nederlandse schrijfwijze"):
         parse_number(text, dutch=True)
+
+
+def test_a_declared_crosswalk_translates_even_codes_the_plan_knows():
+    import json
+
+    from koers.plan import plan_from_documents
+    from koers.sources import ImportContext
+
+    document = {
+        "programme": {
+            "id": "p",
+            "name": "P",
+            "area": "zuid",
+            "period_start": 2023,
+            "period_end": 2027,
+            "horizon": 2031,
+        },
+        "areas": [
+            {"id": "zuid", "name": "Zuid", "kind": "buurt", "cbs_code": "BU05991578"},
+            {"id": "rand", "name": "Zuidrand", "kind": "buurt", "cbs_code": "BU05991570"},
+        ],
+        "crosswalks": [
+            {
+                "id": "grens-2017",
+                "name": "Buurten 2017 naar 2024",
+                "entries": [
+                    {"code": "BU05991578", "area": "zuid", "weight": 0.6},
+                    {"code": "BU05991578", "area": "rand", "weight": 0.4},
+                ],
+            }
+        ],
+    }
+    context = ImportContext(plan_from_documents({"p.yaml": json.dumps(document)}))
+    assert context.resolve("BU05991578", None) == [("zuid", 1.0)]
+    assert context.resolve("BU05991578", "grens-2017") == [("zuid", 0.6), ("rand", 0.4)]
+    assert context.resolve(" BU05991570 ", "grens-2017") == [("rand", 1.0)]
+    assert context.resolve("BU05990110", "grens-2017") == []

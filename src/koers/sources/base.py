@@ -143,18 +143,23 @@ class ImportContext:
         return scored[0][1]
 
     def resolve(self, code: str, crosswalk: str | None) -> list[tuple[str, float]]:
-        """Plan areas (with weights) for a publisher's area code; empty when unknown."""
+        """Plan areas (with weights) for a publisher's area code; empty when unknown.
+
+        A crosswalk named by the mapping comes first: it says the file's codes are of another
+        boundary year or division, so even a code that is also a plan area's code (a buurt
+        whose boundary moved) is translated. Then plan ids, then CBS codes.
+        """
         code = code.strip()
-        if code in self.areas:
-            return [(code, 1.0)]
-        if code in self._cbs:
-            return [(self._cbs[code], 1.0)]
         if crosswalk is not None:
             entries = [
                 (e.area, e.weight) for e in self._crosswalks[crosswalk].entries if e.code == code
             ]
             if entries:
                 return entries
+        if code in self.areas:
+            return [(code, 1.0)]
+        if code in self._cbs:
+            return [(self._cbs[code], 1.0)]
         return []
 
 
