@@ -51,3 +51,11 @@ def test_the_readme_keeps_exactly_two_setup_commands():
         "make demo",
         "make test",
     ]
+
+
+def test_every_import_format_is_documented():
+    from koers.sources import SOURCES
+
+    importing = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
+    for format in SOURCES:
+        assert f"| `{format}` |" in importing
