@@ -15,10 +15,15 @@ $(BIN)/koers: pyproject.toml
 demo: $(BIN)/koers
 	$(BIN)/koers demo
 
-# Servers the tests use for real: PostgreSQL from Debian's packages.
+# What the tests use for real, from Debian's packages: a PostgreSQL server, pdftoppm to look
+# at the PDF reports, and Pango and fonts for WeasyPrint.
+SYSTEM_PACKAGES := postgresql poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 system-deps:
-	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 lint: $(BIN)/koers
 	$(BIN)/ruff check src tests

@@ -78,12 +78,31 @@ class ObservationIndex:
         exact = self._by_key.get((indicator, area, period))
         return exact or self._by_year.get((indicator, area, period_year(period)))
 
-    def periods_by_year(self, indicator: str) -> dict[int, str]:
-        """Year -> period; where two periods count for one year, the later one wins."""
+    def periods_by_year(self, indicator: str, as_of: int | None = None) -> dict[int, str]:
+        """Year -> period (up to ``as_of``); where two periods count for one year, the later
+        one wins."""
         result: dict[int, str] = {}
         for period in sorted(self._periods.get(indicator, ())):
-            result[period_year(period)] = period
+            year = period_year(period)
+            if as_of is None or year <= as_of:
+                result[year] = period
         return result
+
+    def series(
+        self, plan: Plan, indicator: Indicator, area: str, as_of: int | None = None
+    ) -> list[tuple[str, Value]]:
+        """(period, value) of one area in time order, derived from members where needed."""
+        graph = AreaGraph(plan.areas)
+        indicators = {i.id: i for i in plan.indicators}
+        return [
+            (
+                period,
+                derive_value(
+                    indicator, area, period, year, graph, self.get, indicators.__getitem__
+                ),
+            )
+            for year, period in sorted(self.periods_by_year(indicator.id, as_of).items())
+        ]
 
 
 def evaluate(
@@ -92,12 +111,14 @@ def evaluate(
     *,
     area: str | None = None,
     year: int | None = None,
+    as_of: int | None = None,
     pillar: str | None = None,
 ) -> list[Assessment]:
     """Assess every indicator of ``plan`` (optionally one pillar) in its target area.
 
     ``area`` judges every target for another area (a wijk, say) instead; ``year`` picks
-    the period that counts for that year instead of the latest one with a value.
+    the period that counts for that year instead of the latest one with a value; ``as_of``
+    ignores figures of later years (the state of a yearly report).
     """
     index = ObservationIndex(observations)
     graph = AreaGraph(plan.areas)
@@ -108,7 +129,9 @@ def evaluate(
     for indicator in plan.indicators:
         if pillar is not None and indicator.pillar != pillar:
             continue
-        results.append(_assess_indicator(plan, indicator, index, graph, indicators, area, year))
+        results.append(
+            _assess_indicator(plan, indicator, index, graph, indicators, area, year, as_of)
+        )
     return results
 
 
@@ -120,10 +143,11 @@ def _assess_indicator(
     indicators: Mapping[str, Indicator],
     area: str | None,
     year: int | None,
+    as_of: int | None,
 ) -> Assessment:
     target = indicator.target
     area_id = area or (target.area if target and target.area else None) or plan.programme.area
-    periods = index.periods_by_year(indicator.id)
+    periods = index.periods_by_year(indicator.id, as_of)
 
     def value_of(area_key: str, period: str, y: int) -> Value:
         return derive_value(

@@ -228,20 +228,34 @@ def status(
     show_default=True,
     help="Plan directory to load.",
 )
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out") / "rapportage",
+    show_default=True,
+    help="Folder for the reports.",
+)
+@click.option("--no-report", is_flag=True, help="Only load and show the statuses.")
 @click.pass_context
 @reports_errors
-def demo(ctx: click.Context, plan_dir: Path) -> None:
-    """The main job: load the plan and its figures, compute and show every status."""
+def demo(ctx: click.Context, plan_dir: Path, out: Path, no_report: bool) -> None:
+    """The main job: load the plan and its figures, show every status, write the reports."""
+    from koers.cli.reports import write_report_set
+
     with _store(ctx) as store:
         pid = _load(store, plan_dir, with_data=True)
         the_plan = store.plan(pid)
         results = evaluate(the_plan, store.observations(pid))
-    console = _console()
-    console.print(status_table(the_plan, results))
-    console.print(status_counts(results))
+        console = _console()
+        console.print(status_table(the_plan, results))
+        console.print(status_counts(results))
+        if not no_report:
+            click.echo("rapportages schrijven:")
+            written = write_report_set(store, pid, None, out)
+            click.echo(f"{len(written)} bestanden geschreven in {written[0].parent}")
 
 
 # registered last: the command modules import ``main`` and the helpers above
-from koers.cli import imports  # noqa: E402
+from koers.cli import imports, reports  # noqa: E402
 
-__all__ = ["imports", "main"]
+__all__ = ["imports", "main", "reports"]

@@ -753,6 +753,23 @@ def current_boundaries(store: Store, programme: str, year: int) -> dict[str, Geo
         return _current(c, programme, year)
 
 
+def latest_boundaries(
+    store: Store, programme: str, up_to: int | None = None
+) -> dict[str, Geometry]:
+    """The boundaries of the latest boundary year (at most ``up_to``) that has any."""
+    b = t.boundaries
+    with store.engine.begin() as c:
+        query = (
+            select(func.max(b.c.year))
+            .join(t.import_batches, t.import_batches.c.id == b.c.batch_id)
+            .where(b.c.programme_id == programme, t.import_batches.c.state == "applied")
+        )
+        if up_to is not None:
+            query = query.where(b.c.year <= up_to)
+        year = c.scalar(query)
+        return {} if year is None else _current(c, programme, year)
+
+
 def _current(c: Connection, programme: str, year: int) -> dict[str, Geometry]:
     b = t.boundaries
     rows = c.execute(

@@ -178,3 +178,18 @@ boundaries = Table(
     ),
     ForeignKeyConstraint(["programme_id", "area_id"], ["areas.programme_id", "areas.id"]),
 )
+
+narratives = Table(
+    "narratives",
+    metadata,
+    Column("programme_id", String(80), primary_key=True),
+    Column("indicator_id", String(80), primary_key=True),
+    Column("area_id", String(80), primary_key=True),
+    Column("period", String(10), primary_key=True),
+    Column("text", Text, nullable=False),  # the story behind the curve
+    Column("author", String(120), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(
+        ["programme_id", "indicator_id"], ["indicators.programme_id", "indicators.id"]
+    ),
+)

@@ -360,6 +360,46 @@ class Store:
                 return [_observation(r) for r in rows]
             return list(_latest(c, programme).values())
 
+    def set_narrative(
+        self,
+        programme: str,
+        indicator: str,
+        area: str,
+        period: str,
+        text: str,
+        *,
+        user: str | None = None,
+    ) -> None:
+        """Store (or replace) the story behind the curve; an empty text removes it."""
+        n = t.narratives
+        key = (
+            (n.c.programme_id == programme)
+            & (n.c.indicator_id == indicator)
+            & (n.c.area_id == area)
+            & (n.c.period == period)
+        )
+        with self._tx() as c:
+            c.execute(n.delete().where(key))
+            if text.strip():
+                c.execute(
+                    n.insert().values(
+                        programme_id=programme,
+                        indicator_id=indicator,
+                        area_id=area,
+                        period=period,
+                        text=text.strip(),
+                        author=user or current_user(),
+                        updated_at=datetime.now(UTC),
+                    )
+                )
+
+    def narratives(self, programme: str) -> dict[tuple[str, str, str], str]:
+        """(indicator, area, period) -> the story behind the curve."""
+        n = t.narratives
+        with self._tx() as c:
+            rows = c.execute(select(n).where(n.c.programme_id == programme))
+            return {(r.indicator_id, r.area_id, r.period): r.text for r in rows}
+
     def batches(self, programme: str) -> list[Batch]:
         with self._tx() as c:
             rows = c.execute(

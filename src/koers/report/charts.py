@@ -1,0 +1,933 @@
+"""Chart and map specifications for the yearly reports (and later the web dashboard).
+
+Every function but :func:`to_svg` is pure: it takes plain values and returns a Vega-Lite
+(v6) specification as a dict, built by hand (no pandas, no Altair objects), so the same
+input gives an identical dict. The dashboard can hand such a dict to Vega-Embed unchanged;
+the reports render it with :func:`to_svg`, which uses ``vl-convert`` offline.
+
+Conventions shared by all specs:
+
+- Dutch numbers: ``config.locale.number`` sets the d3 locale to nl-NL (decimal ``,``,
+  thousands ``.``), which both Vega-Embed and vl-convert honour, so axis and legend labels
+  read ``12,5`` and ``1.000``. Texts shown in tooltips are formatted here with
+  :mod:`koers.nl` (``12,4%``, ``€ 32.300``), not by Vega.
+- Accessible: a one-sentence Dutch ``description`` on every spec (it becomes the SVG's
+  ``aria-label``), and nothing is told by colour alone: the series of a line chart differ
+  in point shape and, for the trajectory, in dash; the status bar and the map carry words.
+- An empty chart is a text "Geen gegevens" of the same size, not an empty frame.
+
+Series: the x-axis holds the periods as printed, in time order. A period counts for the year
+of :func:`koers.plan.period.period_year` (a school year for the year it ends in) and
+periods are ordered by ``(year, period text)``, so ``2020`` < ``2020/2021`` < ``2021`` <
+``2021-10-01``. The axis is discrete: one step per period, whatever the distance in time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from koers import nl
+from koers.plan.model import Indicator, Unit
+from koers.plan.period import period_year
+
+VEGA_LITE_VERSION = "6.4"
+"""The Vega-Lite version the specs are written for; :func:`to_svg` pins it in vl-convert."""
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+
+WIDTH = 480
+HEIGHT = 220
+
+NUMBER_LOCALE: dict[str, Any] = {
+    "decimal": ",",
+    "thousands": ".",
+    "grouping": [3],
+    "currency": ["€\u00a0", ""],
+}
+TIME_LOCALE: dict[str, Any] = {
+    "dateTime": "%a %e %B %Y %X",
+    "date": "%d-%m-%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+    "months": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "shortMonths": [
+        "jan",
+        "feb",
+        "mrt",
+        "apr",
+        "mei",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "okt",
+        "nov",
+        "dec",
+    ],
+}
+
+NO_DATA = "Geen gegevens"
+TRAJECTORY_LABEL = "op schema"
+
+STATUSES = ("groen", "oranje", "rood", "grijs")
+STATUS_COLOURS = {"groen": "#2e7d32", "oranje": "#ef6c00", "rood": "#c62828", "grijs": "#757575"}
+# text on a segment: white where it contrasts enough (WCAG AA), black on orange
+STATUS_TEXT_COLOURS = {
+    "groen": "#ffffff",
+    "oranje": "#000000",
+    "rood": "#ffffff",
+    "grijs": "#ffffff",
+}
+
+STRONG = "#0d47a1"  # the area of the target; the highlighted area on a map
+TEXT = "#212121"
+AREA_COLOURS = (STRONG, "#4a148c", "#004d40")
+REFERENCE_COLOURS = ("#00838f", "#6a1b9a", "#5d4037", "#37474f")
+OTHER_COLOURS = ("#90a4ae", "#a1887f", "#9fa8da", "#80cbc4", "#ce93d8", "#bcaaa4")
+TRAJECTORY_COLOUR = "#424242"
+TRAJECTORY_DASH = [6, 4]
+SHAPES = (
+    "circle",
+    "square",
+    "triangle-up",
+    "diamond",
+    "triangle-down",
+    "cross",
+    "triangle-right",
+    "triangle-left",
+)
+LINE_DASHES = ([1, 0], [2, 2], [8, 2, 2, 2])  # solid first; never the trajectory's dash
+STROKE_WIDTHS = {"area": 3.0, "reference": 2.0, "other": 1.5, "trajectory": 2.0}
+POINT_SIZES = {"area": 70, "reference": 50, "other": 35, "trajectory": 120}
+
+MAP_FILL = "#e0e0e0"
+MAP_NO_DATA_FILL = "#bdbdbd"
+MAP_BORDER = "#ffffff"
+
+UNIT_TITLES = {
+    Unit.PERCENT: "%",
+    Unit.COUNT: "aantal",
+    Unit.PER_1000: "per 1.000",
+    Unit.EURO: "€",
+    Unit.INDEX: "index",
+    Unit.SCORE: "score",
+    Unit.YEARS: "jaren",
+    Unit.RATIO: "verhouding",
+}
+
+Role = Literal["area", "reference", "other"]
+_ROLE_ORDER = {"area": 0, "reference": 1, "other": 2}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series of a line chart: an area's values by period.
+
+    ``points`` are ``(period as printed, value)``: ``("2011", 12.5)``,
+    ``("2020/2021", 80.1)``, ``("2021-01-01", 13292)``. ``role`` sets the style: ``area``
+    (the area of the target, strongest), ``reference`` (G4, Rotterdam), ``other`` (lighter).
+    """
+
+    area_name: str
+    points: Sequence[tuple[str, float]]
+    role: Role = "other"
+
+
+# --------------------------------------------------------------------------- series
+
+
+def period_key(period: str) -> tuple[int, str]:
+    """Sort key of a period: the year it counts for, then its text."""
+    return (period_year(period), period)
+
+
+def series_chart(
+    indicator: Indicator,
+    lines: Sequence[Line],
+    *,
+    trajectory: Mapping[int, float] | None,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """A line chart of ``indicator`` for each of ``lines``, with the trajectory dashed.
+
+    Lines are drawn area first, then references, then other areas (each group in the order
+    given); a line without points is left out, and so are values that are not finite. The
+    trajectory ({year: expected value}) is the dashed line "op schema"; each of its years is
+    placed on the period of that year that the lines use (the area's own first), else on
+    the year itself. ``title`` None: no title (the report prints its own heading). Without
+    any point the chart is the text "Geen gegevens"; a trajectory alone is not shown.
+    """
+    unit_title = UNIT_TITLES[indicator.unit]
+    ordered = sorted(
+        (line for line in lines if any(_finite(v) for _, v in line.points)),
+        key=lambda line: _ROLE_ORDER[line.role],
+    )
+    names = [line.area_name for line in ordered]
+    duplicates = sorted({n for n in names if names.count(n) > 1} | ({TRAJECTORY_LABEL} & {*names}))
+    if duplicates:
+        raise ValueError(f"two series are named {', '.join(repr(d) for d in duplicates)}")
+    observed = sorted({p for line in ordered for p, v in line.points if _finite(v)}, key=period_key)
+    if not observed:
+        return _placeholder(f"Lijngrafiek van {indicator.name}: geen gegevens.", title)
+    description = f"Lijngrafiek van {indicator.name} voor {_enumerate(names)}, " + (
+        f"{observed[0]} tot {observed[-1]}." if len(observed) > 1 else f"{observed[0]}."
+    )
+
+    # the period each trajectory year is drawn at: the area's own period of that year,
+    # else the first period of that year any line has, else the year itself
+    labels: dict[int, str] = {}
+    for period in observed:
+        labels.setdefault(period_year(period), period)
+    area_periods = sorted(
+        {p for line in ordered if line.role == "area" for p, v in line.points if _finite(v)},
+        key=period_key,
+        reverse=True,
+    )
+    for period in area_periods:  # reversed: the first of a year is written last
+        labels[period_year(period)] = period
+    steps = sorted((year, value) for year, value in (trajectory or {}).items() if _finite(value))
+
+    rows: list[dict[str, Any]] = []
+    series: list[tuple[str, str]] = []  # (name, role) in legend order
+    for line in ordered:
+        series.append((line.area_name, line.role))
+        points = sorted(
+            ((p, v) for p, v in line.points if _finite(v)), key=lambda pv: period_key(pv[0])
+        )
+        seen: set[str] = set()
+        for period, value in points:
+            if period in seen:
+                raise ValueError(f"{line.area_name}: period {period!r} occurs twice")
+            seen.add(period)
+            rows.append(_row(line.area_name, line.role, period, value, indicator))
+    if steps:
+        series.append((TRAJECTORY_LABEL, "trajectory"))
+        for year, value in steps:
+            period = labels.get(year, str(year))
+            rows.append(_row(TRAJECTORY_LABEL, "trajectory", period, value, indicator))
+    domain = sorted({row["periode"] for row in rows}, key=period_key)
+    order = {period: i for i, period in enumerate(domain)}
+    for row in rows:
+        row["volgorde"] = order[row["periode"]]
+
+    names_in_legend = [name for name, _ in series]
+    colours, shapes, dashes, widths, sizes = _series_styles(series)
+    colour = {
+        "field": "serie",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": names_in_legend, "range": colours},
+        "legend": {
+            "orient": "bottom",
+            "direction": "horizontal",
+            "columns": min(len(series), 3),
+            "symbolStrokeWidth": 2,
+            "symbolSize": 120,
+            "labelLimit": 220,
+            "labelFontSize": 11,
+        },
+    }
+    x = {
+        "field": "periode",
+        "type": "ordinal",
+        "title": None,
+        "scale": {"domain": domain},
+        "axis": {"labelAngle": _label_angle(domain), "labelColor": TEXT},
+    }
+    decimals = indicator.decimals
+    y = {
+        "field": "waarde",
+        "type": "quantitative",
+        "title": unit_title,
+        "scale": {"zero": False, "nice": True},
+        "axis": {
+            "format": f",.{decimals}~f",
+            "formatType": "number",
+            "tickMinStep": 10.0**-decimals,
+            "labelColor": TEXT,
+            "titleColor": TEXT,
+        },
+    }
+    tooltip = [
+        {"field": "serie", "type": "nominal", "title": "Gebied"},
+        {"field": "periode", "type": "ordinal", "title": "Periode"},
+        {"field": "tekst", "type": "nominal", "title": indicator.name},
+    ]
+    spec: dict[str, Any] = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "line", "strokeCap": "butt"},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": colour,
+                    "strokeDash": {
+                        "field": "serie",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {"domain": names_in_legend, "range": dashes},
+                    },
+                    "strokeWidth": {
+                        "field": "serie",
+                        "type": "nominal",
+                        "scale": {"domain": names_in_legend, "range": widths},
+                        "legend": None,
+                    },
+                    "order": {"field": "volgorde", "type": "quantitative"},
+                    "description": {"field": "serie", "type": "nominal"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "opacity": 1, "strokeWidth": 2},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": colour,
+                    "shape": {
+                        "field": "serie",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {"domain": names_in_legend, "range": shapes},
+                    },
+                    "size": {
+                        "field": "serie",
+                        "type": "nominal",
+                        "scale": {"domain": names_in_legend, "range": sizes},
+                        "legend": None,
+                    },
+                    "tooltip": tooltip,
+                    "description": {"field": "beschrijving", "type": "nominal"},
+                },
+            },
+        ],
+        "config": _config(),
+    }
+    if title:
+        spec["title"] = {"text": title, "anchor": "start", "color": TEXT}
+    return spec
+
+
+def _row(name: str, role: str, period: str, value: float, indicator: Indicator) -> dict[str, Any]:
+    text = nl.value(value, indicator.unit, indicator.decimals)
+    return {
+        "serie": name,
+        "rol": role,
+        "periode": period,
+        "waarde": value,
+        "tekst": text,
+        "beschrijving": f"{name}, {period}: {text}",
+    }
+
+
+def _series_styles(
+    series: Sequence[tuple[str, str]],
+) -> tuple[list[str], list[str], list[list[int]], list[float], list[int]]:
+    colours: list[str] = []
+    shapes: list[str] = []
+    dashes: list[list[int]] = []
+    widths: list[float] = []
+    sizes: list[int] = []
+    used: dict[str, int] = {"area": 0, "reference": 0, "other": 0}
+    index = 0  # shape/dash index over the areas: every series has its own pair
+    for _, role in series:
+        widths.append(STROKE_WIDTHS[role])
+        sizes.append(POINT_SIZES[role])
+        if role == "trajectory":
+            colours.append(TRAJECTORY_COLOUR)
+            shapes.append("stroke")
+            dashes.append(TRAJECTORY_DASH)
+            continue
+        palette = {"area": AREA_COLOURS, "reference": REFERENCE_COLOURS, "other": OTHER_COLOURS}
+        colours.append(palette[role][used[role] % len(palette[role])])
+        used[role] += 1
+        shapes.append(SHAPES[index % len(SHAPES)])
+        dashes.append(LINE_DASHES[(index // len(SHAPES)) % len(LINE_DASHES)])
+        index += 1
+    return colours, shapes, dashes, widths, sizes
+
+
+def _label_angle(domain: Sequence[str]) -> int:
+    """Horizontal period labels when they fit side by side, else at 45 degrees."""
+    longest = max((len(p) for p in domain), default=0)
+    return 0 if len(domain) * (longest * 6.5 + 8) <= WIDTH else -45
+
+
+# --------------------------------------------------------------------------- status bar
+
+
+STATUS_BAR_HEIGHT = 28
+_LABEL_ROW = 46  # y of the labels that do not fit in their segment
+_CHAR_WIDTH = 7.0  # a generous estimate at font size 12, for placing labels
+
+
+def status_bar(counts: Mapping[str, int]) -> dict[str, Any]:
+    """A horizontal bar of the number of indicators per status, groen to grijs.
+
+    Every segment carries "3 groen" in it, or (when it is too narrow) just below it, so the
+    status is read from words, not colours. A status with 0 indicators has no segment; the
+    description names all four. No indicators at all: the text "Geen gegevens".
+    """
+    unknown = sorted(set(counts) - set(STATUSES))
+    if unknown:
+        raise ValueError(f"unknown status {', '.join(unknown)}; expected one of {STATUSES}")
+    if any(n < 0 for n in counts.values()):
+        raise ValueError("a count is negative")
+    numbers = {s: int(counts.get(s, 0)) for s in STATUSES}
+    total = sum(numbers.values())
+    indicators = "indicator" if total == 1 else "indicatoren"
+    parts = _enumerate([f"{nl.number(numbers[s])} {s}" for s in STATUSES])
+    if total == 0:
+        return _placeholder("Staafdiagram van de status van 0 indicatoren: geen gegevens.", None)
+    description = f"Staafdiagram van de status van {nl.number(total)} {indicators}: {parts}."
+
+    scale = total / WIDTH  # count units per pixel
+    rows: list[dict[str, Any]] = []
+    start = 0
+    for status in STATUSES:
+        n = numbers[status]
+        if n == 0:
+            continue
+        label = f"{nl.number(n)} {status}"
+        width_px = n / scale
+        text_px = len(label) * _CHAR_WIDTH
+        rows.append(
+            {
+                "status": status,
+                "aantal": n,
+                "begin": start,
+                "eind": start + n,
+                "midden": start + n / 2,
+                "label": label,
+                "tekstkleur": STATUS_TEXT_COLOURS[status],
+                "binnen": width_px >= text_px + 10,
+                "breedte": text_px,
+                "beschrijving": f"{label}: {nl.share(n / total)} van {nl.number(total)}",
+            }
+        )
+        start += n
+    # labels outside: under their segment, pushed right so they do not overlap, then
+    # pulled back left where they would run off the bar (four labels always fit)
+    outside = [row for row in rows if not row["binnen"]]
+    right_end = -math.inf
+    for row in outside:
+        row["links"] = max(row["midden"] / scale - row["breedte"] / 2, right_end + 12, 0.0)
+        right_end = row["links"] + row["breedte"]
+    limit = float(WIDTH)
+    for row in reversed(outside):
+        row["links"] = min(row["links"], limit - row["breedte"])
+        limit = row["links"] - 12
+    for row in rows:
+        row["tekst_x"] = row["midden"] if row["binnen"] else row.pop("links") * scale
+        del row["breedte"]
+
+    x_scale = {"domain": [0, total], "range": [0, WIDTH], "nice": False, "zero": True}
+    has_outside = bool(outside)
+    spec: dict[str, Any] = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": WIDTH,
+        "height": _LABEL_ROW + 10 if has_outside else STATUS_BAR_HEIGHT,
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1},
+                "encoding": {
+                    "x": {"field": "begin", "type": "quantitative", "scale": x_scale, "axis": None},
+                    "x2": {"field": "eind"},
+                    "y": {"value": 0},
+                    "y2": {"value": STATUS_BAR_HEIGHT},
+                    "color": {
+                        "field": "status",
+                        "type": "nominal",
+                        "scale": {
+                            "domain": list(STATUSES),
+                            "range": [STATUS_COLOURS[s] for s in STATUSES],
+                        },
+                        "legend": None,
+                    },
+                    "tooltip": {"field": "beschrijving", "type": "nominal"},
+                    "description": {"field": "beschrijving", "type": "nominal"},
+                },
+            },
+            {
+                "transform": [{"filter": "datum.binnen"}],
+                "mark": {
+                    "type": "text",
+                    "fontSize": 12,
+                    "fontWeight": "bold",
+                    "align": "center",
+                    "baseline": "middle",
+                    "aria": False,
+                },
+                "encoding": {
+                    "x": {"field": "tekst_x", "type": "quantitative", "scale": x_scale},
+                    "y": {"value": STATUS_BAR_HEIGHT / 2},
+                    "text": {"field": "label", "type": "nominal"},
+                    "color": {"field": "tekstkleur", "type": "nominal", "scale": None},
+                },
+            },
+        ],
+        "config": _config(view_stroke=None),
+    }
+    if has_outside:
+        spec["layer"] += [
+            {
+                "transform": [{"filter": "!datum.binnen"}],
+                "mark": {"type": "rule", "color": TEXT, "strokeWidth": 1, "aria": False},
+                "encoding": {
+                    "x": {"field": "midden", "type": "quantitative", "scale": x_scale},
+                    "y": {"value": STATUS_BAR_HEIGHT + 1},
+                    "y2": {"value": _LABEL_ROW - 9},
+                },
+            },
+            {
+                "transform": [{"filter": "!datum.binnen"}],
+                "mark": {
+                    "type": "text",
+                    "fontSize": 12,
+                    "fontWeight": "bold",
+                    "align": "left",
+                    "baseline": "middle",
+                    "color": TEXT,
+                    "aria": False,
+                },
+                "encoding": {
+                    "x": {"field": "tekst_x", "type": "quantitative", "scale": x_scale},
+                    "y": {"value": _LABEL_ROW},
+                    "text": {"field": "label", "type": "nominal"},
+                },
+            },
+        ]
+    return spec
+
+
+# --------------------------------------------------------------------------- map
+
+
+def wijk_map(
+    boundaries: Mapping[str, dict[str, Any]],
+    names: Mapping[str, str],
+    highlight: str | None,
+    values: Mapping[str, float] | None = None,
+    value_title: str | None = None,
+    *,
+    decimals: int = 1,
+) -> dict[str, Any]:
+    """A map of areas from their GeoJSON geometries (WGS84), keyed by area id.
+
+    Without ``values``: every area light grey with white borders, ``highlight`` in the
+    strong colour. With ``values``: a choropleth (sequential blues, legend titled
+    ``value_title``, labels with ``decimals``); areas without a value are grey and named
+    "geen gegevens" in the legend and the tooltip; ``highlight`` gets a black outline. The
+    highlighted area's name is written on it. Projection: Mercator fitted to the features.
+    The map's height follows the shape of the features (width 480). Rings are rewound to
+    the orientation Vega's d3-geo expects (exterior clockwise), so RFC 7946 files work too.
+    """
+    if highlight is not None and highlight not in boundaries:
+        raise ValueError(f"highlight '{highlight}' has no boundary")
+    if not boundaries:
+        return _placeholder("Kaart: geen gegevens.", None)
+    choropleth = values is not None
+    shown_values = {
+        area: float(v) for area, v in (values or {}).items() if area in boundaries and _finite(v)
+    }
+    features = []
+    for area in sorted(boundaries):
+        geometry = _rewound(boundaries[area])
+        name = names.get(area, area)
+        value = shown_values.get(area)
+        if value is not None:
+            text = nl.number(value, decimals)
+        elif choropleth:
+            text = "geen gegevens"
+        else:
+            text = ""
+        features.append(
+            {
+                "type": "Feature",
+                "id": area,
+                "properties": {
+                    "id": area,
+                    "naam": name,
+                    "waarde": value,
+                    "tekst": text,
+                    "gekozen": area == highlight,
+                    "beschrijving": ", ".join(
+                        [name + (" (gemarkeerd)" if area == highlight else "")]
+                        + ([text] if text else [])
+                    ),
+                },
+                "geometry": geometry,
+            }
+        )
+    width, height = WIDTH, _map_height(features)
+    collection = {"values": features}
+    projection = {"type": "mercator"}
+
+    tooltip: list[dict[str, Any]] = [
+        {"field": "properties.naam", "type": "nominal", "title": "Gebied"}
+    ]
+    if choropleth:
+        tooltip.append(
+            {"field": "properties.tekst", "type": "nominal", "title": value_title or "Waarde"}
+        )
+    shape = {"type": "geoshape", "stroke": MAP_BORDER, "strokeWidth": 1}
+    layers: list[dict[str, Any]] = []
+    if not choropleth:
+        layers.append(
+            {
+                "data": collection,
+                "mark": shape,
+                "encoding": {
+                    "fill": {
+                        "field": "properties.gekozen",
+                        "type": "nominal",
+                        "scale": {"domain": [False, True], "range": [MAP_FILL, STRONG]},
+                        "legend": None,
+                    },
+                    "tooltip": tooltip,
+                    "description": {"field": "properties.beschrijving", "type": "nominal"},
+                },
+            }
+        )
+    else:
+        layers.append(
+            {
+                "data": collection,
+                "transform": [{"filter": "datum.properties.waarde == null"}],
+                "mark": shape,
+                "encoding": {
+                    "fill": {
+                        "field": "properties.tekst",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {"domain": ["geen gegevens"], "range": [MAP_NO_DATA_FILL]},
+                        "legend": {"orient": "bottom", "symbolType": "square", "labelFontSize": 11},
+                    },
+                    "tooltip": tooltip,
+                    "description": {"field": "properties.beschrijving", "type": "nominal"},
+                },
+            }
+        )
+        layers.append(
+            {
+                "data": collection,
+                "transform": [{"filter": "datum.properties.waarde != null"}],
+                "mark": shape,
+                "encoding": {
+                    "color": {
+                        "field": "properties.waarde",
+                        "type": "quantitative",
+                        "title": value_title,
+                        "scale": {"scheme": {"name": "blues", "extent": [0.25, 1]}},
+                        "legend": {
+                            "orient": "bottom",
+                            "direction": "horizontal",
+                            "format": f",.{decimals}~f",
+                            "formatType": "number",
+                            "gradientLength": 200,
+                        },
+                    },
+                    "tooltip": tooltip,
+                    "description": {"field": "properties.beschrijving", "type": "nominal"},
+                },
+            }
+        )
+    if highlight is not None:
+        if choropleth:
+            layers.append(
+                {
+                    "data": collection,
+                    "transform": [{"filter": "datum.properties.gekozen"}],
+                    "mark": {
+                        "type": "geoshape",
+                        "filled": False,
+                        "stroke": "#000000",
+                        "strokeWidth": 2.5,
+                        "aria": False,  # the filled shape says "(gemarkeerd)"
+                    },
+                }
+            )
+        lon, lat = _label_point(boundaries[highlight])
+        label = {
+            "data": {"values": [{"naam": names.get(highlight, highlight), "lon": lon, "lat": lat}]}
+        }
+        encoding = {
+            "longitude": {"field": "lon", "type": "quantitative"},
+            "latitude": {"field": "lat", "type": "quantitative"},
+            "text": {"field": "naam", "type": "nominal"},
+        }
+        text_mark = {
+            "type": "text",
+            "fontSize": 12,
+            "fontWeight": "bold",
+            "align": "center",
+            "baseline": "middle",
+            "aria": False,  # the shape of the area carries its name already
+        }
+        layers.append(
+            {
+                **label,
+                "mark": {
+                    **text_mark,
+                    "stroke": "#ffffff",
+                    "strokeWidth": 3,
+                    "strokeJoin": "round",
+                },
+                "encoding": encoding,
+            }
+        )
+        layers.append({**label, "mark": {**text_mark, "color": "#000000"}, "encoding": encoding})
+
+    spec: dict[str, Any] = {
+        "$schema": SCHEMA,
+        "description": _map_description(
+            len(features),
+            names.get(highlight, highlight) if highlight else None,
+            value_title if choropleth else None,
+            len(shown_values),
+        ),
+        "width": width,
+        "height": height,
+        "projection": projection,
+        "layer": layers,
+        "config": _config(view_stroke=None),
+    }
+    if choropleth:
+        spec["resolve"] = {"scale": {"fill": "independent", "color": "independent"}}
+    return spec
+
+
+def _map_description(
+    count: int, highlight: str | None, value_title: str | None, with_value: int
+) -> str:
+    areas = "gebied" if count == 1 else "gebieden"
+    text = f"Kaart van {count} {areas}"
+    if value_title is not None:
+        text += f" met {value_title} ({with_value} met een waarde)"
+    elif with_value:
+        text += f" ({with_value} met een waarde)"
+    if highlight:
+        text += f"; {highlight} is gemarkeerd"
+    return text + "."
+
+
+def _polygons(geometry: Mapping[str, Any]) -> list[list[list[list[float]]]]:
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return [geometry["coordinates"]]
+    if kind == "MultiPolygon":
+        return list(geometry["coordinates"])
+    raise ValueError(f"geometry type {kind!r} is not a Polygon or MultiPolygon")
+
+
+def _signed_area(ring: Sequence[Sequence[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(ring)) / 2
+
+
+def _rewound(geometry: Mapping[str, Any]) -> dict[str, Any]:
+    """The geometry with exterior rings clockwise and holes counter-clockwise (d3-geo)."""
+
+    def ring(points: Sequence[Sequence[float]], exterior: bool) -> list[list[float]]:
+        clockwise = _signed_area(points) < 0
+        ordered = list(points) if clockwise == exterior else list(reversed(points))
+        return [list(p) for p in ordered]
+
+    polygons = [[ring(r, i == 0) for i, r in enumerate(polygon)] for polygon in _polygons(geometry)]
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    return {"type": "MultiPolygon", "coordinates": polygons}
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _map_height(features: Sequence[Mapping[str, Any]]) -> int:
+    xs: list[float] = []
+    ys: list[float] = []
+    for feature in features:
+        for polygon in _polygons(feature["geometry"]):
+            for ring in polygon:
+                for lon, lat, *_ in ring:
+                    xs.append(math.radians(lon))
+                    ys.append(_mercator_y(lat))
+    dx, dy = max(xs) - min(xs), max(ys) - min(ys)
+    if dx <= 0:
+        return WIDTH
+    return max(160, min(600, round(WIDTH * dy / dx)))
+
+
+def _label_point(geometry: Mapping[str, Any]) -> tuple[float, float]:
+    """A point inside the largest polygon: its centroid, else the middle of the widest
+    stretch of the polygon on the centroid's latitude."""
+    polygon = max(_polygons(geometry), key=lambda p: abs(_signed_area(p[0])))
+    exterior = polygon[0]
+    area = _signed_area(exterior)
+    if area == 0:
+        lon, lat = exterior[0][0], exterior[0][1]
+    else:
+        cx = cy = 0.0
+        for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(exterior):
+            cross = x0 * y1 - x1 * y0
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+        lon, lat = cx / (6 * area), cy / (6 * area)
+        if not _inside(lon, lat, polygon):
+            crossings = sorted(
+                x0 + (lat - y0) * (x1 - x0) / (y1 - y0)
+                for ring in polygon
+                for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(ring)
+                if (y0 > lat) != (y1 > lat)
+            )
+            stretches = list(zip(crossings[::2], crossings[1::2], strict=False))
+            if stretches:
+                a, b = max(stretches, key=lambda s: s[1] - s[0])
+                lon = (a + b) / 2
+    return round(lon, 6), round(lat, 6)
+
+
+def _inside(x: float, y: float, polygon: Sequence[Sequence[Sequence[float]]]) -> bool:
+    inside = False
+    for ring in polygon:
+        for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(ring):
+            if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+                inside = not inside
+    return inside
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def to_svg(spec: Mapping[str, Any]) -> str:
+    """Render a spec to SVG with vl-convert, offline and reproducibly.
+
+    Vega-Lite is pinned to :data:`VEGA_LITE_VERSION`; no external URL may be loaded
+    (``allowed_base_urls=[]``: a spec with a data URL fails instead of fetching); the nl-NL
+    locale is passed as well, for specs made elsewhere without ``config.locale``. Vega
+    numbers its clip paths and gradients with a counter that runs on between renders;
+    these ids are renamed in order of appearance, prefixed with a hash of the spec, so two
+    renders are byte-identical and two charts inlined in one page do not share ids. Text
+    stays text (``font-family`` sans-serif): no font is embedded or fetched, and label
+    sizes are measured with the fonts of the machine.
+    """
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(
+        dict(spec),
+        vl_version=VEGA_LITE_VERSION,
+        allowed_base_urls=[],
+        format_locale=NUMBER_LOCALE,
+        time_format_locale=TIME_LOCALE,
+    )
+    return _described(_stable_ids(svg, spec), spec.get("description"))
+
+
+def _described(svg: str, description: object) -> str:
+    """Give the root ``<svg>`` the spec's description as its accessible name.
+
+    Vega puts ``description`` on the element it renders into, which a bare SVG lacks.
+    """
+    if not isinstance(description, str) or not description:
+        return svg
+    text = html.escape(description, quote=True)
+    head = re.match(r"<svg\b[^>]*>", svg)
+    if head is None:
+        return svg
+    opening = head[0][:-1] + f' role="graphics-document document" aria-label="{text}">'
+    return opening + f"<title>{text}</title>" + svg[head.end() :]
+
+
+_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+def _stable_ids(svg: str, spec: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256(
+        json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()[:8]
+    renamed: dict[str, str] = {}
+    for match in re.finditer(r'\bid="([^"]+)"', svg):
+        old = match[1]
+        if old not in renamed:
+            base = re.sub(r"[_-]?\d+$", "", old) or "id"
+            renamed[old] = f"k{digest}-{base}{len(renamed)}"
+    return _ID.sub(lambda m: m[1] + renamed.get(m[2], m[2]), svg)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _config(view_stroke: str | None = "#dddddd") -> dict[str, Any]:
+    return {
+        "locale": {"number": NUMBER_LOCALE, "time": TIME_LOCALE},
+        "font": "sans-serif",
+        "view": {"stroke": view_stroke},
+        "axis": {"labelFontSize": 11, "titleFontSize": 11},
+        "legend": {"labelFontSize": 11, "titleFontSize": 11},
+    }
+
+
+def _placeholder(description: str, title: str | None) -> dict[str, Any]:
+    """A chart of the usual size that says "Geen gegevens"."""
+    spec: dict[str, Any] = {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "data": {"values": [{"tekst": NO_DATA}]},
+        "mark": {
+            "type": "text",
+            "fontSize": 14,
+            "color": TEXT,
+            "align": "center",
+            "baseline": "middle",
+        },
+        "encoding": {
+            "text": {"field": "tekst", "type": "nominal"},
+            "x": {"value": WIDTH / 2},
+            "y": {"value": HEIGHT / 2},
+        },
+        "config": _config(view_stroke=None),
+    }
+    if title:
+        spec["title"] = {"text": title, "anchor": "start", "color": TEXT}
+    return spec
+
+
+def _enumerate(items: Sequence[str]) -> str:
+    """``a``, ``a en b``, ``a, b en c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

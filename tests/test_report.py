@@ -1,0 +1,201 @@
+"""The yearly documents: complete, consistent with `koers status`, Dutch, accessible PDF."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from datetime import date
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from koers.assess import evaluate
+from koers.cli import main
+from koers.plan import load_plan
+from koers.report import build_reports, latest_year, render_documents, to_pdf
+from koers.sources import ImportContext, LongCsv
+
+from .conftest import EXAMPLE, ROOT
+
+NPRZ = ROOT / "plans" / "nprz-2023-2027"
+DAY = date(2023, 1, 1)
+
+
+def plan_and_figures(directory: Path):
+    plan = load_plan(directory)
+    rows = []
+    for path in sorted((directory / "data").glob("*.csv")):
+        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
+    return plan, rows
+
+
+@pytest.fixture(scope="module")
+def nprz():
+    plan, rows = plan_and_figures(NPRZ)
+    year = latest_year(rows)
+    reports = build_reports(
+        plan,
+        rows,
+        year=year,
+        generated=DAY,
+        narratives={
+            ("E5.4", "zuid", "2022-12-31"): "Door corona stroomden minder mensen uit naar werk."
+        },
+    )
+    return plan, rows, reports, {d.slug: d.html for d in render_documents(reports)}
+
+
+def test_the_full_set_of_documents(nprz):
+    plan, _, reports, documents = nprz
+    assert reports.year == 2023
+    wijken = [a.id for a in plan.areas if a.kind.value == "wijk"]
+    assert sorted(documents) == sorted(
+        [
+            "deel-1-zuid-op-koers",
+            "deel-2-voortgangsrapportage",
+            *(f"jaarambitie-{w}" for w in wijken),
+        ]
+    )
+    assert len(wijken) == 15
+
+
+def test_deel_2_holds_every_indicator_and_agreement_of_the_plan(nprz):
+    plan, _, _, documents = nprz
+    deel2 = documents["deel-2-voortgangsrapportage"]
+    for indicator in plan.indicators:
+        if indicator.kind.value != "context":
+            assert f"{indicator.id} " in deel2, indicator.id
+    for agreement in plan.agreements:
+        assert f"<td>{agreement.id}</td>" in deel2, agreement.id
+
+
+def test_statuses_and_numbers_match_koers_status(nprz):
+    plan, rows, _, documents = nprz
+    deel2 = documents["deel-2-voortgangsrapportage"]
+    for result in evaluate(plan, rows, as_of=2023):
+        if result.kind != "effect":
+            continue
+        section = deel2.split(f"<h4>{result.indicator} ", 1)[1].split("<h4>", 1)[0]
+        assert f"status-{result.status.value}" in section, result.indicator
+        assert result.explanation.replace("'", "&#39;") in section, result.indicator
+
+
+def test_dutch_formats(nprz):
+    _, _, _, documents = nprz
+    deel2 = documents["deel-2-voortgangsrapportage"]
+    assert "gemaakt op 1 januari 2023" in deel2
+    assert "€ 25.500" in deel2  # T1.R15 income of Zuid
+    assert "€ 644.000.000" in deel2  # Tabel 11 total 2023-2026
+    assert "40,3%" in deel2 and "2020/2021" in deel2
+
+
+def test_missing_data_is_said_in_words(nprz):
+    _, _, _, documents = nprz
+    deel2 = documents["deel-2-voortgangsrapportage"]
+    assert "Geen grafiek: Rotterdam-Zuid: nog geen gegevens ingelezen." in deel2
+    wijk = documents["jaarambitie-tarwewijk"]
+    assert "Geen kaart: voor deze wijk zijn geen grenzen ingelezen." in wijk
+    assert "Het plan belooft monitoring van taal per wijk" in wijk
+
+
+def test_the_story_behind_the_curve_is_shown(nprz):
+    assert (
+        "Door corona stroomden minder mensen uit naar werk."
+        in nprz[3]["deel-2-voortgangsrapportage"]
+    )
+
+
+def test_overdue_agreements_are_highlighted(nprz):
+    plan, rows, reports, _ = nprz
+    later = build_reports(plan, rows, year=reports.year, generated=date(2025, 1, 1))
+    due_2023 = [a.id for a in plan.agreements
+                if a.due and re.fullmatch(r"2023(-\d\d(-\d\d)?)?", a.due)]
+    assert due_2023 and set(due_2023) <= later.overdue
+    assert not [a for a in plan.agreements if a.due == "doorlopend" and a.id in later.overdue]
+    deel2 = {d.slug: d.html for d in render_documents(later)}["deel-2-voortgangsrapportage"]
+    assert f'<tr class="overdue"><td>{due_2023[0]}</td>' in deel2
+
+
+def test_the_same_store_and_year_give_identical_html(nprz):
+    plan, rows, reports, documents = nprz
+    again = build_reports(
+        plan,
+        rows,
+        year=reports.year,
+        generated=DAY,
+        narratives={
+            ("E5.4", "zuid", "2022-12-31"): "Door corona stroomden minder mensen uit naar werk."
+        },
+    )
+    assert {d.slug: d.html for d in render_documents(again)} == documents
+
+
+def test_deel_1_is_short_and_has_a_table_of_contents(nprz):
+    deel1 = nprz[3]["deel-1-zuid-op-koers"]
+    assert '<nav class="toc" aria-label="Inhoudsopgave">' in deel1
+    pdf = PdfReader(io.BytesIO(to_pdf(deel1, DAY)))
+    assert len(pdf.pages) <= 12
+    assert "/StructTreeRoot" in pdf.trailer["/Root"]  # tagged PDF
+    assert "/MarkInfo" in pdf.trailer["/Root"]
+    titles = list(_titles(pdf.outline))
+    assert titles[0] == "Zuid op Koers 2023"
+    assert {"Inhoud", "Thuisbasis op orde", "School", "Werk", "Wonen", "Veilig"} <= set(titles)
+
+
+def _titles(outline: list) -> Iterator[str]:
+    for item in outline:
+        if isinstance(item, list):
+            yield from _titles(item)
+        else:
+            yield item.title
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
+def test_first_pages_render_to_non_blank_images(tmp_path, nprz):
+    documents = nprz[3]
+    for slug in ("deel-1-zuid-op-koers", "jaarambitie-tarwewijk"):
+        pdf = tmp_path / f"{slug}.pdf"
+        pdf.write_bytes(to_pdf(documents[slug], DAY))
+        subprocess.run(
+            ["pdftoppm", "-gray", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / slug)],
+            check=True,
+        )
+        (image,) = tmp_path.glob(f"{slug}*.pgm")
+        pixels = _pgm_pixels(image.read_bytes())
+        dark = sum(1 for p in pixels if p < 128)
+        assert dark > 0.005 * len(pixels), slug  # text and figures, not an empty page
+
+
+def _pgm_pixels(data: bytes) -> bytes:
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert header is not None
+    return data[header.end() :]
+
+
+def test_koers_report_writes_html_and_pdf(tmp_path, sqlite_url):
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
+
+    run("load", str(EXAMPLE))
+    saved = run("narrative", "bijstandsaandeel", "2022", "Meer uitstroom dan verwacht.")
+    assert "opgeslagen" in saved.stdout
+    result = run("report", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "2023"
+    assert (folder / "deel-1-zuid-op-koers.pdf").read_bytes().startswith(b"%PDF")
+    assert (
+        "Meer uitstroom dan verwacht." in (folder / "deel-2-voortgangsrapportage.html").read_text()
+    )
+    records = json.loads(run("status", "--format", "json").stdout)
+    share = next(r for r in records if r["indicator"] == "bijstandsaandeel")
+    assert share["explanation"] in (folder / "deel-2-voortgangsrapportage.html").read_text()
+    bad = run("narrative", "nope", "2022", "x")
+    assert bad.exit_code == 1 and "unknown indicator 'nope'" in bad.stderr
