@@ -26,7 +26,7 @@ system-deps:
 	fi
 
 lint: $(BIN)/koers
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
 test: $(BIN)/koers system-deps lint

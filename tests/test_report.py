@@ -7,8 +7,8 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -114,8 +114,9 @@ def test_the_story_behind_the_curve_is_shown(nprz):
 def test_overdue_agreements_are_highlighted(nprz):
     plan, rows, reports, _ = nprz
     later = build_reports(plan, rows, year=reports.year, generated=date(2025, 1, 1))
-    due_2023 = [a.id for a in plan.agreements
-                if a.due and re.fullmatch(r"2023(-\d\d(-\d\d)?)?", a.due)]
+    due_2023 = [
+        a.id for a in plan.agreements if a.due and re.fullmatch(r"2023(-\d\d(-\d\d)?)?", a.due)
+    ]
     assert due_2023 and set(due_2023) <= later.overdue
     assert not [a for a in plan.agreements if a.due == "doorlopend" and a.id in later.overdue]
     deel2 = {d.slug: d.html for d in render_documents(later)}["deel-2-voortgangsrapportage"]
