@@ -200,3 +200,19 @@ def test_koers_report_writes_html_and_pdf(tmp_path, sqlite_url):
     assert share["explanation"] in (folder / "deel-2-voortgangsrapportage.html").read_text()
     bad = run("narrative", "nope", "2022", "x")
     assert bad.exit_code == 1 and "unknown indicator 'nope'" in bad.stderr
+
+
+def test_wijk_documents_locate_the_wijk_on_a_map(nprz):
+    from koers.sources.boundaries import read_boundaries
+
+    plan, rows, reports, _ = nprz
+    path = NPRZ / "data" / "grenzen-buurten-zuid-2024.geojson"
+    shapes = read_boundaries(path.read_bytes(), path.name, ImportContext(plan), None).boundaries
+    with_maps = build_reports(plan, rows, year=reports.year, generated=DAY, boundaries=shapes)
+    documents = {d.slug: d.html for d in render_documents(with_maps)}
+    tarwewijk = documents["jaarambitie-tarwewijk"]
+    assert 'aria-label="Kaart van Rotterdam-Zuid met Tarwewijk gemarkeerd"' in tarwewijk
+    assert "<svg" in tarwewijk and ">Tarwewijk</text>" in tarwewijk
+    # its two wijken split one CBS buurt, so Groot-IJsselmonde Noord has no boundary of its own
+    assert "Geen kaart" in documents["jaarambitie-groot-ijsselmonde-noord"]
+    assert len(with_maps.maps) == 13

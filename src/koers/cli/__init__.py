@@ -164,7 +164,8 @@ def plan_schema(output: Path | None) -> None:
 @click.pass_context
 @reports_errors
 def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
-    """Load a plan directory into the store, with the figures in its data/ folder."""
+    """Load a plan directory into the store, with the figures (*.csv) and boundaries
+    (*.geojson) in its data/ folder."""
     with _store(ctx) as store:
         _load(store, directory, not no_data)
 
@@ -180,8 +181,14 @@ def _load(store: Store, directory: Path, with_data: bool) -> str:
             f"{len(result.changes)} wijzigingen"
         )
     if with_data:
-        for path in sorted((directory / "data").glob("*.csv")):
-            outcome = import_file(store, path, programme=result.programme, format="csv")
+        data = directory / "data"
+        for path in sorted([*data.glob("*.csv"), *data.glob("*.geojson")]):
+            outcome = import_file(
+                store,
+                path,
+                programme=result.programme,
+                format="csv" if path.suffix == ".csv" else "geojson",
+            )
             click.echo(outcome_lines(outcome))
     return result.programme
 

@@ -31,7 +31,8 @@ def write_report_set(
         year=year,
         generated=date.today(),
         narratives=store.narratives(pid),
-        boundaries=latest_boundaries(store, pid, year),
+        # the boundaries of the report year, else the latest ones there are
+        boundaries=latest_boundaries(store, pid, year) or latest_boundaries(store, pid),
     )
     return write_reports(
         reports, out / str(year), pdf=pdf, progress=lambda title: click.echo(f"  {title}")
