@@ -13,6 +13,7 @@ default. ``ref`` fields carry where an item comes from in the source document
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -457,6 +458,29 @@ class Funding(Model):
     ref: str | None = None
 
 
+class Commitment(Model):
+    """Money for one intervention (or pillar) in one year, with how sure it is."""
+
+    id: Id
+    name: str
+    intervention: Id | None = None
+    pillar: Id | None = None
+    funder: str
+    year: Year
+    amount: float = Field(ge=0, description="Euro.")
+    status: Literal["toegezegd", "voorwaardelijk", "aangevraagd", "onzeker"]
+    condition: str | None = Field(None, description="For 'voorwaardelijk': the condition.")
+    condition_met: bool = False
+    note: str | None = None
+    ref: str | None = None
+
+    @model_validator(mode="after")
+    def _condition(self) -> Commitment:
+        if self.status == "voorwaardelijk" and not self.condition:
+            raise ValueError("a 'voorwaardelijk' commitment needs its 'condition'")
+        return self
+
+
 class CostShare(Model):
     funder: str
     share: float = Field(ge=0, le=1)
@@ -471,6 +495,9 @@ class Finance(Model):
     bureau_budget: list[BudgetLine] = Field(default_factory=list)
     contributions: list[Contribution] = Field(default_factory=list)
     funding: list[Funding] = Field(default_factory=list)
+    commitments: list[Commitment] = Field(
+        default_factory=list, description="Money per intervention and year."
+    )
     ref: str | None = None
 
     @model_validator(mode="after")
@@ -497,6 +524,21 @@ class TermRules(Model):
     ref: str | None = None
 
 
+class BoardMember(Model):
+    name: str
+    seat: str = Field(description="The sector whose seat the member holds.")
+    mandate: Literal["achterban", "uit_de_kring_van", "niet_vermeld"] = "niet_vermeld"
+    start: date
+    term_years: int = Field(ge=1, le=10)
+    renewed: bool = Field(False, description="Whether this is the (one) renewed term.")
+    note: str | None = None
+
+
+class Meeting(Model):
+    date: date
+    note: str | None = None
+
+
 class Board(Model):
     name: str
     chair: str
@@ -506,6 +548,8 @@ class Board(Model):
     meetings_per_year: int | None = Field(None, ge=1, description="At least this many.")
     composition_review_years: int | None = None
     terms: TermRules | None = None
+    members: list[BoardMember] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
     note: str | None = None
     ref: str | None = None
 

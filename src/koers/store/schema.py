@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -192,4 +193,44 @@ narratives = Table(
     ForeignKeyConstraint(
         ["programme_id", "indicator_id"], ["indicators.programme_id", "indicators.id"]
     ),
+)
+
+spending = Table(
+    "spending",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(80), ForeignKey("programmes.id"), nullable=False),
+    Column("commitment_id", String(80), nullable=False),  # finance.commitments[].id
+    Column("year", Integer, nullable=False),
+    Column("amount", Float, nullable=False),  # euro spent
+    Column("note", Text, nullable=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=True),
+)
+
+alliance_meetings = Table(
+    "alliance_meetings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(80), nullable=False),
+    Column("area_id", String(80), nullable=True),  # the wijk, or none for Zuid-wide
+    Column("kind", String(20), nullable=False),  # wijkraad / burgerberaad / burgertop / initiatief
+    Column("held_on", Date, nullable=False),
+    Column("participants", Text, nullable=True),
+    Column("summary", Text, nullable=False),
+    Column("goals", JSON, nullable=False),  # pillar or ambition ids the meeting served
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(120), nullable=True),
+    ForeignKeyConstraint(["programme_id", "area_id"], ["areas.programme_id", "areas.id"]),
+)
+
+alliance_actions = Table(
+    "alliance_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("meeting_id", Integer, ForeignKey("alliance_meetings.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", String(120), nullable=False),
+    Column("due", Date, nullable=True),
+    Column("done_on", Date, nullable=True),
 )
