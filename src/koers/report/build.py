@@ -106,6 +106,8 @@ class ReportSet:
     wijken: list[WijkView]
     sources: list[str] = field(default_factory=list)
     maps: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # wijk id -> map spec
+    # further Deel II sections by name: each renders with templates/_<name>.html's section()
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def finance(self) -> Finance | None:
@@ -133,6 +135,7 @@ def build_reports(
     generated: date,
     narratives: Mapping[tuple[str, str, str], str] | None = None,
     boundaries: Mapping[str, dict[str, Any]] | None = None,
+    extras: Mapping[str, Any] | None = None,
 ) -> ReportSet:
     """Everything the yearly documents show, as of ``year``; ``boundaries`` (area id ->
     GeoJSON geometry) give each wijk document its map."""
@@ -203,6 +206,7 @@ def build_reports(
         wijken=_wijken(plan, observations, index, views, rows, year, narratives, names),
         sources=sources,
         maps=_maps(plan, boundaries or {}),
+        extras=dict(extras or {}),
     )
 
 
