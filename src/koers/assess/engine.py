@@ -303,6 +303,16 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
             expected=goal,
             reference=goal,
         )
+    if case.year == target.baseline_year:
+        # judged against the value the plan intended for its baseline year: no path yet
+        side = ("boven" if s < 0 else "onder") if behind > 0 else ("onder" if s < 0 else "boven")
+        return Outcome(
+            judge(behind, case.tolerance(case.rules.gap_tolerance) * gap0, False),
+            f"{intro}: {case.fmt_gap(abs(value - expected))} {side} het beoogde aandeel.",
+            expected=expected,
+            reference=goal,
+            trajectory=path.values(),
+        )
     closed = 1 - s * (goal - value) / gap0
     planned = 1 - s * (goal - expected) / gap0
     previous = case.previous()

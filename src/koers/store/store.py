@@ -595,6 +595,7 @@ def _sync_areas(c: Connection, pid: str, plan: Plan) -> None:
     kept = [a.id for a in plan.areas]
     _refuse_orphans(c, pid, t.observations.c.area_id, kept, "areas")
     _refuse_orphans(c, pid, t.boundaries.c.area_id, kept, "areas")
+    _refuse_orphans(c, pid, t.alliance_meetings.c.area_id, kept, "areas")
     c.execute(t.area_members.delete().where(t.area_members.c.programme_id == pid))
     _sync_table(
         c,

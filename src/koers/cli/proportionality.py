@@ -1,0 +1,81 @@
+"""``koers proportionality``: Zuid's share of each service against the proportional share."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from koers.cli import _console, _store, main, reports_errors
+from koers.cli.render import COLOURS
+from koers.proportionality import YearSummary, proportionality_summary
+
+
+@main.command("proportionality")
+@click.option("--programme", help="Programme id (needed when the store holds several).")
+@click.option("--year", type=int, help="Only this year (default: every year with figures).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@reports_errors
+def proportionality_command(
+    ctx: click.Context, programme: str | None, year: int | None, fmt: str
+) -> None:
+    """Per service and year: Zuid's share, the norm, the status and the change."""
+    with _store(ctx) as store:
+        pid = store.resolve_programme(programme)
+        plan = store.plan(pid)
+        summaries = proportionality_summary(
+            plan, store.observations(pid), years=None if year is None else [year]
+        )
+    if fmt == "json":
+        click.echo(json.dumps([s.record() for s in summaries], indent=2, ensure_ascii=False))
+        return
+    if not summaries:
+        when = f" over {year}" if year is not None else ""
+        click.echo(f"Geen cijfers over de proportionaliteit van de hulp{when}.")
+        return
+    console = _console()
+    for summary in summaries:
+        console.print(_table(summary))
+        console.print(summary.sentence)
+        if summary.comparisons:
+            console.print(
+                "Ter vergelijking (zelfde tabel in het plan): "
+                + "; ".join(f"{c.name} {c.value_text}" for c in summary.comparisons)
+                + "."
+            )
+        console.print()
+
+
+def _table(summary: YearSummary) -> Table:
+    table = Table(title=f"Proportionaliteit van de hulp, {summary.year}")
+    for column in (
+        "Indicator",
+        "Aandeel Zuid",
+        "Verandering",
+        "Norm",
+        "Proportioneel",
+        "Status",
+        "Toelichting",
+    ):
+        table.add_column(
+            column,
+            justify="right" if column == "Aandeel Zuid" else "left",
+            style="bold" if column == "Aandeel Zuid" else None,
+            overflow="fold",
+        )
+    for s in summary.services:
+        table.add_row(
+            f"{s.indicator} {s.name}",
+            s.share_text,
+            s.change_text,
+            s.norm.text,
+            s.reached_text,
+            Text(f"● {s.status_label} ({s.status.value})", style=COLOURS[s.status]),
+            s.explanation,
+        )
+    return table
