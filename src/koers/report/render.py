@@ -26,6 +26,13 @@ from koers.plan.model import Unit
 from koers.report.build import ReportSet
 from koers.report.charts import to_svg
 
+SECTION_TITLES = {  # Deel II sections beyond the indicators (templates/_<name>.html)
+    "money": "Dekking en besteding",
+    "proportionality": "Proportionaliteit van de hulp",
+    "board": "Bestuur",
+    "alliance": "Bondgenootschap met bewoners",
+}
+
 STATUS_LABELS = {
     Status.GROEN: "op koers",
     Status.ORANJE: "aandacht",
@@ -58,6 +65,9 @@ def _environment() -> Environment:
     env.filters["longdate"] = lambda day: format_date(day, "d MMMM y", locale="nl_NL")
     env.filters["status_label"] = lambda status: STATUS_LABELS[Status(status)]
     env.filters["svg"] = _svg
+    env.globals["section_titles"] = lambda extras: [
+        (name, SECTION_TITLES.get(name, name)) for name in extras
+    ]
     env.filters["prefix"] = lambda text, before: f"{before}{text}"
     env.filters["zip"] = lambda left, right: list(zip(left, right, strict=True))
     return env
