@@ -19,12 +19,14 @@ from koers.assess import evaluate
 from koers.cli import main
 from koers.plan import load_plan
 from koers.report import build_reports, latest_year, render_documents, to_pdf
+from koers.report.sections import standard_sections
 from koers.sources import ImportContext, LongCsv
 
 from .conftest import EXAMPLE, ROOT
 
 NPRZ = ROOT / "plans" / "nprz-2023-2027"
 DAY = date(2023, 1, 1)
+STORY = {("E5.4", "zuid", "2022-12-31"): "Door corona stroomden minder mensen uit naar werk."}
 
 
 def plan_and_figures(directory: Path):
@@ -44,9 +46,8 @@ def nprz():
         rows,
         year=year,
         generated=DAY,
-        narratives={
-            ("E5.4", "zuid", "2022-12-31"): "Door corona stroomden minder mensen uit naar werk."
-        },
+        narratives=STORY,
+        extras=standard_sections(plan, rows, year=year, generated=DAY),
     )
     return plan, rows, reports, {d.slug: d.html for d in render_documents(reports)}
 
@@ -92,6 +93,8 @@ def test_dutch_formats(nprz):
     assert "gemaakt op 1 januari 2023" in deel2
     assert "€ 25.500" in deel2  # T1.R15 income of Zuid
     assert "€ 644.000.000" in deel2  # Tabel 11 total 2023-2026
+    for section in ("Geld", "Proportionaliteit", "Bestuur", "Bondgenootschap met bewoners"):
+        assert f">{section}" in deel2
     assert "40,3%" in deel2 and "2020/2021" in deel2
 
 
@@ -130,9 +133,8 @@ def test_the_same_store_and_year_give_identical_html(nprz):
         rows,
         year=reports.year,
         generated=DAY,
-        narratives={
-            ("E5.4", "zuid", "2022-12-31"): "Door corona stroomden minder mensen uit naar werk."
-        },
+        narratives=STORY,
+        extras=standard_sections(plan, rows, year=reports.year, generated=DAY),
     )
     assert {d.slug: d.html for d in render_documents(again)} == documents
 

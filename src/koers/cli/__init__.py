@@ -263,6 +263,6 @@ def demo(ctx: click.Context, plan_dir: Path, out: Path, no_report: bool) -> None
 
 
 # registered last: the command modules import ``main`` and the helpers above
-from koers.cli import alliance, board, imports, proportionality, reports  # noqa: E402
+from koers.cli import alliance, board, imports, money, proportionality, reports  # noqa: E402
 
-__all__ = ["alliance", "board", "imports", "main", "proportionality", "reports"]
+__all__ = ["alliance", "board", "imports", "main", "money", "proportionality", "reports"]

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from koers.alliance import bondgenootschap
 from koers.alliance import meetings as alliance_meetings
-from koers.areas import Observation
-from koers.board import board_summary
 from koers.cli import _store, main, reports_errors
-from koers.plan import Plan
-from koers.proportionality import proportionality_summary
+from koers.money import spending
 from koers.report import build_reports, latest_year, write_reports
+from koers.report.sections import standard_sections
 from koers.sources.boundaries import latest_boundaries
 from koers.store import Store
 
@@ -41,24 +37,18 @@ def write_report_set(
         narratives=store.narratives(pid),
         # the boundaries of the report year, else the latest ones there are
         boundaries=latest_boundaries(store, pid, year) or latest_boundaries(store, pid),
-        extras=_sections(store, pid, plan, observations, year, generated),
+        extras=standard_sections(
+            plan,
+            observations,
+            year=year,
+            generated=generated,
+            spending=spending(store, pid),
+            meetings=alliance_meetings(store, pid),
+        ),
     )
     return write_reports(
         reports, out / str(year), pdf=pdf, progress=lambda title: click.echo(f"  {title}")
     )
-
-
-def _sections(
-    store: Store, pid: str, plan: Plan, observations: list[Observation], year: int, generated: date
-) -> dict[str, Any]:
-    """Deel II's sections beyond the indicators, each from its own module."""
-    sections: dict[str, Any] = {
-        "proportionality": proportionality_summary(plan, observations, years=range(2000, year + 1)),
-        "alliance": bondgenootschap(plan, alliance_meetings(store, pid), year),
-    }
-    if plan.governance is not None:
-        sections["board"] = board_summary(plan, generated)
-    return sections
 
 
 @main.command()

@@ -171,6 +171,25 @@ def _money_and_bodies(plan: Plan) -> Iterator[Finding]:
                     f"contributions.{pos}.partner",
                     f"unknown partner '{contribution.partner}'",
                 )
+    if plan.finance is not None:
+        interventions = {i.id for i in plan.interventions}
+        seen: set[str] = set()
+        for pos, commitment in enumerate(plan.finance.commitments):
+            where = f"commitments.{pos}"
+            if commitment.id in seen:
+                yield Finding("finance", -1, f"{where}.id", f"duplicate id '{commitment.id}'")
+            seen.add(commitment.id)
+            if commitment.intervention is not None and commitment.intervention not in interventions:
+                yield Finding(
+                    "finance",
+                    -1,
+                    f"{where}.intervention",
+                    f"unknown intervention '{commitment.intervention}'",
+                )
+            if commitment.pillar is not None and commitment.pillar not in pillars:
+                yield Finding(
+                    "finance", -1, f"{where}.pillar", f"unknown pillar '{commitment.pillar}'"
+                )
     if plan.governance is not None:
         bodies = {b.id for b in plan.governance.bodies}
         for pos, body in enumerate(plan.governance.bodies):

@@ -27,7 +27,7 @@ from koers.report.build import ReportSet
 from koers.report.charts import to_svg
 
 SECTION_TITLES = {  # Deel II sections beyond the indicators (templates/_<name>.html)
-    "money": "Dekking en besteding",
+    "money": "Geld",
     "proportionality": "Proportionaliteit van de hulp",
     "board": "Bestuur",
     "alliance": "Bondgenootschap met bewoners",
