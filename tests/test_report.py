@@ -218,3 +218,39 @@ def test_wijk_documents_locate_the_wijk_on_a_map(nprz):
     # its two wijken split one CBS buurt, so Groot-IJsselmonde Noord has no boundary of its own
     assert "Geen kaart" in documents["jaarambitie-groot-ijsselmonde-noord"]
     assert len(with_maps.maps) == 13
+
+
+def test_wijk_documents_show_the_wijkraad_conversations(tmp_path, sqlite_url, nprz):
+    documents = nprz[3]
+    assert (
+        "is met de wijkraad van Tarwewijk nog geen gesprek vastgelegd; het plan belooft "
+        "er één tot twee per jaar."
+    ) in documents["jaarambitie-tarwewijk"]
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
+
+    run("load", str(NPRZ))
+    added = run(
+        "alliance",
+        "add",
+        "--kind",
+        "wijkraad",
+        "--area",
+        "tarwewijk",
+        "--date",
+        "2023-03-05",
+        "--summary",
+        "Gesprek over veiligheid rond de scholen.",
+        "--action",
+        "Extra verlichting Mijnsherenlaan|gemeente|2023-06-01",
+    )
+    assert added.exit_code == 0, added.output
+    result = run("report", "--year", "2023", "--no-pdf", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    tarwewijk = (tmp_path / "2023" / "wijken" / "jaarambitie-tarwewijk.html").read_text()
+    assert "Gesprek over veiligheid rond de scholen." in tarwewijk
+    assert "Extra verlichting Mijnsherenlaan" in tarwewijk
+    deel2 = (tmp_path / "2023" / "deel-2-voortgangsrapportage.html").read_text()
+    assert "Bondgenootschap met bewoners" in deel2
