@@ -254,3 +254,22 @@ def test_wijk_documents_show_the_wijkraad_conversations(tmp_path, sqlite_url, np
     assert "Extra verlichting Mijnsherenlaan" in tarwewijk
     deel2 = (tmp_path / "2023" / "deel-2-voortgangsrapportage.html").read_text()
     assert "Bondgenootschap met bewoners" in deel2
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "overdue"),
+    [
+        ("2023", date(2023, 12, 31), False),
+        ("2023", date(2024, 1, 1), True),
+        ("2024-02", date(2024, 2, 29), False),
+        ("2024-02-15", date(2024, 2, 16), True),
+        ("2023-2027", date(2027, 12, 31), False),
+        ("2023-2027", date(2028, 1, 1), True),
+        ("doorlopend", date(2099, 1, 1), False),
+        (None, date(2099, 1, 1), False),
+    ],
+)
+def test_when_an_agreement_is_overdue(due, today, overdue):
+    from koers.report.build import _overdue
+
+    assert _overdue(due, today) is overdue

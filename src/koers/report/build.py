@@ -7,6 +7,7 @@ number in it is an :class:`~koers.assess.Assessment` or an observation, with its
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -369,5 +370,6 @@ def _overdue(due: str | None, today: date) -> bool:
         return False
     last = due.split("-")[-1] if len(due) == 9 else due  # a period: its last year
     parts = [int(p) for p in last.split("-")]
-    end = (parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 28)
-    return date(*end) < today
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    return date(year, month, day) < today
