@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from koers import nl
 from koers.plan.model import Area, AreaKind, Plan
 from koers.store import Store, StoreError
 from koers.store import schema as t
@@ -45,20 +46,6 @@ KINDS: dict[str, str] = {
     "burgertop": "burgertop",
     "initiatief": "bewonersinitiatief",
 }
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 ZUID_WIDE = "Zuid-breed"
 
 
@@ -66,7 +53,7 @@ def dutch_date(day: date | None) -> str:
     """``2024-03-05`` → ``5 maart 2024``; no date → ``—``."""
     if day is None:
         return "—"
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return nl.long_date(day)
 
 
 def year_before(day: date) -> date:

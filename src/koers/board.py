@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from koers import nl
 from koers.assess import Assessment, Status
 from koers.plan.model import Board, BoardMember, Body, Governance, Plan
 from koers.plan.summary import AgreementRow
@@ -51,25 +52,11 @@ MANDATES = {
     "uit_de_kring_van": "uit de kring van (zonder achterban)",
     "niet_vermeld": "niet vermeld in het plan",
 }
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def longdate(day: date) -> str:
     """``date(2023, 5, 1)`` → ``1 mei 2023``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return nl.long_date(day)
 
 
 def add_years(day: date, years: int) -> date:

@@ -5,7 +5,24 @@ Kept dependency-free so the pure core can use it; grouping with '.', decimals wi
 
 from __future__ import annotations
 
+from datetime import date
+
 from koers.plan.model import Unit
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def number(value: float, decimals: int = 0) -> str:
@@ -46,3 +63,8 @@ def share(fraction: float) -> str:
 def unit_follows(unit: Unit) -> bool:
     """Whether a difference in this unit is written as a number followed by a word."""
     return unit in (Unit.PERCENT, Unit.INDEX, Unit.SCORE)
+
+
+def long_date(day: date) -> str:
+    """``date(2023, 1, 1)`` → ``1 januari 2023``."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

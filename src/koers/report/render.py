@@ -3,7 +3,8 @@
 Jinja2 templates (``templates/``) lay out the document model; charts are inline SVG from
 the Vega-Lite specs; WeasyPrint writes tagged PDF (PDF/UA-1) with bookmarks, a table of
 contents with page numbers, and page numbers on every page. No network: fonts and styles
-are local. Dutch through Babel: ``18,5%``, ``€ 32.300``, ``1 januari 2023``.
+are local. Dutch formats from :mod:`koers.nl` (checked against Babel's nl_NL in the
+tests): ``18,5%``, ``€ 32.300``, ``1 januari 2023``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -62,7 +62,7 @@ def _environment() -> Environment:
     env.filters["number"] = lambda amount, decimals=0: nl.number(amount, decimals)
     env.filters["euro"] = lambda amount: f"€ {nl.number(amount, 0)}"
     env.filters["share"] = lambda fraction: "—" if fraction is None else nl.share(fraction)
-    env.filters["longdate"] = lambda day: format_date(day, "d MMMM y", locale="nl_NL")
+    env.filters["longdate"] = nl.long_date
     env.filters["status_label"] = lambda status: STATUS_LABELS[Status(status)]
     env.filters["svg"] = _svg
     env.globals["section_titles"] = lambda extras: [

@@ -1,0 +1,43 @@
+"""Dutch formats, checked against Babel's nl_NL locale data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from koers import nl
+from koers.plan import Unit
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_long_dates_as_babel_writes_them(month):
+    day = date(2023, month, 1)
+    assert nl.long_date(day) == format_date(day, "d MMMM y", locale="nl_NL")
+
+
+@pytest.mark.parametrize(
+    ("amount", "decimals"),
+    [
+        (1234567.891, 2),
+        (0.5, 1),
+        (-1708, 0),
+        (32300, 0),
+        (12.45, 1),
+        (-0.04, 1),
+    ],
+)
+def test_numbers_as_babel_writes_them(amount, decimals):
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    expected = format_decimal(round(amount, decimals), format=pattern, locale="nl_NL")
+    assert nl.number(amount, decimals) == expected.replace("-0,0", "0,0")
+
+
+def test_values_in_their_unit():
+    assert nl.value(12.4, Unit.PERCENT) == "12,4%"
+    assert nl.value(32300, Unit.EURO, 0) == "€ 32.300"
+    assert nl.value(None, Unit.COUNT) == "onbekend"
+    assert nl.difference(2.3, Unit.PERCENT) == "2,3 procentpunt"
+    assert nl.share(0.41) == "41%"
