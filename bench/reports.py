@@ -18,16 +18,14 @@ from pathlib import Path
 
 from koers.plan import load_plan
 from koers.report import build_reports, latest_year, render_documents, to_pdf, write_reports
-from koers.sources import ImportContext, LongCsv
+from koers.sources import read_plan_figures
 
 PLAN = Path(__file__).resolve().parents[1] / "plans" / "nprz-2023-2027"
 
 
 def main() -> None:
     plan = load_plan(PLAN)
-    rows = []
-    for path in sorted((PLAN / "data").glob("*.csv")):
-        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
+    rows = read_plan_figures(plan, PLAN)
     year = latest_year(rows)
     assert year is not None
     timings: list[tuple[str, float]] = []

@@ -18,16 +18,30 @@ from pathlib import Path
 
 import pytest
 
+from koers.areas import Observation
 from koers.plan import Plan, load_plan
+from koers.sources import read_plan_figures
 from koers.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "example"
+NPRZ = ROOT / "plans" / "nprz-2023-2027"
 
 
 @pytest.fixture(scope="session")
 def example_plan() -> Plan:
     return load_plan(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def nprz_plan() -> Plan:
+    return load_plan(NPRZ)
+
+
+@pytest.fixture(scope="session")
+def nprz_figures(nprz_plan: Plan) -> list[Observation]:
+    """Every figure the NPRZ plan prints, as its data/*.csv give them."""
+    return read_plan_figures(nprz_plan, NPRZ)
 
 
 def _pg_bin(name: str) -> str | None:

@@ -17,8 +17,7 @@ import pytest
 
 from koers.areas import Observation
 from koers.assess import Status, evaluate
-from koers.plan import AreaKind, IndicatorKind, Plan, load_plan
-from koers.sources import ImportContext, LongCsv
+from koers.plan import AreaKind, IndicatorKind, Plan
 
 from .conftest import ROOT
 
@@ -28,16 +27,13 @@ SPEC = Path(os.environ.get("KOERS_SHARED", ROOT.parent / "shared")) / "spec"
 
 
 @pytest.fixture(scope="module")
-def plan() -> Plan:
-    return load_plan(PLAN_DIR)
+def plan(nprz_plan: Plan) -> Plan:
+    return nprz_plan
 
 
 @pytest.fixture(scope="module")
-def observations(plan: Plan) -> list[Observation]:
-    rows: list[Observation] = []
-    for path in sorted((PLAN_DIR / "data").glob("*.csv")):
-        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
-    return rows
+def observations(nprz_figures: list[Observation]) -> list[Observation]:
+    return nprz_figures
 
 
 def spec_text(name: str) -> str:

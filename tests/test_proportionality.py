@@ -20,14 +20,13 @@ import koers.cli.proportionality  # noqa: F401  (registers the command on main)
 from koers.areas import Observation
 from koers.assess import Status, evaluate
 from koers.cli import main
-from koers.plan import Plan, load_plan
+from koers.plan import Plan
 from koers.proportionality import (
     ServiceShare,
     YearSummary,
     proportionality,
     proportionality_summary,
 )
-from koers.sources import ImportContext, LongCsv
 
 from .conftest import ROOT
 from .helpers import make_plan
@@ -37,16 +36,13 @@ TABEL_4 = ["O3.1", "O3.2", "O3.3", "O3.4", "O3.5", "O3.6"]
 
 
 @pytest.fixture(scope="module")
-def plan() -> Plan:
-    return load_plan(PLAN_DIR)
+def plan(nprz_plan: Plan) -> Plan:
+    return nprz_plan
 
 
 @pytest.fixture(scope="module")
-def observations(plan: Plan) -> list[Observation]:
-    rows: list[Observation] = []
-    for path in sorted((PLAN_DIR / "data").glob("*.csv")):
-        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
-    return rows
+def observations(nprz_figures: list[Observation]) -> list[Observation]:
+    return nprz_figures
 
 
 @pytest.fixture(scope="module")

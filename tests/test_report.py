@@ -9,7 +9,6 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,10 +16,9 @@ from pypdf import PdfReader
 
 from koers.assess import evaluate
 from koers.cli import main
-from koers.plan import load_plan
 from koers.report import build_reports, latest_year, render_documents, to_pdf
 from koers.report.sections import standard_sections
-from koers.sources import ImportContext, LongCsv
+from koers.sources import ImportContext
 
 from .conftest import EXAMPLE, ROOT
 
@@ -29,17 +27,9 @@ DAY = date(2023, 1, 1)
 STORY = {("E5.4", "zuid", "2022-12-31"): "Door corona stroomden minder mensen uit naar werk."}
 
 
-def plan_and_figures(directory: Path):
-    plan = load_plan(directory)
-    rows = []
-    for path in sorted((directory / "data").glob("*.csv")):
-        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
-    return plan, rows
-
-
 @pytest.fixture(scope="module")
-def nprz():
-    plan, rows = plan_and_figures(NPRZ)
+def nprz(nprz_plan, nprz_figures):
+    plan, rows = nprz_plan, nprz_figures
     year = latest_year(rows)
     reports = build_reports(
         plan,

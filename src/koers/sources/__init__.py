@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from koers.areas import Comparison, compare_with_members, rounding_tolerance
+from koers.areas import Comparison, Observation, compare_with_members, rounding_tolerance
 from koers.plan.model import Plan
 from koers.sources.base import (
     ImportContext,
@@ -54,6 +54,7 @@ __all__ = [
     "current_boundaries",
     "import_file",
     "publisher_mismatches",
+    "read_plan_figures",
 ]
 
 SOURCES: dict[str, Source] = {
@@ -151,6 +152,14 @@ def import_file(
         duplicate_of=batch.duplicate_of,
         mismatches=mismatches,
     )
+
+
+def read_plan_figures(plan: Plan, directory: str | Path) -> list[Observation]:
+    """The figures a plan directory ships in ``data/*.csv`` (checked, not stored)."""
+    rows: list[Observation] = []
+    for path in sorted(Path(directory, "data").glob("*.csv")):
+        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
+    return rows
 
 
 def publisher_mismatches(plan: Plan, reading: Reading) -> list[Comparison]:
