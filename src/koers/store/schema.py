@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -233,4 +234,96 @@ alliance_actions = Table(
     Column("owner", String(120), nullable=False),
     Column("due", Date, nullable=True),
     Column("done_on", Date, nullable=True),
+)
+
+# -- the partner workflow (koers.workflow) --------------------------------------------------
+# Users, the updates partners draft and the bureau decides on, the approved state of each
+# agreement, closed years and the audit log. Who did something is kept as a username (never
+# renamed, never deleted: a user is deactivated). Updates refer to plan items by id without
+# foreign keys, as plan_changes do: a plan may drop an item that history still mentions.
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(120), nullable=False, unique=True),
+    Column("programme_id", String(80), ForeignKey("programmes.id"), nullable=False),
+    Column("role", String(10), nullable=False),  # partner / bureau / admin
+    Column("partner_id", String(80), nullable=True),  # the plan partner the user works for
+    Column("password_hash", String(255), nullable=False),  # argon2id, never the password
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),  # optimistic locking
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(120), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(120), nullable=True),
+)
+
+updates = Table(
+    "updates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(80), ForeignKey("programmes.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # status (of an agreement) / output (a value)
+    Column("state", String(10), nullable=False),  # draft / submitted / approved / returned
+    Column("agreement_id", String(80), nullable=True),  # kind status
+    Column("status", String(20), nullable=True),
+    Column("evidence", Text, nullable=True),
+    Column("indicator_id", String(80), nullable=True),  # kind output
+    Column("area_id", String(80), nullable=True),
+    Column("period", String(10), nullable=True),
+    Column("value", Float, nullable=True),
+    Column("source", Text, nullable=True),  # written on the observation: who reported it
+    Column("note", Text, nullable=True),
+    Column("reason", Text, nullable=True),  # why it was returned, or why a closed year changed
+    # set while the update is open (draft, submitted, returned): one open update per subject
+    Column("open_key", String(300), nullable=True),
+    Column("batch_id", String(32), ForeignKey("import_batches.id"), nullable=True),
+    Column("version", Integer, nullable=False),  # optimistic locking
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(120), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("submitted_by", String(120), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", String(120), nullable=True),
+    UniqueConstraint("programme_id", "open_key", name="uq_updates_open_key"),
+)
+
+agreement_state = Table(
+    "agreement_state",
+    metadata,
+    Column("programme_id", String(80), ForeignKey("programmes.id"), primary_key=True),
+    Column("agreement_id", String(80), primary_key=True),
+    Column("status", String(20), nullable=True),  # the last approved status; none: not reported
+    Column("update_id", Integer, ForeignKey("updates.id"), nullable=True),  # that approval
+    Column("escalation", String(30), nullable=True),  # the rung escalated to; none: not
+    Column("version", Integer, nullable=False),  # optimistic locking
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(120), nullable=False),
+)
+
+closed_periods = Table(
+    "closed_periods",
+    metadata,
+    Column("programme_id", String(80), ForeignKey("programmes.id"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("closed_at", DateTime(timezone=True), nullable=False),
+    Column("closed_by", String(120), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("programme_id", String(80), ForeignKey("programmes.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),  # username, or the OS user at set-up
+    Column("action", String(30), nullable=False),
+    Column("subject", String(20), nullable=False),  # user / update / agreement / period
+    Column("subject_id", String(200), nullable=False),
+    Column("before", JSON, nullable=True),  # the subject before the change; none: it is new
+    Column("after", JSON, nullable=True),
+    Column("reason", Text, nullable=True),
 )
