@@ -263,6 +263,14 @@ def demo(ctx: click.Context, plan_dir: Path, out: Path, no_report: bool) -> None
 
 
 # registered last: the command modules import ``main`` and the helpers above
-from koers.cli import alliance, board, imports, money, proportionality, reports  # noqa: E402
+from koers.cli import (  # noqa: E402
+    alliance,
+    board,
+    imports,
+    money,
+    proportionality,
+    reports,
+    web,
+)
 
-__all__ = ["alliance", "board", "imports", "main", "money", "proportionality", "reports"]
+__all__ = ["alliance", "board", "imports", "main", "money", "proportionality", "reports", "web"]

@@ -1,0 +1,186 @@
+"""The FastAPI application of the public website: :func:`create_app`.
+
+The store is opened once, when the app is created (so a wrong URL or an unknown
+``programme`` fails at start-up, not at the first visitor), and closed when the app shuts
+down. Each request reads the programme's plan, current figures and narratives from it
+anew (a few tens of milliseconds for the NPRZ plan): whatever ``koers load``, ``koers
+import`` or ``koers narrative`` stored shows on the next page view, with no cache to
+invalidate. Only the SVG of a chart is kept, per chart spec, because rendering it is the
+slow part and the same spec always gives the same SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from koers.store import Store
+from koers.web.views import agreements, api, indicators, overview, page, pillars, wijken
+
+DEFAULT_REPORTS = Path("out") / "rapportage"  # where `koers report` writes by default
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+DUTCH_ERRORS = {  # title, and the message when the code gives none of its own
+    400: ("Ongeldige vraag", "Deze vraag kan niet beantwoord worden."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet."),
+    405: ("Niet toegestaan", "Deze pagina kan alleen bekeken worden, niet gewijzigd."),
+    503: ("Nog niet beschikbaar", "De gegevens zijn nog niet beschikbaar."),
+}
+
+DESCRIPTION = """\
+De cijfers, statussen en afspraken van het programma, zonder inlog.
+
+Dezelfde gegevens als de pagina's van de website en als de opdrachtregel: `/api/status`
+geeft de records van `koers status --format json`. Bevat de database meer dan één
+programma, kies er dan een met `?programme=`. Foutmeldingen zijn JSON
+`{"detail": "..."}` met een Nederlandse tekst.
+"""
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: the security headers on every HTTP response, unless the
+    response set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """A Dutch error page, or for the API JSON ``{"detail": ...}`` with a Dutch text."""
+    assert isinstance(exc, StarletteHTTPException)
+    title, default = DUTCH_ERRORS.get(exc.status_code, ("Fout", "Er ging iets mis."))
+    english = _phrase(exc.status_code)
+    message = default if exc.detail in (None, "", english) else str(exc.detail)
+    if _is_api(request):
+        return JSONResponse({"detail": message}, exc.status_code, headers=exc.headers)
+    return page(
+        request,
+        "error.html",
+        None,
+        status_code=exc.status_code,
+        title=title,
+        message=message,
+        code=exc.status_code,
+    )
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's 422 for the API; a Dutch page naming the parameter for the pages."""
+    assert isinstance(exc, RequestValidationError)
+    if _is_api(request):
+        return await request_validation_exception_handler(request, exc)
+    names = ", ".join(f"'{error['loc'][-1]}'" for error in exc.errors() if error.get("loc"))
+    return page(
+        request,
+        "error.html",
+        None,
+        status_code=400,
+        title=DUTCH_ERRORS[400][0],
+        message=f"Ongeldige waarde voor {names or 'de vraag'}.",
+        code=400,
+    )
+
+
+SERVER_ERROR = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Er ging iets mis</title></head>
+<body><h1>Er ging iets mis</h1>
+<p>Deze pagina kon niet gemaakt worden. Probeer het later opnieuw.</p>
+<p><a href="/">Naar het overzicht</a></p></body></html>
+"""
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """A plain Dutch 500 (no template: that may be what failed). This runs outside the
+    middleware, so it sets the security headers itself."""
+    if _is_api(request):
+        return JSONResponse({"detail": "Er ging iets mis."}, 500, headers=SECURITY_HEADERS)
+    return HTMLResponse(SERVER_ERROR, 500, headers=SECURITY_HEADERS)
+
+
+def _phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return ""
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    programme: str | None = None,
+    reports_dir: Path | None = DEFAULT_REPORTS,
+) -> FastAPI:
+    """The website on the store at ``db_url`` (default: ``KOERS_DB``, else ``koers.db``).
+
+    ``programme`` is shown by default (else the only one in the store; a request may
+    choose another with ``?programme=``). ``reports_dir`` is the folder ``koers report``
+    writes to, listed at ``/rapportages``; None lists nothing.
+    """
+    store = Store.open(db_url)
+    if programme is not None:
+        store.resolve_programme(programme)  # a StoreError now, not on every page
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="koers",
+        summary="Sturen en monitoren van het programma: openbare gegevens.",
+        description=DESCRIPTION,
+        version="0.1.0",
+        openapi_tags=api.TAGS,
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not here
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.programme = programme
+    app.state.reports_dir = reports_dir
+    app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
+    for module in (overview, pillars, indicators, wijken, agreements, api):
+        app.include_router(module.router)
+    return app

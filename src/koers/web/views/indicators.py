@@ -1,0 +1,106 @@
+"""An indicator's page (``/indicatoren/{indicator}``) and its figures as CSV
+(``/indicatoren/{indicator}.csv``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.responses import Response
+
+from koers.areas import Observation
+from koers.plan.model import Indicator, ReachReference
+from koers.report.charts import period_key
+from koers.web.views import Snapshot, SnapshotDep, chart_view, decimals_of, not_found, page
+
+router = APIRouter(include_in_schema=False)
+
+CSV_COLUMNS = ("indicator", "area", "period", "value", "status", "source", "batch")
+
+
+def find_indicator(snap: Snapshot, indicator: str) -> Indicator:
+    found = snap.indicators.get(indicator)
+    if found is None:
+        raise not_found(f"Indicator '{indicator}' bestaat niet in dit plan.")
+    return found
+
+
+def figures(snap: Snapshot, indicator: str) -> list[Observation]:
+    """The current figures of an indicator, in the plan's order of areas, then by period."""
+    order = {a.id: n for n, a in enumerate(snap.plan.areas)}
+    return sorted(
+        (o for o in snap.observations if o.indicator == indicator),
+        key=lambda o: (order.get(o.area, len(order)), period_key(o.period)),
+    )
+
+
+# registered before the page: an indicator id may contain dots, so "E5.4.csv" would match
+@router.get("/indicatoren/{indicator}.csv")
+def indicator_csv(indicator: str, snap: SnapshotDep) -> Response:
+    """Every current figure of the indicator: one row per area and period, with the
+    figure's own status (definitief / voorlopig / geschat), source and import batch."""
+    find_indicator(snap, indicator)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for o in figures(snap, indicator):
+        writer.writerow(
+            [
+                o.indicator,
+                o.area,
+                o.period,
+                "" if o.value is None else repr(o.value),
+                o.status,
+                o.source or "",
+                o.batch or "",
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{indicator}.csv"'},
+    )
+
+
+@router.get("/indicatoren/{indicator}", response_class=HTMLResponse)
+def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Response:
+    """Status and chart, the full series of every area with figures, the target and its
+    trajectory, and the story behind the curve per period."""
+    found = find_indicator(snap, indicator)
+    assessment = snap.assessments[indicator]
+    rows = figures(snap, indicator)
+    periods = sorted({o.period for o in rows}, key=period_key)
+    table: dict[str, dict[str, Observation]] = {}
+    for o in rows:
+        table.setdefault(o.area, {})[o.period] = o
+    target = found.target
+    stories = sorted(
+        (
+            (period, snap.names.get(area, area), text)
+            for (ind, area, period), text in snap.narratives.items()
+            if ind == indicator
+        ),
+        key=lambda story: (period_key(story[0]), story[1]),
+    )
+    return page(
+        request,
+        "indicator.html",
+        snap,
+        indicator=found,
+        a=assessment,
+        decimals=decimals_of(found, assessment),
+        figure=chart_view(snap, found, assessment),
+        periods=periods,
+        table=table,
+        target=target,
+        reference=(
+            snap.names.get(target.reference_area, target.reference_area)
+            if isinstance(target, ReachReference)
+            else None
+        ),
+        stories=stories,
+        narrative=snap.narratives.get((indicator, assessment.area, assessment.period or "")),
+        agreements=[a for a in snap.plan.agreements if indicator in a.indicators],
+    )

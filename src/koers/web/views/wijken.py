@@ -1,0 +1,121 @@
+"""The wijken (``/wijken``) and a wijk's page (``/wijken/{wijk}``): its map, its figures
+against Zuid and Rotterdam, and the agreements and interventions whose text names it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.responses import Response
+
+from koers.assess import Assessment, evaluate
+from koers.plan.model import Area, Indicator
+from koers.plan.summary import AgreementRow, agreement_rows
+from koers.report.build import PILLAR_ORDER, _maps, _overdue
+from koers.sources.boundaries import latest_boundaries
+from koers.store import Store
+from koers.web.views import Snapshot, SnapshotDep, decimals_of, not_found, page, value_at
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class WijkFigure:
+    indicator: Indicator
+    assessment: Assessment  # the wijk's own, judged against the plan's target
+    decimals: int
+    zuid: float | None
+    rotterdam: float | None
+
+
+def wijk_names(snap: Snapshot, wijk: Area) -> list[str]:
+    """The names a text may use for the wijk: its own, its parts ("Carnisse - Zuidplein")
+    and its buurten."""
+    names = [wijk.name, *(part.strip() for part in wijk.name.split(" - "))]
+    names += [snap.names[m] for m in wijk.members if m in snap.names]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def names_pattern(names: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), re.IGNORECASE)
+
+
+def find_wijk(snap: Snapshot, wijk: str) -> Area:
+    for area in snap.wijken:
+        if area.id == wijk:
+            return area
+    raise not_found(f"Wijk '{wijk}' bestaat niet. Zie de lijst van wijken op /wijken.")
+
+
+@router.get("/wijken", response_class=HTMLResponse)
+def wijken(request: Request, snap: SnapshotDep) -> Response:
+    """The wijken of the programme, with the gebied each lies in."""
+    counted = {w.id: 0 for w in snap.wijken}
+    members = {m: w.id for w in snap.wijken for m in w.members}
+    for o in snap.observations:
+        owner = o.area if o.area in counted else members.get(o.area)
+        if owner is not None:
+            counted[owner] += 1
+    return page(request, "wijken.html", snap, wijken=snap.wijken, counted=counted)
+
+
+def wijk_map(store: Store, snap: Snapshot, wijk: str) -> dict[str, Any] | None:
+    """The wijk among the other wijken of Zuid, from the latest boundaries stored."""
+    boundaries = latest_boundaries(store, snap.programme)
+    return _maps(snap.plan, boundaries).get(wijk) if boundaries else None
+
+
+@router.get("/wijken/{wijk}", response_class=HTMLResponse)
+def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
+    """A wijk's map, its figures against Zuid and Rotterdam, and what names it."""
+    area = find_wijk(snap, wijk)
+    measured_in = {w.id for w in snap.wijken} | {m for w in snap.wijken for m in w.members}
+    measured = {o.indicator for o in snap.observations if o.area in measured_in}
+    zuid = snap.plan.programme.area
+    rows = []
+    for assessment in evaluate(snap.plan, snap.observations, area=wijk):
+        if assessment.indicator not in measured or assessment.value is None:
+            continue
+        indicator = snap.indicators[assessment.indicator]
+        rows.append(
+            WijkFigure(
+                indicator,
+                assessment,
+                decimals_of(indicator, assessment),
+                value_at(snap, indicator, zuid, assessment.period),
+                value_at(snap, indicator, "rotterdam", assessment.period)
+                if "rotterdam" in snap.names
+                else None,
+            )
+        )
+    rank = {pid: n for n, pid in enumerate(PILLAR_ORDER)}
+    rows.sort(key=lambda r: (rank.get(r.indicator.pillar or "", len(rank)), r.indicator.id))
+    names = wijk_names(snap, area)
+    pattern = names_pattern(names)
+    agreements: list[AgreementRow] = [
+        r for r in agreement_rows(snap.plan) if pattern.search(r.text)
+    ]
+    overdue = {r.id for r in agreements if _overdue(r.due, snap.today) and r.status != "afgerond"}
+    interventions = [
+        iv
+        for iv in snap.plan.interventions
+        if pattern.search(iv.name) or pattern.search(iv.description or "")
+    ]
+    return page(
+        request,
+        "wijk.html",
+        snap,
+        wijk=area,
+        gebied=snap.names.get(area.parent or "", None),
+        shape=wijk_map(request.app.state.store, snap, wijk),
+        rows=rows,
+        zuid=snap.names.get(zuid, zuid),
+        rotterdam=snap.names.get("rotterdam"),
+        names=names,
+        agreements=agreements,
+        overdue=overdue,
+        interventions=interventions,
+    )

@@ -1,0 +1,449 @@
+"""The public website: every page and endpoint, in-process, on a store the CLI built.
+
+The pages show what ``koers status`` says (same statuses, same explanation sentences), in
+Dutch, escaped, with security headers; the JSON API gives the CLI's records.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from markupsafe import escape
+
+from koers.cli import main
+from koers.report.build import _overdue
+from koers.web import create_app
+
+from .conftest import EXAMPLE, NPRZ
+
+with warnings.catch_warnings():
+    # Starlette's TestClient prefers httpx2 and warns when it falls back to httpx
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+STORY = "Door corona stroomden minder mensen uit naar werk."
+XSS = "<script>alert(1)</script>"
+API_PATHS = [
+    "/api/plan",
+    "/api/areas",
+    "/api/indicators",
+    "/api/indicators/{indicator}/observations",
+    "/api/status",
+    "/api/agreements",
+]
+WIJK_FIGURES = (  # a figure at wijk level, which the NPRZ plan's own data does not have
+    "indicator,area,period,value,status,source\n"
+    'T1.R16,tarwewijk,2020,31.4,voorlopig,"Wijkprofiel (test)"\n'
+)
+
+
+@dataclass
+class Site:
+    client: TestClient
+    run: Callable[..., Result]
+    status: list[dict[str, Any]]  # koers status --format json
+
+
+def _runner(url: str) -> Callable[..., Result]:
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        result = runner.invoke(main, ["--db", url, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        return result
+
+    return run
+
+
+def _reports(folder: Path) -> Path:
+    """A folder as `koers report` leaves it (the documents themselves are not needed)."""
+    year = folder / "2023"
+    (year / "wijken").mkdir(parents=True)
+    (year / "deel-1-zuid-op-koers.html").write_text("<p>Deel I</p>", encoding="utf-8")
+    (year / "deel-1-zuid-op-koers.pdf").write_bytes(b"%PDF-1.7 test")
+    (year / "wijken" / "jaarambitie-tarwewijk.html").write_text("<p>Tarwewijk</p>")
+    (year / "notes.txt").write_text("not a report")
+    (folder / "geheim.html").write_text("outside any year")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    base = tmp_path_factory.mktemp("web")
+    url = f"sqlite:///{base / 'koers.db'}"
+    run = _runner(url)
+    run("load", str(NPRZ))
+    (base / "wijk.csv").write_text(WIJK_FIGURES, encoding="utf-8")
+    run("import", str(base / "wijk.csv"), "--format", "csv")
+    run("narrative", "E5.4", "2022-12-31", STORY)
+    status = json.loads(run("status", "--format", "json").stdout)
+    app = create_app(url, reports_dir=_reports(base / "rapportage"))
+    with TestClient(app) as client:
+        yield Site(client, run, status)
+
+
+def _record(site: Site, indicator: str) -> dict[str, Any]:
+    return next(r for r in site.status if r["indicator"] == indicator)
+
+
+def _ok(site: Site, path: str) -> str:
+    response = site.client.get(path)
+    assert response.status_code == 200, (path, response.text[-500:])
+    assert response.headers["content-type"].startswith("text/html")
+    return response.text
+
+
+def _rows(page: str) -> list[str]:
+    """The agreement ids in the register's table."""
+    return re.findall(r'<tr role="row"(?: class="overdue")?>\n<td role="cell">([^<]+)</td>', page)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_overview_shows_every_pillar_with_its_counts_and_headlines(site):
+    page = _ok(site, "/")
+    assert '<html lang="nl">' in page
+    assert "Werk" in page and "Economische structuurversterking" in page
+    werk = page.split('id="p-werk"', 1)[1].split("</section>", 1)[0]
+    wanted = {s: 0 for s in ("groen", "oranje", "rood", "grijs")}
+    for record in site.status:
+        if record["pillar"] == "werk" and record["kind"] != "context":
+            wanted[record["status"]] += 1
+    for status, count in wanted.items():
+        assert f'<li class="status status-{status}">{count} {status}</li>' in werk
+    headline = next(
+        r for r in site.status if r["pillar"] == "werk" and r["kind"] == "effect" and r["value"]
+    )
+    assert str(escape(headline["explanation"])) in werk
+    assert 'href="/pijlers/werk"' in page
+    assert 'href="/rapportages"' in page
+
+
+def test_pillar_page_charts_effects_and_lists_interventions_with_outputs(site):
+    page = _ok(site, "/pijlers/werk")
+    record = _record(site, "T1.R14")
+    section = page.split('id="i-T1.R14"', 1)[1].split("</section>", 1)[0]
+    assert f"status-{record['status']}" in section
+    assert str(escape(record["explanation"])) in section
+    assert "<svg" in section and "aria-label=" in section
+    # the chart's figures as a table: the area, its reference and the trajectory
+    assert '<th scope="col" class="num">G4</th>' in section and "op schema" in section
+    assert "Bron: Uitvoeringsplan 2023-2027, Tabel 1" in section
+    assert "Interventies en hun outputindicatoren" in page
+    output = next(r for r in site.status if r["pillar"] == "werk" and r["kind"] == "output")
+    assert f'href="/indicatoren/{output["indicator"]}"' in page
+    assert _ok(site, "/pijlers/cultuur").count("<svg") == 0  # no indicators, no charts
+
+
+def test_indicator_page_shows_status_series_target_and_story(site):
+    page = _ok(site, "/indicatoren/E5.4")
+    record = _record(site, "E5.4")
+    assert "40,3%" in page
+    assert str(escape(record["explanation"])) in page
+    assert f"status-{record['status']}" in page
+    assert STORY in page
+    assert "van disproportioneel (40%) naar proportioneel (32%) in 2031" in page
+    assert "op schema" in page and "32,0%" in page  # the trajectory up to 2031
+    assert 'href="/indicatoren/E5.4.csv"' in page
+    assert "<svg" in page
+
+
+def test_a_chart_of_one_series_draws_its_points(site):
+    # E3.1 is a share of Rotterdam computed from counts; Zuid is its only series
+    page = _ok(site, "/indicatoren/E3.1")
+    svg = page.split("<figure>", 1)[1].split("</figure>", 1)[0]
+    assert "NaN" not in svg
+    assert "Y-axis titled &#39;%&#39;" in svg or "Y-axis titled '%'" in svg  # a share
+
+
+def test_indicator_page_tables_every_area_with_figures(site):
+    page = _ok(site, "/indicatoren/T1.R16")
+    table = page.split("<h2>Alle cijfers</h2>", 1)[1].split("</table>", 1)[0]
+    for name in ("Nederland", "G4", "Rotterdam-Zuid", "7 focuswijken", "Tarwewijk"):
+        assert f'<th scope="row">{name}</th>' in table
+    assert '31,4% <span class="meta">(voorlopig)</span>' in table
+
+
+def test_indicator_csv(site):
+    response = site.client.get("/indicatoren/E5.4.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert 'filename="E5.4.csv"' in response.headers["content-disposition"]
+    lines = response.text.splitlines()
+    assert lines[0] == "indicator,area,period,value,status,source,batch"
+    batch = _record(site, "E5.4")["batches"][0]
+    assert (
+        f'E5.4,zuid,2022-12-31,40.3,definitief,"Uitvoeringsplan 2023-2027, tekst 5.2.1 '
+        f'(seed:4618-4620)",{batch}'
+    ) in lines
+
+
+def test_unknown_pages_are_dutch_404s(site):
+    for path in ("/indicatoren/BESTAATNIET", "/indicatoren/BESTAATNIET.csv"):
+        response = site.client.get(path)
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("text/html")
+        assert '<html lang="nl">' in response.text
+        assert "Indicator &#39;BESTAATNIET&#39; bestaat niet in dit plan." in response.text
+    for path in ("/bestaat/niet", "/pijlers/bestaatniet", "/wijken/zuid", "/rapportages/2023/x"):
+        response = site.client.get(path)
+        assert response.status_code == 404, path
+        assert "bestaat niet" in response.text and "Not Found" not in response.text
+
+
+def test_wijken_lists_the_fifteen_wijken(site):
+    page = _ok(site, "/wijken")
+    links = re.findall(r'href="/wijken/([a-z-]+)"', page)
+    assert len(links) == 15
+    assert "tarwewijk" in links and "beverwaard-oud-ijsselmonde" in links
+
+
+def test_wijk_page_has_its_map_figures_and_agreements(site):
+    page = _ok(site, "/wijken/tarwewijk")
+    assert "<svg" in page
+    assert "Tarwewijk is gemarkeerd" in page  # the map's accessible name
+    own = next(
+        r
+        for r in json.loads(site.run("status", "--area", "tarwewijk", "--format", "json").stdout)
+        if r["indicator"] == "T1.R16"
+    )
+    row = page.split('href="/indicatoren/T1.R16"', 1)[1].split("</tr>", 1)[0]
+    assert ">31,4%<" in row and ">22,2%<" in row and ">18,5%<" in row  # wijk, Zuid, Rotterdam
+    assert f"status-{own['status']}" in row and str(escape(own["explanation"])) in row
+    assert "<strong>A6.17</strong>" in page  # "... in Bloemhof, Hillesluis en Tarwewijk"
+    # no boundaries for this wijk: said so, not a broken map
+    assert "Geen kaart" in _ok(site, "/wijken/groot-ijsselmonde-noord")
+
+
+def test_agreements_register_filters(site):
+    agreements = json.loads(site.run("agreements", "--format", "json").stdout)
+    all_ids = _rows(_ok(site, "/afspraken"))
+    assert all_ids == [a["id"] for a in agreements] and len(all_ids) == 204
+    werk = _rows(_ok(site, "/afspraken?pijler=werk"))
+    assert werk == [a["id"] for a in agreements if a["pillar"] == "werk"] and werk
+    owned = _rows(_ok(site, "/afspraken?eigenaar=gemeente&pijler="))  # "" = alle
+    cli = json.loads(site.run("agreements", "--owner", "gemeente", "--format", "json").stdout)
+    assert owned == [a["id"] for a in cli]
+    page = _ok(site, "/afspraken?verlopen=1")
+    overdue = [a["id"] for a in agreements if _overdue(a["due"], date.today())]
+    assert overdue and _rows(page) == overdue
+    assert page.count('<tr role="row" class="overdue">') == len(overdue)
+    assert _rows(_ok(site, "/afspraken?status=niet+gerapporteerd")) == all_ids
+
+
+def test_agreement_filters_with_unknown_values_are_clear_errors(site):
+    response = site.client.get("/afspraken?pijler=bestaatniet")
+    assert response.status_code == 404
+    assert "Pijler &#39;bestaatniet&#39; bestaat niet in dit plan. Kies uit" in response.text
+    assert site.client.get("/afspraken?eigenaar=niemand").status_code == 404
+    assert site.client.get("/afspraken?status=zoek").status_code == 404
+    bad = site.client.get("/afspraken?verlopen=misschien")
+    assert bad.status_code == 400 and "&#39;verlopen&#39; is 1" in bad.text
+
+
+def test_reports_folder_listing_and_files(site):
+    page = _ok(site, "/rapportages")
+    assert "<h2>2023</h2>" in page
+    assert "Deel I — Zuid op Koers" in page and "Jaarambitie Tarwewijk" in page
+    assert 'href="/rapportages/2023/deel-1-zuid-op-koers.pdf"' in page
+    assert "notes" not in page and "geheim" not in page
+    pdf = site.client.get("/rapportages/2023/deel-1-zuid-op-koers.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    wijk = site.client.get("/rapportages/2023/wijken/jaarambitie-tarwewijk.html")
+    assert wijk.text == "<p>Tarwewijk</p>"
+    for path in ("/rapportages/2023/notes.txt", "/rapportages/2023/../geheim.html"):
+        assert site.client.get(path).status_code == 404
+    assert site.client.get("/rapportages/2023/%2E%2E/geheim.html").status_code == 404
+
+
+def test_pages_work_without_javascript_or_anything_from_elsewhere(site):
+    for path in ("/", "/pijlers/school", "/indicatoren/E5.4", "/wijken/bloemhof", "/afspraken"):
+        page = _ok(site, path)
+        assert "<script" not in page.lower()
+        assert not re.search(r'(src|href)="(https?:)?//', page), path
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+        assert "@media (max-width" in page  # styles for a phone, inline
+
+
+def test_programme_can_be_chosen_and_links_keep_it(site):
+    page = _ok(site, "/?programme=nprz")
+    assert 'href="/pijlers/werk?programme=nprz"' in page
+    missing = site.client.get("/?programme=bestaatniet")
+    assert missing.status_code == 404
+    assert "Programma &#39;bestaatniet&#39; staat niet in de database." in missing.text
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_api_status_is_koers_status(site):
+    assert site.client.get("/api/status").json() == site.status
+    options = ["--pillar", "werk", "--area", "tarwewijk", "--year", "2020"]
+    cli = json.loads(site.run("status", *options, "--format", "json").stdout)
+    api = site.client.get("/api/status?pillar=werk&area=tarwewijk&year=2020").json()
+    assert api == cli
+    unknown = site.client.get("/api/status?pillar=bestaatniet")
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"].startswith("Pijler 'bestaatniet' bestaat niet")
+    assert site.client.get("/api/status?year=volgend").status_code == 422
+
+
+def test_api_plan_areas_and_indicators(site):
+    summary = json.loads(site.run("plan", "summary", "--format", "json").stdout)
+    assert site.client.get("/api/plan").json() == summary
+    areas = site.client.get("/api/areas").json()
+    assert len([a for a in areas if a["kind"] == "wijk"]) == 15
+    assert {"id": "zuid", "name": "Rotterdam-Zuid"}.items() <= next(
+        a for a in areas if a["id"] == "zuid"
+    ).items()
+    indicators = site.client.get("/api/indicators").json()
+    assert len(indicators) == len(site.status) == 259
+    werk = site.client.get("/api/indicators?pillar=werk&kind=effect").json()
+    assert {i["id"] for i in werk} == {
+        r["indicator"] for r in site.status if r["pillar"] == "werk" and r["kind"] == "effect"
+    }
+    e54 = next(i for i in indicators if i["id"] == "E5.4")
+    assert e54["target"]["kind"] == "proportional_share"
+
+
+def test_api_observations(site):
+    rows = site.client.get("/api/indicators/E5.4/observations").json()
+    assert [(r["area"], r["period"], r["value"]) for r in rows] == [("zuid", "2022-12-31", 40.3)]
+    assert rows[0]["batch"] == _record(site, "E5.4")["batches"][0]
+    wijk = site.client.get("/api/indicators/T1.R16/observations?area=tarwewijk").json()
+    assert [(r["value"], r["status"]) for r in wijk] == [(31.4, "voorlopig")]
+    missing = site.client.get("/api/indicators/BESTAATNIET/observations")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Indicator 'BESTAATNIET' bestaat niet in dit plan."}
+
+
+def test_api_agreements_are_the_register(site):
+    cli = json.loads(site.run("agreements", "--pillar", "werk", "--format", "json").stdout)
+    api = site.client.get("/api/agreements?pillar=werk").json()
+    assert [{k: v for k, v in a.items() if k != "overdue"} for a in api] == cli
+    assert [a["overdue"] for a in api] == [_overdue(a["due"], date.today()) for a in cli]
+    overdue = site.client.get("/api/agreements?overdue=true").json()
+    assert overdue and all(a["overdue"] for a in overdue)
+    assert site.client.get("/api/agreements?pillar=bestaatniet").status_code == 404
+    assert site.client.get("/api/agreements?owner=niemand").status_code == 404
+
+
+def test_openapi_documents_the_api_with_tags(site):
+    schema = site.client.get("/openapi.json").json()
+    assert sorted(schema["paths"]) == sorted(API_PATHS)  # the pages are not API
+    for path in API_PATHS:
+        operation = schema["paths"][path]["get"]
+        assert operation["tags"] and operation["summary"], path
+        assert "200" in operation["responses"]
+    assert {t["name"] for t in schema["tags"]} == {
+        "plan",
+        "gebieden",
+        "indicatoren",
+        "status",
+        "afspraken",
+    }
+    status = schema["paths"]["/api/status"]["get"]
+    assert {p["name"] for p in status["parameters"]} == {"pillar", "area", "year", "programme"}
+
+
+def test_unknown_api_path_is_json(site):
+    response = site.client.get("/api/bestaatniet")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Deze pagina bestaat niet."}
+
+
+# --------------------------------------------------------------------------- security
+
+
+def test_security_headers_on_every_response(site):
+    for path in ("/", "/api/status", "/indicatoren/E5.4.csv", "/bestaat/niet", "/openapi.json"):
+        headers = site.client.get(path).headers
+        assert headers["content-security-policy"] == (
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+        ), path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"]
+
+
+@pytest.fixture
+def example_site(tmp_path: Path, sqlite_url: str) -> Iterator[Site]:
+    """The example plan with an agreement and a narrative that hold a script."""
+    plan = tmp_path / "plan"
+    shutil.copytree(EXAMPLE, plan)
+    with (plan / "plan.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            f"\nagreements:\n  - {{id: X1, pillar: werk, text: '{XSS} Zuid werkt <b>samen</b>.'}}\n"
+        )
+    run = _runner(sqlite_url)
+    run("load", str(plan))
+    run("narrative", "vsv", "2020/2021", f"{XSS} minder uitval")
+    with TestClient(create_app(sqlite_url, reports_dir=None)) as client:
+        yield Site(client, run, [])
+
+
+def test_user_text_is_escaped(example_site):
+    client = example_site.client
+    escaped = html.escape(XSS, quote=False)
+    for path in ("/afspraken", "/afspraken?pijler=werk", "/indicatoren/vsv", "/pijlers/school"):
+        page = client.get(path).text
+        assert XSS not in page and "<script" not in page, path
+        assert escaped in page, path
+    assert "&lt;b&gt;samen&lt;/b&gt;" in client.get("/afspraken").text
+    reflected = client.get("/afspraken", params={"pijler": XSS})
+    assert reflected.status_code == 404 and "<script" not in reflected.text
+    assert client.get("/api/agreements").json()[0]["text"].startswith(XSS)  # JSON as is
+
+
+def test_empty_store_says_so(sqlite_url):
+    with TestClient(create_app(sqlite_url)) as client:
+        response = client.get("/")
+        assert response.status_code == 503
+        assert "Er is nog geen plan geladen" in response.text
+
+
+# --------------------------------------------------------------------------- koers serve
+
+
+def test_serve_runs_uvicorn_and_prints_the_address(sqlite_url, monkeypatch):
+    import uvicorn
+
+    # registers `koers serve` on the CLI, as cli/__init__.py will; imported here, not at
+    # the top, so that collecting this module does not change the command list
+    from koers.cli.web import address
+
+    _runner(sqlite_url)("load", "--no-data", str(EXAMPLE))
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    result = CliRunner().invoke(main, ["--db", sqlite_url, "serve", "--port", "8123"])
+    assert result.exit_code == 0, result.stderr
+    assert "http://127.0.0.1:8123/" in result.stdout
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
+    assert calls[0]["app"].state.programme is None
+    calls[0]["app"].state.store.close()
+    assert address("::1", 80) == "http://[::1]:80/"
+    unknown = CliRunner().invoke(main, ["--db", sqlite_url, "serve", "--programme", "bestaatniet"])
+    assert unknown.exit_code == 1
+    assert "fout: programme 'bestaatniet' is not in the store" in unknown.stderr
+
+
+def test_a_failure_is_a_dutch_500_with_the_security_headers(sqlite_url, monkeypatch):
+    app = create_app(sqlite_url)
+    monkeypatch.setattr(app.state.store, "programme_ids", lambda: 1 / 0)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/")
+        assert page.status_code == 500 and "Er ging iets mis" in page.text
+        assert page.headers["x-frame-options"] == "DENY"
+        assert client.get("/api/plan").json() == {"detail": "Er ging iets mis."}
