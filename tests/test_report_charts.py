@@ -447,3 +447,15 @@ def test_to_svg_fetches_nothing() -> None:
     spec = {"data": {"url": "https://example.org/data.json"}, "mark": "point"}
     with pytest.raises(ValueError, match="not allowed"):
         to_svg(spec)
+
+
+def test_a_single_line_is_drawn():
+    indicator = Indicator.model_validate(
+        {"id": "x", "name": "X", "kind": "effect", "unit": "percent", "polarity": "lower_is_better"}
+    )
+    svg = to_svg(
+        series_chart(
+            indicator, [Line("Zuid", [("2020", 10.0), ("2021", 9.0)], "area")], trajectory=None
+        )
+    )
+    assert "NaN" not in svg

@@ -317,6 +317,10 @@ def series_chart(
         ],
         "config": _config(),
     }
+    if len(series) == 1:
+        # a one-value range on these channels gives NaN in Vega: use the value itself
+        spec["layer"][0]["encoding"]["strokeWidth"] = {"value": widths[0]}
+        spec["layer"][1]["encoding"]["size"] = {"value": sizes[0]}
     if title:
         spec["title"] = {"text": title, "anchor": "start", "color": TEXT}
     return spec

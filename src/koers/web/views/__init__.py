@@ -263,7 +263,7 @@ def chart_view(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> 
     shown_as = indicator
     if assessment.unit != indicator.unit.value:  # a share computed from counts
         shown_as = indicator.model_copy(update={"unit": Unit(assessment.unit), "decimals": 1})
-    spec = _one_series_fixed(series_chart(shown_as, lines, trajectory=trajectory))
+    spec = series_chart(shown_as, lines, trajectory=trajectory)
     unit, decimals = assessment.unit, decimals_of(indicator, assessment)
     by_line = [dict(line.points) for line in lines if line.points]
     columns = [line.area_name for line in lines if line.points]
@@ -279,22 +279,6 @@ def chart_view(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> 
     if trajectory:
         columns.append(TRAJECTORY_LABEL)
     return ChartView(spec, columns, rows)
-
-
-def _one_series_fixed(spec: dict[str, Any]) -> dict[str, Any]:
-    """Fixed stroke width and point size where a chart has a single series.
-
-    Workaround: :func:`~koers.report.charts.series_chart` maps them through a scale whose
-    domain then holds one value, which vl-convert renders as ``NaN`` (no points, no line
-    width). Harmless once ``charts.py`` handles that case itself.
-    """
-    for layer in spec.get("layer", []):
-        encoding = layer.get("encoding", {})
-        for channel in ("strokeWidth", "size"):
-            scale = encoding.get(channel, {}).get("scale", {})
-            if len(scale.get("domain", ())) == 1:
-                encoding[channel] = {"value": scale["range"][0]}
-    return spec
 
 
 @lru_cache(maxsize=1024)
