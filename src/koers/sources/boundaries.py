@@ -55,11 +55,9 @@ import json
 import math
 import re
 import unicodedata
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -68,7 +66,7 @@ from koers.plan.model import Area
 from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue
 from koers.store import BatchResult, Store, StoreError
 from koers.store import schema as t
-from koers.store.store import current_user
+from koers.store.store import insert_batch, new_batch_id
 
 CODE_PROPERTIES = (
     "statcode",
@@ -690,7 +688,7 @@ def store_boundaries(
     previous = store.find_batch(programme, checksum)
     if previous is not None:
         return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
-    batch_id = uuid.uuid4().hex[:12]
+    batch_id = new_batch_id()
     b = t.boundaries
     with store.engine.begin() as c:
         known = set(c.scalars(select(t.areas.c.id).where(t.areas.c.programme_id == programme)))
@@ -725,21 +723,18 @@ def store_boundaries(
                     "batch_id": batch_id,
                 }
             )
-        c.execute(
-            t.import_batches.insert().values(
-                id=batch_id,
-                programme_id=programme,
-                source_name=source_name,
-                checksum=checksum,
-                format=reading.format,
-                created_at=datetime.now(UTC),
-                created_by=user or current_user(),
-                rows=len(reading.boundaries),
-                state="applied",
-                added=added,
-                revised=revised,
-                unchanged=unchanged,
-            )
+        insert_batch(
+            c,
+            batch_id,
+            programme,
+            source_name=source_name,
+            checksum=checksum,
+            format=reading.format,
+            user=user,
+            rows=len(reading.boundaries),
+            added=added,
+            revised=revised,
+            unchanged=unchanged,
         )
         if rows:
             c.execute(b.insert(), rows)

@@ -274,24 +274,21 @@ class Store:
         previous = self.find_batch(programme, checksum)
         if previous is not None:
             return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
-        batch_id = uuid.uuid4().hex[:12]
+        batch_id = new_batch_id()
         with self._tx() as c:
             diff = _diff(_latest(c, programme), rows)
-            c.execute(
-                t.import_batches.insert().values(
-                    id=batch_id,
-                    programme_id=programme,
-                    source_name=source_name,
-                    checksum=checksum,
-                    format=format,
-                    created_at=datetime.now(UTC),
-                    created_by=user or current_user(),
-                    rows=len(rows),
-                    state="applied",
-                    added=len(diff.added),
-                    revised=len(diff.revised),
-                    unchanged=diff.unchanged,
-                )
+            insert_batch(
+                c,
+                batch_id,
+                programme,
+                source_name=source_name,
+                checksum=checksum,
+                format=format,
+                user=user,
+                rows=len(rows),
+                added=len(diff.added),
+                revised=len(diff.revised),
+                unchanged=diff.unchanged,
             )
             revisions = _max_revisions(c, programme)
             inserts = []
@@ -408,6 +405,44 @@ class Store:
                 .order_by(t.import_batches.c.created_at)
             )
             return [_batch(r) for r in rows]
+
+
+def new_batch_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def insert_batch(
+    c: Connection,
+    batch_id: str,
+    programme: str,
+    *,
+    source_name: str,
+    checksum: str,
+    format: str,
+    user: str | None,
+    rows: int,
+    added: int,
+    revised: int,
+    unchanged: int,
+) -> None:
+    """The ``import_batches`` row of one import (figures or boundaries), inside its
+    transaction."""
+    c.execute(
+        t.import_batches.insert().values(
+            id=batch_id,
+            programme_id=programme,
+            source_name=source_name,
+            checksum=checksum,
+            format=format,
+            created_at=datetime.now(UTC),
+            created_by=user or current_user(),
+            rows=rows,
+            state="applied",
+            added=added,
+            revised=revised,
+            unchanged=unchanged,
+        )
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
