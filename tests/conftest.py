@@ -13,10 +13,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from koers.areas import Observation
 from koers.plan import Plan, load_plan
@@ -128,3 +129,16 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'koers.db'}"
+
+
+@pytest.fixture
+def run(sqlite_url: str) -> Callable[..., Result]:
+    """``run("status", "--format", "json")``: the ``koers`` command on a fresh SQLite store."""
+    from koers.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
+
+    return invoke

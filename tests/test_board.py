@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from jinja2 import Environment, PackageLoader
 
 import koers.cli.board  # noqa: F401  (registers `koers board` on main)
@@ -29,7 +28,6 @@ from koers.board import (
     term_end,
     term_signals,
 )
-from koers.cli import main
 from koers.plan import Plan, load_plan, plan_from_documents
 from koers.plan.model import Board, BoardMember, Meeting, Seat, TermRules
 from koers.plan.summary import agreement_rows
@@ -400,16 +398,6 @@ def test_a_plan_without_governance_has_no_board(example_plan: Plan):
 
 
 # ------------------------------------------------------------------------------------ CLI
-
-
-@pytest.fixture
-def run(sqlite_url):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def test_cli_board_json_and_table_for_the_nprz_plan(run):

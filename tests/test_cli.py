@@ -5,22 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from koers.cli import main
-
 from .conftest import EXAMPLE
-
-
-@pytest.fixture
-def run(sqlite_url):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def test_plan_check_ok_and_with_errors(run, tmp_path: Path):

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 import koers.cli.money  # noqa: F401  (registers `koers money` on main)
 from koers.areas.values import Observation
-from koers.cli import main
 from koers.cli.money import parse_amount
 from koers.money import (
     IN_BALANCE,
@@ -489,16 +487,6 @@ def test_value_for_money_cannot_always_be_judged():
 
 
 # -- CLI --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(sqlite_url):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def test_cli_money_json_and_spend(run, tmp_path: Path):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from jinja2 import Environment, PackageLoader
 
 import koers.cli.proportionality  # noqa: F401  (registers the command on main)
@@ -292,12 +291,7 @@ def test_a_plan_without_proportional_targets():
 # -- command line ---------------------------------------------------------------------------
 
 
-def test_cli_json_and_table(sqlite_url):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
-
+def test_cli_json_and_table(run):
     assert run("load", str(PLAN_DIR)).exit_code == 0
     result = run("proportionality", "--year", "2022", "--format", "json")
     assert result.exit_code == 0

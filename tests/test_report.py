@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
 from koers.assess import evaluate
-from koers.cli import main
 from koers.report import build_reports, latest_year, render_documents, to_pdf
 from koers.report.sections import standard_sections
 from koers.sources import ImportContext
@@ -171,12 +169,7 @@ def _pgm_pixels(data: bytes) -> bytes:
     return data[header.end() :]
 
 
-def test_koers_report_writes_html_and_pdf(tmp_path, sqlite_url):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
-
+def test_koers_report_writes_html_and_pdf(tmp_path, run):
     run("load", str(EXAMPLE))
     saved = run("narrative", "bijstandsaandeel", "2022", "Meer uitstroom dan verwacht.")
     assert "opgeslagen" in saved.stdout
@@ -210,17 +203,12 @@ def test_wijk_documents_locate_the_wijk_on_a_map(nprz):
     assert len(with_maps.maps) == 13
 
 
-def test_wijk_documents_show_the_wijkraad_conversations(tmp_path, sqlite_url, nprz):
+def test_wijk_documents_show_the_wijkraad_conversations(tmp_path, run, nprz):
     documents = nprz[3]
     assert (
         "is met de wijkraad van Tarwewijk nog geen gesprek vastgelegd; het plan belooft "
         "er één tot twee per jaar."
     ) in documents["jaarambitie-tarwewijk"]
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
-
     run("load", str(NPRZ))
     added = run(
         "alliance",
