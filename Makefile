@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/koers: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	$(BIN)/pip install --quiet -e '.[dev,postgres,spark]'
 	touch $@
 
 # The main job on the embedded default (SQLite file koers.db in this directory).
