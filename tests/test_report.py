@@ -248,6 +248,6 @@ def test_wijk_documents_show_the_wijkraad_conversations(tmp_path, run, nprz):
     ],
 )
 def test_when_an_agreement_is_overdue(due, today, overdue):
-    from koers.report.build import _overdue
+    from koers.plan.period import due_passed as _overdue
 
     assert _overdue(due, today) is overdue

@@ -118,7 +118,7 @@ def test_draft_submit_approve_counts_and_a_returned_update_does_not(store, peopl
     assert approved.state is State.APPROVED and approved.decided_by == "bureau"
     assert wf.current_statuses(store, "p") == {"A1": Status.OP_SCHEMA}
 
-    statuses = {k: v.value for k, v in wf.current_statuses(store, "p").items()}
+    statuses = wf.current_statuses(store, "p")
     rows = {r.id: r.status for r in agreement_rows(PLAN, statuses=statuses)}
     assert rows == {"A1": "op schema", "A2": NOT_REPORTED, "A3": NOT_REPORTED, "A4": NOT_REPORTED}
 

@@ -35,7 +35,6 @@ from koers import nl
 from koers.assess import Assessment, Status
 from koers.plan.model import Board, BoardMember, Body, Governance, Plan
 from koers.plan.summary import AgreementRow
-from koers.report.build import _overdue
 
 WARNING_MONTHS = 6  # a term that ends within this many months asks for a decision
 BOARD_FALLBACK = "het bestuur"
@@ -519,7 +518,7 @@ def board_agenda(
     overdue = [
         agreement_item(OVERDUE, row, f"De deadline is verstreken; {about(row)}.")
         for row in agreement_rows
-        if row.id not in taken and row.status != "afgerond" and _overdue(row.due, today)
+        if row.id not in taken and row.overdue_on(today)
     ]
     before = {a.indicator: a.status for a in assessments_before}
     red = []

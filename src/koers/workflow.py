@@ -54,12 +54,14 @@ DESIGN
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -73,6 +75,7 @@ from koers import nl
 from koers.areas.values import Observation
 from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan, Unit
 from koers.plan.period import period_year
+from koers.plan.summary import agreement_rows
 from koers.store import Store, StoreError
 from koers.store import schema as t
 from koers.store.store import current_user, digest
@@ -718,6 +721,104 @@ def set_password(store: Store, username: str, password: str, *, by: User, versio
     )
 
 
+# -- API tokens ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: int
+    username: str
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _token_hash(token: str) -> str:
+    # a token carries 256 random bits, so a plain SHA-256 suffices (no slow hash needed)
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(store: Store, user: User, name: str) -> tuple[str, ApiToken]:
+    """A new API token for ``user`` itself: the token (shown once) and its record.
+
+    The token acts with the user's role and rights, re-read at every request, so a
+    deactivated or demoted user's tokens lose their power at once.
+    """
+    label = _text(name, "de naam van de sleutel", required=True)
+    assert label is not None
+    token = "koers_" + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    with store.engine.begin() as c:
+        actor = _actor(c, user)
+        if not actor.active:
+            raise PermissionError(f"Geen toestemming: het account {actor.username} is niet actief.")
+        inserted = c.execute(
+            t.api_tokens.insert().values(
+                user_id=actor.id, name=label, token_hash=_token_hash(token), created_at=now
+            )
+        ).inserted_primary_key
+        assert inserted is not None
+        _audit(
+            c,
+            actor.programme,
+            actor.username,
+            "create_token",
+            "user",
+            actor.username,
+            None,
+            {"token": label},
+        )
+    return token, ApiToken(int(inserted[0]), actor.username, label, now, None)
+
+
+def token_user(store: Store, token: str) -> User | None:
+    """The active user an unrevoked ``token`` belongs to, else None."""
+    k, u = t.api_tokens.c, t.users.c
+    with store.engine.begin() as c:
+        row = c.execute(
+            select(t.users)
+            .join(t.api_tokens, k.user_id == u.id)
+            .where(k.token_hash == _token_hash(token), k.revoked_at.is_(None))
+        ).first()
+    if row is None or not row.active:
+        return None
+    return _user(row)
+
+
+def tokens(store: Store, user: User) -> list[ApiToken]:
+    """The tokens of ``user``, newest first."""
+    k = t.api_tokens.c
+    with store.engine.begin() as c:
+        rows = c.execute(
+            select(t.api_tokens).where(k.user_id == user.id).order_by(k.id.desc())
+        ).all()
+    return [ApiToken(r.id, user.username, r.name, r.created_at, r.revoked_at) for r in rows]
+
+
+def revoke_token(store: Store, user: User, token_id: int) -> ApiToken:
+    """Revoke one of ``user``'s own tokens."""
+    k = t.api_tokens.c
+    now = datetime.now(UTC)
+    with store.engine.begin() as c:
+        actor = _actor(c, user)
+        row = c.execute(select(t.api_tokens).where(k.id == token_id, k.user_id == actor.id)).first()
+        if row is None:
+            raise StoreError(f"sleutel {token_id} bestaat niet of is niet van {actor.username}")
+        if row.revoked_at is None:
+            c.execute(t.api_tokens.update().where(k.id == token_id).values(revoked_at=now))
+            _audit(
+                c,
+                actor.programme,
+                actor.username,
+                "revoke_token",
+                "user",
+                actor.username,
+                {"token": row.name},
+                None,
+            )
+    return ApiToken(row.id, actor.username, row.name, row.created_at, row.revoked_at or now)
+
+
 # -- updates -----------------------------------------------------------------------------
 
 
@@ -1340,11 +1441,13 @@ def agreement_state(store: Store, programme: str, agreement: str) -> AgreementSt
         return _state(agreement, _state_row(c, programme, agreement))
 
 
-def current_statuses(store: Store, programme: str) -> dict[str, Status]:
+def current_statuses(store: Store, programme: str) -> dict[str, str]:
     """Agreement id → its last approved status (for ``agreement_rows(statuses=...)``)."""
-    return {
-        a: s.status for a, s in agreement_states(store, programme).items() if s.status is not None
-    }
+    return current_statuses_of(agreement_states(store, programme))
+
+
+def current_statuses_of(states: Mapping[str, AgreementState]) -> dict[str, str]:
+    return {a: s.status.value for a, s in states.items() if s.status is not None}
 
 
 def escalations(store: Store, programme: str) -> dict[str, Escalation]:
@@ -1602,3 +1705,100 @@ def agreement_history(store: Store, programme: str, agreement: str) -> list[Audi
             .order_by(a.id)
         )
         return [_entry(r) for r in rows]
+
+
+# -- what a user may see, and what needs attention ------------------------------------------
+
+
+def may_view(plan: Plan, user: User, update: Update) -> bool:
+    """Whether ``user`` may read ``update`` (its note and evidence are not public): the
+    bureau all of its programme's, a partner those about what its organisation reports."""
+    if not user.active or update.programme != user.programme:
+        return False
+    if user.role is Role.BUREAU:
+        return True
+    if user.role is not Role.PARTNER or user.partner is None:
+        return False
+    subject, indicator = _subject(plan, update)
+    if subject is not None:
+        return user.partner in subject.owners
+    return indicator is not None and user.partner in reporters(plan, indicator)
+
+
+def visible_updates(store: Store, plan: Plan, user: User) -> list[Update]:
+    """The updates ``user`` may read, oldest first."""
+    return [u for u in updates(store, plan.programme.id) if may_view(plan, user, u)]
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing that needs someone's attention, with what it is about."""
+
+    reason: str  # one of ATTENTION_REASONS
+    text: str  # Dutch, for the list
+    agreement: str | None = None
+    update: int | None = None
+
+
+ATTENTION_REASONS = {
+    "verlopen": "Verlopen",
+    "teruggestuurd": "Teruggestuurd",
+    "te beoordelen": "Wacht op beoordeling",
+    "concept": "Concept, nog niet ingediend",
+    "niet gerapporteerd": "Nog nooit gerapporteerd",
+    "geëscaleerd": "Geëscaleerd",
+}
+
+
+def needs_attention(store: Store, plan: Plan, user: User, today: date) -> list[Attention]:
+    """What needs attention, in the order of :data:`ATTENTION_REASONS`: overdue agreements,
+    returned updates, submitted ones awaiting the bureau, drafts not submitted, agreements
+    never reported, and escalations; for a partner only what its organisation owns."""
+    states = agreement_states(store, plan.programme.id)
+    mine = (
+        {a.id for a in plan.agreements}
+        if user.role is Role.BUREAU
+        else {a.id for a in partner_agreements(plan, user.partner or "")}
+        if user.role is Role.PARTNER
+        else set()
+    )
+    rows = [r for r in agreement_rows(plan, statuses=current_statuses_of(states)) if r.id in mine]
+    found: list[Attention] = []
+    for row in rows:
+        if row.overdue_on(today):
+            found.append(
+                Attention("verlopen", f"Afspraak {row.id}: gepland voor {row.due}", row.id)
+            )
+    pending = [u for u in visible_updates(store, plan, user) if u.state in OPEN_STATES]
+    for wanted, reason in (
+        (State.RETURNED, "teruggestuurd"),
+        (State.SUBMITTED, "te beoordelen"),
+        (State.DRAFT, "concept"),
+    ):
+        for u in pending:
+            if u.state is wanted:
+                subject = (
+                    f"afspraak {u.agreement}"
+                    if u.agreement
+                    else (f"{u.indicator} in {u.area} over {u.period}")
+                )
+                why = f": {u.reason}" if wanted is State.RETURNED and u.reason else ""
+                found.append(
+                    Attention(reason, f"Update {u.id} over {subject}{why}", u.agreement, u.id)
+                )
+    open_agreements = {u.agreement for u in pending if u.agreement}
+    for row in rows:
+        state = states.get(row.id)
+        if (state is None or state.status is None) and row.id not in open_agreements:
+            found.append(
+                Attention("niet gerapporteerd", f"Afspraak {row.id}: nog geen status", row.id)
+            )
+    for row in rows:
+        state = states.get(row.id)
+        if state is not None and state.escalation is not None:
+            found.append(
+                Attention(
+                    "geëscaleerd", f"Afspraak {row.id}: geëscaleerd naar {state.escalation}", row.id
+                )
+            )
+    return found

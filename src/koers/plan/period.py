@@ -8,6 +8,7 @@ and a reference date to its year.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -34,3 +35,15 @@ def period_year(period: str) -> int:
         except ValueError:
             raise ValueError(f"'{period}' is not a valid date") from None
     raise ValueError(f"period '{period}' is not {PERIOD_FORMS}")
+
+
+def due_passed(due: str | None, today: date) -> bool:
+    """Whether a due date (``2024``, ``2024-06``, ``2024-06-30``, a period ``2023-2027``)
+    lies before ``today``; ``doorlopend`` is never overdue."""
+    if not due or due == "doorlopend":
+        return False
+    last = due.split("-")[-1] if len(due) == 9 else due  # a period: its last year
+    parts = [int(p) for p in last.split("-")]
+    year, month = parts[0], parts[1] if len(parts) > 1 else 12
+    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
+    return date(year, month, day) < today

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from koers.plan.model import Plan
+from koers.plan.period import due_passed
 
 NOT_REPORTED = "niet gerapporteerd"
 NO_OWNER = "niet vermeld"
+DONE = "afgerond"  # an agreement that is done is never overdue
 
 
 def summarise(plan: Plan) -> dict[str, Any]:
@@ -54,6 +57,10 @@ class AgreementRow:
 
     def record(self) -> dict[str, Any]:
         return asdict(self)
+
+    def overdue_on(self, today: date) -> bool:
+        """Past its due date and not done (an agreement that is done is never overdue)."""
+        return self.status != DONE and due_passed(self.due, today)
 
 
 def agreement_rows(

@@ -7,7 +7,6 @@ number in it is an :class:`~koers.assess.Assessment` or an observation, with its
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,7 +143,7 @@ def build_reports(
     narratives = narratives or {}
     assessments = {a.indicator: a for a in evaluate(plan, observations, as_of=year)}
     rows = agreement_rows(plan)
-    overdue = {r.id for r in rows if _overdue(r.due, generated) and r.status != "afgerond"}
+    overdue = {r.id for r in rows if r.overdue_on(generated)}
     names = {a.id: a.name for a in plan.areas}
 
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
@@ -361,15 +360,3 @@ def _value(
 
 def _pillar_rank(pillar: str | None) -> int:
     return PILLAR_ORDER.index(pillar) if pillar in PILLAR_ORDER else len(PILLAR_ORDER)
-
-
-def _overdue(due: str | None, today: date) -> bool:
-    """Whether a due date (``2024``, ``2024-06``, ``2024-06-30``, a period ``2023-2027``)
-    lies before ``today``; ``doorlopend`` is never overdue."""
-    if not due or due == "doorlopend":
-        return False
-    last = due.split("-")[-1] if len(due) == 9 else due  # a period: its last year
-    parts = [int(p) for p in last.split("-")]
-    year, month = parts[0], parts[1] if len(parts) > 1 else 12
-    day = parts[2] if len(parts) > 2 else calendar.monthrange(year, month)[1]
-    return date(year, month, day) < today

@@ -327,3 +327,14 @@ audit_log = Table(
     Column("after", JSON, nullable=True),
     Column("reason", Text, nullable=True),
 )
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", String(120), nullable=False),  # what the user calls it ("koppeling DUO")
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256, never the token
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)

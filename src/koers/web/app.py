@@ -23,10 +23,22 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from koers.store import Store
-from koers.web.views import agreements, api, indicators, overview, page, pillars, wijken
+from koers.web.auth import LoginLimiter, Sessions
+from koers.web.views import (
+    agreements,
+    api,
+    api_portal,
+    indicators,
+    overview,
+    page,
+    pillars,
+    portal,
+    wijken,
+)
 
 DEFAULT_REPORTS = Path("out") / "rapportage"  # where `koers report` writes by default
 
@@ -148,12 +160,17 @@ def create_app(
     *,
     programme: str | None = None,
     reports_dir: Path | None = DEFAULT_REPORTS,
+    secret_key: str | None = None,
+    secure_cookies: bool = False,
+    login_limiter: LoginLimiter | None = None,
 ) -> FastAPI:
     """The website on the store at ``db_url`` (default: ``KOERS_DB``, else ``koers.db``).
 
     ``programme`` is shown by default (else the only one in the store; a request may
     choose another with ``?programme=``). ``reports_dir`` is the folder ``koers report``
-    writes to, listed at ``/rapportages``; None lists nothing.
+    writes to, listed at ``/rapportages``; None lists nothing. ``secret_key`` signs the
+    session cookies (default ``KOERS_SECRET_KEY``, else one per process); ``secure_cookies``
+    marks them https-only (set it behind an https proxy).
     """
     store = Store.open(db_url)
     if programme is not None:
@@ -169,7 +186,7 @@ def create_app(
         summary="Sturen en monitoren van het programma: openbare gegevens.",
         description=DESCRIPTION,
         version="0.1.0",
-        openapi_tags=api.TAGS,
+        openapi_tags=[*api.TAGS, api_portal.TAG],
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not here
         redoc_url=None,
         lifespan=lifespan,
@@ -177,10 +194,14 @@ def create_app(
     app.state.store = store
     app.state.programme = programme
     app.state.reports_dir = reports_dir
+    app.state.sessions = Sessions(secret_key, secure=secure_cookies)
+    app.state.login_limiter = login_limiter or LoginLimiter()
+    app.mount("/static", StaticFiles(packages=[("koers.web", "static")]), name="static")
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, server_error)
-    for module in (overview, pillars, indicators, wijken, agreements, api):
+    app.add_exception_handler(portal.LoginRequired, portal.login_required)
+    for module in (overview, pillars, indicators, wijken, agreements, portal, api, api_portal):
         app.include_router(module.router)
     return app

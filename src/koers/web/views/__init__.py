@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from typing import Annotated, Any
@@ -37,10 +37,13 @@ from koers.plan.model import (
     Unit,
 )
 from koers.plan.period import period_year
+from koers.plan.summary import AgreementRow, agreement_rows
 from koers.report.build import PILLAR_ORDER
 from koers.report.charts import TRAJECTORY_LABEL, Line, period_key, series_chart, to_svg
 from koers.report.render import STATUS_LABELS
 from koers.store import Store
+from koers.web.auth import viewer_of
+from koers.workflow import AgreementState, agreement_states, current_statuses_of
 
 PROGRAMME_HELP = "Programma-id; alleen nodig als de database meer dan één programma bevat."
 KIND_TITLES = {
@@ -76,12 +79,18 @@ class Snapshot:
     observations: list[Observation]
     narratives: dict[tuple[str, str, str], str]
     today: date
+    agreement_states: dict[str, AgreementState] = field(default_factory=dict)
     explicit: bool = False  # the request named the programme: links carry it along
 
     @cached_property
     def assessments(self) -> dict[str, Assessment]:
         """Indicator id -> its status, exactly as ``koers status`` computes it."""
         return {a.indicator: a for a in evaluate(self.plan, self.observations)}
+
+    def agreement_rows(self, **filters: str | None) -> list[AgreementRow]:
+        """The agreements register with the statuses the bureau approved."""
+        statuses = current_statuses_of(self.agreement_states)
+        return agreement_rows(self.plan, statuses=statuses, **filters)
 
     @cached_property
     def index(self) -> ObservationIndex:
@@ -143,13 +152,18 @@ def get_snapshot(
                 f"kies er een met ?programme=.",
             )
         chosen = ids[0]
+    return load_snapshot(store, chosen, explicit=programme is not None)
+
+
+def load_snapshot(store: Store, programme: str, *, explicit: bool = False) -> Snapshot:
     return Snapshot(
-        programme=chosen,
-        plan=store.plan(chosen),
-        observations=store.observations(chosen),
-        narratives=store.narratives(chosen),
+        programme=programme,
+        plan=store.plan(programme),
+        observations=store.observations(programme),
+        narratives=store.narratives(programme),
         today=date.today(),
-        explicit=programme is not None,
+        agreement_states=agreement_states(store, programme),
+        explicit=explicit,
     )
 
 
@@ -330,7 +344,10 @@ def page(
     **context: Any,
 ) -> Response:
     """Render a page; ``snap`` None for pages outside any programme (errors)."""
+    viewer = viewer_of(request)
     common: dict[str, Any] = {
+        "viewer": viewer,
+        "csrf": viewer.csrf,
         "snap": snap,
         "plan": snap.plan if snap else None,
         "programme": snap.plan.programme if snap else None,

@@ -13,14 +13,13 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from koers.plan.summary import NOT_REPORTED, AgreementRow, agreement_rows
-from koers.report.build import _overdue
+from koers import workflow
+from koers.plan.summary import NOT_REPORTED, AgreementRow
 from koers.web.views import Snapshot, SnapshotDep, choices, not_found, page
 
 router = APIRouter(include_in_schema=False)
 
-DONE = "afgerond"  # an agreement that is done is never overdue
-KNOWN_STATUSES = (NOT_REPORTED, DONE)
+KNOWN_STATUSES = (NOT_REPORTED, *(s.value for s in workflow.Status))
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Listed:
 
 def statuses(snap: Snapshot) -> list[str]:
     """The statuses one may filter on: those the code knows and those that occur."""
-    return list(dict.fromkeys([*KNOWN_STATUSES, *(r.status for r in agreement_rows(snap.plan))]))
+    return list(dict.fromkeys([*KNOWN_STATUSES, *(r.status for r in snap.agreement_rows())]))
 
 
 def select(
@@ -59,8 +58,8 @@ def select(
     if status is not None and status not in known:
         raise not_found(f"Status '{status}' bestaat niet. Kies uit {choices(known)}.")
     listed = [
-        Listed(row, _overdue(row.due, snap.today) and row.status != DONE)
-        for row in agreement_rows(snap.plan, pillar=pillar, owner=owner, status=status)
+        Listed(row, row.overdue_on(snap.today))
+        for row in snap.agreement_rows(pillar=pillar, owner=owner, status=status)
     ]
     return [item for item in listed if item.overdue or not overdue]
 

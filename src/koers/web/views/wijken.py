@@ -13,8 +13,8 @@ from starlette.responses import Response
 
 from koers.assess import Assessment, evaluate
 from koers.plan.model import Area, Indicator
-from koers.plan.summary import AgreementRow, agreement_rows
-from koers.report.build import PILLAR_ORDER, _maps, _overdue
+from koers.plan.summary import AgreementRow
+from koers.report.build import PILLAR_ORDER, _maps
 from koers.sources.boundaries import latest_boundaries
 from koers.store import Store
 from koers.web.views import Snapshot, SnapshotDep, decimals_of, not_found, page, value_at
@@ -95,10 +95,8 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
     rows.sort(key=lambda r: (rank.get(r.indicator.pillar or "", len(rank)), r.indicator.id))
     names = wijk_names(snap, area)
     pattern = names_pattern(names)
-    agreements: list[AgreementRow] = [
-        r for r in agreement_rows(snap.plan) if pattern.search(r.text)
-    ]
-    overdue = {r.id for r in agreements if _overdue(r.due, snap.today) and r.status != "afgerond"}
+    agreements: list[AgreementRow] = [r for r in snap.agreement_rows() if pattern.search(r.text)]
+    overdue = {r.id for r in agreements if r.overdue_on(snap.today)}
     interventions = [
         iv
         for iv in snap.plan.interventions

@@ -1,0 +1,461 @@
+"""The output-checking gate: which Basismonitor aggregates may leave the secure environment.
+
+Every aggregate the Basismonitor computes from microdata is a :class:`Cell` (a count, a
+frequency "numerator of denominator", or a magnitude "total over denominator
+contributors"). :func:`check` takes all cells of one publication, the additive
+:class:`Relation` s between them and the :class:`Rules`, and returns one :class:`Verdict` per
+cell: published, published with rounded counts, or suppressed, with a Dutch reason that is
+recorded with the value. A verdict is the only thing a publisher writes: its ``numerator``,
+``denominator``, ``total`` and :attr:`Verdict.ratio` are the publishable figures (``None``
+when suppressed); ``verdict.cell`` holds the true microdata counts and never leaves.
+
+Primary rules (a cell is unsafe by itself):
+
+1. **Minimum count.** A count below ``min_count`` (but above 0) identifies too few units.
+   Checked on the denominator (the units in the cell), the numerator (the units with the
+   property) *and the complement* ``denominator - numerator``: "195 of 200 have it"
+   discloses as much about the other 5 as "5 of 200 have it" does about those 5. When the
+   denominator is small the numerator and complement are not reported separately.
+   *Zeros:* a count of exactly 0 is not unsafe by itself. An empty cell (denominator 0)
+   discloses no unit and has no ratio; a numerator of 0, or a complement of 0, in a cell of
+   at least ``min_count`` units is published ("none of these 200" / "all of these 200").
+   A small denominator makes such a cell unsafe anyway. Limit: a property that is
+   sensitive for a whole group ("all 40 in this buurt receive bijstand") is group
+   disclosure that no count rule catches; the caller must not ask for such cells.
+   Magnitude cells: the number of contributors (the denominator) must reach ``min_count``.
+2. **Dominance** (magnitude cells only; the (n, k) rule): for each ``(n, k)`` in
+   ``Rules.dominance``, if the n largest contributions sum to more than ``k`` times the
+   total, one or two contributors could estimate each other's value: unsafe. ``Cell.top``
+   gives the largest contributions (descending); if it holds fewer than n of them the rule
+   cannot be checked and the cell is unsafe (fail closed). Contributions must be
+   non-negative (a negative income must be clipped or the cell checked on absolute values
+   by the caller). A total of 0 cannot be dominated.
+
+Secondary suppression. A :class:`Relation` says ``total = sum(parts)`` (Rotterdam-Zuid =
+sum of its wijken; Rotterdam = Zuid + rest). If exactly one cell of a relation is
+suppressed it can be recomputed by subtraction from the published others, so one more cell
+of that relation is suppressed. The choice, deterministic:
+
+- a part rather than the relation's total (the higher-level figure is the one the
+  programme steers on, and suppression spreads downwards rather than upwards);
+- a non-empty cell rather than an empty one (a cell known to be empty protects nothing);
+- then the smallest denominator (least information lost), then the smallest key.
+
+A secondary suppression can leave another relation with exactly one suppressed cell
+(the chosen wijk is itself the total of its buurten, or a part of another relation), so
+the relations are revisited until none has exactly one suppressed cell (a fixed point; it
+terminates because every round suppresses at least one more cell). Both counts of a cell
+are withheld together, so this also protects the numerators. Relations need not add up
+exactly (units without a known wijk): an approximate relation leaks nearly as much as an
+exact one, so declare it anyway.
+
+Every key of a relation must be one of the cells given to :func:`check` (``ValueError``
+otherwise). Counting an absent cell as unpublished would fail open: the cell may be
+published by another run, or the key may be a typo. A cell that really is never
+published elsewhere is passed like any other and goes through the gate too.
+
+Limits, stated plainly: the gate guarantees that *no single relation* lets a suppressed
+cell be recomputed from published cells. It does not audit combinations of relations (in
+a two-dimensional table rows and columns together can pin down a cell, and published
+cells bound suppressed ones to intervals); that needs the linear-programming audit of a
+tool such as τ-ARGUS and is not done here. Rounding (``Rules.round_to``) rounds the
+published counts half up to a multiple; the value (a percentage or mean) is computed from
+the true counts (:attr:`Verdict.ratio`), so a value with many decimals next to a rounded
+small denominator can give the true counts back: rounding here is presentation, the
+protection comes from the minimum count and suppression.
+
+A :class:`Verdict` can only be made by :func:`check` (its constructor raises; there is a
+private factory). This guards against accidents, such as a publisher building or
+``dataclasses.replace``-ing its own "published" verdict; it is no barrier against
+deliberate circumvention, which Python cannot offer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+from itertools import pairwise
+from typing import SupportsFloat
+
+from koers import nl
+
+Key = tuple[str, ...]
+"""A cell's identity, e.g. ``(measure, area, period)``."""
+
+_TOLERANCE = 1e-9  # relative slack when comparing sums of float contributions
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The output-checking settings of one publication."""
+
+    min_count: int = 10
+    """Minimum number of units behind every count (denominator, numerator, complement)."""
+    dominance: tuple[tuple[int, float], ...] = ((1, 0.5), (2, 0.85))
+    """(n, k): the n largest contributions above k times the total make a cell unsafe."""
+    round_to: int | None = None
+    """Round published counts half up to a multiple of this (e.g. 5); None: no rounding."""
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.min_count) or self.min_count < 1:
+            raise ValueError(f"min_count must be a whole number >= 1, not {self.min_count!r}")
+        for rule in self.dominance:
+            n, k = rule
+            if not _is_int(n) or n < 1:
+                raise ValueError(f"dominance rule {rule!r}: n must be a whole number >= 1")
+            if not (isinstance(k, int | float) and 0 < k <= 1):
+                raise ValueError(f"dominance rule {rule!r}: k must lie in (0, 1]")
+        if self.round_to is not None and (not _is_int(self.round_to) or self.round_to < 1):
+            raise ValueError(f"round_to must be a whole number >= 1, not {self.round_to!r}")
+
+
+DEFAULT_RULES = Rules()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One aggregate computed from microdata, before output checking.
+
+    - a *count* cell: only ``denominator`` (the number of units, e.g. residents);
+    - a *frequency* cell: ``numerator`` units of ``denominator`` have the property;
+    - a *magnitude* cell: ``total`` is the sum of the contributions of ``denominator``
+      units (e.g. income); ``top`` holds the largest contributions, descending, as many as
+      the dominance rules need (two for the default rules).
+
+    Counts are whole, non-negative numbers; contributions are finite and non-negative.
+    Invalid cells raise ``ValueError`` naming the key and the field.
+    """
+
+    key: Key
+    numerator: float | None
+    denominator: float
+    total: float | None = None
+    top: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        key = self.key
+        if not isinstance(key, tuple) or not key or not all(isinstance(p, str) for p in key):
+            raise ValueError(f"cell key must be a non-empty tuple of strings, not {key!r}")
+        denominator = _count(key, "denominator", self.denominator)
+        object.__setattr__(self, "denominator", denominator)
+        if self.numerator is not None:
+            if self.total is not None:
+                raise ValueError(
+                    f"cell {key!r}: a cell has a numerator (frequency) or a total "
+                    "(magnitude), not both"
+                )
+            numerator = _count(key, "numerator", self.numerator)
+            if numerator > denominator:
+                raise ValueError(
+                    f"cell {key!r}: numerator {numerator:g} is greater than denominator "
+                    f"{denominator:g}"
+                )
+            object.__setattr__(self, "numerator", numerator)
+        if self.total is None:
+            if self.top:
+                raise ValueError(f"cell {key!r}: top contributions given without a total")
+            return
+        total = _finite(key, "total", self.total)
+        if total < 0:
+            raise ValueError(f"cell {key!r}: total {total:g} is negative")
+        top = tuple(_finite(key, "top", value) for value in self.top)
+        if any(value < 0 for value in top):
+            raise ValueError(f"cell {key!r}: top contributions must be non-negative: {top!r}")
+        if any(a < b for a, b in pairwise(top)):
+            raise ValueError(f"cell {key!r}: top contributions are not descending: {top!r}")
+        if len(top) > denominator:
+            raise ValueError(
+                f"cell {key!r}: {len(top)} top contributions but only {denominator:g} "
+                "contributors (denominator)"
+            )
+        if sum(top) > total * (1 + _TOLERANCE) + _TOLERANCE:
+            raise ValueError(
+                f"cell {key!r}: top contributions sum to {sum(top):g}, more than the total "
+                f"{total:g}"
+            )
+        if denominator == 0 and total != 0:
+            raise ValueError(f"cell {key!r}: total {total:g} without contributors")
+        object.__setattr__(self, "total", total)
+        object.__setattr__(self, "top", top)
+
+    @property
+    def magnitude(self) -> bool:
+        return self.total is not None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``total = sum(parts)`` between cells of one measure and period.
+
+    ``label`` names the relation in Dutch for reasons, e.g. "Rotterdam-Zuid = som van de
+    15 wijken".
+    """
+
+    total: Key
+    parts: tuple[Key, ...]
+    label: str
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            raise ValueError(f"relation {self.label!r}: no parts")
+        if self.total in self.parts:
+            raise ValueError(f"relation {self.label!r}: total {self.total!r} is also a part")
+        if len(set(self.parts)) != len(self.parts):
+            raise ValueError(f"relation {self.label!r}: a part is listed twice")
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        """The total and the parts."""
+        return (self.total, *self.parts)
+
+
+class Decision(StrEnum):
+    PUBLISHED = "gepubliceerd"
+    ROUNDED = "afgerond"
+    SUPPRESSED = "onderdrukt"
+
+
+@dataclass(frozen=True, init=False)
+class Verdict:
+    """The gate's decision on one cell, and the figures that may be published.
+
+    ``numerator``, ``denominator`` (rounded where the rules say so) and ``total`` are None
+    when the cell is suppressed; ``primary`` says whether it was suppressed by its own rule
+    (True) or to protect another cell (False; always False for published cells). Made
+    only by :func:`check`: calling ``Verdict(...)`` raises ``TypeError``.
+    """
+
+    cell: Cell
+    decision: Decision
+    reason: str
+    primary: bool
+    numerator: float | None
+    denominator: float | None
+    total: float | None
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a Verdict is made by koers.basismonitor.disclosure.check() only")
+
+    @classmethod
+    def _make(
+        cls,
+        cell: Cell,
+        decision: Decision,
+        reason: str,
+        primary: bool,
+        numerator: float | None,
+        denominator: float | None,
+        total: float | None,
+    ) -> Verdict:
+        verdict = object.__new__(cls)
+        for name, value in (
+            ("cell", cell),
+            ("decision", decision),
+            ("reason", reason),
+            ("primary", primary),
+            ("numerator", numerator),
+            ("denominator", denominator),
+            ("total", total),
+        ):
+            object.__setattr__(verdict, name, value)
+        return verdict
+
+    @property
+    def key(self) -> Key:
+        return self.cell.key
+
+    @property
+    def suppressed(self) -> bool:
+        return self.decision is Decision.SUPPRESSED
+
+    @property
+    def ratio(self) -> float | None:
+        """The value to publish, from the true (unrounded) counts.
+
+        numerator / denominator for a frequency cell (multiply by 100 for a percentage),
+        total / denominator (the mean) for a magnitude cell. None when suppressed, for an
+        empty cell, and for a count cell (publish its ``denominator``).
+        """
+        cell = self.cell
+        if self.suppressed or cell.denominator == 0:
+            return None
+        if cell.total is not None:
+            return cell.total / cell.denominator
+        if cell.numerator is not None:
+            return cell.numerator / cell.denominator
+        return None
+
+
+def check(
+    cells: Sequence[Cell],
+    relations: Sequence[Relation] = (),
+    rules: Rules = DEFAULT_RULES,
+) -> list[Verdict]:
+    """One verdict per cell, in the order of ``cells``; see the module docstring."""
+    by_key: dict[Key, Cell] = {}
+    for cell in cells:
+        if not isinstance(cell, Cell):
+            raise TypeError(f"not a Cell: {cell!r}")
+        if cell.key in by_key:
+            raise ValueError(f"duplicate cell key {cell.key!r}")
+        by_key[cell.key] = cell
+    for relation in relations:
+        for key in relation.keys:
+            if key not in by_key:
+                raise ValueError(f"relation {relation.label!r}: key {key!r} is not among the cells")
+
+    primary = {cell.key: r for cell in cells if (r := _primary_reasons(cell, rules))}
+    suppressed = set(primary)
+    secondary: dict[Key, Relation] = {}
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            hidden = [key for key in relation.keys if key in suppressed]
+            if len(hidden) != 1:
+                continue
+            candidates = [key for key in relation.keys if key not in suppressed]
+            choice = min(candidates, key=lambda k: _cost(by_key[k], relation))
+            suppressed.add(choice)
+            secondary[choice] = relation
+            changed = True
+
+    verdicts = []
+    for cell in cells:
+        if cell.key in primary:
+            reason = "; ".join(primary[cell.key])
+            verdicts.append(
+                Verdict._make(cell, Decision.SUPPRESSED, reason, True, None, None, None)
+            )
+        elif cell.key in secondary:
+            reason = (
+                f"secundair onderdrukt: anders terug te rekenen uit {secondary[cell.key].label}"
+            )
+            verdicts.append(
+                Verdict._make(cell, Decision.SUPPRESSED, reason, False, None, None, None)
+            )
+        elif rules.round_to is not None:
+            step = rules.round_to
+            numerator = None if cell.numerator is None else round_half_up(cell.numerator, step)
+            denominator = round_half_up(cell.denominator, step)
+            reason = f"aantallen afgerond op {nl.number(step)}"
+            verdicts.append(
+                Verdict._make(
+                    cell, Decision.ROUNDED, reason, False, numerator, denominator, cell.total
+                )
+            )
+        else:
+            verdicts.append(
+                Verdict._make(
+                    cell,
+                    Decision.PUBLISHED,
+                    "voldoet aan de outputcontrole",
+                    False,
+                    cell.numerator,
+                    cell.denominator,
+                    cell.total,
+                )
+            )
+    return verdicts
+
+
+def round_half_up(value: float, multiple: int) -> float:
+    """``value`` rounded to the nearest multiple, halves upwards: 12 → 10, 12.5 → 15 (by 5).
+
+    Exact (rational arithmetic), so the result never depends on binary float noise.
+    """
+    return float(math.floor(Fraction(value) / multiple + Fraction(1, 2)) * multiple)
+
+
+def _primary_reasons(cell: Cell, rules: Rules) -> list[str]:
+    """Why ``cell`` is unsafe by itself (Dutch); empty when it is not."""
+    reasons: list[str] = []
+    least = rules.min_count
+    count = cell.denominator
+    if 0 < count < least:
+        reasons.append(f"minder dan {nl.number(least)} eenheden ({nl.number(count)})")
+    elif cell.numerator is not None:
+        of = f"van {nl.number(count)}"
+        with_it, without = cell.numerator, count - cell.numerator
+        if 0 < with_it < least:
+            reasons.append(
+                f"minder dan {nl.number(least)} eenheden met het kenmerk "
+                f"({nl.number(with_it)} {of})"
+            )
+        if 0 < without < least:
+            reasons.append(
+                f"minder dan {nl.number(least)} eenheden zonder het kenmerk "
+                f"({nl.number(without)} {of})"
+            )
+    if cell.total is not None and cell.denominator > 0:
+        reasons.extend(_dominance(cell, rules))
+    return reasons
+
+
+def _dominance(cell: Cell, rules: Rules) -> list[str]:
+    assert cell.total is not None
+    if cell.total == 0:
+        return []  # non-negative contributions summing to 0: nothing dominates
+    reasons = []
+    unchecked = 0  # the largest n whose rule cannot be checked
+    for n, k in rules.dominance:
+        if len(cell.top) < n:
+            unchecked = max(unchecked, n)
+            continue
+        share = sum(cell.top[:n]) / cell.total
+        if share > k:
+            largest = "grootste bijdrage" if n == 1 else f"{n} grootste bijdragen samen"
+            reasons.append(
+                f"dominantie: {largest} {_percent(share, k)} van het totaal (grens {_percent(k)})"
+            )
+    if unchecked:
+        needed = "de grootste bijdrage" if unchecked == 1 else f"de {unchecked} grootste bijdragen"
+        reasons.append(f"dominantie niet te toetsen: {needed} nodig, {len(cell.top)} opgegeven")
+    return reasons
+
+
+def _percent(fraction: float, other: float | None = None) -> str:
+    """``0.62`` → ``62%``, with as many decimals (up to 2) as it takes to differ from
+    ``other`` (a share just above the limit never reads as the limit itself: ``50,1%``, or
+    ``meer dan 50%``), or, with no ``other``, as it takes to write ``fraction``."""
+    percent = fraction * 100
+    for decimals in (0, 1, 2):
+        text = nl.number(percent, decimals)
+        if other is None:
+            if math.isclose(round(percent, decimals), percent, abs_tol=1e-9):
+                return f"{text}%"
+        elif text != nl.number(other * 100, decimals):
+            return f"{text}%"
+    if other is None:
+        return f"{nl.number(percent, 2)}%"
+    return f"meer dan {_percent(other)}"
+
+
+def _cost(cell: Cell, relation: Relation) -> tuple[bool, bool, float, Key]:
+    """Order of preference for a secondary suppression in ``relation`` (smallest first)."""
+    return (cell.denominator == 0, cell.key == relation.total, cell.denominator, cell.key)
+
+
+def _finite(key: Key, field: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, SupportsFloat):
+        raise ValueError(f"cell {key!r}: {field} is not a number: {value!r}")
+    number = float(value)  # also numpy scalars
+    if not math.isfinite(number):
+        raise ValueError(f"cell {key!r}: {field} is not a finite number: {value!r}")
+    return number
+
+
+def _count(key: Key, field: str, value: object) -> float:
+    number = _finite(key, field, value)
+    if number < 0:
+        raise ValueError(f"cell {key!r}: {field} {number:g} is negative")
+    if not number.is_integer():
+        raise ValueError(f"cell {key!r}: {field} {number:g} is not a whole number")
+    return number

@@ -1,0 +1,189 @@
+"""Who is asking: sessions in signed cookies, CSRF tokens, API tokens and the login limit.
+
+DESIGN
+- A session is a cookie signed and timestamped with the app's secret (itsdangerous): the
+  user's id and the version of the user record it was issued for, a CSRF token and a random
+  nonce. Nothing is kept on the server, so several workers share sessions through the secret
+  alone (``KOERS_SECRET_KEY``; without it each process draws its own and sessions end when
+  it restarts). The cookie is HttpOnly and SameSite=Lax, Secure when the site runs on https,
+  and expires after :data:`SESSION_HOURS`.
+- Every request re-reads the user: a deactivated user, or one whose role, partner or
+  password changed since login (the record's ``version`` rose), is logged out at once.
+- Logging in always issues a new session (new nonce and CSRF token), whatever cookie came
+  with the request: a session planted before login is worthless after it (no fixation).
+- CSRF: every form carries the session's token; every POST of a page compares it in
+  constant time. Anonymous visitors get a session without user when the login form is
+  shown, so the login form is protected too. The write API takes no cookies, only an API
+  token in ``Authorization: Bearer``, so a browser cannot be tricked into using it.
+- Login attempts are limited per user name and per client address (:class:`LoginLimiter`):
+  after too many failures within the window further attempts are refused with 429 until
+  the window has passed, before any password is checked. The counts are kept per process;
+  behind several workers the limit applies per worker (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.responses import Response
+
+from koers import workflow
+from koers.store import Store
+from koers.workflow import User
+
+SESSION_COOKIE = "koers_sessie"
+SESSION_HOURS = 8
+CSRF_FIELD = "csrf"
+
+
+@dataclass(frozen=True)
+class Session:
+    """What the session cookie holds."""
+
+    csrf: str
+    nonce: str
+    user_id: int | None = None
+    user_version: int | None = None
+
+    @classmethod
+    def new(cls, user: User | None = None) -> Session:
+        return cls(
+            csrf=secrets.token_urlsafe(32),
+            nonce=secrets.token_urlsafe(16),
+            user_id=user.id if user else None,
+            user_version=user.version if user else None,
+        )
+
+
+class Sessions:
+    """Reads and writes the signed session cookie."""
+
+    def __init__(self, secret: str | None = None, *, secure: bool = False) -> None:
+        key = secret or os.environ.get("KOERS_SECRET_KEY") or secrets.token_urlsafe(32)
+        self._serializer = URLSafeTimedSerializer(key, salt="koers-sessie")
+        self.secure = secure
+
+    def read(self, request: Request) -> Session | None:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return None
+        try:
+            data = self._serializer.loads(raw, max_age=SESSION_HOURS * 3600)
+            return Session(
+                csrf=str(data["c"]),
+                nonce=str(data["n"]),
+                user_id=data.get("u"),
+                user_version=data.get("v"),
+            )
+        except (BadSignature, KeyError, TypeError, ValueError):
+            return None  # forged, expired or from another secret: as if there were none
+
+    def write(self, response: Response, session: Session) -> None:
+        data: dict[str, object] = {"c": session.csrf, "n": session.nonce}
+        if session.user_id is not None:
+            data["u"], data["v"] = session.user_id, session.user_version
+        response.set_cookie(
+            SESSION_COOKIE,
+            self._serializer.dumps(data),
+            max_age=SESSION_HOURS * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=self.secure,
+            path="/",
+        )
+
+    def clear(self, response: Response) -> None:
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who sent a request: the session (if any) and its user (if logged in)."""
+
+    session: Session | None
+    user: User | None
+
+    @property
+    def csrf(self) -> str:
+        return self.session.csrf if self.session else ""
+
+
+def viewer_of(request: Request) -> Viewer:
+    """The request's viewer, read once per request from the session cookie."""
+    found = getattr(request.state, "viewer", None)
+    if isinstance(found, Viewer):
+        return found
+    session = request.app.state.sessions.read(request)
+    viewer = Viewer(session, session_user(request.app.state.store, session))
+    request.state.viewer = viewer
+    return viewer
+
+
+def session_user(store: Store, session: Session | None) -> User | None:
+    """The session's user if it is still active and unchanged since login, else None."""
+    if session is None or session.user_id is None:
+        return None
+    user = workflow.get_user(store, session.user_id)
+    if user is None or not user.active or user.version != session.user_version:
+        return None
+    return user
+
+
+def bearer_user(store: Store, request: Request) -> User | None:
+    """The user of the API token in ``Authorization: Bearer``, else None."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return workflow.token_user(store, token.strip())
+
+
+def csrf_ok(session: Session | None, submitted: str | None) -> bool:
+    if session is None or not submitted:
+        return False
+    return hmac.compare_digest(session.csrf.encode(), submitted.encode())
+
+
+@dataclass
+class LoginLimiter:
+    """Failed logins per user name and per client address within a sliding window."""
+
+    per_user: int = 5
+    per_address: int = 20
+    window_seconds: float = 15 * 60
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+
+    def _recent(self, key: str) -> deque[float]:
+        stamps = self._failures.setdefault(key, deque())
+        horizon = self.clock() - self.window_seconds
+        while stamps and stamps[0] <= horizon:
+            stamps.popleft()
+        return stamps
+
+    def retry_after(self, username: str, address: str) -> int:
+        """Seconds until another attempt is allowed; 0 when it is allowed now."""
+        waits = [0.0]
+        for key, limit in (
+            (f"u:{username.strip().lower()}", self.per_user),
+            (f"a:{address}", self.per_address),
+        ):
+            stamps = self._recent(key)
+            if len(stamps) >= limit:
+                waits.append(stamps[0] + self.window_seconds - self.clock())
+        return max(0, int(max(waits) + 0.999))
+
+    def failed(self, username: str, address: str) -> None:
+        now = self.clock()
+        for key in (f"u:{username.strip().lower()}", f"a:{address}"):
+            self._recent(key).append(now)
+
+    def succeeded(self, username: str) -> None:
+        self._failures.pop(f"u:{username.strip().lower()}", None)

@@ -1,0 +1,248 @@
+"""The partner workflow as JSON (``/api/portaal/...``), for partners' own systems.
+
+Requests authenticate with an API token (``Authorization: Bearer koers_...``, made on the
+portal page *API-sleutels*); cookies are ignored here, so a browser session cannot be
+used against it (no CSRF). A token acts with the rights of its user, re-read at every
+request: the same :func:`koers.workflow.can` rules as the pages, and the same
+:func:`koers.workflow.may_view` filter on every read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from koers import workflow
+from koers.plan.model import Plan
+from koers.store import Store, StoreError
+from koers.web.views.portal import WORKFLOW_ERRORS, refusal
+from koers.workflow import Update, User
+
+router = APIRouter(prefix="/api/portaal", tags=["portaal"])
+
+TAG = {
+    "name": "portaal",
+    "description": "Het partnerportaal: updates opstellen, indienen en (bureau) beoordelen. "
+    "Met een API-sleutel: `Authorization: Bearer <sleutel>`.",
+}
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="API-sleutel",
+    description="Een API-sleutel, te maken op de portaalpagina 'API-sleutels'.",
+)
+
+
+def api_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> User:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise HTTPException(
+            401, "Geef een API-sleutel mee: Authorization: Bearer <sleutel>.", headers=challenge
+        )
+    user = workflow.token_user(request.app.state.store, credentials.credentials)
+    if user is None:
+        raise HTTPException(
+            401,
+            "Deze API-sleutel is onbekend of ingetrokken, of de gebruiker is niet actief.",
+            headers=challenge,
+        )
+    return user
+
+
+UserDep = Annotated[User, Depends(api_user)]
+
+
+class UpdateRecord(BaseModel):
+    """An update as its viewer may see it."""
+
+    id: int
+    kind: str = Field(description="'status' (van een afspraak) of 'output' (een waarde).")
+    state: str = Field(description="draft, submitted, approved of returned.")
+    agreement: str | None
+    status: str | None
+    evidence: str | None
+    indicator: str | None
+    area: str | None
+    period: str | None
+    value: float | None
+    note: str | None
+    reason: str | None = Field(description="Waarom teruggestuurd of gecorrigeerd.")
+    batch: str | None = Field(description="De importbatch van een goedgekeurde waarde.")
+    version: int = Field(description="Geef deze mee bij een wijziging (optimistic locking).")
+    created_by: str
+    updated_by: str
+    updated_at: datetime
+
+
+class NewUpdate(BaseModel):
+    """A status of an agreement (agreement, status, note, evidence) or a value of an
+    output indicator (indicator, area, period, value, note)."""
+
+    agreement: str | None = None
+    status: str | None = None
+    evidence: str | None = None
+    indicator: str | None = None
+    area: str | None = None
+    period: str | None = None
+    value: float | None = None
+    note: str | None = None
+
+
+class Edit(BaseModel):
+    version: int
+    status: str | None = None
+    note: str | None = None
+    evidence: str | None = None
+    value: float | None = None
+
+
+class Version(BaseModel):
+    version: int
+
+
+class Decision(BaseModel):
+    version: int
+    reason: str
+
+
+class AttentionRecord(BaseModel):
+    reason: str
+    text: str
+    agreement: str | None
+    update: int | None
+
+
+def _record(update: Update) -> UpdateRecord:
+    return UpdateRecord(
+        id=update.id,
+        kind=update.kind.value,
+        state=update.state.value,
+        agreement=update.agreement,
+        status=update.status.value if update.status else None,
+        evidence=update.evidence,
+        indicator=update.indicator,
+        area=update.area,
+        period=update.period,
+        value=update.value,
+        note=update.note,
+        reason=update.reason,
+        batch=update.batch,
+        version=update.version,
+        created_by=update.created_by,
+        updated_by=update.updated_by,
+        updated_at=update.updated_at,
+    )
+
+
+def _context(request: Request, user: User) -> tuple[Store, Plan]:
+    store: Store = request.app.state.store
+    return store, store.plan(user.programme)
+
+
+def _visible(request: Request, user: User, update_id: int) -> Update:
+    store, plan = _context(request, user)
+    try:
+        update = workflow.get_update(store, update_id)
+    except StoreError:
+        update = None
+    if update is None or not workflow.may_view(plan, user, update):
+        raise HTTPException(404, f"Update {update_id} bestaat niet, of u mag hem niet inzien.")
+    return update
+
+
+def _attempt(action: Callable[[], Update]) -> UpdateRecord:
+    """Run a workflow action; its refusal becomes 403, 409 or 400 with the Dutch reason."""
+    try:
+        return _record(action())
+    except WORKFLOW_ERRORS as error:
+        code, message = refusal(error)
+        raise HTTPException(code, message) from None
+
+
+@router.get("/updates", summary="De updates die u mag inzien")
+def list_updates(request: Request, user: UserDep) -> list[UpdateRecord]:
+    store, plan = _context(request, user)
+    return [_record(u) for u in workflow.visible_updates(store, plan, user)]
+
+
+@router.get("/updates/{update_id}", summary="Eén update")
+def get_update(request: Request, user: UserDep, update_id: int) -> UpdateRecord:
+    return _record(_visible(request, user, update_id))
+
+
+@router.post("/updates", status_code=201, summary="Een update opstellen (concept)")
+def create_update(request: Request, user: UserDep, body: NewUpdate) -> UpdateRecord:
+    store, plan = _context(request, user)
+    return _attempt(
+        lambda: workflow.draft_update(
+            store,
+            plan.programme.id,
+            user,
+            agreement=body.agreement,
+            status=body.status,
+            note=body.note,
+            evidence=body.evidence,
+            indicator=body.indicator,
+            area=body.area,
+            period=body.period,
+            value=body.value,
+        )
+    )
+
+
+@router.post("/updates/{update_id}/edit", summary="Een concept of teruggestuurde update wijzigen")
+def edit_update(request: Request, user: UserDep, update_id: int, body: Edit) -> UpdateRecord:
+    store = _context(request, user)[0]
+    _visible(request, user, update_id)
+    return _attempt(
+        lambda: workflow.edit_draft(
+            store,
+            update_id,
+            user,
+            body.version,
+            status=body.status,
+            note=body.note,
+            evidence=body.evidence,
+            value=body.value,
+        )
+    )
+
+
+@router.post("/updates/{update_id}/submit", summary="Een update indienen")
+def submit_update(request: Request, user: UserDep, update_id: int, body: Version) -> UpdateRecord:
+    store = _context(request, user)[0]
+    _visible(request, user, update_id)
+    return _attempt(lambda: workflow.submit(store, update_id, user, body.version))
+
+
+@router.post("/updates/{update_id}/approve", summary="Een update goedkeuren (bureau)")
+def approve_update(request: Request, user: UserDep, update_id: int, body: Version) -> UpdateRecord:
+    store = _context(request, user)[0]
+    _visible(request, user, update_id)
+    return _attempt(lambda: workflow.approve(store, update_id, user, body.version))
+
+
+@router.post("/updates/{update_id}/return", summary="Een update terugsturen (bureau)")
+def return_update(request: Request, user: UserDep, update_id: int, body: Decision) -> UpdateRecord:
+    store = _context(request, user)[0]
+    _visible(request, user, update_id)
+    return _attempt(
+        lambda: workflow.return_update(store, update_id, user, body.version, body.reason)
+    )
+
+
+@router.get("/aandacht", summary="Wat aandacht vraagt")
+def attention(request: Request, user: UserDep) -> list[AttentionRecord]:
+    store, plan = _context(request, user)
+    return [
+        AttentionRecord(reason=a.reason, text=a.text, agreement=a.agreement, update=a.update)
+        for a in workflow.needs_attention(store, plan, user, date.today())
+    ]

@@ -1,0 +1,579 @@
+"""The partner portal and its JSON API, in process: login, the workflow through the pages,
+rights per role on every endpoint, CSRF, XSS, rate limiting, conflicts and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from koers import workflow as wf
+from koers.store import Store
+from koers.web import create_app
+from koers.web.auth import SESSION_COOKIE, LoginLimiter
+from tests.test_workflow import PASSWORD, PLAN
+
+XSS = '<script>alert("x")</script>'
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wf, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@dataclass
+class Clock:
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Portal:
+    url: str
+    store: Store
+    clock: Clock
+    clients: dict[str, TestClient] = field(default_factory=dict)
+
+    def client(self, who: str | None = None) -> TestClient:
+        """A browser, logged in as ``who`` (None: anonymous); one per name."""
+        key = who or "-"
+        if key not in self.clients:
+            client = TestClient(self.app, follow_redirects=False)
+            if who is not None:
+                login(client, who)
+            self.clients[key] = client
+        return self.clients[key]
+
+
+def csrf_of(client: TestClient, path: str = "/inloggen") -> str:
+    page = client.get(path)
+    match = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert match, f"no CSRF field on {path}"
+    return match[1]
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    token = csrf_of(client)
+    response = client.post(
+        "/inloggen",
+        data={"gebruikersnaam": username, "wachtwoord": password, "csrf": token},
+    )
+    assert response.status_code == 303, response.text
+
+
+def post(client: TestClient, path: str, data: dict[str, object], page: str = "/portaal") -> object:
+    return client.post(path, data={**data, "csrf": csrf_of(client, page)})
+
+
+@pytest.fixture
+def portal(tmp_path, monkeypatch) -> Iterator[Portal]:
+    monkeypatch.setenv("KOERS_USER", "installateur")
+    url = f"sqlite:///{tmp_path / 'koers.db'}"
+    store = Store.open(url)
+    store.save_plan(PLAN)
+    admin = wf.create_user(store, "p", "beheer", PASSWORD, "admin", by=None)
+    wf.create_user(store, "p", "bureau", PASSWORD, "bureau", by=admin)
+    wf.create_user(store, "p", "bureau2", PASSWORD, "bureau", by=admin)
+    wf.create_user(store, "p", "wouter", PASSWORD, "partner", "woonbron", by=admin)
+    wf.create_user(store, "p", "gerda", PASSWORD, "partner", "gemeente", by=admin)
+    clock = Clock()
+    app = create_app(
+        url, reports_dir=None, secret_key="test", login_limiter=LoginLimiter(clock=clock)
+    )
+    result = Portal(url, store, clock)
+    result.app = app  # type: ignore[attr-defined]
+    with TestClient(app):
+        yield result
+    for client in result.clients.values():
+        client.close()
+    store.close()
+
+
+def draft_and_submit(
+    portal: Portal, who: str = "wouter", agreement: str = "A1", note: str = "loopt"
+) -> int:
+    client = portal.client(who)
+    response = post(
+        client,
+        f"/portaal/afspraken/{agreement}/update",
+        {"status": "op schema", "toelichting": note},
+        f"/portaal/afspraken/{agreement}",
+    )
+    assert response.status_code == 303, response.text
+    update = int(response.headers["location"].split("/")[-1].split("?")[0])
+    response = post(
+        client, f"/portaal/updates/{update}/indienen", {"versie": 1}, f"/portaal/updates/{update}"
+    )
+    assert response.status_code == 303, response.text
+    return update
+
+
+# --------------------------------------------------------------------------- login
+
+
+def test_login_gives_a_new_session_and_logout_ends_it(portal):
+    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    assert client.get("/portaal").headers["location"] == "/inloggen?volgende=/portaal"
+    token = csrf_of(client)
+    before = client.cookies[SESSION_COOKIE]
+    response = client.post(
+        "/inloggen",
+        data={
+            "gebruikersnaam": "Wouter",
+            "wachtwoord": PASSWORD,
+            "csrf": token,
+            "volgende": "/portaal",
+        },
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/portaal"
+    after = client.cookies[SESSION_COOKIE]
+    assert after != before  # a planted session is worth nothing after login (no fixation)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    home = client.get("/portaal")
+    assert home.status_code == 200 and "wouter" in home.text and "Woonbron" in home.text
+    # the old, anonymous session does not log anyone in
+    stranger = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    stranger.cookies.set(SESSION_COOKIE, before)
+    assert stranger.get("/portaal").status_code == 303
+    response = post(client, "/uitloggen", {})
+    assert response.status_code == 303
+    assert client.get("/portaal").status_code == 303
+
+
+def test_wrong_password_and_open_redirects_are_refused(portal):
+    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    token = csrf_of(client)
+    wrong = client.post(
+        "/inloggen",
+        data={"gebruikersnaam": "wouter", "wachtwoord": "fout fout fout", "csrf": token},
+    )
+    assert wrong.status_code == 401
+    assert "combinatie van gebruikersnaam en wachtwoord is onbekend" in wrong.text
+    good = client.post(
+        "/inloggen",
+        data={
+            "gebruikersnaam": "wouter",
+            "wachtwoord": PASSWORD,
+            "csrf": token,
+            "volgende": "//evil.example/x",
+        },
+    )
+    assert good.headers["location"] == "/portaal"
+
+
+def test_login_is_rate_limited_per_user_name(portal):
+    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    token = csrf_of(client)
+
+    def attempt(password: str) -> int:
+        data = {"gebruikersnaam": "wouter", "wachtwoord": password, "csrf": token}
+        return client.post("/inloggen", data=data).status_code
+
+    assert [attempt("fout fout fout") for _ in range(5)] == [401] * 5
+    blocked = client.post(
+        "/inloggen", data={"gebruikersnaam": "wouter", "wachtwoord": PASSWORD, "csrf": token}
+    )
+    assert blocked.status_code == 429  # even the right password, before it is checked
+    assert int(blocked.headers["retry-after"]) == 15 * 60
+    assert "Te veel mislukte pogingen" in blocked.text
+    portal.clock.now += 15 * 60 + 1
+    assert attempt(PASSWORD) == 303
+
+
+def test_a_deactivated_user_is_logged_out_at_once(portal):
+    client = portal.client("wouter")
+    assert client.get("/portaal").status_code == 200
+    admin = wf.authenticate(portal.store, "beheer", PASSWORD)
+    wouter = wf.authenticate(portal.store, "wouter", PASSWORD)
+    assert admin and wouter
+    wf.deactivate(portal.store, "wouter", by=admin, version=wouter.version)
+    assert client.get("/portaal").status_code == 303
+
+
+# --------------------------------------------------------------------------- the workflow
+
+
+def test_partner_submits_bureau_approves_and_the_public_register_shows_it(portal):
+    update = draft_and_submit(portal, note="Fase 1 klaar")
+    assert "niet gerapporteerd" in portal.client().get("/afspraken").text.split("A1")[1][:2000]
+    bureau = portal.client("bureau")
+    home = bureau.get("/portaal").text
+    assert f"/portaal/updates/{update}" in home and "Wacht op beoordeling" in home
+    response = post(
+        bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 2}, f"/portaal/updates/{update}"
+    )
+    assert response.status_code == 303
+    assert "goedgekeurd en telt nu mee" in bureau.get(response.headers["location"]).text
+    public = portal.client().get("/afspraken?status=op+schema")
+    assert public.status_code == 200 and "A1" in public.text
+    records = {a["id"]: a["status"] for a in portal.client().get("/api/agreements").json()}
+    assert records["A1"] == "op schema" and records["A2"] == "niet gerapporteerd"
+    # the note is not public: only the approved status is
+    assert "Fase 1 klaar" not in public.text
+
+
+def test_a_returned_update_is_on_the_partners_attention_list_with_the_reason(portal):
+    update = draft_and_submit(portal)
+    bureau = portal.client("bureau")
+    response = post(
+        bureau,
+        f"/portaal/updates/{update}/terugsturen",
+        {"versie": 2, "reden": "Graag cijfers erbij"},
+        f"/portaal/updates/{update}",
+    )
+    assert response.status_code == 303
+    home = portal.client("wouter").get("/portaal").text
+    assert "Teruggestuurd" in home and "Graag cijfers erbij" in home
+
+
+def test_an_output_value_in_dutch_notation_counts_once_approved(portal):
+    wouter = portal.client("wouter")
+    response = post(
+        wouter,
+        "/portaal/indicatoren/O1/waarde",
+        {
+            "gebied": "zuid",
+            "periode": "2024",
+            "waarde": "1.234,5",
+            "toelichting": "tweede kwartaal",
+        },
+        "/portaal/indicatoren/O1",
+    )
+    assert response.status_code == 303, response.text
+    update = int(response.headers["location"].split("/")[-1].split("?")[0])
+    post(wouter, f"/portaal/updates/{update}/indienen", {"versie": 1}, f"/portaal/updates/{update}")
+    post(
+        portal.client("bureau"),
+        f"/portaal/updates/{update}/goedkeuren",
+        {"versie": 2},
+        f"/portaal/updates/{update}",
+    )
+    [figure] = [o for o in portal.store.observations("p") if o.indicator == "O1"]
+    assert (figure.area, figure.period, figure.value) == ("zuid", "2024", 1234.5)
+    assert figure.source == "Woonbron (partnerportaal)"
+
+
+def test_a_closed_year_refuses_new_values_from_partners(portal):
+    bureau = portal.client("bureau")
+    assert post(bureau, "/portaal/jaren", {"jaar": 2024}, "/portaal/jaren").status_code == 303
+    response = post(
+        portal.client("wouter"),
+        "/portaal/indicatoren/O1/waarde",
+        {"gebied": "zuid", "periode": "2024", "waarde": "10"},
+        "/portaal/indicatoren/O1",
+    )
+    assert response.status_code == 400 and "2024" in response.text and "afgesloten" in response.text
+
+
+def test_escalating_asks_for_a_reason_and_climbs_one_rung(portal):
+    bureau = portal.client("bureau")
+    page = "/portaal/afspraken/A2"
+    refused = post(
+        bureau,
+        "/portaal/afspraken/A2/escaleren",
+        {"trede": "uitvoeringsoverleg", "reden": ""},
+        page,
+    )
+    assert refused.status_code == 400 and "reden" in refused.text
+    done = post(
+        bureau,
+        "/portaal/afspraken/A2/escaleren",
+        {"trede": "uitvoeringsoverleg", "reden": "Loopt vast"},
+        page,
+    )
+    assert done.status_code == 303
+    assert "uitvoeringsoverleg" in bureau.get(page).text
+    assert "Geëscaleerd" in portal.client("gerda").get("/portaal").text
+
+
+def test_two_people_editing_one_update_conflict_instead_of_overwriting(portal):
+    update = draft_and_submit(portal)
+    post(
+        portal.client("bureau"),
+        f"/portaal/updates/{update}/terugsturen",
+        {"versie": 2, "reden": "aanvullen"},
+        f"/portaal/updates/{update}",
+    )
+    wouter = portal.client("wouter")
+    # both saw version 3 (returned); the first save wins, the second is told who changed it
+    first = post(
+        wouter,
+        f"/portaal/updates/{update}/bewerken",
+        {"versie": 3, "toelichting": "eerste"},
+        f"/portaal/updates/{update}",
+    )
+    second = post(
+        wouter,
+        f"/portaal/updates/{update}/bewerken",
+        {"versie": 3, "toelichting": "tweede"},
+        f"/portaal/updates/{update}",
+    )
+    assert first.status_code == 303
+    assert second.status_code == 409 and "wouter" in second.text
+    assert wf.get_update(portal.store, update).note == "eerste"
+
+
+# --------------------------------------------------------------------------- rights
+
+
+ROLES = ("anoniem", "wouter", "gerda", "bureau", "beheer")
+
+
+def _expect(allowed: set[str]) -> dict[str, str]:
+    return {who: ("ok" if who in allowed else "nee") for who in ROLES}
+
+
+def test_each_role_can_do_exactly_what_it_should(portal):
+    """Role × endpoint: 'ok' is a success (2xx or a redirect after a POST that did its
+    work), 'nee' a refusal (login redirect for anonymous, 403 or 404 otherwise)."""
+    update = draft_and_submit(portal)  # wouter's update on A1 (Woonbron)
+    gerda_update = draft_and_submit(portal, "gerda", "A2")
+    reads = {
+        "/portaal": {"wouter", "gerda", "bureau", "beheer"},
+        "/portaal/afspraken/A1": {"wouter", "gerda", "bureau", "beheer"},  # the text is public
+        f"/portaal/updates/{update}": {"wouter", "bureau"},
+        f"/portaal/updates/{gerda_update}": {"gerda", "bureau"},
+        "/portaal/updates.csv": {"wouter", "gerda", "bureau", "beheer"},  # filtered: below
+        "/portaal/logboek": {"bureau"},
+        "/portaal/logboek.csv": {"bureau"},
+        "/portaal/jaren": {"bureau"},
+        "/portaal/gebruikers": {"beheer"},
+        "/portaal/sleutels": {"wouter", "gerda", "bureau", "beheer"},
+    }
+    for path, allowed in reads.items():
+        got = {}
+        for who in ROLES:
+            client = portal.client(None if who == "anoniem" else who)
+            status = client.get(path).status_code
+            got[who] = "ok" if status == 200 else "nee"
+            if who == "anoniem":
+                assert status == 303, path  # to the login
+        assert got == _expect(allowed), path
+
+    # writes: each tried by every role on a fresh subject where the state matters
+    def try_write(who: str, path: str, data: dict[str, object], page: str) -> str:
+        client = portal.client(None if who == "anoniem" else who)
+        if who == "anoniem":
+            anon = client.post(path, data={**data, "csrf": csrf_of(client)})
+            return "nee" if anon.status_code in (303, 403) else f"?{anon.status_code}"
+        response = post(client, path, data, page)
+        return "ok" if response.status_code == 303 else "nee"
+
+    drafts = {
+        who: try_write(
+            who,
+            "/portaal/afspraken/A4/update",
+            {"status": "risico", "toelichting": "x"},
+            "/portaal",
+        )
+        for who in ROLES
+    }
+    assert drafts == _expect({"wouter"})  # A4 is Woonbron's; the bureau: tested below
+    a3 = {
+        who: try_write(
+            who,
+            "/portaal/afspraken/A3/update",
+            {"status": "risico", "toelichting": "x"},
+            "/portaal",
+        )
+        for who in ("anoniem", "wouter", "gerda", "beheer")
+    }
+    assert a3 == {
+        "anoniem": "nee",
+        "wouter": "nee",
+        "gerda": "nee",
+        "beheer": "nee",
+    }  # no owner: bureau's
+    assert (
+        try_write(
+            "bureau",
+            "/portaal/afspraken/A3/update",
+            {"status": "risico", "toelichting": "x"},
+            "/portaal",
+        )
+        == "ok"
+    )
+
+    approvals = {
+        who: try_write(who, f"/portaal/updates/{update}/goedkeuren", {"versie": 2}, "/portaal")
+        for who in ("anoniem", "wouter", "gerda", "beheer", "bureau")
+    }
+    assert approvals == {
+        "anoniem": "nee",
+        "wouter": "nee",
+        "gerda": "nee",
+        "beheer": "nee",
+        "bureau": "ok",
+    }
+    escalations = {
+        who: try_write(
+            who,
+            "/portaal/afspraken/A1/escaleren",
+            {"trede": "uitvoeringsoverleg", "reden": "r"},
+            "/portaal",
+        )
+        for who in ("anoniem", "wouter", "gerda", "beheer", "bureau")
+    }
+    assert escalations == {
+        "anoniem": "nee",
+        "wouter": "nee",
+        "gerda": "nee",
+        "beheer": "nee",
+        "bureau": "ok",
+    }
+    closing = {
+        who: try_write(who, "/portaal/jaren", {"jaar": 2020}, "/portaal")
+        for who in ("anoniem", "wouter", "gerda", "beheer", "bureau")
+    }
+    assert closing == {
+        "anoniem": "nee",
+        "wouter": "nee",
+        "gerda": "nee",
+        "beheer": "nee",
+        "bureau": "ok",
+    }
+    new_user = {
+        "gebruikersnaam": "nieuw",
+        "wachtwoord": PASSWORD,
+        "rol": "partner",
+        "partner": "woonbron",
+    }
+    users = {}
+    for who in ("anoniem", "wouter", "gerda", "bureau", "beheer"):
+        users[who] = try_write(
+            who, "/portaal/gebruikers", {**new_user, "gebruikersnaam": f"nieuw-{who}"}, "/portaal"
+        )
+    assert users == {
+        "anoniem": "nee",
+        "wouter": "nee",
+        "gerda": "nee",
+        "bureau": "nee",
+        "beheer": "ok",
+    }
+    # a partner cannot touch another partner's update, even knowing its id and version
+    assert (
+        try_write(
+            "gerda",
+            f"/portaal/updates/{update}/bewerken",
+            {"versie": 3, "toelichting": "van gerda"},
+            "/portaal",
+        )
+        == "nee"
+    )
+
+
+def test_exports_follow_the_viewers_rights(portal):
+    draft_and_submit(portal, note='=HYPERLINK("http://evil")')
+    draft_and_submit(portal, "gerda", "A2", note="van de gemeente")
+
+    def rows(who: str, path: str) -> list[list[str]]:
+        response = portal.client(who).get(path)
+        assert response.status_code == 200
+        return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+
+    wouter = rows("wouter", "/portaal/updates.csv")
+    assert [r[3] for r in wouter[1:]] == ["A1"]
+    assert wouter[1][9] == '\'=HYPERLINK("http://evil")'  # no formula in a spreadsheet
+    assert [r[3] for r in rows("gerda", "/portaal/updates.csv")[1:]] == ["A2"]
+    assert sorted(r[3] for r in rows("bureau", "/portaal/updates.csv")[1:]) == ["A1", "A2"]
+    assert rows("beheer", "/portaal/updates.csv")[1:] == []
+    audit = rows("bureau", "/portaal/logboek.csv")
+    assert {"create_user", "draft", "submit"} <= {r[3] for r in audit[1:]}
+    assert not any("argon2" in cell for row in audit for cell in row)  # no password hashes
+
+
+# --------------------------------------------------------------------------- attacks
+
+
+def test_a_post_without_or_with_a_foreign_csrf_token_is_refused(portal):
+    wouter = portal.client("wouter")
+    data = {"status": "op schema", "toelichting": "x"}
+    assert wouter.post("/portaal/afspraken/A1/update", data=data).status_code == 403
+    other = csrf_of(portal.client("gerda"), "/portaal")
+    refused = wouter.post("/portaal/afspraken/A1/update", data={**data, "csrf": other})
+    assert refused.status_code == 403 and "formulier is verlopen" in refused.text
+    assert wf.updates(portal.store, "p") == []
+    login_without = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    response = login_without.post(
+        "/inloggen", data={"gebruikersnaam": "wouter", "wachtwoord": PASSWORD}
+    )
+    assert response.status_code == 403
+
+
+def test_notes_reasons_and_names_are_escaped_everywhere(portal):
+    update = draft_and_submit(portal, note=XSS)
+    bureau = portal.client("bureau")
+    post(
+        bureau,
+        f"/portaal/updates/{update}/terugsturen",
+        {"versie": 2, "reden": XSS},
+        f"/portaal/updates/{update}",
+    )
+    post(
+        portal.client("beheer"),
+        "/portaal/gebruikers",
+        {"gebruikersnaam": "x<b>y", "wachtwoord": PASSWORD, "rol": "bureau"},
+        "/portaal",
+    )
+    pages = [
+        (bureau, f"/portaal/updates/{update}"),
+        (bureau, "/portaal/afspraken/A1"),
+        (bureau, "/portaal/logboek"),
+        (portal.client("wouter"), "/portaal"),
+        (portal.client("beheer"), "/portaal/gebruikers"),
+    ]
+    for client, path in pages:
+        text = client.get(path).text
+        assert XSS not in text, path
+        assert "<b>y" not in text, path
+    assert "&lt;script&gt;" in bureau.get(f"/portaal/updates/{update}").text
+
+
+# --------------------------------------------------------------------------- the JSON API
+
+
+def test_the_write_api_takes_a_token_not_a_cookie(portal):
+    wouter = portal.client("wouter")
+    page = post(wouter, "/portaal/sleutels", {"naam": "koppeling"}, "/portaal/sleutels")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    token = re.search(r'id="nieuwe-sleutel">([^<]+)<', page.text)[1]  # type: ignore[index]
+    assert token not in wouter.get("/portaal/sleutels").text  # shown once
+
+    body = {"agreement": "A1", "status": "risico", "note": "via de API"}
+    assert wouter.post("/api/portaal/updates", json=body).status_code == 401  # cookie only
+    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+    created = api.post("/api/portaal/updates", json=body)
+    assert created.status_code == 201 and created.json()["state"] == "draft"
+    uid, version = created.json()["id"], created.json()["version"]
+    assert (
+        api.post(f"/api/portaal/updates/{uid}/submit", json={"version": version}).json()["state"]
+        == "submitted"
+    )
+    refused = api.post(f"/api/portaal/updates/{uid}/approve", json={"version": version + 1})
+    assert refused.status_code == 403 and "programmabureau" in refused.json()["detail"]
+    assert [a["reason"] for a in api.get("/api/portaal/aandacht").json()].count(
+        "te beoordelen"
+    ) == 1
+    stale = api.post(f"/api/portaal/updates/{uid}/edit", json={"version": 1, "note": "oud"})
+    assert stale.status_code in (400, 409)
+
+    gerda_page = post(
+        portal.client("gerda"), "/portaal/sleutels", {"naam": "g"}, "/portaal/sleutels"
+    )
+    gerda_token = re.search(r'id="nieuwe-sleutel">([^<]+)<', gerda_page.text)[1]  # type: ignore[index]
+    gerda = TestClient(portal.app, headers={"Authorization": f"Bearer {gerda_token}"})  # type: ignore[attr-defined]
+    assert gerda.get(f"/api/portaal/updates/{uid}").status_code == 404
+    assert gerda.get("/api/portaal/updates").json() == []
+
+    [listed] = wf.tokens(portal.store, wf.authenticate(portal.store, "wouter", PASSWORD))  # type: ignore[arg-type]
+    post(wouter, f"/portaal/sleutels/{listed.id}/intrekken", {}, "/portaal/sleutels")
+    assert api.get("/api/portaal/updates").status_code == 401
