@@ -16,8 +16,9 @@ demo: $(BIN)/koers
 	$(BIN)/koers demo
 
 # What the tests use for real, from Debian's packages: a PostgreSQL server, pdftoppm to look
-# at the PDF reports, and Pango and fonts for WeasyPrint.
-SYSTEM_PACKAGES := postgresql poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# at the PDF reports, Pango and fonts for WeasyPrint, Chromium for the browser tests (driven
+# by Playwright; never `playwright install`) and Java for the local Spark of the Basismonitor.
+SYSTEM_PACKAGES := postgresql poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium openjdk-17-jre-headless
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -30,7 +31,7 @@ lint: $(BIN)/koers
 	$(BIN)/mypy
 
 test: $(BIN)/koers system-deps lint
-	KOERS_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+	KOERS_REQUIRE_POSTGRES=1 KOERS_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 
 clean:
 	rm -rf $(VENV) koers.db koers.db-wal koers.db-shm

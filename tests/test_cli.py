@@ -20,13 +20,13 @@ def test_plan_check_ok_and_with_errors(run, tmp_path: Path):
 
 
 def test_demo_loads_the_example_prints_every_status_and_writes_the_reports(run, tmp_path):
-    result = run("demo", "--plan", str(EXAMPLE), "--out", str(tmp_path))
+    result = run("demo", "--plan", str(EXAMPLE), "--out", str(tmp_path), "--no-serve")
     assert result.exit_code == 0
     assert "observations.csv: batch" in result.stdout
     assert "6 indicatoren: 0 groen, 2 oranje, 3 rood, 1 grijs" in result.stdout
     assert (tmp_path / "2023" / "deel-1-zuid-op-koers.pdf").is_file()
     assert (tmp_path / "2023" / "deel-2-voortgangsrapportage.html").is_file()
-    again = run("demo", "--plan", str(EXAMPLE), "--no-report")
+    again = run("demo", "--plan", str(EXAMPLE), "--no-report", "--no-serve")
     assert "ongewijzigd" in again.stdout and "al geïmporteerd" in again.stdout
 
 
@@ -126,7 +126,7 @@ def test_agreements_listing_and_filters(run):
 
 
 def test_the_main_job_on_the_nprz_plan(run):
-    result = run("demo", "--plan", str(NPRZ), "--no-report")
+    result = run("demo", "--plan", str(NPRZ), "--no-report", "--no-serve")
     assert result.exit_code == 0
     assert "10-ambitie-wijken.csv: batch" in result.stdout
     assert "259 indicatoren:" in result.stdout

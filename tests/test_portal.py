@@ -577,3 +577,82 @@ def test_the_write_api_takes_a_token_not_a_cookie(portal):
     [listed] = wf.tokens(portal.store, wf.authenticate(portal.store, "wouter", PASSWORD))  # type: ignore[arg-type]
     post(wouter, f"/portaal/sleutels/{listed.id}/intrekken", {}, "/portaal/sleutels")
     assert api.get("/api/portaal/updates").status_code == 401
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_the_first_admin_is_made_on_the_command_line_and_only_the_first(run, monkeypatch):
+    import json
+
+    from tests.conftest import EXAMPLE
+
+    run("load", "--no-data", str(EXAMPLE))
+    monkeypatch.setenv("KOERS_PASSWORD", PASSWORD)
+    made = run("users", "add", "Beheer")
+    assert made.exit_code == 0 and "gebruiker 'beheer' (beheerder) aangemaakt" in made.stdout
+    again = run("users", "add", "tweede")
+    assert again.exit_code == 1 and "eerste beheerder" in again.stderr
+    short = run("users", "add", "derde", "--password", "kort")
+    assert short.exit_code == 1
+    listed = json.loads(run("users", "list", "--format", "json").stdout)
+    assert [(u["username"], u["role"], u["active"]) for u in listed] == [("beheer", "admin", True)]
+
+
+def test_approved_statuses_and_escalations_reach_the_cli_and_the_board_agenda(
+    run, sqlite_url, monkeypatch
+):
+    import json
+
+    from tests.conftest import NPRZ
+
+    monkeypatch.setenv("KOERS_USER", "installateur")
+    run("load", "--no-data", str(NPRZ))
+    with Store.open(sqlite_url) as store:
+        plan = store.plan("nprz")
+        owned, other = [a for a in plan.agreements if a.owners][:2]
+        admin = wf.create_user(store, "nprz", "beheer", PASSWORD, "admin", by=None)
+        bureau = wf.create_user(store, "nprz", "bureau", PASSWORD, "bureau", by=admin)
+        partner = wf.create_user(
+            store, "nprz", "partner", PASSWORD, "partner", owned.owners[0], by=admin
+        )
+        update = wf.draft_update(
+            store, "nprz", partner, agreement=owned.id, status="vertraagd", note="later"
+        )
+        update = wf.submit(store, update.id, partner, update.version)
+        wf.approve(store, update.id, bureau, update.version)
+        for rung in wf.LADDER:
+            wf.escalate(store, "nprz", other.id, bureau, rung, f"naar {rung}")
+    listed = {
+        r["id"]: r["status"] for r in json.loads(run("agreements", "--format", "json").stdout)
+    }
+    assert listed[owned.id] == "vertraagd" and listed[other.id] == "niet gerapporteerd"
+    agenda = json.loads(run("board", "agenda", "--format", "json").stdout)
+    assert other.id in [item["id"] for item in agenda["escalated"]]
+
+
+def test_an_import_into_a_closed_year_is_refused_and_stores_nothing(
+    run, sqlite_url, tmp_path, monkeypatch
+):
+    from tests.conftest import EXAMPLE
+
+    monkeypatch.setenv("KOERS_USER", "installateur")
+    run("load", "--no-data", str(EXAMPLE))
+    with Store.open(sqlite_url) as store:
+        admin = wf.create_user(store, "voorbeeld", "beheer", PASSWORD, "admin", by=None)
+        bureau = wf.create_user(store, "voorbeeld", "bureau", PASSWORD, "bureau", by=admin)
+        wf.close_period(store, "voorbeeld", 2021, bureau)
+        indicator = store.plan("voorbeeld").indicators[0].id
+    figures = tmp_path / "cijfers.csv"
+    figures.write_text(
+        f"indicator,area,period,value\n{indicator},zuid,2020,10\n{indicator},zuid,2021,11\n",
+        encoding="utf-8",
+    )
+    refused = run("import", str(figures))
+    assert refused.exit_code == 1
+    assert (
+        f"cijfers.csv: {indicator} in zuid over 2021: het jaar 2021 is afgesloten" in refused.stderr
+    )
+    assert "2020" not in refused.stderr.split("afgesloten")[0].split("over")[-1]
+    with Store.open(sqlite_url) as store:
+        assert store.observations("voorbeeld") == [] and store.batches("voorbeeld") == []

@@ -461,3 +461,17 @@ def test_a_failure_is_a_dutch_500_with_the_security_headers(sqlite_url, monkeypa
         assert page.status_code == 500 and "Er ging iets mis" in page.text
         assert page.headers["x-frame-options"] == "DENY"
         assert client.get("/api/plan").json() == {"detail": "Er ging iets mis."}
+
+
+def test_the_main_job_ends_by_serving_the_website(sqlite_url, tmp_path, monkeypatch):
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    result = _runner(sqlite_url)("demo", "--plan", str(EXAMPLE), "--no-report", "--port", "8124")
+    assert result.exit_code == 0
+    assert "koers draait op http://127.0.0.1:8124/" in result.stdout
+    assert "http://127.0.0.1:8124/inloggen" in result.stdout
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8124
+    assert calls[0]["app"].state.programme == "voorbeeld"
+    calls[0]["app"].state.store.close()

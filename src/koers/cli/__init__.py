@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from koers import workflow
 from koers.assess import evaluate
 from koers.cli.render import (
     agreements_table,
@@ -129,12 +130,17 @@ def agreements(
     fmt: str,
 ) -> None:
     """List the agreements with owner, due date and status."""
-    the_plan = _plan_from(ctx, directory, programme)
+    if directory is not None:
+        the_plan, statuses = load_plan(directory), {}
+    else:
+        with _store(ctx) as store:
+            the_plan = store.plan(programme)
+            statuses = workflow.current_statuses(store, the_plan.programme.id)
     if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
         raise KeyError(f"unknown pillar '{pillar}'")
     if owner is not None and owner not in {p.id for p in the_plan.partners}:
         raise KeyError(f"unknown partner '{owner}'")
-    rows = agreement_rows(the_plan, pillar=pillar, owner=owner, status=status)
+    rows = agreement_rows(the_plan, pillar=pillar, owner=owner, status=status, statuses=statuses)
     if fmt == "json":
         click.echo(json.dumps([r.record() for r in rows], indent=2, ensure_ascii=False))
     else:
@@ -243,11 +249,22 @@ def status(
     help="Folder for the reports.",
 )
 @click.option("--no-report", is_flag=True, help="Only load and show the statuses.")
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="End by serving the website on 127.0.0.1.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.pass_context
 @reports_errors
-def demo(ctx: click.Context, plan_dir: Path, out: Path, no_report: bool) -> None:
-    """The main job: load the plan and its figures, show every status, write the reports."""
+def demo(
+    ctx: click.Context, plan_dir: Path, out: Path, no_report: bool, serve: bool, port: int
+) -> None:
+    """The main job: load the plan and its figures, show every status, write the reports,
+    and serve the website."""
     from koers.cli.reports import write_report_set
+    from koers.cli.web import run_server
 
     with _store(ctx) as store:
         pid = _load(store, plan_dir, with_data=True)
@@ -260,6 +277,8 @@ def demo(ctx: click.Context, plan_dir: Path, out: Path, no_report: bool) -> None
             click.echo("rapportages schrijven:")
             written = write_report_set(store, pid, None, out)
             click.echo(f"{len(written)} bestanden geschreven in {written[0].parent}")
+    if serve:
+        run_server(ctx.obj["db"], "127.0.0.1", port, programme=pid, reports_dir=out)
 
 
 # registered last: the command modules import ``main`` and the helpers above
@@ -270,7 +289,18 @@ from koers.cli import (  # noqa: E402
     money,
     proportionality,
     reports,
+    users,
     web,
 )
 
-__all__ = ["alliance", "board", "imports", "main", "money", "proportionality", "reports", "web"]
+__all__ = [
+    "alliance",
+    "board",
+    "imports",
+    "main",
+    "money",
+    "proportionality",
+    "reports",
+    "users",
+    "web",
+]

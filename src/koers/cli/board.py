@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from koers import workflow
 from koers.assess import evaluate
 from koers.board import Agenda, AgendaItem, BoardSummary, board_agenda, board_summary, longdate
 from koers.board import last_meeting as find_last_meeting
@@ -140,6 +141,13 @@ def agenda(
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)
         observations = store.observations(pid)
+        statuses = workflow.current_statuses(store, pid)
+        # on the board's agenda: what the bureau escalated to the top rung, and --escalate
+        top = workflow.LADDER[-1]
+        escalated = (
+            *escalated,
+            *(a for a, rung in workflow.escalations(store, pid).items() if rung is top),
+        )
     if plan.governance is None:
         raise KeyError("het plan heeft geen bestuur: de sectie 'governance' ontbreekt")
     previous = find_last_meeting(plan.governance.board, day)
@@ -155,9 +163,9 @@ def agenda(
         plan,
         evaluate(plan, observations),
         evaluate(plan, observations, as_of=as_of),
-        agreement_rows(plan),
+        agreement_rows(plan, statuses=statuses),
         day,
-        escalated,
+        dict.fromkeys(escalated),
     )
     if fmt == "json":
         record = result.record()

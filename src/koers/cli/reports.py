@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from koers import workflow
 from koers.alliance import meetings as alliance_meetings
 from koers.cli import _store, main, reports_errors
 from koers.money import spending
@@ -35,6 +36,7 @@ def write_report_set(
         year=year,
         generated=generated,
         narratives=store.narratives(pid),
+        agreement_statuses=workflow.current_statuses(store, pid),
         # the boundaries of the report year, else the latest ones there are
         boundaries=latest_boundaries(store, pid, year) or latest_boundaries(store, pid),
         extras=standard_sections(

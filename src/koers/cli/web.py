@@ -33,12 +33,19 @@ def address(host: str, port: int) -> str:
 def serve(
     ctx: click.Context, host: str, port: int, programme: str | None, reports_dir: Path
 ) -> None:
-    """Serve the public website: overview, pillars, indicators, wijken, agreements, API."""
+    """Serve the website: the public pages, the partner portal and the JSON API."""
+    run_server(ctx.obj["db"], host, port, programme=programme, reports_dir=reports_dir)
+
+
+def run_server(
+    db: str | None, host: str, port: int, *, programme: str | None, reports_dir: Path
+) -> None:
     import uvicorn
 
     from koers.web import create_app
 
-    app = create_app(ctx.obj["db"], programme=programme, reports_dir=reports_dir)
+    app = create_app(db, programme=programme, reports_dir=reports_dir)
     click.echo(f"koers draait op {address(host, port)} (stoppen met Ctrl+C)")
+    click.echo(f"portaal voor partners: {address(host, port)}inloggen")
     click.echo(f"API: {address(host, port)}openapi.json")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -136,13 +136,15 @@ def build_reports(
     narratives: Mapping[tuple[str, str, str], str] | None = None,
     boundaries: Mapping[str, dict[str, Any]] | None = None,
     extras: Mapping[str, Any] | None = None,
+    agreement_statuses: Mapping[str, str] | None = None,
 ) -> ReportSet:
     """Everything the yearly documents show, as of ``year``; ``boundaries`` (area id ->
-    GeoJSON geometry) give each wijk document its map."""
+    GeoJSON geometry) give each wijk document its map; ``agreement_statuses`` are the
+    statuses the bureau approved (:func:`koers.workflow.current_statuses`)."""
     index = ObservationIndex(observations)
     narratives = narratives or {}
     assessments = {a.indicator: a for a in evaluate(plan, observations, as_of=year)}
-    rows = agreement_rows(plan)
+    rows = agreement_rows(plan, statuses=dict(agreement_statuses or {}))
     overdue = {r.id for r in rows if r.overdue_on(generated)}
     names = {a.id: a.name for a in plan.areas}
 

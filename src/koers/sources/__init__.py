@@ -16,12 +16,13 @@ plan through the plan's declared ``mappings`` and ``crosswalks``, never through 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from koers.areas import Comparison, Observation, compare_with_members, rounding_tolerance
 from koers.plan.model import Plan
+from koers.plan.period import period_year
 from koers.sources.base import (
     ImportContext,
     Reading,
@@ -125,6 +126,7 @@ def import_file(
             path.name, boundaries.format, boundaries, batch=stored, duplicate_of=stored.duplicate_of
         )
     reading = source.read(data, path.name, context)
+    _refuse_closed_years(store, programme, path.name, reading.observations)
     mismatches = tuple(publisher_mismatches(plan, reading))
     if dry_run:
         return ImportOutcome(
@@ -152,6 +154,26 @@ def import_file(
         duplicate_of=batch.duplicate_of,
         mismatches=mismatches,
     )
+
+
+def _refuse_closed_years(
+    store: Store, programme: str, name: str, rows: Sequence[Observation]
+) -> None:
+    closed = store.closed_years(programme)
+    issues = [
+        SourceIssue(
+            name,
+            None,
+            None,
+            f"{obs.indicator} in {obs.area} over {obs.period}: het jaar "
+            f"{period_year(obs.period)} is afgesloten; alleen het programmabureau kan het nog "
+            f"wijzigen, met een gelogde correctie in het portaal",
+        )
+        for obs in rows
+        if period_year(obs.period) in closed
+    ]
+    if issues:
+        raise SourceError(issues)
 
 
 def read_plan_figures(plan: Plan, directory: str | Path) -> list[Observation]:

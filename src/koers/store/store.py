@@ -397,6 +397,13 @@ class Store:
             rows = c.execute(select(n).where(n.c.programme_id == programme))
             return {(r.indicator_id, r.area_id, r.period): r.text for r in rows}
 
+    def closed_years(self, programme: str) -> set[int]:
+        """The years the bureau closed (:func:`koers.workflow.close_period`): figures for
+        them change only by a logged correction in the portal, never by an import."""
+        with self._tx() as c:
+            column = t.closed_periods.c
+            return set(c.scalars(select(column.year).where(column.programme_id == programme)))
+
     def batches(self, programme: str) -> list[Batch]:
         with self._tx() as c:
             rows = c.execute(

@@ -1,0 +1,213 @@
+"""The website in a real browser: Debian's Chromium driven by Playwright, against a real
+server (uvicorn) on a loopback port, with the NPRZ plan and its figures loaded.
+
+Never ``playwright install``: the browser is the system's ``/usr/bin/chromium`` (``make
+test`` installs Debian's package). Without it these tests skip, unless
+``KOERS_REQUIRE_BROWSER=1`` (set by ``make test``) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from koers import workflow as wf
+from koers.cli import main
+from koers.store import Store
+from koers.web import create_app
+from tests.conftest import NPRZ
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
+PASSWORD = "een lang genoeg wachtwoord"
+# what the machine's closed network needs: no background connections, no GPU, as root
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("KOERS_REQUIRE_BROWSER") == "1":
+        pytest.fail("Debian's chromium is not installed; run `make system-deps`", pytrace=False)
+    pytest.skip("chromium is not installed", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A running server with the NPRZ plan, a partner and a bureau user."""
+    import uvicorn
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'koers.db'}"
+    loaded = CliRunner().invoke(main, ["--db", url, "load", str(NPRZ)])
+    assert loaded.exit_code == 0, loaded.output
+    with Store.open(url) as store:
+        plan = store.plan("nprz")
+        agreement = next(a for a in plan.agreements if a.owners)
+        admin = wf.create_user(store, "nprz", "beheer", PASSWORD, "admin", by=None)
+        wf.create_user(store, "nprz", "bureau", PASSWORD, "bureau", by=admin)
+        wf.create_user(store, "nprz", "partner", PASSWORD, "partner", agreement.owners[0], by=admin)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(url, reports_dir=None, secret_key="browser"),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield {
+        "base": f"http://127.0.0.1:{port}",
+        "agreement": agreement.id,
+        "owner": agreement.owners[0],
+    }
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser, site):  # type: ignore[no-untyped-def]
+    """A page in a fresh context (no cookies); every request must stay on the server."""
+    contexts = []
+    foreign: list[str] = []
+
+    def make(**options: object):  # type: ignore[no-untyped-def]
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda request: foreign.append(request.url)
+            if not request.url.startswith(site["base"]) and not request.url.startswith("data:")
+            else None,
+        )
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert foreign == [], "requests to elsewhere"
+
+
+def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/inloggen")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{base}/portaal")
+
+
+def test_a_partner_reports_the_bureau_approves_and_the_public_sees_it(new_page, site):
+    base, agreement = site["base"], site["agreement"]
+
+    partner = new_page()
+    _login(partner, base, "partner")
+    partner.goto(f"{base}/portaal/afspraken/{agreement}")
+    partner.get_by_label("Status").select_option("vertraagd")
+    partner.get_by_label("Toelichting").fill("De aanbesteding loopt een half jaar uit.")
+    partner.get_by_role("button", name="Opslaan als concept").click()
+    partner.get_by_role("button", name="Indienen bij het programmabureau").click()
+    assert "ingediend bij het programmabureau" in partner.locator(".done").inner_text()
+
+    bureau = new_page()
+    _login(bureau, base, "bureau")
+    bureau.locator("#aandacht").get_by_role("link", name=f"afspraak {agreement}").first.click()
+    assert "De aanbesteding loopt een half jaar uit." in bureau.content()
+    bureau.get_by_role("button", name="Goedkeuren").click()
+    assert "telt nu mee" in bureau.locator(".done").inner_text()
+
+    public = new_page()
+    public.goto(f"{base}/afspraken?eigenaar={site['owner']}")
+    row = public.locator("tr", has_text=agreement).first
+    assert "vertraagd" in row.inner_text()
+    assert "De aanbesteding" not in public.content()  # the note stays in the portal
+
+
+def test_a_chart_renders_interactively_and_degrades_to_svg_and_a_table(new_page, site):
+    page = new_page()
+    page.goto(f"{site['base']}/indicatoren/E5.4")
+    page.wait_for_selector("figure.chart-enhanced .chart-live svg", timeout=15000)
+    marks = page.locator("figure.chart-enhanced .chart-live svg path").count()
+    assert marks > 3
+    assert page.locator("figure.chart .chart-static").first.is_hidden()
+
+    without_js = new_page(java_script_enabled=False)
+    without_js.goto(f"{site['base']}/indicatoren/E5.4")
+    assert without_js.locator("figure.chart .chart-static svg").first.is_visible()
+    assert without_js.get_by_text("De cijfers van de grafiek als tabel").first.is_visible()
+
+
+def test_the_wijk_map_renders(new_page, site):
+    page = new_page()
+    page.goto(f"{site['base']}/wijken/bloemhof")
+    shape = page.locator("main figure svg").first
+    shape.wait_for()
+    box = shape.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 100
+    assert page.locator("main figure svg path").count() > 0
+
+
+def test_pages_fit_a_phone(new_page, site):
+    page = new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    for path in ("/", "/afspraken", "/wijken/tarwewijk", "/inloggen"):
+        page.goto(f"{site['base']}{path}")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/pijlers/werk", "/indicatoren/E5.4", "/wijken/bloemhof", "/afspraken", "/inloggen"],
+)
+def test_main_pages_have_no_serious_accessibility_violations(new_page, site, path):
+    # axe is injected as a script of the test, which the site's CSP would rightly refuse
+    page = new_page(bypass_csp=True)
+    page.goto(f"{site['base']}{path}")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate("() => typeof axe.run") == "function"
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                  target: v.nodes[0].target.join(' ')}))"""
+    )
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], path
