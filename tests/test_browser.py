@@ -113,9 +113,11 @@ def new_page(browser, site):  # type: ignore[no-untyped-def]
         page = context.new_page()
         page.on(
             "request",
-            lambda request: foreign.append(request.url)
-            if not request.url.startswith(site["base"]) and not request.url.startswith("data:")
-            else None,
+            lambda request: (
+                foreign.append(request.url)
+                if not request.url.startswith(site["base"]) and not request.url.startswith("data:")
+                else None
+            ),
         )
         return page
 
@@ -211,3 +213,19 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page, site, pat
     )
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == [], path
+
+
+def test_the_register_filters_in_place_with_htmx_and_keeps_the_address(new_page, site):
+    page = new_page()
+    page.goto(f"{site['base']}/afspraken")
+    everything = page.locator("#register tbody tr").count()
+    page.evaluate("() => { window.sameDocument = true; }")
+    page.get_by_label("Pijler").select_option("werk")
+    page.wait_for_url("**/afspraken?*pijler=werk*")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#register tbody tr').length < n", arg=everything
+    )
+    assert page.evaluate("() => window.sameDocument === true")  # no full page load
+    assert 0 < page.locator("#register tbody tr").count() < everything
+    page.reload()  # the address is the filtered register, without JavaScript too
+    assert page.locator("#register tbody tr").count() < everything

@@ -204,7 +204,7 @@ def test_a_deactivated_user_is_logged_out_at_once(portal):
 
 def test_partner_submits_bureau_approves_and_the_public_register_shows_it(portal):
     update = draft_and_submit(portal, note="Fase 1 klaar")
-    assert "niet gerapporteerd" in portal.client().get("/afspraken").text.split("A1")[1][:2000]
+    assert "niet gerapporteerd" in portal.client().get("/afspraken/A1").text
     bureau = portal.client("bureau")
     home = bureau.get("/portaal").text
     assert f"/portaal/updates/{update}" in home and "Wacht op beoordeling" in home
@@ -217,8 +217,19 @@ def test_partner_submits_bureau_approves_and_the_public_register_shows_it(portal
     assert public.status_code == 200 and "A1" in public.text
     records = {a["id"]: a["status"] for a in portal.client().get("/api/agreements").json()}
     assert records["A1"] == "op schema" and records["A2"] == "niet gerapporteerd"
-    # the note is not public: only the approved status is
+    # the note is not public: only the approved status is, with its history
     assert "Fase 1 klaar" not in public.text
+    post(
+        bureau,
+        "/portaal/afspraken/A1/escaleren",
+        {"trede": "uitvoeringsoverleg", "reden": "geheim"},
+        "/portaal/afspraken/A1",
+    )
+    detail = portal.client().get("/afspraken/A1").text
+    assert "status op schema" in detail and "geëscaleerd naar uitvoeringsoverleg" in detail
+    assert "geheim" not in detail and "Fase 1 klaar" not in detail and "bureau" not in detail
+    assert portal.client().get("/api/agreements").json()[0]["escalation"] == "uitvoeringsoverleg"
+    assert portal.client().get("/afspraken/BESTAATNIET").status_code == 404
 
 
 def test_a_returned_update_is_on_the_partners_attention_list_with_the_reason(portal):
@@ -656,3 +667,91 @@ def test_an_import_into_a_closed_year_is_refused_and_stores_nothing(
     assert "2020" not in refused.stderr.split("afgesloten")[0].split("over")[-1]
     with Store.open(sqlite_url) as store:
         assert store.observations("voorbeeld") == [] and store.batches("voorbeeld") == []
+
+
+def test_the_bureau_corrects_a_closed_year_and_ends_an_escalation_the_admin_deactivates(portal):
+    wouter, bureau, admin = (
+        portal.client("wouter"),
+        portal.client("bureau"),
+        portal.client("beheer"),
+    )
+    gerda = portal.client("gerda")
+    response = post(
+        wouter,
+        "/portaal/indicatoren/O1/waarde",
+        {"gebied": "zuid", "periode": "2023", "waarde": "7"},
+        "/portaal/indicatoren/O1",
+    )
+    update = int(response.headers["location"].split("/")[-1].split("?")[0])
+    post(wouter, f"/portaal/updates/{update}/indienen", {"versie": 1}, f"/portaal/updates/{update}")
+    post(bureau, "/portaal/jaren", {"jaar": 2023}, "/portaal/jaren")
+    page = bureau.get(f"/portaal/updates/{update}").text
+    assert (
+        "afgesloten jaar" in page
+        and "Corrigeren (gelogd)" in page
+        and "Goedkeuren</button>" not in page
+    )
+    refused = post(
+        bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 2}, f"/portaal/updates/{update}"
+    )
+    assert refused.status_code == 400 and "afgesloten" in refused.text
+    corrected = post(
+        bureau,
+        f"/portaal/updates/{update}/corrigeren",
+        {"versie": 2, "reden": "nagekomen cijfer"},
+        f"/portaal/updates/{update}",
+    )
+    assert corrected.status_code == 303
+    assert [o.value for o in portal.store.observations("p") if o.indicator == "O1"] == [7.0]
+    assert "nagekomen cijfer" in bureau.get("/portaal/logboek").text
+
+    post(
+        bureau,
+        "/portaal/afspraken/A1/escaleren",
+        {"trede": "uitvoeringsoverleg", "reden": "r"},
+        "/portaal/afspraken/A1",
+    )
+    ended = post(
+        bureau, "/portaal/afspraken/A1/deescaleren", {"reden": "opgelost"}, "/portaal/afspraken/A1"
+    )
+    assert ended.status_code == 303
+    assert "niet geëscaleerd" in bureau.get("/portaal/afspraken/A1").text
+
+    version = next(u.version for u in wf.users(portal.store, "p") if u.username == "gerda")
+    assert (
+        post(
+            admin,
+            "/portaal/gebruikers/gerda/actief",
+            {"actief": "0", "versie": version},
+            "/portaal/gebruikers",
+        ).status_code
+        == 303
+    )
+    stale = post(
+        admin,
+        "/portaal/gebruikers/gerda/actief",
+        {"actief": "1", "versie": version},
+        "/portaal/gebruikers",
+    )
+    assert stale.status_code == 409  # the page showed an older version of gerda
+    assert gerda.get("/portaal").status_code == 303  # logged out at once
+
+
+def test_the_api_returns_an_update_with_a_reason(portal):
+    update = draft_and_submit(portal)
+    page = post(portal.client("bureau"), "/portaal/sleutels", {"naam": "b"}, "/portaal/sleutels")
+    token = re.search(r'id="nieuwe-sleutel">([^<]+)<', page.text)[1]  # type: ignore[index]
+    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+    assert (
+        api.post(
+            f"/api/portaal/updates/{update}/return", json={"version": 2, "reason": ""}
+        ).status_code
+        == 400
+    )
+    returned = api.post(
+        f"/api/portaal/updates/{update}/return", json={"version": 2, "reason": "bron erbij"}
+    )
+    assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    assert returned.json()["reason"] == "bron erbij"
+    assert api.get(f"/api/portaal/updates/{update}").json()["state"] == "returned"
+    assert api.get("/api/portaal/updates/9999").status_code == 404

@@ -6,7 +6,9 @@ Dutch, escaped, with security headers; the JSON API gives the CLI's records.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 import shutil
@@ -114,7 +116,10 @@ def _ok(site: Site, path: str) -> str:
 
 def _rows(page: str) -> list[str]:
     """The agreement ids in the register's table."""
-    return re.findall(r'<tr role="row"(?: class="overdue")?>\n<td role="cell">([^<]+)</td>', page)
+    return re.findall(
+        r'<tr role="row"(?: class="overdue")?>\n<td role="cell"><a href="[^"]+">([^<]+)</a></td>',
+        page,
+    )
 
 
 # --------------------------------------------------------------------------- pages
@@ -198,6 +203,23 @@ def test_indicator_csv(site):
     ) in lines
 
 
+def test_indicator_xlsx_has_the_csv_rows_with_numbers_as_numbers(site):
+    from openpyxl import load_workbook
+
+    response = site.client.get("/indicatoren/E5.4.xlsx")
+    assert (
+        response.status_code == 200
+        and 'filename="E5.4.xlsx"' in response.headers["content-disposition"]
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    csv_rows = list(csv.reader(io.StringIO(site.client.get("/indicatoren/E5.4.csv").text)))
+    assert rows[0] == csv_rows[0]
+    assert [[str(v) if v is not None else "" for v in r] for r in rows[1:]] == csv_rows[1:]
+    assert isinstance(rows[1][3], float)
+    assert site.client.get("/indicatoren/BESTAATNIET.xlsx").status_code == 404
+
+
 def test_unknown_pages_are_dutch_404s(site):
     for path in ("/indicatoren/BESTAATNIET", "/indicatoren/BESTAATNIET.csv"):
         response = site.client.get(path)
@@ -249,6 +271,17 @@ def test_agreements_register_filters(site):
     assert overdue and _rows(page) == overdue
     assert page.count('<tr role="row" class="overdue">') == len(overdue)
     assert _rows(_ok(site, "/afspraken?status=niet+gerapporteerd")) == all_ids
+    due_2025 = _rows(_ok(site, "/afspraken?gepland=2025"))
+
+    # a period "2023-2025" is due in its last year; "2025-06" and "2025-06-30" in 2025
+    def in_2025(due: str | None) -> bool:
+        period = re.match(r"^\d{4}-(\d{4})$", due or "")
+        return period[1] == "2025" if period else (due or "").startswith("2025")
+
+    expected = [a["id"] for a in agreements if in_2025(a["due"])]
+    assert due_2025 and due_2025 == expected
+    assert [a["id"] for a in site.client.get("/api/agreements?due=2025").json()] == due_2025
+    assert site.client.get("/afspraken?gepland=volgend+jaar").status_code == 400
 
 
 def test_agreement_filters_with_unknown_values_are_clear_errors(site):
@@ -343,7 +376,8 @@ def test_api_observations(site):
 def test_api_agreements_are_the_register(site):
     cli = json.loads(site.run("agreements", "--pillar", "werk", "--format", "json").stdout)
     api = site.client.get("/api/agreements?pillar=werk").json()
-    assert [{k: v for k, v in a.items() if k != "overdue"} for a in api] == cli
+    assert [{k: v for k, v in a.items() if k not in ("overdue", "escalation")} for a in api] == cli
+    assert {a["escalation"] for a in api} == {None}
     assert [a["overdue"] for a in api] == [_overdue(a["due"], date.today()) for a in cli]
     overdue = site.client.get("/api/agreements?overdue=true").json()
     assert overdue and all(a["overdue"] for a in overdue)

@@ -1802,3 +1802,17 @@ def needs_attention(store: Store, plan: Plan, user: User, today: date) -> list[A
                 )
             )
     return found
+
+
+def public_history(store: Store, programme: str, agreement: str) -> list[tuple[datetime, str]]:
+    """What anyone may see of an agreement's history: each approved status and each step
+    on the escalation ladder, with its moment; not the notes, reasons or names behind them."""
+    shown: list[tuple[datetime, str]] = []
+    for entry in audit_log(store, programme, subject="agreement", subject_id=agreement):
+        before, after = entry.before or {}, entry.after or {}
+        if after.get("status") and after.get("status") != before.get("status"):
+            shown.append((entry.at, f"status {after['status']}"))
+        if after.get("escalation") != before.get("escalation"):
+            rung = after.get("escalation")
+            shown.append((entry.at, f"geëscaleerd naar {rung}" if rung else "escalatie beëindigd"))
+    return shown

@@ -26,6 +26,15 @@ KNOWN_STATUSES = (NOT_REPORTED, *(s.value for s in workflow.Status))
 class Listed:
     row: AgreementRow
     overdue: bool
+    escalation: str | None  # the rung it is escalated to
+
+
+def due_year(due: str | None) -> int | None:
+    """The year an agreement is due: of ``2024``, ``2024-06`` or ``2024-06-30`` that year, of
+    a period ``2023-2027`` its last year; None for ``doorlopend`` or no date."""
+    if not due or not due[:4].isdigit():
+        return None
+    return int(due[-4:]) if len(due) == 9 and due[4] == "-" and due[5:].isdigit() else int(due[:4])
 
 
 def statuses(snap: Snapshot) -> list[str]:
@@ -40,6 +49,7 @@ def select(
     owner: str | None = None,
     status: str | None = None,
     overdue: bool = False,
+    due: int | None = None,
 ) -> list[Listed]:
     """The agreements that pass the filters, each with whether it is overdue today.
 
@@ -57,9 +67,15 @@ def select(
     known = statuses(snap)
     if status is not None and status not in known:
         raise not_found(f"Status '{status}' bestaat niet. Kies uit {choices(known)}.")
+    states = snap.agreement_states
     listed = [
-        Listed(row, row.overdue_on(snap.today))
+        Listed(
+            row,
+            row.overdue_on(snap.today),
+            states[row.id].escalation if row.id in states else None,
+        )
         for row in snap.agreement_rows(pillar=pillar, owner=owner, status=status)
+        if due is None or due_year(row.due) == due
     ]
     return [item for item in listed if item.overdue or not overdue]
 
@@ -86,6 +102,7 @@ def agreements_page(
     eigenaar: Annotated[str | None, Query()] = None,
     status: Annotated[str | None, Query()] = None,
     verlopen: Annotated[str | None, Query()] = None,
+    gepland: Annotated[str | None, Query()] = None,
 ) -> Response:
     """The register; an empty filter (the form's "alle") counts as no filter."""
     chosen = {
@@ -93,13 +110,17 @@ def agreements_page(
         "eigenaar": eigenaar or None,
         "status": status or None,
         "verlopen": "1" if _flag(verlopen) else None,
+        "gepland": gepland or None,
     }
+    if gepland and not (gepland.isdigit() and len(gepland) == 4):
+        raise HTTPException(400, f"'gepland' is een jaar zoals 2025, niet '{gepland}'.")
     listed = select(
         snap,
         pillar=chosen["pijler"],
         owner=chosen["eigenaar"],
         status=chosen["status"],
         overdue=chosen["verlopen"] == "1",
+        due=int(gepland) if gepland else None,
     )
     with_agreements = {a.pillar for a in snap.plan.agreements}
     return page(
@@ -113,4 +134,23 @@ def agreements_page(
         pillar_options=[p for p in snap.ordered_pillars() if p.id in with_agreements],
         owner_options=sorted(owners(snap).items(), key=lambda item: item[1].lower()),
         status_options=statuses(snap),
+        due_options=sorted({y for a in snap.plan.agreements if (y := due_year(a.due)) is not None}),
+    )
+
+
+@router.get("/afspraken/{agreement_id}", response_class=HTMLResponse)
+def agreement_page(request: Request, agreement_id: str, snap: SnapshotDep) -> Response:
+    """One agreement: its text, owners, due date, approved status and escalation, and its
+    public history (each approved status and escalation step, with its date)."""
+    listed = next((item for item in select(snap) if item.row.id == agreement_id), None)
+    if listed is None:
+        raise not_found(f"Afspraak '{agreement_id}' bestaat niet in dit plan.")
+    store = request.app.state.store
+    return page(
+        request,
+        "agreement.html",
+        snap,
+        item=listed,
+        history=workflow.public_history(store, snap.programme, agreement_id),
+        when=workflow.when,
     )

@@ -112,6 +112,9 @@ class AgreementRecord(BaseModel):
     text: str
     ref: str | None
     overdue: bool
+    escalation: str | None = Field(
+        description="The rung of the escalation ladder it is escalated to; null: not escalated."
+    )
 
 
 @router.get("/plan", tags=["plan"], response_model=PlanSummary)
@@ -213,7 +216,13 @@ def agreements(
     overdue: Annotated[
         bool, Query(description="Only agreements whose due date has passed.")
     ] = False,
+    due: Annotated[
+        int | None, Query(description="Only agreements due in this year.", ge=1900, le=2100)
+    ] = None,
 ) -> list[dict[str, Any]]:
     """The agreements register, filtered as on the page ``/afspraken``."""
-    listed = select(snap, pillar=pillar, owner=owner, status=status, overdue=overdue)
-    return [{**item.row.record(), "overdue": item.overdue} for item in listed]
+    listed = select(snap, pillar=pillar, owner=owner, status=status, overdue=overdue, due=due)
+    return [
+        {**item.row.record(), "overdue": item.overdue, "escalation": item.escalation}
+        for item in listed
+    ]

@@ -37,30 +37,50 @@ def figures(snap: Snapshot, indicator: str) -> list[Observation]:
 
 
 # registered before the page: an indicator id may contain dots, so "E5.4.csv" would match
-@router.get("/indicatoren/{indicator}.csv")
-def indicator_csv(indicator: str, snap: SnapshotDep) -> Response:
+def download_rows(snap: Snapshot, indicator: str) -> list[list[str | float | None]]:
     """Every current figure of the indicator: one row per area and period, with the
     figure's own status (definitief / voorlopig / geschat), source and import batch."""
     find_indicator(snap, indicator)
+    return [
+        [o.indicator, o.area, o.period, o.value, o.status, o.source, o.batch]
+        for o in figures(snap, indicator)
+    ]
+
+
+@router.get("/indicatoren/{indicator}.csv")
+def indicator_csv(indicator: str, snap: SnapshotDep) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for o in figures(snap, indicator):
-        writer.writerow(
-            [
-                o.indicator,
-                o.area,
-                o.period,
-                "" if o.value is None else repr(o.value),
-                o.status,
-                o.source or "",
-                o.batch or "",
-            ]
-        )
+    for row in download_rows(snap, indicator):
+        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else v for v in row])
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{indicator}.csv"'},
+    )
+
+
+@router.get("/indicatoren/{indicator}.xlsx")
+def indicator_xlsx(indicator: str, snap: SnapshotDep) -> Response:
+    """The same rows as the CSV, as a workbook; values stay numbers."""
+    from openpyxl import Workbook
+
+    rows = download_rows(snap, indicator)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "cijfers"
+    sheet.append(CSV_COLUMNS)
+    for row in rows:
+        # text that a spreadsheet would run as a formula is kept as text
+        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return Response(
+        out.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{indicator}.xlsx"'},
     )
 
 
