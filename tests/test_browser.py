@@ -195,14 +195,7 @@ def test_pages_fit_a_phone(new_page, site):
         assert overflow <= 1, path
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/", "/pijlers/werk", "/indicatoren/E5.4", "/wijken/bloemhof", "/afspraken", "/inloggen"],
-)
-def test_main_pages_have_no_serious_accessibility_violations(new_page, site, path):
-    # axe is injected as a script of the test, which the site's CSP would rightly refuse
-    page = new_page(bypass_csp=True)
-    page.goto(f"{site['base']}{path}")
+def _serious_violations(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     page.add_script_tag(path=str(AXE))
     assert page.evaluate("() => typeof axe.run") == "function"
     violations = page.evaluate(
@@ -211,8 +204,26 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page, site, pat
         })).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
                                   target: v.nodes[0].target.join(' ')}))"""
     )
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == [], path
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/pijlers/werk", "/indicatoren/E5.4", "/wijken/bloemhof", "/afspraken", "/inloggen"],
+)
+def test_main_pages_have_no_serious_accessibility_violations(new_page, site, path):
+    # axe is injected as a script of the test, which the site's CSP would rightly refuse
+    page = new_page(bypass_csp=True)
+    page.goto(f"{site['base']}{path}")
+    assert _serious_violations(page) == [], path
+
+
+def test_portal_pages_have_no_serious_accessibility_violations(new_page, site):
+    page = new_page(bypass_csp=True)
+    _login(page, site["base"], "partner")
+    for path in ("/portaal", f"/portaal/afspraken/{site['agreement']}", "/portaal/sleutels"):
+        page.goto(f"{site['base']}{path}")
+        assert _serious_violations(page) == [], path
 
 
 def test_the_register_filters_in_place_with_htmx_and_keeps_the_address(new_page, site):
