@@ -307,6 +307,9 @@ def test_reports_folder_listing_and_files(site):
     for path in ("/rapportages/2023/notes.txt", "/rapportages/2023/../geheim.html"):
         assert site.client.get(path).status_code == 404
     assert site.client.get("/rapportages/2023/%2E%2E/geheim.html").status_code == 404
+    tarwewijk = _ok(site, "/wijken/tarwewijk")
+    assert 'href="/rapportages/2023/wijken/jaarambitie-tarwewijk.html"' in tarwewijk
+    assert "Nog geen jaarambitie-document" in _ok(site, "/wijken/bloemhof")
 
 
 def test_pages_work_without_javascript_or_anything_from_elsewhere(site):

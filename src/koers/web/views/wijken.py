@@ -18,6 +18,7 @@ from koers.report.build import PILLAR_ORDER, _maps
 from koers.sources.boundaries import latest_boundaries
 from koers.store import Store
 from koers.web.views import Snapshot, SnapshotDep, decimals_of, not_found, page, value_at
+from koers.web.views.overview import report_files
 
 router = APIRouter(include_in_schema=False)
 
@@ -116,4 +117,10 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
         agreements=agreements,
         overdue=overdue,
         interventions=interventions,
+        documents=[
+            (year, f)
+            for year, files in report_files(request.app.state.reports_dir).items()
+            for f in files
+            if f.title == f"jaarambitie-{wijk}"
+        ],
     )
