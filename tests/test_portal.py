@@ -755,3 +755,49 @@ def test_the_api_returns_an_update_with_a_reason(portal):
     assert returned.json()["reason"] == "bron erbij"
     assert api.get(f"/api/portaal/updates/{update}").json()["state"] == "returned"
     assert api.get("/api/portaal/updates/9999").status_code == 404
+
+
+def test_each_role_can_do_exactly_what_it_should_through_the_api(portal):
+    """Role × API endpoint, with tokens; 'none' sends no token."""
+    clients: dict[str, TestClient] = {"none": TestClient(portal.app)}  # type: ignore[attr-defined]
+    for who in ("wouter", "gerda", "bureau", "beheer"):
+        user = wf.authenticate(portal.store, who, PASSWORD)
+        assert user is not None
+        token, _ = wf.create_token(portal.store, user, "test")
+        clients[who] = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+
+    def codes(method: str, path: str, body: dict[str, object] | None = None) -> dict[str, int]:
+        return {
+            who: client.request(method, path, json=body).status_code
+            for who, client in clients.items()
+        }
+
+    a4 = {"agreement": "A4", "status": "risico", "note": "n"}
+    made = codes("POST", "/api/portaal/updates", a4)
+    assert made == {"none": 401, "wouter": 201, "gerda": 403, "bureau": 400, "beheer": 403}
+    # (the bureau may draft too, but A4 already has wouter's open update: 400 says so)
+    [update] = wf.updates(portal.store, "p", agreement="A4")
+    assert codes("GET", f"/api/portaal/updates/{update.id}") == {
+        "none": 401,
+        "wouter": 200,
+        "gerda": 404,
+        "bureau": 200,
+        "beheer": 404,
+    }
+    assert codes("GET", "/api/portaal/updates") == {
+        "none": 401,
+        "wouter": 200,
+        "gerda": 200,
+        "bureau": 200,
+        "beheer": 200,
+    }
+    assert [u["id"] for u in clients["gerda"].get("/api/portaal/updates").json()] == []
+    submitted = codes("POST", f"/api/portaal/updates/{update.id}/submit", {"version": 1})
+    assert submitted["wouter"] == 200 and submitted["gerda"] == 404 and submitted["beheer"] == 404
+    approved = codes("POST", f"/api/portaal/updates/{update.id}/approve", {"version": 2})
+    assert approved == {"none": 401, "wouter": 403, "gerda": 404, "bureau": 200, "beheer": 404}
+    assert wf.current_statuses(portal.store, "p") == {"A4": "risico"}
+    a3 = codes(
+        "POST", "/api/portaal/updates", {"agreement": "A3", "status": "op schema", "note": "n"}
+    )
+    assert a3 == {"none": 401, "wouter": 403, "gerda": 403, "bureau": 201, "beheer": 403}
