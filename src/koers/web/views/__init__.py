@@ -175,6 +175,14 @@ def not_found(message: str) -> HTTPException:
     return HTTPException(404, message)
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A cell for CSV or XLSX that a spreadsheet cannot run as a formula (CSV injection):
+    text starting with = + - @ or a control character is kept as text with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def choices(values: Sequence[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 

@@ -13,7 +13,15 @@ from starlette.responses import Response
 from koers.areas import Observation
 from koers.plan.model import Indicator, ReachReference
 from koers.report.charts import period_key
-from koers.web.views import Snapshot, SnapshotDep, chart_view, decimals_of, not_found, page
+from koers.web.views import (
+    Snapshot,
+    SnapshotDep,
+    chart_view,
+    decimals_of,
+    not_found,
+    page,
+    spreadsheet_safe,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,8 +81,7 @@ def indicator_xlsx(indicator: str, snap: SnapshotDep) -> Response:
     sheet.title = "cijfers"
     sheet.append(CSV_COLUMNS)
     for row in rows:
-        # text that a spreadsheet would run as a formula is kept as text
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        sheet.append([spreadsheet_safe(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return Response(

@@ -32,7 +32,7 @@ from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
 from koers.plan.period import period_year
 from koers.store import Store, StoreError
 from koers.web.auth import Session, csrf_ok, viewer_of
-from koers.web.views import Snapshot, load_snapshot, not_found, page
+from koers.web.views import Snapshot, load_snapshot, not_found, page, spreadsheet_safe
 from koers.workflow import ConflictError, Role, State, Update, User
 
 router = APIRouter(include_in_schema=False)
@@ -608,19 +608,12 @@ def _csv(rows: list[list[object]], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so Excel reads the UTF-8
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def _cell(value: object) -> object:
-    """A spreadsheet cell that cannot run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 @router.get("/portaal/updates.csv")
