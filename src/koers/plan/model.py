@@ -594,7 +594,7 @@ class SourceMapping(Model):
     """
 
     id: Id
-    format: Literal["cbs", "wijkprofiel", "csv", "xlsx"]
+    format: Literal["cbs", "wijkprofiel", "csv", "xlsx", "basismonitor"]
     name: str
     source: str = Field(
         description="Written on every figure, e.g. 'CBS, Kerncijfers wijken en buurten 2024'."
