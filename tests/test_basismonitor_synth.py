@@ -68,16 +68,16 @@ PERSON_ROWS = {
         "count(*) filter (age between 18 and 22)",
     ),
     "T1.R14": (
-        "count(*) filter (education in ('middelbaar', 'hoog') and age between 15 and 75)",
-        "count(*) filter (age between 15 and 75)",
+        "count(*) filter (education in ('middelbaar', 'hoog') and age between 15 and 74)",
+        "count(*) filter (age between 15 and 74)",
     ),
     "T1.R17": (
         "count(*) filter (age < 18 and income_vs_minimum <= 1.1)",
         "count(*) filter (age < 18)",
     ),
     "T1.R20": (
-        "count(*) filter (labour_force and not employed and age between 15 and 75)",
-        "count(*) filter (age between 15 and 75)",
+        "count(*) filter (labour_force and not employed and age between 15 and 74)",
+        "count(*) filter (age between 15 and 74)",
     ),
 }
 HOUSEHOLD_ROWS = {

@@ -270,7 +270,7 @@ class CellProfile:
     households: tuple[float, float, float]  # one-person, couple, family (shares at the start)
     young_singles: float  # share of one-person households with a head aged 19-34
     children: tuple[float, float, float, float]  # a family has 1, 2, 3 or 4 children
-    employment: tuple[float, float]  # employed share of 15-75 in BASE_YEAR and in 2022
+    employment: tuple[float, float]  # employed share of 15-74 in BASE_YEAR and in 2022
     hoog: float  # hoog among middelbaar-or-hoog educated adults at the start
     ww: float  # ww among households with bijstand or ww
     schoolweging: float  # mean schoolweging of the cell's po and vo schools
@@ -1180,7 +1180,7 @@ class _Chunk:
         with_minors = np.bincount(pop.origin[minor_at_home], minlength=pop.households) > 0
         parent = (pop.role < 2) & with_minors[pop.origin]
         score = pop.advantage - STATIC_AGE_GRADIENT * (age - 45) - STATIC_PARENT_GAP * parent
-        working_age = present & (age >= 15) & (age <= 75)
+        working_age = present & (age >= 15) & (age <= 74)
         career_educated = np.zeros(pop.birth_year.size, dtype=bool)
         career_educated[self.careers.members] = self.careers.education >= 1
         target = world.targets("T1.R14", first)
@@ -1310,7 +1310,7 @@ class _Chunk:
         """T1.R14: upgrade laag-educated adults (25-64, not in school) where below target."""
         groups = len(CELLS)
         education = self._education()
-        working_age = present & (age >= 15) & (age <= 75)
+        working_age = present & (age >= 15) & (age <= 74)
         everyone = np.bincount(cell[working_age], minlength=groups)
         educated = np.bincount(cell[working_age & (education >= 1)], minlength=groups)
         deficit = np.maximum(self.world.targets("T1.R14", year) * everyone - educated, 0)
@@ -1507,7 +1507,7 @@ class _Chunk:
         income[active] = np.rint(ratio * minimum)
 
         # --- work: the non-working labour force (T1.R20), then the employed
-        people = np.flatnonzero(present & (age >= 15) & (age <= 75))
+        people = np.flatnonzero(present & (age >= 15) & (age <= 74))
         people_cell = cell[people]
         in_cell = np.bincount(people_cell, minlength=groups).astype(np.float64)
         drive = 0.5 * hardship[unit] - 0.4 * pop.advantage + 0.75 * self.work  # higher: less work

@@ -284,6 +284,7 @@ def demo(
 # registered last: the command modules import ``main`` and the helpers above
 from koers.cli import (  # noqa: E402
     alliance,
+    basismonitor,
     board,
     imports,
     money,
@@ -295,6 +296,7 @@ from koers.cli import (  # noqa: E402
 
 __all__ = [
     "alliance",
+    "basismonitor",
     "board",
     "imports",
     "main",

@@ -126,7 +126,7 @@ def import_file(
             path.name, boundaries.format, boundaries, batch=stored, duplicate_of=stored.duplicate_of
         )
     reading = source.read(data, path.name, context)
-    _refuse_closed_years(store, programme, path.name, reading.observations)
+    refuse_closed_years(store, programme, path.name, reading.observations)
     mismatches = tuple(publisher_mismatches(plan, reading))
     if dry_run:
         return ImportOutcome(
@@ -156,9 +156,11 @@ def import_file(
     )
 
 
-def _refuse_closed_years(
+def refuse_closed_years(
     store: Store, programme: str, name: str, rows: Sequence[Observation]
 ) -> None:
+    """Refuse figures for a year the bureau closed (:func:`koers.workflow.close_period`),
+    each named; nothing is stored."""
     closed = store.closed_years(programme)
     issues = [
         SourceIssue(

@@ -1,0 +1,647 @@
+"""Career indicators of the Basismonitor, written once with Narwhals' lazy API.
+
+Why Narwhals
+    The same indicator must run on DuckDB (one machine, the default, up to the whole
+    country's 210 M person-years) and on Spark (the cluster inside a secure environment).
+    Writing each definition twice, once in SQL and once in PySpark, is how two monitors
+    drift apart. Narwhals' lazy API (expressions, ``group_by``/``agg``, ``join``) compiles to
+    each engine's own plan, so a kernel here never imports an engine: it takes the panel as
+    a ``narwhals.LazyFrame`` and returns a lazy frame of leaf cells. Nothing executes until
+    :meth:`koers.basismonitor.engines.Panel.collect`.
+
+The leaf cell
+    Every kernel returns the same columns (:data:`LEAF_COLUMNS`, types in
+    :data:`LEAF_SCHEMA`)::
+
+        measure      str    "T1.R7", "cohort.bijstand.work_y1", …
+        period       str    koers period form: "2022", school year "2021/2022",
+                            reference date "2021-10-01" (see "Periods" below)
+        gemeente     str    CBS code of the municipality (GM0599)
+        buurt        str?   CBS buurt code, null outside the followed municipalities
+        band         str?   schoolweging band ("28-30"), null unless a band comparison
+        numerator    float  count of persons/households in the numerator, or a sum of
+                            euros for a magnitude measure
+        denominator  int    persons/households in the population (always > 0)
+        total        float? magnitude measures only: the sum of the contributions
+        top1, top2   float? magnitude measures only: the two largest contributions (for
+                            the disclosure gate's dominance rule)
+
+    A leaf is the finest geography (gemeente + buurt). Cells are *additive*: the value of
+    any area is the sum of the numerators over the sum of the denominators of its leaves,
+    which :mod:`koers.basismonitor.rollup` does without an engine. A leaf with an empty
+    population has no cell (no 0/0 rows).
+
+Conventions of every definition below
+    - age = ``year − birth_year`` (the age reached in the year);
+    - a person counts in the leaf where they lived on 1 January of the year; a household's
+      leaf is its members' leaf, and a household is counted once per leaf and year
+      (grouped by its pseudonym, so distinct households);
+    - a condition on an empty field is false (an unknown advice is no ``havo`` advice);
+    - ``income_vs_minimum ≤ 1,10`` is compared in the column's own float32 precision, so a
+      stored 1,10 counts (1,10 as a float32 is slightly *more* than 1,10 as a float64).
+
+Periods (the ``periodicity`` of the indicator in ``10-ambitie-wijken.yaml``)
+    - ``calendar_year`` → ``"Y"`` (R2, R3, R15-R19, the bijstand cohorts);
+    - ``school_year`` → ``"Y-1/Y"`` (R5-R12, the groep-8 cohorts): school fields describe
+      the school year that ends in ``Y``;
+    - ``reference_date`` → 1 October, the peildatum Tabel 1 prints for these rows: R4 (pupils
+      enrolled) → ``"Y-1-10-01"``, the DUO teldatum of the school year ending in ``Y``; R13,
+      R14 and R20 (a person's state at the end of calendar year ``Y``, age ``Y −
+      birth_year``) → ``"Y-10-01"``.
+
+Longitudinal flows: a self-join, not a window
+    A flow follows a person from a start year ``Y`` to ``Y + k`` by joining the panel to
+    itself on ``(person, year + k)``: the follow-up rows are selected with ``year − k`` as
+    their key and joined on ``(person, year)``. In DuckDB that was 3-4× faster than
+    ``LAG``/``LEAD`` over a person window (a hash join against a sort of the whole panel),
+    and it has a useful side effect: a follow-up year that is not in the panel matches
+    nothing, so a cohort whose follow-up is not yet observed gets no cell instead of a
+    half-finished one. Flows are attributed to the leaf of the *start* year. Panels are
+    assumed to hold consecutive years (as :func:`~koers.basismonitor.engines.open_panel`
+    reads them).
+
+One pass per family
+    Many measures share a population and a grouping, so a family (persons, households,
+    schoolweging bands, groep-8 cohort, bijstand cohort) is aggregated in *one* ``agg`` with
+    a conditional count per measure (``n00``/``d00``, ``n01``/``d01``, …) and then turned
+    long by exploding a literal list of measure indices. Unioning one aggregation per measure
+    would scan the panel once per measure: neither DuckDB (``NOT MATERIALIZED`` CTEs) nor
+    Spark reuses a scan across the branches of a union. (Narwhals' ``unpivot`` is not used:
+    its DuckDB implementation runs on DuckDB's default connection, not on the panel's.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import narwhals as nw
+import pyarrow as pa
+
+Frame = nw.LazyFrame[Any]
+Kernel = Callable[[Frame], Frame]
+
+LEAF_COLUMNS = (
+    "measure",
+    "period",
+    "gemeente",
+    "buurt",
+    "band",
+    "numerator",
+    "denominator",
+    "total",
+    "top1",
+    "top2",
+)
+LEAF_KEY = ("measure", "period", "gemeente", "buurt", "band")
+LEAF_SCHEMA = pa.schema(
+    [
+        pa.field("measure", pa.string(), nullable=False),
+        pa.field("period", pa.string(), nullable=False),
+        pa.field("gemeente", pa.string(), nullable=False),
+        pa.field("buurt", pa.string()),
+        pa.field("band", pa.string()),
+        pa.field("numerator", pa.float64(), nullable=False),
+        pa.field("denominator", pa.int64(), nullable=False),
+        pa.field("total", pa.float64()),
+        pa.field("top1", pa.float64()),
+        pa.field("top2", pa.float64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class LeafCell:
+    """One leaf cell as plain Python (a row of :data:`LEAF_SCHEMA`)."""
+
+    measure: str
+    period: str
+    gemeente: str
+    buurt: str | None
+    band: str | None
+    numerator: float
+    denominator: int
+    total: float | None = None
+    top1: float | None = None
+    top2: float | None = None
+
+
+def leaf_cells(table: pa.Table) -> list[LeafCell]:
+    """The rows of a collected kernel result as :class:`LeafCell` objects, in table order."""
+    return [LeafCell(**row) for row in table.select(list(LEAF_COLUMNS)).to_pylist()]
+
+
+# --- periods ---------------------------------------------------------------------------
+
+PeriodForm = Literal["calendar", "school", "teldatum", "october"]
+"""calendar "Y"; school "Y-1/Y"; teldatum "Y-1-10-01"; october "Y-10-01"."""
+
+
+def _year_text(offset: int = 0) -> nw.Expr:
+    return (nw.col("year").cast(nw.Int32()) + offset).cast(nw.String())
+
+
+def period_expr(form: PeriodForm) -> nw.Expr:
+    """The koers period string of a row's ``year`` in the given form."""
+    if form == "calendar":
+        return _year_text()
+    if form == "school":
+        return nw.concat_str([_year_text(-1), nw.lit("/"), _year_text()])
+    if form == "teldatum":
+        return nw.concat_str([_year_text(-1), nw.lit("-10-01")])
+    return nw.concat_str([_year_text(), nw.lit("-10-01")])
+
+
+# --- the share machinery ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """A measure counted as ``numerator`` among ``population`` (both row conditions)."""
+
+    measure: str
+    form: PeriodForm
+    population: nw.Expr
+    numerator: nw.Expr
+
+
+GROUP = ("year", "gemeente", "buurt", "band")  # the working key; buurt/band "" for none
+
+
+def _count(condition: nw.Expr) -> nw.Expr:
+    """Rows where ``condition`` holds (a null condition counts as false)."""
+    return nw.when(condition).then(nw.lit(1, nw.Int64())).otherwise(nw.lit(0, nw.Int64())).sum()
+
+
+def _case(index: nw.Expr, values: Sequence[nw.Expr]) -> nw.Expr:
+    """``values[index]``: a CASE over the index (the last value for any other index)."""
+    picked = values[-1]
+    for i in range(len(values) - 2, -1, -1):
+        picked = nw.when(index == i).then(values[i]).otherwise(picked)
+    return picked
+
+
+def shares(frame: Frame, specs: Sequence[Share]) -> Frame:
+    """Leaf cells of several shares in one aggregation over ``frame``.
+
+    ``frame`` has the :data:`GROUP` columns (``buurt`` and ``band`` with "" for none) and
+    whatever the conditions read; each row is one person or household. Rows in none of the
+    populations are filtered out first (a filter the engine pushes into the scan: for
+    T1.R7 alone only the leerjaar-3 pupils are grouped). The wide result (``n00``, ``d00``,
+    ``n01``, …) is turned long by exploding a *literal* list of measure indices and picking
+    each index's columns with a CASE: DuckDB folds away the branch Narwhals adds for an
+    empty list, which it cannot do for a list built from columns (that costs a second scan
+    and aggregation of the whole panel).
+    """
+    if not specs:
+        raise ValueError("no shares to count")
+    populations = [spec.population for spec in specs]
+    if len(populations) > 1:
+        frame = frame.filter(nw.any_horizontal(*populations, ignore_nulls=False))
+    else:
+        frame = frame.filter(populations[0])
+    wide = frame.group_by(*GROUP).agg(
+        *(
+            expr
+            for i, spec in enumerate(specs)
+            for expr in (
+                _count(spec.population & spec.numerator).alias(f"n{i:02d}"),
+                _count(spec.population).alias(f"d{i:02d}"),
+            )
+        )
+    )
+    index = nw.col("_measure")
+    long = wide.with_columns(
+        nw.lit(list(range(len(specs))), nw.List(nw.Int64())).alias("_measure")
+    ).explode("_measure")
+    periods = {form: period_expr(form) for form in sorted({spec.form for spec in specs})}
+    return _finish(
+        long.select(
+            _case(index, [nw.lit(spec.measure) for spec in specs]).alias("measure"),
+            _case(index, [periods[spec.form] for spec in specs]).alias("period"),
+            "gemeente",
+            "buurt",
+            "band",
+            _case(index, [nw.col(f"n{i:02d}") for i in range(len(specs))]).alias("numerator"),
+            _case(index, [nw.col(f"d{i:02d}") for i in range(len(specs))]).alias("denominator"),
+        ).filter(nw.col("denominator") > 0)
+    )
+
+
+def _finish(frame: Frame) -> Frame:
+    """The fixed leaf-cell columns and types; "" buurt/band back to null."""
+    names = frame.collect_schema().names()
+    null_float = nw.lit(None, nw.Float64())
+
+    def text_or_null(name: str) -> nw.Expr:
+        column = nw.col(name)
+        return nw.when(column == "").then(nw.lit(None, nw.String())).otherwise(column)
+
+    return frame.select(
+        nw.col("measure").cast(nw.String()),
+        nw.col("period").cast(nw.String()),
+        nw.col("gemeente").cast(nw.String()),
+        text_or_null("buurt").cast(nw.String()).alias("buurt"),
+        text_or_null("band").cast(nw.String()).alias("band"),
+        nw.col("numerator").cast(nw.Float64()),
+        nw.col("denominator").cast(nw.Int64()),
+        *(
+            (nw.col(name) if name in names else null_float).cast(nw.Float64()).alias(name)
+            for name in ("total", "top1", "top2")
+        ),
+    )
+
+
+# --- shared building blocks ------------------------------------------------------------
+
+ALL = ~nw.col("year").is_null()  # every row (a column expression, so it aggregates)
+VO_DIPLOMAS = ("vmbo", "havo", "vwo")
+LOW_INCOME = nw.col("income_vs_minimum") <= nw.lit(1.10, nw.Float32())
+
+
+def base(panel: Frame) -> Frame:
+    """The panel with ``age`` and the working key (``buurt``/``band`` "" for none)."""
+    return panel.with_columns(
+        (nw.col("year").cast(nw.Int32()) - nw.col("birth_year").cast(nw.Int32())).alias("age"),
+        nw.col("buurt").fill_null("").alias("buurt"),
+        nw.lit("").alias("band"),
+    )
+
+
+def _flag(condition: nw.Expr) -> nw.Expr:
+    """1 where ``condition`` holds, else 0 (also for null)."""
+    return nw.when(condition).then(nw.lit(1, nw.Int32())).otherwise(nw.lit(0, nw.Int32()))
+
+
+def households(panel: Frame) -> Frame:
+    """One row per household per leaf and year, with the flags the household rows need.
+
+    ``child``: a member in position ``kind`` aged under 18; ``eenouder``: household type
+    ``eenouder``; ``income``/``ivm``: the household's income and income_vs_minimum (the
+    same on every member row; the maximum is taken); ``any_benefit``: a member with any
+    benefit (bijstand, ww or ao); ``bijstand_ww``: a member with bijstand or ww.
+    """
+    return (
+        base(panel)
+        .group_by(*GROUP, "household")
+        .agg(
+            _flag((nw.col("household_position") == "kind") & (nw.col("age") < 18))
+            .max()
+            .alias("child"),
+            _flag(nw.col("household_type") == "eenouder").max().alias("eenouder"),
+            nw.col("household_income").max().alias("income"),
+            nw.col("income_vs_minimum").max().alias("income_vs_minimum"),
+            _flag(~nw.col("benefit").is_null()).max().alias("any_benefit"),
+            _flag(nw.col("benefit").is_in(["bijstand", "ww"])).max().alias("bijstand_ww"),
+        )
+    )
+
+
+def _select(specs: Sequence[Share], only: Collection[str] | None) -> list[Share]:
+    chosen = [s for s in specs if only is None or s.measure in only]
+    if only is not None and (unknown := set(only) - {s.measure for s in specs}):
+        raise KeyError(f"unknown measures: {', '.join(sorted(unknown))}")
+    return chosen
+
+
+# --- Tabel 1 -----------------------------------------------------------------------------
+
+
+def _person_shares() -> list[Share]:
+    col = nw.col
+    age = col("age")
+    po = col("sector") == "po"
+    vo = col("sector") == "vo"
+    groep8_taal = po & (col("study_year") == 8) & ~col("ref_taal").is_null()
+    vo_diploma = col("diploma").is_in(VO_DIPLOMAS)
+    age_15_74 = age.is_between(15, 74)
+    return [
+        Share("T1.R2", "calendar", ALL, age < 27),
+        Share("T1.R4", "teldatum", po, col("parents_education") == "laag"),
+        Share("T1.R5", "school", groep8_taal, col("ref_taal").is_in(["fundamenteel", "streef"])),
+        Share("T1.R6", "school", groep8_taal, col("ref_taal") == "streef"),
+        Share(
+            "T1.R7", "school", vo & (col("study_year") == 3), col("level").is_in(["havo", "vwo"])
+        ),
+        Share("T1.R8", "school", vo, col("level") == "pro"),
+        Share("T1.R9", "school", vo_diploma, col("diploma") == "vwo"),
+        Share("T1.R10", "school", vo_diploma, col("diploma") == "havo"),
+        Share("T1.R11", "school", vo_diploma, col("diploma") == "vmbo"),
+        Share(
+            "T1.R12",
+            "school",
+            age.is_between(12, 22) & (~col("sector").is_null() | col("early_leaver")),
+            col("early_leaver"),
+        ),
+        Share("T1.R13", "october", age.is_between(18, 22), col("startkwalificatie")),
+        Share(
+            "T1.R14",
+            "october",
+            age_15_74 & ~col("education").is_null(),
+            col("education").is_in(["middelbaar", "hoog"]),
+        ),
+        Share("T1.R17", "calendar", (age < 18) & ~col("income_vs_minimum").is_null(), LOW_INCOME),
+        Share("T1.R20", "october", age_15_74, col("labour_force") & ~col("employed")),
+    ]
+
+
+def tabel1_persons(panel: Frame, only: Collection[str] | None = None) -> Frame:
+    """Tabel 1 rows counted over persons, per leaf and year (``only``: a subset by id).
+
+    Each measure: numerator / denominator, period. ("…": persons of the denominator.)
+
+    - T1.R2: persons aged < 27 / all persons; ``Y``.
+    - T1.R4: … with parents_education laag / pupils with sector po; ``Y-1-10-01``.
+    - T1.R5: … with ref_taal fundamenteel or streef / groep-8 pupils (po, study_year 8)
+      with a known ref_taal; ``Y-1/Y``.
+    - T1.R6: … with ref_taal streef / the same; ``Y-1/Y``.
+    - T1.R7: … with level havo or vwo / vo pupils in leerjaar 3 (study_year 3); ``Y-1/Y``.
+    - T1.R8: … with level pro / vo pupils; ``Y-1/Y``.
+    - T1.R9, T1.R10, T1.R11: … with diploma vwo, havo, vmbo / persons who obtained a vo
+      diploma (vmbo, havo or vwo) in the school year; ``Y-1/Y``.
+    - T1.R12: … early_leaver (new voortijdig schoolverlaters) / aged 12-22 and enrolled (a
+      sector) or an early leaver of the year; ``Y-1/Y``. An early leaver left school
+      during the school year, so whether or not their row still has a sector they count in
+      the denominator.
+    - T1.R13: … with startkwalificatie / aged 18-22; ``Y-10-01``.
+    - T1.R14: … education middelbaar or hoog / aged 15-74 with a known education;
+      ``Y-10-01``.
+    - T1.R17: … income_vs_minimum ≤ 1,10 / aged < 18 with a known income_vs_minimum (in a
+      private household); ``Y``.
+    - T1.R20: … labour_force and not employed / aged 15-74; ``Y-10-01``.
+    """
+    return shares(base(panel), _select(_person_shares(), only))
+
+
+def _household_shares() -> list[Share]:
+    col = nw.col
+    return [
+        Share("T1.R3", "calendar", col("child") == 1, col("eenouder") == 1),
+        Share("T1.R16", "calendar", ~col("income_vs_minimum").is_null(), LOW_INCOME),
+        Share("T1.R18", "calendar", ALL, col("any_benefit") == 1),
+        Share("T1.R19", "calendar", ALL, col("bijstand_ww") == 1),
+    ]
+
+
+def tabel1_households(panel: Frame, only: Collection[str] | None = None) -> Frame:
+    """Tabel 1 rows counted over households (distinct per leaf and year), period ``Y``.
+
+    Each measure: numerator / denominator ("…": households of the denominator).
+
+    - T1.R3: … of household type eenouder / households with a member in position kind
+      aged < 18.
+    - T1.R16: … with income_vs_minimum ≤ 1,10 / households with a known income_vs_minimum.
+    - T1.R18: … with a member receiving any benefit (bijstand, ww or ao) / all households.
+    - T1.R19: … with a member receiving bijstand or ww / all households.
+    measure   numerator                                   denominator
+    ========  ==========================================  ==================================
+    T1.R3     … of household type eenouder                households with a member in
+                                                          position kind aged < 18
+    T1.R16    … with income_vs_minimum ≤ 1,10             households with a known
+                                                          income_vs_minimum
+    T1.R18    … with a member receiving any benefit       all households
+              (bijstand, ww or ao)
+    T1.R19    … with a member receiving bijstand or ww    all households
+    ========  ==========================================  ==================================
+    """
+    return shares(households(panel), _select(_household_shares(), only))
+
+
+def tabel1_income(panel: Frame) -> Frame:
+    """T1.R15, mean standardised disposable household income, period ``Y``: a magnitude.
+
+    numerator = total = Σ household_income over households with a known income (each
+    household once per leaf and year); denominator = the number of those households; the
+    mean is numerator / denominator. ``top1``/``top2`` are the two largest household
+    incomes of the leaf (equal when two households tie for the largest), taken by value:
+    a negative income (a loss) is never a top contribution while a positive one exists.
+    """
+    keys = list(GROUP)
+    ranked = (
+        households(panel)
+        .filter(~nw.col("income").is_null())
+        .with_columns(
+            nw.col("income").rank(method="ordinal", descending=True).over(*keys).alias("_rank")
+        )
+    )
+    income = nw.col("income").cast(nw.Float64())
+    rank = nw.col("_rank")
+    return _finish(
+        ranked.group_by(*keys)
+        .agg(
+            income.sum().alias("numerator"),
+            nw.len().alias("denominator"),
+            income.sum().alias("total"),
+            nw.when(rank == 1).then(income).max().alias("top1"),
+            nw.when(rank == 2).then(income).max().alias("top2"),
+        )
+        .with_columns(nw.lit("T1.R15").alias("measure"), period_expr("calendar").alias("period"))
+    )
+
+
+# --- schoolweging bands ----------------------------------------------------------------
+
+BAND_WIDTH = 2
+BAND_MIN, BAND_MAX = 20, 40
+
+
+def band_expr() -> nw.Expr:
+    """The schoolweging band of a row: ``"lo-hi"`` with ``lo ≤ weging < hi``, width 2.
+
+    The weging is first clamped to 20-40 as the Inspectie does (below 20 counts as 20,
+    above 40 as 40); 40 itself falls in the top band "38-40". Bands: "20-22" … "38-40".
+    """
+    weging = nw.col("schoolweging").cast(nw.Float64()).clip(BAND_MIN, BAND_MAX)
+    low = (weging / BAND_WIDTH).floor() * BAND_WIDTH
+    low = nw.when(low >= BAND_MAX).then(nw.lit(BAND_MAX - BAND_WIDTH)).otherwise(low)
+    low_int = low.cast(nw.Int64())  # integral already: the cast cannot round
+    return nw.concat_str(
+        [low_int.cast(nw.String()), nw.lit("-"), (low_int + BAND_WIDTH).cast(nw.String())]
+    )
+
+
+def schoolweging_bands(panel: Frame) -> Frame:
+    """T1.R5, T1.R6 and T1.R7 per schoolweging band of the pupil's school.
+
+    The same definitions as in :func:`tabel1_persons`, restricted to pupils whose school has
+    a schoolweging, with ``band`` = :func:`band_expr` of that weging. The cells stay per
+    leaf of residence, so after the rollup "zuid, band 34-36" (pupils living on Zuid) can
+    be compared with "nl, band 34-36" (all pupils in schools of that band).
+    """
+    banded = base(panel).filter(~nw.col("schoolweging").is_null())
+    banded = banded.with_columns(band_expr().alias("band"))
+    return shares(banded, _select(_person_shares(), {"T1.R5", "T1.R6", "T1.R7"}))
+
+
+# --- cohort flows --------------------------------------------------------------------------
+
+ADVICES = ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
+STARTKWALIFICATIE_AGE = 23
+
+
+def _follow_up(panel: Frame, k: int, **columns: nw.Expr) -> Frame:
+    """The panel ``k`` years on, keyed back to the start year: ``(person, year = Y)``."""
+    return panel.select(
+        nw.col("person"),
+        (nw.col("year").cast(nw.Int32()) - k).alias("year"),
+        *(expr.alias(name) for name, expr in columns.items()),
+    )
+
+
+def cohort_groep8(panel: Frame) -> Frame:
+    """Flows of each groep-8 cohort (po, study_year 8 in school year ``Y``), period ``Y-1/Y``.
+
+    Attributed to the leaf the pupil lived in in ``Y``. Each follow-up is a self-join on
+    ``(person, year + k)``; "observed in Y+k" means the pupil has a panel row in ``Y + k``
+    (so emigrants drop out of the denominator instead of counting as failures).
+
+    Each measure: numerator / denominator ("…": cohort pupils of the denominator).
+
+    - cohort.g8.advice.<advice> (pro, vmbo, vmbo_havo, havo, havo_vwo, vwo): pupils with
+      that final advice / cohort pupils with a known advice.
+    - cohort.g8.havo_vwo_lj3: … in vo leerjaar 3 havo or vwo in Y+3 / cohort pupils
+      observed in Y+3.
+    - cohort.g8.vo_diploma_y6: … with a vo diploma (vmbo, havo, vwo) in one of the school
+      years Y+1 … Y+6 / cohort pupils observed in Y+6.
+    - cohort.g8.havo_vwo_diploma_y6: … with a havo or vwo diploma in Y+1 … Y+6 / the same.
+    - cohort.g8.startkwalificatie_23: … with startkwalificatie in the year they turn 23
+      (birth_year + 23) / cohort pupils observed in that year.
+
+    Y+6 covers the regular route to every vo diploma (vwo: 6 years after groep 8); a
+    diploma after a delay of more than one year counts only in the startkwalificatie flow.
+    A cohort is reported for a flow only when the flow's follow-up year is in the panel:
+    for Y+3 and Y+6 the join finds no row otherwise; for age 23, whose year differs per
+    pupil, the cohort is reported only once the youngest pupil's year (max birth_year + 23)
+    is within the panel, so no cohort is ever half followed.
+    """
+    rows = base(panel)
+    col = nw.col
+    cohort = rows.filter((col("sector") == "po") & (col("study_year") == 8)).select(
+        col("person"),
+        col("year").cast(nw.Int32()).alias("year"),
+        *(col(c) for c in ("gemeente", "buurt", "band", "birth_year", "advice")),
+    )
+    in_lj3_havo_vwo = (
+        (col("sector") == "vo") & (col("study_year") == 3) & col("level").is_in(["havo", "vwo"])
+    )
+    year3 = _follow_up(rows, 3, lj3=_flag(in_lj3_havo_vwo))
+    year6 = _follow_up(rows, 6, seen6=nw.lit(1, nw.Int32()))
+    diplomas = rows.filter(col("diploma").is_in(VO_DIPLOMAS)).select(
+        col("person"),
+        col("year").cast(nw.Int32()).alias("diploma_year"),
+        _flag(col("diploma").is_in(["havo", "vwo"])).alias("havo_vwo"),
+    )
+    diploma_by_6 = (
+        cohort.select("person", "year")
+        .join(diplomas, on="person")
+        .filter(col("diploma_year").is_between(col("year") + 1, col("year") + 6))
+        .group_by("person", "year")
+        .agg(nw.len().alias("diplomas"), col("havo_vwo").max())
+    )
+    at_23 = rows.filter(col("age") == STARTKWALIFICATIE_AGE).select(
+        col("person"), _flag(col("startkwalificatie")).alias("sk23")
+    )
+    last_year = rows.select(col("year").cast(nw.Int32()).max().alias("last_year"))
+    complete_23 = (
+        cohort.group_by("year")
+        .agg((col("birth_year").cast(nw.Int32()).max() + STARTKWALIFICATIE_AGE).alias("need"))
+        .join(last_year, how="cross")
+        .filter(col("need") <= col("last_year"))
+        .select("year", nw.lit(1, nw.Int32()).alias("complete_23"))
+    )
+    flows = (
+        cohort.join(year3, on=["person", "year"], how="left")
+        .join(year6, on=["person", "year"], how="left")
+        .join(diploma_by_6, on=["person", "year"], how="left")
+        .join(at_23, on="person", how="left")
+        .join(complete_23, on="year", how="left")
+    )
+    seen6 = ~col("seen6").is_null()
+    specs = [
+        *(
+            Share(
+                f"cohort.g8.advice.{advice}",
+                "school",
+                ~col("advice").is_null(),
+                col("advice") == advice,
+            )
+            for advice in ADVICES
+        ),
+        Share("cohort.g8.havo_vwo_lj3", "school", ~col("lj3").is_null(), col("lj3") == 1),
+        Share("cohort.g8.vo_diploma_y6", "school", seen6, col("diplomas") > 0),
+        Share("cohort.g8.havo_vwo_diploma_y6", "school", seen6, col("havo_vwo") == 1),
+        Share(
+            "cohort.g8.startkwalificatie_23",
+            "school",
+            ~col("sk23").is_null() & ~col("complete_23").is_null(),
+            col("sk23") == 1,
+        ),
+    ]
+    return shares(flows, specs)
+
+
+def cohort_bijstand(panel: Frame) -> Frame:
+    """Work after entering bijstand, per inflow cohort, period ``Y``.
+
+    The inflow cohort of ``Y``: persons with benefit bijstand in ``Y`` and not in ``Y − 1``
+    (a person without a row in ``Y − 1``, e.g. who moved into the country, counts as
+    inflow); only years whose ``Y − 1`` is in the panel have an inflow cohort. Attributed to
+    the leaf of residence in ``Y``. Benefit and employment describe the last day of the
+    year, so ``Y + 1`` is "about 12 months after inflow" and ``Y + 2`` "about 24 months".
+
+    Each measure: numerator / denominator ("…": inflow persons of the denominator).
+
+    - cohort.bijstand.work_y1: … employed in Y+1 / inflow observed in Y+1.
+    - cohort.bijstand.work_y2: … employed in Y+2 / inflow observed in Y+2.
+    - cohort.bijstand.sustained_y2: … employed in both Y+1 and Y+2 / inflow observed in
+      both.
+    """
+    rows = base(panel)
+    col = nw.col
+    bijstand = rows.filter(col("benefit") == "bijstand").with_columns(
+        col("year").cast(nw.Int32()).alias("year")
+    )
+    previous = bijstand.select(col("person"), (col("year") + 1).alias("year"))
+    years_with_previous = rows.select((col("year").cast(nw.Int32()) + 1).alias("year")).unique()
+    inflow = (
+        bijstand.select("person", "year", "gemeente", "buurt", "band")
+        .join(previous, on=["person", "year"], how="anti")
+        .join(years_with_previous, on="year")
+    )
+    flows = inflow.join(
+        _follow_up(rows, 1, work1=_flag(col("employed"))), on=["person", "year"], how="left"
+    ).join(_follow_up(rows, 2, work2=_flag(col("employed"))), on=["person", "year"], how="left")
+    seen1, seen2 = ~col("work1").is_null(), ~col("work2").is_null()
+    return shares(
+        flows,
+        [
+            Share("cohort.bijstand.work_y1", "calendar", seen1, col("work1") == 1),
+            Share("cohort.bijstand.work_y2", "calendar", seen2, col("work2") == 1),
+            Share(
+                "cohort.bijstand.sustained_y2",
+                "calendar",
+                seen1 & seen2,
+                (col("work1") == 1) & (col("work2") == 1),
+            ),
+        ],
+    )
+
+
+# --- all of them -------------------------------------------------------------------------
+
+KERNELS: dict[str, Kernel] = {
+    "tabel1_persons": tabel1_persons,
+    "tabel1_households": tabel1_households,
+    "tabel1_income": tabel1_income,
+    "schoolweging_bands": schoolweging_bands,
+    "cohort_groep8": cohort_groep8,
+    "cohort_bijstand": cohort_bijstand,
+}
+"""Every kernel by name, in the order :func:`all_kernels` unions them."""
+
+
+def all_kernels(panel: Frame, names: Sequence[str] | None = None) -> Frame:
+    """The union of the leaf cells of every kernel (or of the named ones)."""
+    chosen = list(KERNELS) if names is None else list(names)
+    return nw.concat([KERNELS[name](panel) for name in chosen], how="vertical")

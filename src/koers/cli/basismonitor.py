@@ -1,0 +1,144 @@
+"""``koers basismonitor``: a synthetic panel, and a run that computes, gates and stores.
+
+``synth`` writes a seeded synthetic person-year panel (:mod:`koers.basismonitor.synth`);
+``run`` computes the Basismonitor's indicators on a panel with DuckDB or Spark, passes every
+aggregate through the disclosure gate and stores what passes as one import batch
+(:mod:`koers.basismonitor.publish`), so ``koers import history`` and ``koers import undo``
+work on it as on any import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from koers import nl
+from koers.basismonitor.disclosure import Rules
+from koers.basismonitor.engines import ENGINES
+from koers.cli import _store, main, reports_errors
+
+
+@main.group()
+def basismonitor() -> None:
+    """School and work/income careers from a pseudonymised person-year panel."""
+
+
+@basismonitor.command()
+@click.option("--persons", type=click.IntRange(1), required=True, help="Persons in the panel.")
+@click.option("--years", type=click.IntRange(1, 40), default=12, show_default=True)
+@click.option("--first-year", type=click.IntRange(1990, 2100), default=2011, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--scope",
+    type=click.Choice(["nl", "g4"]),
+    default="nl",
+    show_default=True,
+    help="nl: all of Nederland; g4: only the four cities (a small panel with many on Zuid).",
+)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Panel folder.")
+@reports_errors
+def synth(persons: int, years: int, first_year: int, seed: int, scope: str, out: Path) -> None:
+    """Write a seeded synthetic panel calibrated to Tabel 1 (Parquet, per year)."""
+    from koers.basismonitor.synth import generate
+
+    with _bar() as bar:
+        task = bar.add_task("panel schrijven", total=None)
+        try:
+            summary = generate(
+                out,
+                persons=persons,
+                years=years,
+                first_year=first_year,
+                seed=seed,
+                scope=scope,  # type: ignore[arg-type]
+                progress=lambda done: bar.update(task, completed=done),
+            )
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(
+        f"{nl.number(summary.persons)} personen, {nl.number(summary.person_years)} "
+        f"persoonsjaren in {out} ({nl.number(summary.seconds, 1)} s)"
+    )
+
+
+@basismonitor.command("run")
+@click.argument("panel", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
+@click.option("--threads", type=click.IntRange(1), help="Engine threads (default: its own).")
+@click.option(
+    "--min-count", type=click.IntRange(1), default=10, show_default=True, help="Gate: cell minimum."
+)
+@click.option("--round-to", type=click.IntRange(1), help="Gate: round published counts to this.")
+@click.option("--mapping", help="The plan's Basismonitor mapping (when it has several).")
+@click.option("--programme", help="Programme id; needed when the store holds several.")
+@click.option(
+    "--out",
+    "out_csv",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write every aggregate with its cell count and the gate's decision as CSV.",
+)
+@click.pass_context
+@reports_errors
+def run_command(
+    ctx: click.Context,
+    panel: Path,
+    engine: str,
+    threads: int | None,
+    min_count: int,
+    round_to: int | None,
+    mapping: str | None,
+    programme: str | None,
+    out_csv: Path | None,
+) -> None:
+    """Compute the indicators on a panel, gate every aggregate, store what passes."""
+    from koers.basismonitor.publish import run
+
+    rules = Rules(min_count=min_count, round_to=round_to)
+    with _store(ctx) as store, _bar() as bar:
+        task = bar.add_task("starten", total=3)
+
+        def step(message: str) -> None:
+            bar.update(task, description=message, advance=1)
+
+        outcome = run(
+            store,
+            panel,
+            programme=programme,
+            engine=engine,  # type: ignore[arg-type]
+            rules=rules,
+            mapping=mapping,
+            out_csv=out_csv,
+            threads=threads,
+            progress=step,
+        )
+        bar.update(task, completed=3, description="klaar")
+    counted = outcome.counted()
+    click.echo(
+        f"{nl.number(len(outcome.verdicts))} aggregaten: {nl.number(counted['gepubliceerd'])} "
+        f"gepubliceerd, {nl.number(counted['afgerond'])} afgerond, "
+        f"{nl.number(counted['onderdrukt'])} onderdrukt"
+    )
+    batch = outcome.batch
+    if batch is not None and batch.duplicate_of:
+        click.echo(f"dit panel is al opgeslagen als batch {batch.duplicate_of}; niets gewijzigd")
+    elif batch is not None:
+        click.echo(
+            f"batch {batch.batch}: {nl.number(batch.added)} nieuw, {nl.number(batch.revised)} "
+            f"herzien, {nl.number(batch.unchanged)} ongewijzigd"
+        )
+    if outcome.unmapped:
+        click.echo(f"niet gekoppeld in het plan (alleen in de CSV): {', '.join(outcome.unmapped)}")
+    if out_csv is not None:
+        click.echo(f"alle aggregaten met het besluit van de controle: {out_csv}")
+
+
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}"),
+        TimeElapsedColumn(),
+        transient=True,
+    )
