@@ -140,6 +140,7 @@ def test_login_gives_a_new_session_and_logout_ends_it(portal):
     assert "httponly" in cookie and "samesite=lax" in cookie
     home = client.get("/portaal")
     assert home.status_code == 200 and "wouter" in home.text and "Woonbron" in home.text
+    assert home.headers["cache-control"] == "no-store"  # restricted: no shared cache keeps it
     # the old, anonymous session does not log anyone in
     stranger = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
     stranger.cookies.set(SESSION_COOKIE, before)

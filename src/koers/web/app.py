@@ -68,9 +68,12 @@ programma, kies er dan een met `?programme=`. Foutmeldingen zijn JSON
 """
 
 
+PRIVATE_PATHS = ("/portaal", "/api/portaal", "/inloggen")  # never kept in a shared cache
+
+
 class SecurityHeaders:
     """Pure ASGI middleware: the security headers on every HTTP response, unless the
-    response set them itself."""
+    response set them itself; what only a logged-in user may see is never cached."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -85,6 +88,8 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
+                if scope["path"].startswith(PRIVATE_PATHS):
+                    headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

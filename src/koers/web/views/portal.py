@@ -31,7 +31,7 @@ from koers import workflow
 from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
 from koers.plan.period import period_year
 from koers.store import Store, StoreError
-from koers.web.auth import Session, csrf_ok, viewer_of
+from koers.web.auth import Session, Viewer, csrf_ok, viewer_of
 from koers.web.views import Snapshot, load_snapshot, not_found, page, spreadsheet_safe
 from koers.workflow import ConflictError, Role, State, Update, User
 
@@ -199,7 +199,7 @@ def _login_page(
     fresh = session is None
     if session is None:  # an anonymous session, so the login form has a CSRF token too
         session = Session.new()
-        request.state.viewer = type(viewer)(session, None)
+        request.state.viewer = Viewer(session, None)
     response = page(
         request,
         "login.html",
