@@ -284,6 +284,7 @@ def demo(
 # registered last: the command modules import ``main`` and the helpers above
 from koers.cli import (  # noqa: E402
     alliance,
+    backup,
     basismonitor,
     board,
     imports,
@@ -296,6 +297,7 @@ from koers.cli import (  # noqa: E402
 
 __all__ = [
     "alliance",
+    "backup",
     "basismonitor",
     "board",
     "imports",

@@ -1,0 +1,195 @@
+"""Backup and restore of a whole store, portable between SQLite and PostgreSQL.
+
+A backup is a zip file: ``manifest.json`` (format version, the schema's Alembic revision,
+when and from which backend, and per table its row count and the SHA-256 of its file) and
+one ``tables/NAME.jsonl`` per table, a JSON object per row in primary-key order. Values are
+written by column type (dates and times as ISO 8601 with their offset, JSON columns as
+JSON), so a backup of SQLite restores into PostgreSQL and back, and two backups of the same
+data are byte-identical apart from the manifest's time.
+
+A backup is read in one transaction (a consistent snapshot on both backends). A restore goes
+only into an empty store of the same schema revision, in one transaction: all of it or
+nothing. It checks every table's checksum and row count before writing, inserts the tables
+in foreign-key order, and on PostgreSQL moves each id sequence past the restored ids, so new
+rows get fresh ids. The audit log's append-only triggers allow this: a restore only inserts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, select, text
+from sqlalchemy.sql.schema import Column
+
+from koers.store import schema as t
+from koers.store.store import Store, StoreError
+
+FORMAT = "koers-backup"
+VERSION = 1
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    path: Path
+    revision: str
+    tables: dict[str, int]  # table -> rows
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def _tables() -> list[Table]:
+    return list(t.metadata.sorted_tables)  # parents before children
+
+
+def _revision(c: Connection) -> str:
+    row = c.execute(text("SELECT version_num FROM alembic_version")).first()
+    if row is None:
+        raise StoreError("de database heeft geen schemaversie; open hem eerst met koers")
+    return str(row[0])
+
+
+def _encode(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, DateTime):
+        moment: datetime = value
+        if moment.tzinfo is None:  # SQLite hands back naive datetimes: they are UTC
+            moment = moment.replace(tzinfo=UTC)
+        return moment.isoformat()
+    if isinstance(column.type, Date):
+        day: date = value
+        return day.isoformat()
+    return value
+
+
+def _decode(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column.type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def _ordered(table: Table) -> Any:
+    return select(table).order_by(*table.primary_key.columns)
+
+
+def backup(store: Store, path: str | Path) -> BackupSummary:
+    """Write every table of ``store`` to the zip file ``path`` (replaced if it exists)."""
+    target = Path(path)
+    counts: dict[str, int] = {}
+    checksums: dict[str, str] = {}
+    partial = target.with_name(target.name + ".deel")
+    with store.engine.begin() as c, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
+        revision = _revision(c)
+        for table in _tables():
+            buffer = io.BytesIO()
+            rows = 0
+            for row in c.execute(_ordered(table)).mappings():
+                record = {col.name: _encode(col, row[col.name]) for col in table.columns}
+                buffer.write(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
+                buffer.write(b"\n")
+                rows += 1
+            data = buffer.getvalue()
+            z.writestr(f"tables/{table.name}.jsonl", data)
+            counts[table.name] = rows
+            checksums[table.name] = hashlib.sha256(data).hexdigest()
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "revision": revision,
+            "created_at": datetime.now(UTC).isoformat(),
+            "backend": store.engine.dialect.name,
+            "tables": {name: {"rows": counts[name], "sha256": checksums[name]} for name in counts},
+        }
+        z.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    partial.replace(target)  # a backup file is complete or absent
+    return BackupSummary(target, revision, counts)
+
+
+def _read(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    if not path.is_file():
+        raise StoreError(f"{path}: back-upbestand niet gevonden")
+    try:
+        with zipfile.ZipFile(path) as z:
+            manifest = json.loads(z.read("manifest.json"))
+            if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+                raise StoreError(f"{path}: geen koers-back-up (versie {VERSION})")
+            files = {name: z.read(f"tables/{name}.jsonl") for name in manifest["tables"]}
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise StoreError(f"{path}: onleesbare back-up ({error})") from None
+    for name, data in files.items():
+        expected = manifest["tables"][name]
+        if hashlib.sha256(data).hexdigest() != expected["sha256"]:
+            raise StoreError(f"{path}: tabel {name} is beschadigd (controlegetal klopt niet)")
+        if data.count(b"\n") != expected["rows"]:
+            raise StoreError(f"{path}: tabel {name} heeft niet {expected['rows']} rijen")
+    return manifest, files
+
+
+def restore(store: Store, path: str | Path) -> BackupSummary:
+    """Restore the backup ``path`` into ``store``, which must be empty and of the same
+    schema revision; all of it or nothing."""
+    source = Path(path)
+    manifest, files = _read(source)
+    known = {table.name: table for table in _tables()}
+    unknown = sorted(set(files) - set(known))
+    if unknown:
+        raise StoreError(f"{source}: onbekende tabellen {', '.join(unknown)}")
+    with store.engine.begin() as c:
+        revision = _revision(c)
+        if manifest["revision"] != revision:
+            raise StoreError(
+                f"{source}: back-up van schemaversie {manifest['revision']}, deze database "
+                f"heeft {revision}; zet een lege database eerst op dezelfde versie"
+            )
+        filled = [
+            name
+            for name, table in known.items()
+            if c.scalar(select(func.count()).select_from(table))
+        ]
+        if filled:
+            raise StoreError(
+                f"terugzetten kan alleen in een lege database; deze heeft al gegevens in "
+                f"{', '.join(filled)}"
+            )
+        for table in _tables():
+            lines = files.get(table.name, b"").splitlines()
+            rows = [
+                {col.name: _decode(col, json.loads(line).get(col.name)) for col in table.columns}
+                for line in lines
+            ]
+            for start in range(0, len(rows), CHUNK):
+                c.execute(table.insert(), rows[start : start + CHUNK])
+        if c.dialect.name == "postgresql":
+            _reset_sequences(c)
+    return BackupSummary(
+        source, manifest["revision"], {n: m["rows"] for n, m in manifest["tables"].items()}
+    )
+
+
+def _reset_sequences(c: Connection) -> None:
+    """Move every id sequence past the restored ids (tables without one are skipped:
+    ``setval`` of a NULL sequence name is NULL)."""
+    for table in _tables():
+        keys = list(table.primary_key.columns)
+        if len(keys) == 1 and isinstance(keys[0].type, Integer):
+            key = keys[0].name  # names from our own schema, not from the backup
+            c.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key}'), "
+                    f"COALESCE(MAX({key}), 0) + 1, false) FROM {table.name}"
+                )
+            )
