@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -28,24 +29,81 @@ def address(host: str, port: int) -> str:
     show_default=True,
     help="Folder `koers report` writes to, listed at /rapportages.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (more than one needs KOERS_SECRET_KEY, shared by all).",
+)
+@click.option(
+    "--secure-cookies", is_flag=True, help="Send the session cookie over https only (behind TLS)."
+)
 @click.pass_context
 @reports_errors
 def serve(
-    ctx: click.Context, host: str, port: int, programme: str | None, reports_dir: Path
+    ctx: click.Context,
+    host: str,
+    port: int,
+    programme: str | None,
+    reports_dir: Path,
+    workers: int,
+    secure_cookies: bool,
 ) -> None:
     """Serve the website: the public pages, the partner portal and the JSON API."""
-    run_server(ctx.obj["db"], host, port, programme=programme, reports_dir=reports_dir)
+    run_server(
+        ctx.obj["db"],
+        host,
+        port,
+        programme=programme,
+        reports_dir=reports_dir,
+        workers=workers,
+        secure_cookies=secure_cookies,
+    )
 
 
 def run_server(
-    db: str | None, host: str, port: int, *, programme: str | None, reports_dir: Path
+    db: str | None,
+    host: str,
+    port: int,
+    *,
+    programme: str | None,
+    reports_dir: Path,
+    workers: int = 1,
+    secure_cookies: bool = False,
 ) -> None:
     import uvicorn
 
     from koers.web import create_app
 
-    app = create_app(db, programme=programme, reports_dir=reports_dir)
     click.echo(f"koers draait op {address(host, port)} (stoppen met Ctrl+C)")
     click.echo(f"portaal voor partners: {address(host, port)}inloggen")
     click.echo(f"API: {address(host, port)}openapi.json")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    if workers == 1:
+        app = create_app(
+            db, programme=programme, reports_dir=reports_dir, secure_cookies=secure_cookies
+        )
+        uvicorn.run(app, host=host, port=port, log_level="info")
+        return
+    if not os.environ.get("KOERS_SECRET_KEY"):
+        raise click.ClickException(
+            "met meer dan één worker moet KOERS_SECRET_KEY gezet zijn: alle workers "
+            "ondertekenen de sessies met dezelfde sleutel"
+        )
+    create_app(db, programme=programme, reports_dir=None).state.store.close()  # fail early
+    os.environ.update(
+        {
+            "KOERS_DB": db or os.environ.get("KOERS_DB", ""),
+            "KOERS_PROGRAMME": programme or "",
+            "KOERS_REPORTS": str(reports_dir),
+            "KOERS_SECURE_COOKIES": "1" if secure_cookies else "",
+        }
+    )
+    uvicorn.run(
+        "koers.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

@@ -11,6 +11,7 @@ slow part and the same spec always gives the same SVG.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
@@ -158,6 +159,19 @@ def _phrase(code: int) -> str:
         return HTTPStatus(code).phrase
     except ValueError:
         return ""
+
+
+def app_from_env() -> FastAPI:
+    """The app as ``koers serve --workers N`` starts it in each worker process (uvicorn's
+    ``--factory``): the store, programme and report folder from the environment
+    (``KOERS_DB``, ``KOERS_PROGRAMME``, ``KOERS_REPORTS``, ``KOERS_SECURE_COOKIES=1``); the
+    workers share sessions through ``KOERS_SECRET_KEY``."""
+    return create_app(
+        os.environ.get("KOERS_DB"),
+        programme=os.environ.get("KOERS_PROGRAMME") or None,
+        reports_dir=Path(os.environ.get("KOERS_REPORTS") or DEFAULT_REPORTS),
+        secure_cookies=os.environ.get("KOERS_SECURE_COOKIES") == "1",
+    )
 
 
 def create_app(
