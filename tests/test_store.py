@@ -127,3 +127,43 @@ def test_sqlite_runs_in_wal_mode(sqlite_url):
     with Store.open(sqlite_url) as store, store.engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_the_generation_changes_with_every_kind_of_change(store, tmp_path, monkeypatch):
+    """Readers cache a programme's snapshot by it: each write must change it (a removed
+    narrative may bring back the token of the same earlier content)."""
+    from koers import workflow as wf
+    from koers.plan import load_plan
+    from koers.sources import import_file
+
+    from .conftest import EXAMPLE
+
+    monkeypatch.setenv("KOERS_USER", "test")
+    plan = load_plan(EXAMPLE)
+    store.save_plan(plan)
+    pid = plan.programme.id
+    seen = [store.generation(pid)]
+
+    def changed() -> None:
+        now = store.generation(pid)
+        assert now != seen[-1]
+        seen.append(now)
+
+    assert store.generation(pid) == seen[0]  # reading changes nothing
+    figures = tmp_path / "f.csv"
+    indicator = plan.indicators[0].id
+    figures.write_text(f"indicator,area,period,value\n{indicator},zuid,2022,5\n", encoding="utf-8")
+    outcome = import_file(store, figures)
+    changed()
+    store.undo_batch(outcome.batch.batch)  # type: ignore[union-attr]
+    changed()
+    store.set_narrative(pid, indicator, "zuid", "2022", "Het verhaal")
+    changed()
+    store.set_narrative(pid, indicator, "zuid", "2022", "")
+    changed()
+    wf.create_user(store, pid, "beheer", "een lang genoeg wachtwoord", "admin", by=None)
+    changed()
+    store.save_plan(
+        plan.model_copy(update={"programme": plan.programme.model_copy(update={"name": "Anders"})})
+    )
+    changed()

@@ -512,3 +512,21 @@ def test_the_main_job_ends_by_serving_the_website(sqlite_url, tmp_path, monkeypa
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8124
     assert calls[0]["app"].state.programme == "voorbeeld"
     calls[0]["app"].state.store.close()
+
+
+def test_a_page_shows_a_change_made_elsewhere_at_once(example_site, tmp_path):
+    """The snapshot cache is keyed by the store's generation: a narrative, an import and
+    its undo made with the command line show on the next page view."""
+    client, run = example_site.client, example_site.run
+    assert "Een nieuw verhaal" not in client.get("/indicatoren/vsv").text
+    run("narrative", "vsv", "2020/2021", "Een nieuw verhaal")
+    assert "Een nieuw verhaal" in client.get("/indicatoren/vsv").text
+    run("narrative", "vsv", "2020/2021", "")
+    assert "Een nieuw verhaal" not in client.get("/indicatoren/vsv").text
+    figures = tmp_path / "nieuw.csv"
+    figures.write_text("indicator,area,period,value\nvsv,zuid,2023/2024,1.23\n", encoding="utf-8")
+    assert run("import", str(figures)).exit_code == 0
+    assert "1,2" in client.get("/indicatoren/vsv").text.split("2023/2024", 1)[1][:400]
+    batch = json.loads(run("import", "history", "--format", "json").stdout)[-1]["id"]
+    assert run("import", "undo", batch).exit_code == 0
+    assert "2023/2024" not in client.get("/indicatoren/vsv").text

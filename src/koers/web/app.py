@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from koers.store import Store
 from koers.web.auth import LoginLimiter, Sessions
 from koers.web.views import (
+    SnapshotCache,
     agreements,
     api,
     api_portal,
@@ -215,6 +216,7 @@ def create_app(
     app.state.reports_dir = reports_dir
     app.state.sessions = Sessions(secret_key, secure=secure_cookies)
     app.state.login_limiter = login_limiter or LoginLimiter()
+    app.state.snapshots = SnapshotCache()
     app.mount("/static", StaticFiles(packages=[("koers.web", "static")]), name="static")
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StarletteHTTPException, http_error)

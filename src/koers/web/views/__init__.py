@@ -9,6 +9,7 @@ SVG with their figures as a table (:func:`chart_view`), and Dutch errors (:func:
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,7 +153,36 @@ def get_snapshot(
                 f"kies er een met ?programme=.",
             )
         chosen = ids[0]
-    return load_snapshot(store, chosen, explicit=programme is not None)
+    snapshots: SnapshotCache = request.app.state.snapshots
+    return snapshots.get(store, chosen, explicit=programme is not None)
+
+
+class SnapshotCache:
+    """The snapshots of the last few (programme, store generation, day) combinations.
+
+    Reading a programme anew costs tens of milliseconds (the NPRZ plan and its figures);
+    :meth:`Store.generation` costs one small query and changes with every load, import,
+    undo, narrative and portal change, so a page shows a change at once and otherwise
+    reuses the snapshot, with its statuses already computed.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._found: dict[tuple[object, ...], Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, programme: str, *, explicit: bool = False) -> Snapshot:
+        key = (programme, store.generation(programme), date.today(), explicit)
+        with self._lock:
+            found = self._found.get(key)
+        if found is not None:
+            return found
+        snapshot = load_snapshot(store, programme, explicit=explicit)
+        with self._lock:
+            self._found[key] = snapshot
+            while len(self._found) > self.size:
+                del self._found[next(iter(self._found))]  # the oldest
+        return snapshot
 
 
 def load_snapshot(store: Store, programme: str, *, explicit: bool = False) -> Snapshot:

@@ -32,7 +32,7 @@ from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
 from koers.plan.period import period_year
 from koers.store import Store, StoreError
 from koers.web.auth import Session, Viewer, csrf_ok, viewer_of
-from koers.web.views import Snapshot, load_snapshot, not_found, page, spreadsheet_safe
+from koers.web.views import Snapshot, SnapshotCache, not_found, page, spreadsheet_safe
 from koers.workflow import ConflictError, Role, State, Update, User
 
 router = APIRouter(include_in_schema=False)
@@ -103,7 +103,9 @@ def get_portal(request: Request) -> Portal:
     user = viewer_of(request).user
     if user is None:
         raise LoginRequired(request.url.path)
-    return Portal(request, user, load_snapshot(request.app.state.store, user.programme))
+    snapshots: SnapshotCache = request.app.state.snapshots
+    snapshot = snapshots.get(request.app.state.store, user.programme)
+    return Portal(request, user, snapshot)
 
 
 PortalDep = Annotated[Portal, Depends(get_portal)]
