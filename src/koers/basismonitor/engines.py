@@ -40,7 +40,9 @@ _spark_session: Any = None
 
 
 def spark_session(threads: int = 2) -> Any:
-    """The process's local Spark session, created on the first call (``local[threads]``).
+    """The process's Spark session, created on the first call: on the cluster named by
+    ``KOERS_SPARK_MASTER`` (``spark://host:7077``, ``yarn``, ``k8s://…``), else local
+    (``local[threads]``).
 
     Later calls return the same session whatever ``threads`` they pass: Spark fixes its
     master when the JVM starts.
@@ -55,7 +57,7 @@ def spark_session(threads: int = 2) -> Any:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     warehouse = Path(tempfile.gettempdir()) / "koers-spark-warehouse"
     session = (
-        SparkSession.builder.master(f"local[{threads}]")
+        SparkSession.builder.master(os.environ.get("KOERS_SPARK_MASTER") or f"local[{threads}]")
         .appName("koers-basismonitor")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(max(2, threads)))
