@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from koers import workflow as wf
 from koers.store import Store
+from koers.store import schema as t
 from koers.web import create_app
 from koers.web.auth import SESSION_COOKIE, LoginLimiter
 from tests.test_workflow import PASSWORD, PLAN
@@ -802,3 +804,28 @@ def test_each_role_can_do_exactly_what_it_should_through_the_api(portal):
         "POST", "/api/portaal/updates", {"agreement": "A3", "status": "op schema", "note": "n"}
     )
     assert a3 == {"none": 401, "wouter": 403, "gerda": 403, "bureau": 201, "beheer": 403}
+
+
+def test_no_password_token_or_session_reaches_the_logs(portal, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    login(client, "wouter")
+    cookie = client.cookies[SESSION_COOKIE]
+    page = post(client, "/portaal/sleutels", {"naam": "log"}, "/portaal/sleutels")
+    token = re.search(r'id="nieuwe-sleutel">([^<]+)<', page.text)[1]  # type: ignore[index]
+    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+    assert api.get("/api/portaal/updates").status_code == 200
+    wrong = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    wrong.post(
+        "/inloggen",
+        data={"gebruikersnaam": "wouter", "wachtwoord": "geheim-fout-123", "csrf": csrf_of(wrong)},
+    )
+    logged = caplog.text
+    assert caplog.records  # the libraries did log (httpx, sqlalchemy…)
+    for secret in (PASSWORD, "geheim-fout-123", token, cookie):
+        assert secret not in logged
+    with portal.store.engine.connect() as c:
+        hashes = list(c.scalars(select(t.users.c.password_hash)))
+    assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
