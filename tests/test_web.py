@@ -530,3 +530,29 @@ def test_a_page_shows_a_change_made_elsewhere_at_once(example_site, tmp_path):
     batch = json.loads(run("import", "history", "--format", "json").stdout)[-1]["id"]
     assert run("import", "undo", batch).exit_code == 0
     assert "2023/2024" not in client.get("/indicatoren/vsv").text
+
+
+def test_anonymous_pages_come_from_the_cache_until_the_store_changes(example_site, monkeypatch):
+    client, run = example_site.client, example_site.run
+    app = client.app
+    first = client.get("/indicatoren/vsv")
+    assert first.status_code == 200
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read the store although nothing changed")
+
+    monkeypatch.setattr(app.state.snapshots, "get", no_reading)  # type: ignore[attr-defined]
+    again = client.get("/indicatoren/vsv")
+    assert again.status_code == 200 and again.text == first.text
+    assert again.headers["content-security-policy"] == first.headers["content-security-policy"]
+    # a change: the next view is made anew (and here fails, which proves it)
+    run("narrative", "vsv", "2020/2021", "Nieuw")
+    with pytest.raises(AssertionError, match="read the store"):
+        client.get("/indicatoren/vsv")
+    monkeypatch.undo()
+    assert "Nieuw" in client.get("/indicatoren/vsv").text
+    # with a session cookie nothing comes from (or goes into) the cache
+    client.cookies.set("koers_sessie", "iets")
+    monkeypatch.setattr(app.state.snapshots, "get", no_reading)  # type: ignore[attr-defined]
+    with pytest.raises(AssertionError, match="read the store"):
+        client.get("/indicatoren/vsv")

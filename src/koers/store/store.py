@@ -397,24 +397,27 @@ class Store:
             rows = c.execute(select(n).where(n.c.programme_id == programme))
             return {(r.indicator_id, r.area_id, r.period): r.text for r in rows}
 
-    def generation(self, programme: str) -> tuple[object, ...]:
-        """A cheap token that changes whenever what a programme shows changes: its plan
-        version, its import batches (added or undone), its narratives and every portal
-        change (the audit log). Readers cache by it instead of re-reading everything."""
-        b, n, a = t.import_batches.c, t.narratives.c, t.audit_log.c
-        v = t.plan_versions.c
+    def generation(self, programme: str | None = None) -> tuple[object, ...]:
+        """A cheap token that changes whenever what a programme (None: any programme) shows
+        changes: its plan versions, its import batches (added or undone), its narratives and
+        every portal change (the audit log). Readers cache by it instead of re-reading."""
+        b, n, a, v = t.import_batches.c, t.narratives.c, t.audit_log.c, t.plan_versions.c
 
-        def of(*columns: Any, table: Any, where: Any) -> Any:
-            return select(*columns).select_from(table).where(where).scalar_subquery()
+        def of(column: Any, table: Any, owner: Any) -> Any:
+            query = select(column).select_from(table)
+            if programme is not None:
+                query = query.where(owner == programme)
+            return query.scalar_subquery()
 
         query = select(
-            of(func.max(v.version), table=t.plan_versions, where=v.programme_id == programme),
-            of(func.count(), table=t.import_batches, where=b.programme_id == programme),
-            of(func.max(b.created_at), table=t.import_batches, where=b.programme_id == programme),
-            of(func.max(b.undone_at), table=t.import_batches, where=b.programme_id == programme),
-            of(func.count(), table=t.narratives, where=n.programme_id == programme),
-            of(func.max(n.updated_at), table=t.narratives, where=n.programme_id == programme),
-            of(func.max(a.id), table=t.audit_log, where=a.programme_id == programme),
+            of(func.count(), t.plan_versions, v.programme_id),
+            of(func.max(v.loaded_at), t.plan_versions, v.programme_id),
+            of(func.count(), t.import_batches, b.programme_id),
+            of(func.max(b.created_at), t.import_batches, b.programme_id),
+            of(func.max(b.undone_at), t.import_batches, b.programme_id),
+            of(func.count(), t.narratives, n.programme_id),
+            of(func.max(n.updated_at), t.narratives, n.programme_id),
+            of(func.max(a.id), t.audit_log, a.programme_id),
         )
         with self._tx() as c:
             return tuple(c.execute(query).one())

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from koers.store import Store
 from koers.web.auth import LoginLimiter, Sessions
+from koers.web.cache import PageCache
 from koers.web.views import (
     SnapshotCache,
     agreements,
@@ -218,6 +219,7 @@ def create_app(
     app.state.login_limiter = login_limiter or LoginLimiter()
     app.state.snapshots = SnapshotCache()
     app.mount("/static", StaticFiles(packages=[("koers.web", "static")]), name="static")
+    app.add_middleware(PageCache)  # inside SecurityHeaders: cached answers get them too
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

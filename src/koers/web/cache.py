@@ -1,0 +1,85 @@
+"""Whole responses for anonymous visitors, cached by the store's generation.
+
+Every anonymous visitor sees the same public page for the same address, and that page
+changes only when the store does (a load, an import or undo, a narrative, a portal
+change: :meth:`koers.store.Store.generation`) or the day does (overdue agreements). So a
+``GET`` without a session cookie or API token is answered from the cache when the address,
+the generation and the date are the same; one small query decides. What depends on who asks
+(the portal, the write API, the login page, anything with a cookie or token) passes by,
+and so do files (static assets, report downloads) and responses that set a cookie.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PASSING_PATHS = ("/portaal", "/api/portaal", "/inloggen", "/uitloggen", "/static", "/rapportages/")
+
+
+class PageCache:
+    """Pure ASGI middleware; ``size`` responses of at most ``max_bytes`` each."""
+
+    def __init__(self, app: ASGIApp, *, size: int = 512, max_bytes: int = 2_000_000) -> None:
+        self.app = app
+        self.size = size
+        self.max_bytes = max_bytes
+        self._found: OrderedDict[tuple[object, ...], tuple[Message, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _cacheable(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return False
+        if scope["path"].startswith(PASSING_PATHS):
+            return False
+        headers = dict(scope["headers"])
+        return b"authorization" not in headers and b"koers_sessie=" not in headers.get(
+            b"cookie", b""
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._cacheable(scope):
+            await self.app(scope, receive, send)
+            return
+        store = scope["app"].state.store
+        generation = await anyio.to_thread.run_sync(store.generation)
+        key = (scope["path"], scope["query_string"], generation, date.today())
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+        if found is not None:
+            start, body = found
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, self._recorder(key, send))
+
+    def _recorder(self, key: tuple[object, ...], send: Send) -> Send:
+        start: dict[str, Any] = {}
+        parts: list[bytes] = []
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self._keep(key, start, b"".join(parts))
+            await send(message)
+
+        return record
+
+    def _keep(self, key: tuple[object, ...], start: Message, body: bytes) -> None:
+        headers = dict(start.get("headers", []))
+        if start.get("status") != 200 or b"set-cookie" in headers or len(body) > self.max_bytes:
+            return
+        with self._lock:
+            self._found[key] = (dict(start), body)
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
