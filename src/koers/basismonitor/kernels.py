@@ -418,25 +418,38 @@ def tabel1_income(panel: Frame) -> Frame:
     a negative income (a loss) is never a top contribution while a positive one exists.
     """
     keys = list(GROUP)
-    ranked = (
-        households(panel)
-        .filter(~nw.col("income").is_null())
-        .with_columns(
-            nw.col("income").rank(method="ordinal", descending=True).over(*keys).alias("_rank")
-        )
+    # The largest income of each leaf straight from the panel (a household's income is on
+    # every member row), joined to the households: the second largest is then the largest
+    # below it, or the largest itself when two households share it. A rank window over
+    # every household sorts them all and took longer than the household aggregation.
+    tops = (
+        base(panel)
+        .group_by(*keys)
+        .agg(nw.col("household_income").cast(nw.Float64()).max().alias("_top"))
+    )
+    with_top = tops.join(
+        households(panel).filter(~nw.col("income").is_null()), on=keys, how="inner"
     )
     income = nw.col("income").cast(nw.Float64())
-    rank = nw.col("_rank")
+    top = nw.col("_top")
     return _finish(
-        ranked.group_by(*keys)
+        with_top.group_by(*keys)
         .agg(
             income.sum().alias("numerator"),
             nw.len().alias("denominator"),
             income.sum().alias("total"),
-            nw.when(rank == 1).then(income).max().alias("top1"),
-            nw.when(rank == 2).then(income).max().alias("top2"),
+            income.max().alias("top1"),
+            _count(income == top).alias("_at_top"),
+            nw.when(income < top).then(income).max().alias("_below_top"),
         )
-        .with_columns(nw.lit("T1.R15").alias("measure"), period_expr("calendar").alias("period"))
+        .with_columns(
+            nw.when(nw.col("_at_top") >= 2)
+            .then(nw.col("top1"))
+            .otherwise(nw.col("_below_top"))
+            .alias("top2"),
+            nw.lit("T1.R15").alias("measure"),
+            period_expr("calendar").alias("period"),
+        )
     )
 
 
@@ -520,43 +533,44 @@ def cohort_groep8(panel: Frame) -> Frame:
     cohort = rows.filter((col("sector") == "po") & (col("study_year") == 8)).select(
         col("person"),
         col("year").cast(nw.Int32()).alias("year"),
-        *(col(c) for c in ("gemeente", "buurt", "band", "birth_year", "advice")),
+        *(col(c) for c in ("gemeente", "buurt", "band", "advice")),
     )
-    in_lj3_havo_vwo = (
-        (col("sector") == "vo") & (col("study_year") == 3) & col("level").is_in(["havo", "vwo"])
-    )
-    year3 = _follow_up(rows, 3, lj3=_flag(in_lj3_havo_vwo))
-    year6 = _follow_up(rows, 6, seen6=nw.lit(1, nw.Int32()))
-    diplomas = rows.filter(col("diploma").is_in(VO_DIPLOMAS)).select(
+    # One probe of the panel for every follow-up: the cohort (small) joined to all rows of
+    # its pupils on person, each follow-up picked per cohort row by a conditional
+    # aggregate. A join per follow-up year scans the panel once per follow-up.
+    later = rows.select(
         col("person"),
-        col("year").cast(nw.Int32()).alias("diploma_year"),
-        _flag(col("diploma").is_in(["havo", "vwo"])).alias("havo_vwo"),
+        col("year").cast(nw.Int32()).alias("f_year"),
+        col("age").alias("f_age"),
+        _flag(
+            (col("sector") == "vo") & (col("study_year") == 3) & col("level").is_in(["havo", "vwo"])
+        ).alias("f_lj3"),
+        _flag(col("diploma").is_in(VO_DIPLOMAS)).alias("f_diploma"),
+        _flag(col("diploma").is_in(["havo", "vwo"])).alias("f_havo_vwo"),
+        _flag(col("startkwalificatie")).alias("f_sk"),
     )
-    diploma_by_6 = (
-        cohort.select("person", "year")
-        .join(diplomas, on="person")
-        .filter(col("diploma_year").is_between(col("year") + 1, col("year") + 6))
-        .group_by("person", "year")
-        .agg(nw.len().alias("diplomas"), col("havo_vwo").max())
+    f_year, year = col("f_year"), col("year")
+    within_6 = f_year.is_between(year + 1, year + 6)
+    joined = cohort.join(later, on="person", how="inner")
+    flows = joined.group_by("person", "year", "gemeente", "buurt", "band", "advice").agg(
+        nw.when(f_year == year + 3).then(col("f_lj3")).max().alias("lj3"),
+        nw.when(f_year == year + 6).then(nw.lit(1, nw.Int32())).max().alias("seen6"),
+        nw.when(within_6).then(col("f_diploma")).sum().alias("diplomas"),
+        nw.when(within_6 & (col("f_diploma") == 1)).then(col("f_havo_vwo")).max().alias("havo_vwo"),
+        nw.when(col("f_age") == STARTKWALIFICATIE_AGE).then(col("f_sk")).max().alias("sk23"),
     )
-    at_23 = rows.filter(col("age") == STARTKWALIFICATIE_AGE).select(
-        col("person"), _flag(col("startkwalificatie")).alias("sk23")
+    groep8_birth = rows.filter((col("sector") == "po") & (col("study_year") == 8)).select(
+        col("year").cast(nw.Int32()).alias("year"), col("birth_year")
     )
     last_year = rows.select(col("year").cast(nw.Int32()).max().alias("last_year"))
     complete_23 = (
-        cohort.group_by("year")
+        groep8_birth.group_by("year")
         .agg((col("birth_year").cast(nw.Int32()).max() + STARTKWALIFICATIE_AGE).alias("need"))
         .join(last_year, how="cross")
         .filter(col("need") <= col("last_year"))
         .select("year", nw.lit(1, nw.Int32()).alias("complete_23"))
     )
-    flows = (
-        cohort.join(year3, on=["person", "year"], how="left")
-        .join(year6, on=["person", "year"], how="left")
-        .join(diploma_by_6, on=["person", "year"], how="left")
-        .join(at_23, on="person", how="left")
-        .join(complete_23, on="year", how="left")
-    )
+    flows = flows.join(complete_23, on="year", how="left")
     seen6 = ~col("seen6").is_null()
     specs = [
         *(
@@ -599,19 +613,40 @@ def cohort_bijstand(panel: Frame) -> Frame:
     """
     rows = base(panel)
     col = nw.col
-    bijstand = rows.filter(col("benefit") == "bijstand").with_columns(
-        col("year").cast(nw.Int32()).alias("year")
+    bijstand = rows.filter(col("benefit") == "bijstand").select(
+        col("person"),
+        col("year").cast(nw.Int32()).alias("year"),
+        *(col(c) for c in ("gemeente", "buurt", "band")),
     )
-    previous = bijstand.select(col("person"), (col("year") + 1).alias("year"))
-    years_with_previous = rows.select((col("year").cast(nw.Int32()) + 1).alias("year")).unique()
-    inflow = (
-        bijstand.select("person", "year", "gemeente", "buurt", "band")
-        .join(previous, on=["person", "year"], how="anti")
-        .join(years_with_previous, on="year")
+    # One probe of the panel: each bijstand row joined to the rows of the same person in
+    # Y - 1 (bijstand then: no inflow), Y + 1 and Y + 2 (employed), picked by conditional
+    # aggregates, instead of an anti-join and a join per follow-up year (a scan each).
+    around = rows.select(
+        col("person"),
+        col("year").cast(nw.Int32()).alias("f_year"),
+        _flag(col("benefit") == "bijstand").alias("f_bijstand"),
+        _flag(col("employed")).alias("f_employed"),
     )
-    flows = inflow.join(
-        _follow_up(rows, 1, work1=_flag(col("employed"))), on=["person", "year"], how="left"
-    ).join(_follow_up(rows, 2, work2=_flag(col("employed"))), on=["person", "year"], how="left")
+    f_year, year = col("f_year"), col("year")
+    followed = (
+        bijstand.join(around, on="person", how="inner")
+        .filter(f_year.is_between(year - 1, year + 2))
+        .group_by("person", "year", "gemeente", "buurt", "band")
+        .agg(
+            nw.when(f_year == year - 1).then(col("f_bijstand")).max().alias("before"),
+            nw.when(f_year == year + 1).then(col("f_employed")).max().alias("work1"),
+            nw.when(f_year == year + 2).then(col("f_employed")).max().alias("work2"),
+        )
+    )
+    # Years whose previous year is in the panel (a group-by: unique() is a window here).
+    years_with_previous = (
+        rows.group_by("year")
+        .agg(nw.len().alias("_rows"))
+        .select((col("year").cast(nw.Int32()) + 1).alias("year"))
+    )
+    flows = followed.filter(col("before").is_null() | (col("before") == 0)).join(
+        years_with_previous, on="year", how="inner"
+    )
     seen1, seen2 = ~col("work1").is_null(), ~col("work2").is_null()
     return shares(
         flows,

@@ -54,8 +54,10 @@ are close to exact.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -1123,14 +1125,17 @@ class _SchoolYear:
 class _Chunk:
     """CHUNK_PERSONS persons (fewer in the last chunk) from their own random stream."""
 
-    def __init__(self, index: int, persons: int, world: _World) -> None:
+    def __init__(
+        self, index: int, persons: int, world: _World, chunk_persons: int | None = None
+    ) -> None:
         self.world = world
         self.rng = np.random.default_rng(np.random.SeedSequence(world.seed, spawn_key=(index,)))
         rng = self.rng
         self.population = pop = _draw_population(rng, world, persons)
         n = pop.birth_year.size
         self.units = pop.households + n
-        self.person_id = np.int64(index) * CHUNK_PERSONS + np.arange(n, dtype=np.int64)
+        size = CHUNK_PERSONS if chunk_persons is None else chunk_persons
+        self.person_id = np.int64(index) * size + np.arange(n, dtype=np.int64)
         household_base = np.int64(index) << 32
         self.household_id = household_base + np.arange(self.units, dtype=np.int64)
         self.need = rng.standard_normal(self.units)
@@ -1600,6 +1605,34 @@ def _world(seed: int, first_year: int, years: int, scope: Scope) -> _World:
     )
 
 
+@dataclass(frozen=True)
+class _ChunkTask:
+    """One chunk to write, self-contained so that a worker process can run it."""
+
+    out: Path
+    index: int
+    persons: int
+    chunk_persons: int  # the parent's CHUNK_PERSONS (person ids are index × this + i)
+    seed: int
+    first_year: int
+    years: int
+    scope: Scope
+
+
+def _write_chunk(task: _ChunkTask, world: _World | None = None) -> int:
+    """Write one chunk's part files (one per year); the number of person-years written."""
+    if world is None:
+        world = _world(task.seed, task.first_year, task.years, task.scope)
+    chunk = _Chunk(task.index, task.persons, world, task.chunk_persons)
+    written = 0
+    for year, table in chunk.years():
+        directory = task.out / f"year={year}"
+        directory.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, directory / f"part-{task.index:05d}.parquet", store_schema=False)
+        written += table.num_rows
+    return written
+
+
 def generate(
     out: Path,
     *,
@@ -1609,12 +1642,19 @@ def generate(
     seed: int = 0,
     scope: Scope = "nl",
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> SynthSummary:
     """Write a synthetic panel of `persons` persons over `years` years into `out`.
 
     ``scope="g4"`` places everybody in the four big cities (no GM0000 rows), so a small
     panel still has thousands of Zuid residents; the marginals per area are the same.
-    ``progress`` is called with the number of person-years written so far.
+    ``progress`` is called with the number of person-years written so far (with
+    ``workers > 1``: after each chunk, in chunk order).
+
+    ``workers > 1`` generates chunks in a pool of that many processes (``spawn``, so no
+    state of the caller is inherited). The files are the same whatever ``workers`` is:
+    chunk *k* draws from its own seed and writes its own part files, and memory grows to
+    one chunk per worker.
     """
     if persons < 1:
         raise ValueError(f"persons must be at least 1, got {persons}")
@@ -1622,21 +1662,33 @@ def generate(
         raise ValueError(f"years must be at least 1, got {years}")
     if scope not in ("nl", "g4"):
         raise ValueError(f"scope must be 'nl' or 'g4', got {scope!r}")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"output directory {out} exists and is not empty; choose a new one")
     started = time.perf_counter()
-    world = _world(seed, first_year, years, scope)
+    size = CHUNK_PERSONS
+    tasks = [
+        _ChunkTask(
+            out, index, min(size, persons - index * size), size, seed, first_year, years, scope
+        )
+        for index in range(math.ceil(persons / size))
+    ]
     written = 0
-    for index in range(math.ceil(persons / CHUNK_PERSONS)):
-        chunk = _Chunk(index, min(CHUNK_PERSONS, persons - index * CHUNK_PERSONS), world)
-        for year, table in chunk.years():
-            directory = out / f"year={year}"
-            directory.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, directory / f"part-{index:05d}.parquet", store_schema=False)
-            written += table.num_rows
+    if workers == 1 or len(tasks) == 1:
+        world = _world(seed, first_year, years, scope)
+        for task in tasks:
+            written += _write_chunk(task, world)
             if progress is not None:
                 progress(written)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+            for rows in pool.map(_write_chunk, tasks):
+                written += rows
+                if progress is not None:
+                    progress(written)
     return SynthSummary(
         persons=persons,
         person_years=written,
