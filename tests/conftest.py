@@ -12,8 +12,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,10 +56,42 @@ def _pg_bin(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def koers_server(url: str, *, workers: int = 2) -> Iterator[str]:
+    """``koers serve --workers N`` on ``url`` in a child process; yields its base URL."""
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "KOERS_SECRET_KEY": "gedeeld"}
+    koers = [sys.executable, "-c", "from koers.cli import main; main()", "--db", url]
+    process = subprocess.Popen(
+        [*koers, "serve", "--port", str(port), "--workers", str(workers), "--reports", os.devnull],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/openapi.json").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the server ended"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +102,7 @@ def postgres_url() -> Iterator[str]:
             pytest.fail("PostgreSQL (initdb, pg_ctl) is not installed; run `make system-deps`")
         pytest.skip("PostgreSQL is not installed")
     base = Path(tempfile.mkdtemp(prefix="koers-pg-"))
-    data, port = base / "data", _free_port()
+    data, port = base / "data", free_port()
     prefix: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
         shutil.chown(base, "postgres")

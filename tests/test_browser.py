@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from koers import workflow as wf
 from koers.cli import main
 from koers.store import Store
 from koers.web import create_app
-from tests.conftest import NPRZ
+from tests.conftest import NPRZ, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).parent / "browser" / "vendor" / "axe.min.js"
@@ -49,12 +48,6 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A running server with the NPRZ plan, a partner and a bureau user."""
@@ -69,7 +62,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         admin = wf.create_user(store, "nprz", "beheer", PASSWORD, "admin", by=None)
         wf.create_user(store, "nprz", "bureau", PASSWORD, "bureau", by=admin)
         wf.create_user(store, "nprz", "partner", PASSWORD, "partner", agreement.owners[0], by=admin)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(url, reports_dir=None, secret_key="browser"),

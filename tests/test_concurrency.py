@@ -5,11 +5,6 @@ why, and nothing is lost or written twice; sessions work on every worker."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,15 +15,9 @@ from argon2 import PasswordHasher
 from koers import workflow as wf
 from koers.plan import load_plan
 from koers.store import Store
-from tests.conftest import NPRZ, ROOT
+from tests.conftest import NPRZ, koers_server
 
 PASSWORD = "een lang genoeg wachtwoord"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -49,35 +38,8 @@ def server(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, 
         user = wf.create_user(store, "nprz", name, PASSWORD, role, partner, by=admin)
         tokens[name] = wf.create_token(store, user, "test")[0]
     url = store.engine.url.render_as_string(hide_password=False)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
-        "KOERS_SECRET_KEY": "gedeeld-door-de-workers",
-    }
-    command = [sys.executable, "-c", "from koers.cli import main; main()", "--db", url]
-    process = subprocess.Popen(
-        [*command, "serve", "--port", str(port), "--workers", "2", "--reports", str(ROOT / "geen")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/openapi.json").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, "the server ended"
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.1)
-    try:
+    with koers_server(url, workers=2) as base:
         yield {"base": base, "agreement": agreement.id, **tokens}
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _api(server: dict[str, str], who: str) -> httpx.Client:
