@@ -1619,8 +1619,11 @@ class _ChunkTask:
     scope: Scope
 
 
-def _write_chunk(task: _ChunkTask, world: _World | None = None) -> int:
-    """Write one chunk's part files (one per year); the number of person-years written."""
+def _write_chunk(
+    task: _ChunkTask, world: _World | None = None, on_year: Callable[[int], None] | None = None
+) -> int:
+    """Write one chunk's part files (one per year); the number of person-years written.
+    ``on_year`` hears the rows of each year as it is written."""
     if world is None:
         world = _world(task.seed, task.first_year, task.years, task.scope)
     chunk = _Chunk(task.index, task.persons, world, task.chunk_persons)
@@ -1630,6 +1633,8 @@ def _write_chunk(task: _ChunkTask, world: _World | None = None) -> int:
         directory.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, directory / f"part-{task.index:05d}.parquet", store_schema=False)
         written += table.num_rows
+        if on_year is not None:
+            on_year(table.num_rows)
     return written
 
 
@@ -1648,8 +1653,8 @@ def generate(
 
     ``scope="g4"`` places everybody in the four big cities (no GM0000 rows), so a small
     panel still has thousands of Zuid residents; the marginals per area are the same.
-    ``progress`` is called with the number of person-years written so far (with
-    ``workers > 1``: after each chunk, in chunk order).
+    ``progress`` is called with the number of person-years written so far, after each
+    year of each chunk (with ``workers > 1``: after each chunk, in chunk order).
 
     ``workers > 1`` generates chunks in a pool of that many processes (``spawn``, so no
     state of the caller is inherited). The files are the same whatever ``workers`` is:
@@ -1678,10 +1683,15 @@ def generate(
     written = 0
     if workers == 1 or len(tasks) == 1:
         world = _world(seed, first_year, years, scope)
-        for task in tasks:
-            written += _write_chunk(task, world)
+
+        def year_written(rows: int) -> None:
+            nonlocal written
+            written += rows
             if progress is not None:
                 progress(written)
+
+        for task in tasks:
+            _write_chunk(task, world, year_written)
     else:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
