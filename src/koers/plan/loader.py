@@ -12,11 +12,13 @@ pure part and takes already-read text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from koers.plan.model import (
@@ -54,6 +56,12 @@ SINGLE_MODELS: dict[str, type[BaseModel]] = {
     "governance": Governance,
 }
 ALL_SECTIONS = (*SINGLE_SECTIONS, *LIST_SECTIONS)
+
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings a plan file may have (a plan needs about 6)."""
+MAX_VALUES = 100_000
+"""Most values one plan file may hold with its aliases expanded (the largest NPRZ file has
+about 4 500): a file of nested aliases ("billion laughs") is refused before it is built."""
 
 
 @dataclass(frozen=True, order=True)
@@ -105,7 +113,22 @@ def load_plan(directory: str | Path) -> Plan:
     files = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
     if not files:
         raise PlanError([PlanIssue(str(root), 0, "", "no YAML files in plan directory")])
-    return plan_from_documents({str(path): path.read_text(encoding="utf-8") for path in files})
+    documents: dict[str, str] = {}
+    issues: list[PlanIssue] = []
+    for path in files:
+        data = path.read_bytes()
+        try:
+            documents[str(path)] = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            issues.append(
+                PlanIssue(
+                    str(path), line, "", f"not UTF-8 text (byte {error.start}); save it as UTF-8"
+                )
+            )
+    if issues:
+        raise PlanError(issues)
+    return plan_from_documents(documents)
 
 
 def plan_from_documents(documents: Mapping[str, str]) -> Plan:
@@ -114,6 +137,10 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
     sections: dict[str, list[tuple[Any, _Item]]] = {name: [] for name in ALL_SECTIONS}
 
     for file, text in documents.items():
+        hostile = _hostile(text, file)
+        if hostile is not None:
+            issues.append(hostile)
+            continue
         try:
             doc = parse_yaml(text, file)
         except YamlSyntaxError as error:
@@ -125,6 +152,7 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
         )
         if doc.data is None:
             continue
+        issues.extend(_not_finite(doc))
         if not isinstance(doc.data, dict):
             issues.append(PlanIssue(file, 1, "", "a plan file must be a mapping of sections"))
             continue
@@ -181,6 +209,118 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
     if issues or programme is None:
         raise PlanError(issues)
     return draft
+
+
+def _hostile(text: str, file: str) -> PlanIssue | None:
+    """Why ``text`` must not be parsed into values, or None.
+
+    Refused: characters YAML forbids (NUL, other control characters), typed scalars PyYAML
+    cannot construct (see :func:`_scalar_problem`), nesting deeper than :data:`MAX_DEPTH`
+    (the composer and the line index recurse per level), an alias inside
+    the value it names (a recursive structure), and aliases that expand to more than
+    :data:`MAX_VALUES` values. PyYAML's event parser neither recurses nor expands aliases,
+    so this pass is safe on any input; syntax errors are left to :func:`parse_yaml`.
+    """
+    sizes: dict[str, int] = {}  # anchor -> values it expands to
+    open_: list[tuple[str | None, int]] = []  # (anchor, values so far) per open collection
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_.append((event.anchor, 1))
+                if len(open_) > MAX_DEPTH:
+                    return PlanIssue(
+                        file, line, "", f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
+                    )
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = open_.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+            elif isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for anchor, _ in open_):
+                    return PlanIssue(
+                        file,
+                        line,
+                        "",
+                        f"invalid YAML: alias *{event.anchor} stands inside the value it names",
+                    )
+                size = sizes.get(event.anchor or "", 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                size = 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                problem = _scalar_problem(event)
+                if problem is not None:
+                    return PlanIssue(file, line, "", f"invalid YAML: {problem}")
+            else:
+                continue
+            if open_:
+                anchor, count = open_[-1]
+                open_[-1] = (anchor, count + size)
+                if count + size > MAX_VALUES:
+                    return PlanIssue(
+                        file,
+                        line,
+                        "",
+                        f"invalid YAML: more than {MAX_VALUES} values with the aliases "
+                        f"expanded; a plan file needs far fewer",
+                    )
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return PlanIssue(
+            file,
+            line,
+            "",
+            f"invalid YAML: character #x{code:04x} is not allowed (position {error.position})",
+        )
+    except yaml.YAMLError:
+        return None  # parse_yaml reports it, with its line
+    return None
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TYPED = ("bool", "int", "float", "timestamp", "binary")
+
+
+def _scalar_problem(event: yaml.ScalarEvent) -> str | None:
+    """Why a scalar of a typed tag cannot be read (a month 13, a 5000-digit integer, a
+    ``!!bool maybe``): PyYAML raises plain Python errors for those, without a line."""
+    tag = event.tag
+    if tag in (None, "!"):
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    kind = (tag or "").removeprefix("tag:yaml.org,2002:")
+    if kind not in _TYPED:
+        return None
+    node = yaml.ScalarNode(tag, event.value)
+    try:
+        _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
+    except yaml.YAMLError:
+        return None  # parse_yaml reports it, with its line
+    except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as error:
+        value = event.value if len(event.value) <= 40 else f"{event.value[:40]}..."
+        reason = f" ({str(error).split(';')[0]})" if isinstance(error, ValueError) else ""
+        return f"'{value}' is not a valid {kind}{reason}"
+    return None
+
+
+def _not_finite(doc: Located) -> list[PlanIssue]:
+    """Numbers that are not finite (``.nan``, ``.inf``, ``1.0e400``), at their lines."""
+    issues = []
+    stack: list[tuple[tuple[str, ...], Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, str(i)), v) for i, v in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            issues.append(
+                PlanIssue(doc.file, doc.line_of(path), ".".join(path), "not a finite number")
+            )
+    return issues
 
 
 def _validate(

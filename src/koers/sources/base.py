@@ -10,11 +10,12 @@ together as a :class:`SourceError`, so the user sees every one of them at once.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from koers.areas.values import Observation
 from koers.plan.model import Indicator, Periodicity, Plan, SourceMapping, Unit
@@ -32,6 +33,9 @@ MISSING_MARKS = {
     "-99999": "onbekend (CBS -99999)",
 }
 """Marks publishers use for a value they do not give: missing with a reason, never zero."""
+
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of lists and objects a JSON file may have (GeoJSON needs about 8)."""
 
 
 @dataclass
@@ -161,6 +165,34 @@ class ImportContext:
         if code in self._cbs:
             return [(self._cbs[code], 1.0)]
         return []
+
+
+def load_json(text: str, name: str) -> Any:
+    """``json.loads`` for a file. Raises ``json.JSONDecodeError`` (the caller words it) or a
+    :class:`SourceError` for JSON Python cannot or should not hold: nested deeper than
+    :data:`MAX_JSON_DEPTH`, or an integer of more than 4300 digits."""
+
+    def fail(message: str) -> SourceError:
+        return SourceError([SourceIssue(name, None, None, f"geen geldige JSON: {message}")])
+
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise fail(f"te diep genest (meer dan {MAX_JSON_DEPTH} niveaus)") from None
+    except ValueError:  # Python reads no integer of more than 4300 digits
+        raise fail("een getal met meer dan 4300 cijfers") from None
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise fail(f"te diep genest (meer dan {MAX_JSON_DEPTH} niveaus)")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return document
 
 
 def suggest(value: str, candidates: Iterable[str]) -> str:

@@ -63,7 +63,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from koers.plan.model import Area
-from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue
+from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue, load_json
+from koers.sources.csvlong import shown
 from koers.store import BatchResult, Store, StoreError
 from koers.store import schema as t
 from koers.store.store import insert_batch, new_batch_id
@@ -221,8 +222,7 @@ def read_boundaries(
                     name,
                     None,
                     None,
-                    f"geen GeoJSON FeatureCollection of TopoJSON Topology "
-                    f"(type: {json.dumps(kind, ensure_ascii=False)})",
+                    f"geen GeoJSON FeatureCollection of TopoJSON Topology (type: {_json(kind)})",
                 )
             ]
         )
@@ -256,7 +256,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 def _load(data: bytes, name: str) -> dict[str, Any]:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json(data.decode("utf-8-sig"), name)
     except UnicodeDecodeError as error:
         raise SourceError(
             [SourceIssue(name, None, None, f"geen UTF-8 tekst (byte {error.start})")]
@@ -282,7 +282,8 @@ def _load(data: bytes, name: str) -> dict[str, Any]:
 def _geojson_features(document: dict[str, Any], issues: _Problems) -> list[_Feature]:
     crs = document.get("crs")
     if crs is not None:
-        crs_name = str(((crs or {}).get("properties") or {}).get("name", crs))
+        properties = crs.get("properties") if isinstance(crs, dict) else None
+        crs_name = shown(str(properties.get("name", crs) if isinstance(properties, dict) else crs))
         if not _WGS84_CRS.search(crs_name):
             issues.error(
                 f"coördinatenstelsel '{crs_name}': alleen WGS84 lengte/breedte "
@@ -297,7 +298,9 @@ def _geojson_features(document: dict[str, Any], issues: _Problems) -> list[_Feat
         if not isinstance(item, dict) or item.get("type") != "Feature":
             kind = item.get("type") if isinstance(item, dict) else type(item).__name__
             issues.errors.append(
-                SourceIssue(issues.name, number, None, f"geen GeoJSON Feature (type {kind})")
+                SourceIssue(
+                    issues.name, number, None, f"geen GeoJSON Feature (type {shown(str(kind))})"
+                )
             )
             continue
         features.append(_feature(number, item, item.get("geometry")))
@@ -306,7 +309,9 @@ def _geojson_features(document: dict[str, Any], issues: _Problems) -> list[_Feat
 
 def _feature(number: int, item: dict[str, Any], geometry: Any) -> _Feature:
     properties = item.get("properties")
-    lowered = {str(k).lower(): v for k, v in (properties or {}).items()}
+    if not isinstance(properties, dict):  # null, or not an object: no properties to read
+        properties = {}
+    lowered = {str(k).lower(): v for k, v in properties.items()}
     return _Feature(number, lowered, item.get("id"), geometry)
 
 
@@ -326,29 +331,35 @@ def decode_arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
     scale: Any = None
     translate: Any = [0.0, 0.0]
     if transform is not None:
-        scale = (transform or {}).get("scale")
-        translate = (transform or {}).get("translate")
+        scale = transform.get("scale") if isinstance(transform, dict) else None
+        translate = transform.get("translate") if isinstance(transform, dict) else None
         if not (_numbers(scale, 2) and _numbers(translate, 2)):
             raise TopologyError("'transform' heeft geen 'scale' en 'translate' van twee getallen")
     decoded = []
     for index, arc in enumerate(arcs):
         if not isinstance(arc, list) or not all(_numbers(p, 2, at_least=True) for p in arc):
             raise TopologyError(f"boog {index} is geen lijst van posities")
-        if scale is None:
-            decoded.append([[float(p[0]), float(p[1])] for p in arc])
-            continue
-        x = y = 0
-        positions = []
-        for dx, dy, *_ in arc:
-            x, y = x + dx, y + dy
-            positions.append(
-                [
-                    round(x * scale[0] + translate[0], DECIMALS),
-                    round(y * scale[1] + translate[1], DECIMALS),
-                ]
-            )
-        decoded.append(positions)
+        try:
+            decoded.append(_decode_arc(arc, scale, translate))
+        except OverflowError:  # an integer beyond any float
+            raise TopologyError(f"boog {index} heeft een getal dat te groot is") from None
     return decoded
+
+
+def _decode_arc(arc: list[Any], scale: Any, translate: Any) -> list[list[float]]:
+    if scale is None:
+        return [[float(p[0]), float(p[1])] for p in arc]
+    x = y = 0
+    positions = []
+    for dx, dy, *_ in arc:
+        x, y = x + dx, y + dy
+        positions.append(
+            [
+                round(x * scale[0] + translate[0], DECIMALS),
+                round(y * scale[1] + translate[1], DECIMALS),
+            ]
+        )
+    return positions
 
 
 def decode_geometry(obj: dict[str, Any], arcs: list[list[list[float]]]) -> Geometry | None:
@@ -363,7 +374,9 @@ def decode_geometry(obj: dict[str, Any], arcs: list[list[list[float]]]) -> Geome
         if not isinstance(parts, list):
             raise TopologyError("een MultiPolygon zonder lijst 'arcs'")
         return {"type": "MultiPolygon", "coordinates": [_polygon(p, arcs) for p in parts]}
-    raise TopologyError(f"geometrietype {kind} is geen vlak (alleen Polygon en MultiPolygon)")
+    raise TopologyError(
+        f"geometrietype {shown(str(kind))} is geen vlak (alleen Polygon en MultiPolygon)"
+    )
 
 
 def _polygon(rings: Any, arcs: list[list[list[float]]]) -> list[list[list[float]]]:
@@ -378,7 +391,7 @@ def _ring(indices: Any, arcs: list[list[list[float]]]) -> list[list[float]]:
     positions: list[list[float]] = []
     for k, index in enumerate(indices):
         if not isinstance(index, int) or isinstance(index, bool):
-            raise TopologyError(f"boognummer {json.dumps(index)} is geen geheel getal")
+            raise TopologyError(f"boognummer {_json(index)} is geen geheel getal")
         number = ~index if index < 0 else index  # ~i: arc i, reversed
         if number >= len(arcs):
             which = f"boog {index}" + (f" (boog {number} omgekeerd)" if index < 0 else "")
@@ -443,7 +456,10 @@ def _check_geometry(feature: _Feature, issues: _Problems) -> None:
             issues.error("MultiPolygon zonder lijst van vlakken in 'coordinates'", feature)
             return
     else:
-        issues.error(f"geometrietype {kind} is geen vlak (alleen Polygon en MultiPolygon)", feature)
+        issues.error(
+            f"geometrietype {shown(str(kind))} is geen vlak (alleen Polygon en MultiPolygon)",
+            feature,
+        )
         return
     for p, rings in enumerate(polygons, start=1):
         where = f"vlak {p}: " if kind == "MultiPolygon" else ""
@@ -473,10 +489,10 @@ def _ring_problem(ring: Any) -> str | None:
         return "geen lijst van posities"
     for position in ring:
         if not _numbers(position, 2, at_least=True):
-            return f"ongeldige positie {json.dumps(position)}"
+            return f"ongeldige positie {_json(position)}"
         lon, lat = position[0], position[1]
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            return f"ongeldige positie {json.dumps(position)}"
+        if not (_finite(lon) and _finite(lat)):
+            return f"ongeldige positie {_json(position)}"
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             hint = (
                 " — dit lijkt RD New (EPSG:28992) in meters"
@@ -490,6 +506,18 @@ def _ring_problem(ring: Any) -> str | None:
     if ring and ring[0][:2] != ring[-1][:2]:
         return "ring is niet gesloten (eerste en laatste positie verschillen)"
     return None
+
+
+def _finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an integer beyond any float
+        return False
+
+
+def _json(value: Any) -> str:
+    """A JSON value for a message, cut when it is long."""
+    return shown(json.dumps(value, ensure_ascii=False))
 
 
 def _ring_area(ring: list[list[float]]) -> float:
@@ -524,7 +552,7 @@ def _year(
         try:
             stated.setdefault(int(str(value).strip()), feature)
         except ValueError:
-            issues.error(f"'jaar' is geen jaartal: {json.dumps(value)}", feature)
+            issues.error(f"'jaar' is geen jaartal: {_json(value)}", feature)
     if year is not None:
         if not 1900 <= year <= 2100:
             issues.error(f"grensjaar {year} ligt niet tussen 1900 en 2100")

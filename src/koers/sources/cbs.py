@@ -70,11 +70,12 @@ from koers.sources.base import (
     SourceIssue,
     apportion,
     apportion_note,
+    load_json,
     period_problem,
     suggest,
     value_problems,
 )
-from koers.sources.csvlong import decode
+from koers.sources.csvlong import csv_rows, decode, not_finite, shown
 
 REGION_COLUMNS = (
     "WijkenEnBuurten",
@@ -109,7 +110,7 @@ DESCRIPTIVE = {
 """Columns that describe the row, not a figure: never reported as left out."""
 
 _SENTINELS = range(-99999, -99994)  # CBS codes for "no value" in numeric columns
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 _PERIODEN_YEAR = re.compile(r"^(\d{4})JJ00$")
 _PERIODEN_OTHER = re.compile(r"^\d{4}(KW0[1-4]|MM(0[1-9]|1[0-2])|X\d{3}|G\d{3})$")
 
@@ -517,7 +518,7 @@ def _parse_json(text: str, name: str) -> _Table:
         return SourceError([SourceIssue(name, row, None, message)])
 
     try:
-        document = json.loads(text)
+        document = load_json(text, name)
     except json.JSONDecodeError as error:
         raise fail(f"geen geldige JSON: {error.msg} (regel {error.lineno})") from None
     if not isinstance(document, dict) or "value" not in document:
@@ -554,7 +555,7 @@ def _split_header(line: str) -> list[str]:
 def _parse_csv(text: str, name: str) -> _Table:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv_rows(csv.reader(io.StringIO(text), delimiter=delimiter), name)
     header = [c.strip() for c in next(reader, [])]
     if not any(header):
         raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
@@ -597,8 +598,11 @@ def parse_cbs_number(text: str) -> float:
     else:
         raw = raw.replace(",", ".")
     if not _NUMBER.match(raw):
-        raise ValueError(f"'{text.strip()}' is geen getal")
-    return float(raw)
+        raise ValueError(f"'{shown(text.strip())}' is geen getal")
+    number = float(raw)
+    if not math.isfinite(number):
+        raise ValueError(not_finite(text.strip(), number))
+    return number
 
 
 def _cell(raw: object) -> tuple[float | None, str | None]:
@@ -608,9 +612,12 @@ def _cell(raw: object) -> tuple[float | None, str | None]:
     if isinstance(raw, bool):
         raise ValueError(f"'{raw}' is geen getal")
     if isinstance(raw, int | float):
-        number = float(raw)
+        try:
+            number = float(raw)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
         if not math.isfinite(number):
-            raise ValueError(f"'{raw}' is geen getal")
+            raise ValueError(not_finite(str(raw), number))
     else:
         text = str(raw).strip()
         for mark in (text, text.lower(), text.upper()):
@@ -634,4 +641,4 @@ def _cbs_period(raw: object) -> str:
         raise ValueError(
             f"periode '{text}' is geen jaar; van CBS worden alleen jaarcijfers (JJ00) gelezen"
         )
-    raise ValueError(f"'{text}' is geen CBS-periode (zoals 2017JJ00 of 2017)")
+    raise ValueError(f"'{shown(text)}' is geen CBS-periode (zoals 2017JJ00 of 2017)")

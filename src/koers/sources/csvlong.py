@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterator
+from typing import TypeVar
 
 from koers.areas.values import Observation
 from koers.sources.base import (
@@ -33,6 +35,21 @@ STATUSES = ("definitief", "voorlopig", "geschat")
 
 DUTCH_NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
 """Dutch notation with grouping dots: ``1.234`` or ``1.234,5`` (never ``12.4``)."""
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+"""What ``float`` may read after the notation is settled: no ``nan``, ``inf``, ``1_000``."""
+SHOWN = 40
+"""Characters of a cell quoted in a message; a longer cell is cut."""
+UNKNOWN_SHOWN = 20
+"""Unknown columns named one by one (with suggestions); the rest are counted."""
+MAX_FIELDS = 10_000
+"""Most fields a CSV line may have (the widest real file, a Wijkprofiel sheet, has ~200)."""
+
+_T = TypeVar("_T")
+
+
+def shown(text: str) -> str:
+    """A cell's text for a message: cut when it is long."""
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} tekens)"
 
 
 def parse_number(text: str, dutch: bool) -> float:
@@ -44,33 +61,107 @@ def parse_number(text: str, dutch: bool) -> float:
     raw = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
     if dutch and "." in raw and not DUTCH_NUMBER.fullmatch(raw):
         raise ValueError(
-            f"'{text}' is geen getal in Nederlandse schrijfwijze (een punt scheidt "
+            f"'{shown(text)}' is geen getal in Nederlandse schrijfwijze (een punt scheidt "
             f"duizendtallen, de komma is het decimaalteken: 1.234,5)"
         )
     if dutch or ("," in raw and "." not in raw):
         raw = raw.replace(".", "").replace(",", ".")
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"'{text}' is geen getal") from None
+    if not PLAIN_NUMBER.fullmatch(raw):
+        raise ValueError(f"'{shown(text)}' is geen getal")
+    number = float(raw)
+    if not math.isfinite(number):
+        raise ValueError(not_finite(text, number))
+    return number
+
+
+def not_finite(text: str, number: float) -> str:
+    """Why a cell that reads as NaN or infinity (``1e400``, 400 digits) is refused."""
+    if math.isnan(number):
+        return f"'{shown(text)}' is geen getal"
+    return f"'{shown(text)}' is te groot om als getal te bewaren"
 
 
 def decode(data: bytes, name: str) -> str:
+    """The text of a file: UTF-8 (with or without BOM) and without NUL characters, which no
+    text file has (UTF-16 without a BOM is full of them) and PostgreSQL cannot store."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError(
             [SourceIssue(name, None, None, f"geen UTF-8 tekst (byte {error.start})")]
         ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    text.count("\n", 0, nul) + 1,
+                    None,
+                    "een NUL-teken: geen tekstbestand, of UTF-16; sla het op als UTF-8",
+                )
+            ]
+        )
+    return text
 
 
-def dict_reader(text: str) -> tuple[csv.DictReader[str], bool]:
-    """A reader with lower-cased, trimmed column names; and whether the file is Dutch (';')."""
+def dict_reader(text: str, name: str) -> tuple[csv.DictReader[str], bool]:
+    """A reader with lower-cased, trimmed column names; and whether the file is Dutch (';').
+
+    Iterate it through :func:`csv_rows`, which turns what the csv module cannot read into a
+    :class:`SourceError`."""
     header = text.split("\n", 1)[0]
     dutch = header.count(";") > header.count(",")
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if dutch else ",")
-    reader.fieldnames = [c.strip().lower() for c in reader.fieldnames or []]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as error:
+        raise csv_error(name, reader.line_num + 1, error) from None
+    if len(fieldnames) > MAX_FIELDS:
+        raise _too_wide(name, 1, len(fieldnames))
+    reader.fieldnames = [c.strip().lower() for c in fieldnames]
     return reader, dutch
+
+
+def csv_rows(reader: Iterator[_T], name: str) -> Iterator[_T]:
+    """The rows of a ``csv`` reader; a :class:`SourceError` naming the line where the csv
+    module gives up (a field over its size limit, a stray carriage return)."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # line_num counts the lines read before this one
+            raise csv_error(name, getattr(reader, "line_num", 0) + 1, error) from None
+        if isinstance(row, dict):  # a DictReader's: fields past the header are under None
+            width = len(row) + len(row.get(None) or ())
+        else:
+            width = len(row) if isinstance(row, list) else 0
+        if width > MAX_FIELDS:
+            raise _too_wide(name, getattr(reader, "line_num", None), width)
+        yield row
+
+
+def _too_wide(name: str, line: int | None, width: int) -> SourceError:
+    message = f"{width} velden op één regel; meer dan {MAX_FIELDS} kan geen tabel zijn"
+    return SourceError([SourceIssue(name, line, None, message)])
+
+
+def csv_error(name: str, line: int, error: csv.Error) -> SourceError:
+    text = str(error)
+    if "field limit" in text:
+        message = (
+            f"een veld is langer dan {csv.field_size_limit()} tekens; is dit wel een "
+            f"CSV-bestand, en is elk aanhalingsteken gesloten?"
+        )
+    elif "new-line character" in text:
+        message = (
+            "een regeleinde (CR) midden in een veld zonder aanhalingstekens; sla het "
+            "bestand op met gewone regeleinden"
+        )
+    else:
+        message = f"geen geldige CSV-regel ({text})"
+    return SourceError([SourceIssue(name, line, None, message)])
 
 
 class LongCsv:
@@ -81,23 +172,29 @@ class LongCsv:
         return name.lower().endswith((".csv", ".txt")) and all(c in header for c in REQUIRED)
 
     def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
-        reader, dutch = dict_reader(decode(data, name))
+        reader, dutch = dict_reader(decode(data, name), name)
         columns = list(reader.fieldnames or [])
         issues = [
             SourceIssue(name, 1, c, "verplichte kolom ontbreekt")
             for c in REQUIRED
             if c not in columns
         ]
+        unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
         issues += [
             SourceIssue(name, 1, c, "onbekende kolom" + suggest(c, REQUIRED + OPTIONAL))
-            for c in columns
-            if c not in REQUIRED + OPTIONAL
+            for c in unknown[:UNKNOWN_SHOWN]
         ]
+        if len(unknown) > UNKNOWN_SHOWN:
+            issues.append(
+                SourceIssue(
+                    name, 1, None, f"en nog {len(unknown) - UNKNOWN_SHOWN} onbekende kolommen"
+                )
+            )
         if issues:
             raise SourceError(issues)
         rows: list[Observation] = []
         seen: dict[tuple[str, str, str], int] = {}
-        for number, record in enumerate(reader, start=2):
+        for number, record in enumerate(csv_rows(reader, name), start=2):
             row_issues = list(self._check(record, name, number, context, dutch))
             if row_issues:
                 issues.extend(row_issues)

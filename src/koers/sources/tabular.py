@@ -99,8 +99,10 @@ from koers.sources.csvlong import (
     OPTIONAL,
     REQUIRED,
     STATUSES,
+    csv_rows,
     decode,
     dict_reader,
+    not_finite,
     parse_number,
 )
 
@@ -186,7 +188,10 @@ class WideCsv:
         if not name.lower().endswith((".csv", ".txt")):
             return False
         header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-        reader, _ = dict_reader(header)
+        try:
+            reader, _ = dict_reader(header, name)
+        except SourceError:  # not even a CSV header
+            return False
         keys = set(reader.fieldnames or [])
         return "indicator" not in keys and any(c in keys for c in AREA_COLUMNS)
 
@@ -258,14 +263,17 @@ _NO_AREA_COLUMN = (
 
 def _csv_table(data: bytes, name: str) -> _Table:
     text = decode(data, name)
-    reader, dutch = dict_reader(text)
+    reader, dutch = dict_reader(text, name)
     keys = list(reader.fieldnames or [])
     first_line = text.split("\n", 1)[0].rstrip("\r")
-    written = next(csv.reader([first_line], delimiter=";" if dutch else ","), [])
+    try:
+        written = next(csv.reader([first_line], delimiter=";" if dutch else ","), [])
+    except csv.Error:  # a header that spans lines: keep the lower-cased names
+        written = []
     columns = [c.strip() for c in written] if len(written) == len(keys) else keys
     _refuse_repeated_columns(name, 1, columns)
     rows = []
-    for record in reader:
+    for record in csv_rows(reader, name):
         cells: list[Cell] = [record.get(key) for key in keys]
         rows.append(_Row(reader.line_num, cells, too_long=None in record))
     return _Table(name, 1, columns, rows, dutch)
@@ -297,7 +305,11 @@ def _worksheet_tables(data: bytes, name: str) -> list[_Table]:
             ]
         )
     values = _open_workbook(data, name, data_only=True)
-    formulas = _open_workbook(data, name, data_only=False)
+    try:
+        formulas = _open_workbook(data, name, data_only=False)
+    except SourceError:
+        values.close()
+        raise
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # see _open_workbook
@@ -442,11 +454,15 @@ def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
     if isinstance(cell, datetime | date | time):
         raise _CellError(f"'{_text(cell)}' is een datum, geen getal")
     if isinstance(cell, int | float):
-        if float(cell).is_integer() and str(int(cell)) in MISSING_MARKS:
-            return None, MISSING_MARKS[str(int(cell))]
-        if not math.isfinite(cell):
-            raise _CellError(f"'{cell}' is geen getal")
-        return float(cell), None
+        try:
+            number = float(cell)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
+        if not math.isfinite(number):
+            raise _CellError(not_finite(str(cell), number))
+        if number.is_integer() and str(int(number)) in MISSING_MARKS:
+            return None, MISSING_MARKS[str(int(number))]
+        return number, None
     text = (cell or "").strip()
     if text in MISSING_MARKS:
         return None, MISSING_MARKS[text]
@@ -454,8 +470,6 @@ def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
         number = parse_number(text, dutch)
     except ValueError as error:
         raise _CellError(str(error)) from None
-    if not math.isfinite(number):
-        raise _CellError(f"'{text}' is geen getal")
     return number, None
 
 

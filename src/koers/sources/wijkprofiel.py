@@ -70,7 +70,7 @@ from koers.sources.base import (
     period_problem,
     value_problems,
 )
-from koers.sources.csvlong import decode, parse_number
+from koers.sources.csvlong import csv_rows, decode, not_finite, parse_number, shown
 
 FORMAT = "wijkprofiel"
 INDEX_SHEETS = ("si", "fi-subj", "fi-obj", "vi")
@@ -285,6 +285,9 @@ def _read_table(table: _Table, state: _State) -> None:
             state.unmapped_areas[wijknr] += 1
             continue
         naam = _text(cells[2])
+        if "\x00" in naam:  # an .xls text cell may hold one; no database stores it
+            issue(row_no, "naam", "een NUL-teken in de naam")
+            continue
         for column in columns:
             _cell(table, state, mapping, period, column, cells, row_no, wijknr, naam, areas)
 
@@ -409,9 +412,9 @@ def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
         try:
             value = parse_number(text, dutch)
         except ValueError:
-            raise ValueError(f"'{text}' is geen getal") from None
+            raise ValueError(f"'{shown(text)}' is geen getal") from None
     if not math.isfinite(value):
-        raise ValueError(f"'{cell}' is geen getal")
+        raise ValueError(not_finite(str(cell), value))
     return value, None
 
 
@@ -499,7 +502,8 @@ def _tables(data: bytes, name: str) -> list[_Table]:
     first_line = text.split("\n", 1)[0]
     dutch = first_line.count(";") > first_line.count(",")
     rows: list[list[Cell]] = [
-        list(r) for r in csv.reader(io.StringIO(text), delimiter=";" if dutch else ",")
+        list(r)
+        for r in csv_rows(csv.reader(io.StringIO(text), delimiter=";" if dutch else ","), name)
     ]
     if _header_row(rows) is None:
         raise SourceError(
@@ -604,5 +608,8 @@ def _xlsx_cell(value: object) -> Cell:
     if isinstance(value, bool):
         return "WAAR" if value else "ONWAAR"
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond any float: _number refuses its text
+            return str(value)
     return str(value)
