@@ -31,7 +31,7 @@ regression test per bug the fuzzing found):
   derandomized so CI is reproducible; about 520 cases;
 * the full run (``KOERS_FUZZ_FULL=1 .venv/bin/pytest tests/test_fuzz.py``): 700 examples per
   generated test (150 for PostgreSQL), randomized: about 10 700 cases. The run prints the
-  number of cases it checked at the end (on stderr, which pytest does not capture here).
+  number of cases it checked at the end.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ import json
 import math
 import os
 import re
-import sys
 import tempfile
 import zipfile
 from collections import Counter
@@ -100,12 +99,13 @@ CASES: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_cases() -> Iterator[None]:
+def _report_cases(request: pytest.FixtureRequest) -> Iterator[None]:
+    """At the end of a full run, the number of cases checked, on the terminal."""
     yield
-    if FULL:
-        total = sum(CASES.values())
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if FULL and reporter is not None:
         detail = ", ".join(f"{k} {v}" for k, v in sorted(CASES.items()))
-        sys.__stderr__.write(f"\ntest_fuzz: {total} cases checked ({detail})\n")
+        reporter.write_line(f"test_fuzz: {sum(CASES.values())} cases checked ({detail})")
 
 
 # -- seeds: the real-format fixtures ------------------------------------------------------------
