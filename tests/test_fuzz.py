@@ -103,9 +103,11 @@ def _report_cases(request: pytest.FixtureRequest) -> Iterator[None]:
     """At the end of a full run, the number of cases checked, on the terminal."""
     yield
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if FULL and reporter is not None:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if FULL and reporter is not None and capture is not None:
         detail = ", ".join(f"{k} {v}" for k, v in sorted(CASES.items()))
-        reporter.write_line(f"test_fuzz: {sum(CASES.values())} cases checked ({detail})")
+        with capture.global_and_fixture_disabled():  # as capsys.disabled() does
+            reporter.write_line(f"\ntest_fuzz: {sum(CASES.values())} cases checked ({detail})")
 
 
 # -- seeds: the real-format fixtures ------------------------------------------------------------
@@ -1158,6 +1160,15 @@ def test_cbs_json_with_huge_or_deep_values(number, message):
     """Was: OverflowError, ValueError (4300 digits) and RecursionError."""
     (problem,) = refused(CbsSource(), ODATA % number, "kwb.json", "cbs")
     assert problem.startswith(message)
+
+
+@pytest.mark.parametrize("wijknr", [b"9" * 5000, "\u00b2".encode()])
+def test_wijkprofiel_lists_an_unknown_wijknr_int_cannot_read(wijknr):
+    """Was: ValueError (4300 digits; invalid literal for int()) while sorting the unknown
+    area numbers for the message."""
+    data = b"gebied,wijknr,naam,SI\nx," + wijknr + b",y,1\n"
+    (problem,) = refused(WijkprofielSource(), data, "wijkprofiel_2016_SI.csv", "wijkprofiel")
+    assert problem.startswith("wijkprofiel_2016_SI.csv: geen enkel wijknr hoort bij een gebied")
 
 
 def _xlsx_with_number(rows: list[list[Any]], sheet: str, digits: int) -> bytes:

@@ -4,8 +4,15 @@ Columns ``indicator, area, period, value`` are required; ``numerator, denominato
 source, note`` are optional, in any order. The separator is ``;`` or ``,`` (read from the
 header). Numbers: in a ``;`` file Dutch notation (``1.234,5``: dots group thousands, the
 comma is the decimal sign); in a ``,`` file the decimal sign is a point, and a quoted
-``"12,4"`` without a point is read as a Dutch decimal comma. An empty value is allowed only
-with a note saying why it is missing (e.g. a CBS suppression mark).
+``"12,4"`` without a point is read as a Dutch decimal comma. A number is digits with at
+most a sign, a decimal sign and an exponent (never ``nan``, ``inf`` or ``1_000``) and must fit
+a float (``1e400`` does not). An empty value is allowed only with a note saying why it is
+missing (e.g. a CBS suppression mark).
+
+What the ``csv`` module cannot read (a field over its size limit, a carriage return inside
+an unquoted field), a NUL character and a line of more than :data:`MAX_FIELDS` fields are a
+:class:`SourceError` naming the line; every CSV importer reads through :func:`decode`,
+:func:`dict_reader` and :func:`csv_rows` for that.
 """
 
 from __future__ import annotations

@@ -444,7 +444,10 @@ def _show(value: float | None) -> str:
 
 
 def _numeric_first(code: str) -> tuple[int, str]:
-    return (int(code), code) if code.isdigit() else (10**9, code)
+    """Sort key: area numbers in numeric order, then anything else (a 5000-digit number or
+    a '²', which ``isdigit`` accepts, is not an area number ``int`` can read)."""
+    number = code.isascii() and code.isdigit() and len(code) < 10
+    return (int(code), code) if number else (10**10, code)
 
 
 def _matches(column: str, kind: str, codes: list[str]) -> bool:
