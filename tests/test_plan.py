@@ -51,6 +51,24 @@ def test_unknown_reference_names_file_line_and_field():
     assert problems(text) == ["f0.yaml:5: agreements[0] (A1).owners.0: unknown partner 'gemeente'"]
 
 
+def test_part_of_must_name_a_coded_area_and_a_coded_area_has_no_part_of():
+    areas = (
+        "areas:\n"
+        "  - {id: buurt, name: B, kind: buurt, cbs_code: BU05991289}\n"
+        "  - {id: wijk, name: W, kind: wijk}\n"
+        "  - {id: noord, name: N, kind: wijk, part_of: buurt}\n"  # fine
+        "  - {id: zuid-half, name: Z, kind: wijk, part_of: wijk}\n"
+        "  - {id: elders, name: E, kind: wijk, part_of: nergens}\n"
+        "  - {id: gecodeerd, name: G, kind: buurt, cbs_code: BU05991290, part_of: buurt}\n"
+    )
+    assert problems(areas) == [
+        "f0.yaml:5: areas[3] (zuid-half).part_of: 'wijk' has no cbs_code, so it cannot stand in",
+        "f0.yaml:6: areas[4] (elders).part_of: unknown area 'nergens'",
+        "f0.yaml:7: areas[5] (gecodeerd): an area with a 'cbs_code' has figures of its own; "
+        "drop 'part_of'",
+    ]
+
+
 def test_duplicate_ids_are_reported_at_the_second_occurrence():
     first = "partners:\n  - {id: om, name: OM, sector: overheid}\n"
     second = "partners:\n  - {id: om, name: Openbaar Ministerie, sector: overheid}\n"

@@ -18,10 +18,10 @@ every plan area that can be resolved to a set of leaves:
 Sets of leaves, not signed sums: a minus-group is summed from its own leaves, so its top
 contributions are exact too. An area with neither a code nor members cannot be resolved,
 nor can a group with such a member, *unless* the member is one of several parts that
-together make up a coded area (``parts_of``). The NPRZ plan has one case: the wijken Groot
-IJsselmonde Noord and Zuid split CBS buurt Groot IJsselmonde (BU05991289), which the panel
-cannot split; ``zuid`` lists both wijken, so the buurt stands in for the pair
-(:data:`NPRZ_PARTS_OF`). Neither half gets a cell of its own.
+together make up a coded area (an area's ``part_of`` in the plan). The NPRZ plan has one
+case: the wijken Groot IJsselmonde Noord and Zuid split CBS buurt Groot IJsselmonde
+(BU05991289), which the panel cannot split; ``zuid`` lists both wijken, so the buurt stands
+in for the pair. Neither half gets a cell of its own.
 
 Relations (:func:`relations`: :class:`koers.basismonitor.disclosure.Relation` over keys
 ``(measure, period, band or "", area)``) are what the disclosure gate needs to stop
@@ -37,7 +37,7 @@ relation lists only the parts that have a cell; a part without one contributes z
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -48,13 +48,6 @@ from koers.plan.model import Plan
 from koers.plan.period import period_year
 
 Leaf = tuple[str, str | None]  # (gemeente, buurt)
-
-NPRZ_PARTS_OF: Mapping[str, str] = {
-    "groot-ijsselmonde-noord": "groot-ijsselmonde",
-    "groot-ijsselmonde-zuid": "groot-ijsselmonde",
-}
-"""Areas that are parts of a coded area the panel cannot split: {part: whole}."""
-
 
 @dataclass(frozen=True)
 class AreaCell:
@@ -93,12 +86,11 @@ class AreaLeaves:
         graph: AreaGraph,
         leaves: Iterable[Leaf],
         year: int | None = None,
-        parts_of: Mapping[str, str] = NPRZ_PARTS_OF,
     ) -> None:
         self.graph = graph
         self.leaves = frozenset(leaves)
         self.year = year
-        self.parts_of = {p: w for p, w in parts_of.items() if p in graph and w in graph}
+        self.parts_of = {a.id: a.part_of for a in graph if a.part_of is not None}
         self._cache: dict[str, frozenset[Leaf] | None] = {}
 
     def __call__(self, area_id: str) -> frozenset[Leaf] | None:
@@ -196,25 +188,21 @@ def _in_code(leaf: Leaf, code: str) -> bool:
     return buurt == code
 
 
-def _resolvers(
-    plan: Plan, cells: Sequence[LeafCell], parts_of: Mapping[str, str]
-) -> dict[int, AreaLeaves]:
+def _resolvers(plan: Plan, cells: Sequence[LeafCell]) -> dict[int, AreaLeaves]:
     graph = AreaGraph(plan.areas)
     universe = {(c.gemeente, c.buurt) for c in cells}
     years = {period_year(c.period) for c in cells}
-    return {year: AreaLeaves(graph, universe, year, parts_of) for year in years}
+    return {year: AreaLeaves(graph, universe, year) for year in years}
 
 
-def rollup(
-    plan: Plan, cells: Sequence[LeafCell], *, parts_of: Mapping[str, str] = NPRZ_PARTS_OF
-) -> list[AreaCell]:
+def rollup(plan: Plan, cells: Sequence[LeafCell]) -> list[AreaCell]:
     """Every resolvable plan area's cells, sorted by (measure, period, band, area).
 
     An area gets a cell for a (measure, period, band) when at least one of its leaves has
     one: numerators, denominators and totals add up; top1/top2 are the two largest of the
     leaves' top contributions.
     """
-    resolvers = _resolvers(plan, cells, parts_of)
+    resolvers = _resolvers(plan, cells)
     areas_of: dict[tuple[int, Leaf], list[str]] = {}
     for year, resolve in resolvers.items():
         by_leaf: dict[Leaf, list[str]] = defaultdict(list)
@@ -262,13 +250,11 @@ def relations(
     plan: Plan,
     cells: Sequence[LeafCell],
     area_cells: Sequence[AreaCell] | None = None,
-    *,
-    parts_of: Mapping[str, str] = NPRZ_PARTS_OF,
 ) -> list[Relation]:
     """The additivity relations between the area cells of ``cells`` (see the module doc)."""
     if area_cells is None:
-        area_cells = rollup(plan, cells, parts_of=parts_of)
-    resolvers = _resolvers(plan, cells, parts_of)
+        area_cells = rollup(plan, cells)
+    resolvers = _resolvers(plan, cells)
     partitions: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
     for year, resolve in resolvers.items():
         found: dict[tuple[str, frozenset[str]], tuple[str, tuple[str, ...]]] = {}

@@ -255,6 +255,12 @@ class Area(Model):
         default_factory=list,
         description="Areas subtracted from the members (e.g. Rotterdam minus Zuid).",
     )
+    part_of: Id | None = Field(
+        None,
+        description="A coded area this one is a part of, which statistics cannot split "
+        "(e.g. a wijk that is half a CBS buurt): where only that whole has figures, it "
+        "stands in for all its parts together.",
+    )
     valid_from: Year | None = None
     valid_to: Year | None = None
     population: int | None = Field(
@@ -272,6 +278,8 @@ class Area(Model):
             raise ValueError("a group area needs 'members'")
         if self.minus and not self.members:
             raise ValueError("'minus' needs 'members' to subtract from")
+        if self.part_of is not None and self.cbs_code is not None:
+            raise ValueError("an area with a 'cbs_code' has figures of its own; drop 'part_of'")
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValueError("'valid_to' is before 'valid_from'")
         return self

@@ -70,6 +70,7 @@ def _duplicates(plan: Plan) -> Iterator[Finding]:
 
 def _references(plan: Plan) -> Iterator[Finding]:
     areas = {a.id for a in plan.areas}
+    uncoded = {a.id for a in plan.areas if a.cbs_code is None}
     pillars = {p.id: p for p in plan.pillars}
     indicators = {i.id for i in plan.indicators}
     interventions = {i.id for i in plan.interventions}
@@ -99,6 +100,11 @@ def _references(plan: Plan) -> Iterator[Finding]:
         yield from missing("areas", i, "parent", area.parent, areas, "area")
         yield from missing("areas", i, "members", area.members, areas, "area")
         yield from missing("areas", i, "minus", area.minus, areas, "area")
+        yield from missing("areas", i, "part_of", area.part_of, areas, "area")
+        if area.part_of in uncoded:
+            yield Finding(
+                "areas", i, "part_of", f"'{area.part_of}' has no cbs_code, so it cannot stand in"
+            )
     for i, ind in enumerate(plan.indicators):
         yield from missing("indicators", i, "pillar", ind.pillar, pillars, "pillar")
         yield from missing("indicators", i, "weight", ind.weight, indicators, "indicator")
