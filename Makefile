@@ -1,9 +1,10 @@
 # The two set-up commands of the README: `make demo` (the main job) and `make test`.
+# `make bench` is optional (README, Performance): every benchmark in one table.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint system-deps clean
+.PHONY: demo test bench lint system-deps clean
 
 $(BIN)/koers: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +18,9 @@ demo: $(BIN)/koers
 
 # What the tests use for real, from Debian's packages: a PostgreSQL server, pdftoppm to look
 # at the PDF reports, Pango and fonts for WeasyPrint, Chromium for the browser tests (driven
-# by Playwright; never `playwright install`) and Java for the local Spark of the Basismonitor.
-SYSTEM_PACKAGES := postgresql poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium openjdk-17-jre-headless
+# by Playwright; never `playwright install`), Java for the local Spark of the Basismonitor and
+# wrk for the load on the website (bench/load.py, make bench).
+SYSTEM_PACKAGES := postgresql poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium openjdk-17-jre-headless wrk
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -31,7 +33,13 @@ lint: $(BIN)/koers
 	$(BIN)/mypy
 
 test: $(BIN)/koers system-deps lint
-	KOERS_REQUIRE_POSTGRES=1 KOERS_REQUIRE_BROWSER=1 $(BIN)/pytest -q
+	KOERS_REQUIRE_POSTGRES=1 KOERS_REQUIRE_BROWSER=1 KOERS_REQUIRE_LOAD=1 $(BIN)/pytest -q
+
+# Every benchmark against its reference, one table (about 10 minutes; needs a quiet machine).
+# BENCH_FLAGS=--quick for a short smoke run, BENCH_FLAGS=--full for the 210M panel as well.
+BENCH_FLAGS ?=
+bench: $(BIN)/koers system-deps
+	$(BIN)/python bench/run.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) koers.db koers.db-wal koers.db-shm
