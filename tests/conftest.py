@@ -27,6 +27,8 @@ from koers.plan import Plan, load_plan
 from koers.sources import read_plan_figures
 from koers.store import Store
 
+from .helpers import Portal, fast_hasher, open_portal
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "example"
 NPRZ = ROOT / "plans" / "nprz-2023-2027"
@@ -177,3 +179,20 @@ def run(sqlite_url: str) -> Callable[..., Result]:
         return runner.invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Password hashing with small argon2id parameters (:func:`tests.helpers.fast_hasher`)."""
+    from koers import workflow
+
+    monkeypatch.setattr(workflow, "_HASHER", fast_hasher())
+
+
+@pytest.fixture
+def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_hashing: None) -> Iterator[Portal]:
+    """The web app with the workflow's plan and users (:func:`tests.helpers.open_portal`)
+    on a fresh SQLite store."""
+    monkeypatch.setenv("KOERS_USER", "installateur")
+    with open_portal(f"sqlite:///{tmp_path / 'koers.db'}") as opened:
+        yield opened

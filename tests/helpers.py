@@ -1,11 +1,25 @@
-"""Small builders for readable test plans."""
+"""Small builders for readable test plans, and the partner portal as tests use it."""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from koers import workflow as wf
 from koers.plan import Plan, plan_from_documents
+from koers.store import Store
+from koers.web import create_app
+from koers.web.auth import LoginLimiter
 
 AREAS = [
     {"id": "zuid", "name": "Zuid", "kind": "district", "parent": "rotterdam"},
@@ -56,3 +70,139 @@ def make_plan(
         ],
     }
     return plan_from_documents({"plan.yaml": json.dumps(document)})
+
+
+# --------------------------------------------------------------------------- the workflow's plan
+
+PLAN_YAML = """
+programme:
+  id: p
+  name: P
+  area: zuid
+  period_start: 2023
+  period_end: 2027
+  horizon: 2031
+pillars:
+  - {id: wonen, name: Wonen}
+areas:
+  - {id: rotterdam, name: Rotterdam, kind: municipality}
+  - {id: zuid, name: Zuid, kind: district, parent: rotterdam}
+  - {id: charlois, name: Charlois, kind: wijk, parent: zuid}
+partners:
+  - {id: woonbron, name: Woonbron, sector: corporaties}
+  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}
+interventions:
+  - {id: I1, name: Renovatie, pillar: wonen, partners: [woonbron]}
+  - {id: I2, name: Handhaving, pillar: wonen, partners: [gemeente]}
+indicators:
+  - {id: O1, name: Woningen gerenoveerd, kind: output, pillar: wonen, intervention: I1,
+     unit: count, polarity: higher_is_better}
+  - {id: O2, name: Controles, kind: output, pillar: wonen, intervention: I2,
+     unit: count, polarity: higher_is_better}
+  - {id: E1, name: Tevredenheid, kind: effect, pillar: wonen, unit: percent,
+     polarity: higher_is_better}
+agreements:
+  - {id: A1, text: Woonbron renoveert 500 woningen, pillar: wonen, owners: [woonbron]}
+  - {id: A2, text: De gemeente handhaaft, pillar: wonen, owners: [gemeente]}
+  - {id: A3, text: Samen een kader, pillar: wonen}
+  - {id: A4, text: Woonbron volgt de controles, pillar: wonen, owners: [woonbron],
+     indicators: [O2]}
+"""
+PLAN = plan_from_documents({"plan.yaml": PLAN_YAML})
+PASSWORD = "correct horse battery"
+
+
+def fast_hasher() -> PasswordHasher:
+    """Still argon2id, with small parameters: the defaults cost a quarter second a hash."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+# --------------------------------------------------------------------------- the portal
+
+
+@dataclass
+class Clock:
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Portal:
+    """The web app on a store with :data:`PLAN` and its users: ``beheer`` (admin),
+    ``bureau`` and ``bureau2``, and the partners ``wouter`` (Woonbron) and ``gerda``
+    (Gemeente), each with :data:`PASSWORD`."""
+
+    url: str
+    store: Store
+    clock: Clock
+    app: FastAPI
+    clients: dict[str, TestClient] = field(default_factory=dict)
+
+    def client(self, who: str | None = None) -> TestClient:
+        """A browser, logged in as ``who`` (None: anonymous); one per name."""
+        key = who or "-"
+        if key not in self.clients:
+            client = TestClient(self.app, follow_redirects=False)
+            if who is not None:
+                login(client, who)
+            self.clients[key] = client
+        return self.clients[key]
+
+
+@contextmanager
+def open_portal(
+    url: str,
+    *,
+    reports_dir: Path | None = None,
+    login_limiter: LoginLimiter | None = None,
+    **options: Any,
+) -> Iterator[Portal]:
+    """:class:`Portal` on the (empty) store at ``url``; ``KOERS_USER`` must be set, as it is
+    for whoever makes the first admin. ``options`` go to :func:`create_app`."""
+    store = Store.open(url)
+    store.save_plan(PLAN)
+    admin = wf.create_user(store, "p", "beheer", PASSWORD, "admin", by=None)
+    wf.create_user(store, "p", "bureau", PASSWORD, "bureau", by=admin)
+    wf.create_user(store, "p", "bureau2", PASSWORD, "bureau", by=admin)
+    wf.create_user(store, "p", "wouter", PASSWORD, "partner", "woonbron", by=admin)
+    wf.create_user(store, "p", "gerda", PASSWORD, "partner", "gemeente", by=admin)
+    clock = Clock()
+    app = create_app(
+        url,
+        reports_dir=reports_dir,
+        secret_key="test",
+        login_limiter=login_limiter or LoginLimiter(clock=clock),
+        **options,
+    )
+    portal = Portal(url, store, clock, app)
+    try:
+        with TestClient(app):  # runs the app's lifespan
+            yield portal
+    finally:
+        for client in portal.clients.values():
+            client.close()
+        store.close()
+
+
+def csrf_of(client: TestClient, path: str = "/inloggen") -> str:
+    page = client.get(path)
+    match = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert match, f"no CSRF field on {path}"
+    return match[1]
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    token = csrf_of(client)
+    response = client.post(
+        "/inloggen",
+        data={"gebruikersnaam": username, "wachtwoord": password, "csrf": token},
+    )
+    assert response.status_code == 303, response.text
+
+
+def post(
+    client: TestClient, path: str, data: dict[str, object], page: str = "/portaal"
+) -> Response:
+    return client.post(path, data={**data, "csrf": csrf_of(client, page)})

@@ -6,97 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from koers import workflow as wf
 from koers.store import Store
 from koers.store import schema as t
-from koers.web import create_app
-from koers.web.auth import SESSION_COOKIE, LoginLimiter
-from tests.test_workflow import PASSWORD, PLAN
+from koers.web.auth import SESSION_COOKIE
+from tests.helpers import PASSWORD, Portal, csrf_of, login, post
+
+pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 XSS = '<script>alert("x")</script>'
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wf, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@dataclass
-class Clock:
-    now: float = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class Portal:
-    url: str
-    store: Store
-    clock: Clock
-    clients: dict[str, TestClient] = field(default_factory=dict)
-
-    def client(self, who: str | None = None) -> TestClient:
-        """A browser, logged in as ``who`` (None: anonymous); one per name."""
-        key = who or "-"
-        if key not in self.clients:
-            client = TestClient(self.app, follow_redirects=False)
-            if who is not None:
-                login(client, who)
-            self.clients[key] = client
-        return self.clients[key]
-
-
-def csrf_of(client: TestClient, path: str = "/inloggen") -> str:
-    page = client.get(path)
-    match = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert match, f"no CSRF field on {path}"
-    return match[1]
-
-
-def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
-    token = csrf_of(client)
-    response = client.post(
-        "/inloggen",
-        data={"gebruikersnaam": username, "wachtwoord": password, "csrf": token},
-    )
-    assert response.status_code == 303, response.text
-
-
-def post(client: TestClient, path: str, data: dict[str, object], page: str = "/portaal") -> object:
-    return client.post(path, data={**data, "csrf": csrf_of(client, page)})
-
-
-@pytest.fixture
-def portal(tmp_path, monkeypatch) -> Iterator[Portal]:
-    monkeypatch.setenv("KOERS_USER", "installateur")
-    url = f"sqlite:///{tmp_path / 'koers.db'}"
-    store = Store.open(url)
-    store.save_plan(PLAN)
-    admin = wf.create_user(store, "p", "beheer", PASSWORD, "admin", by=None)
-    wf.create_user(store, "p", "bureau", PASSWORD, "bureau", by=admin)
-    wf.create_user(store, "p", "bureau2", PASSWORD, "bureau", by=admin)
-    wf.create_user(store, "p", "wouter", PASSWORD, "partner", "woonbron", by=admin)
-    wf.create_user(store, "p", "gerda", PASSWORD, "partner", "gemeente", by=admin)
-    clock = Clock()
-    app = create_app(
-        url, reports_dir=None, secret_key="test", login_limiter=LoginLimiter(clock=clock)
-    )
-    result = Portal(url, store, clock)
-    result.app = app  # type: ignore[attr-defined]
-    with TestClient(app):
-        yield result
-    for client in result.clients.values():
-        client.close()
-    store.close()
 
 
 def draft_and_submit(
@@ -122,7 +45,7 @@ def draft_and_submit(
 
 
 def test_login_gives_a_new_session_and_logout_ends_it(portal):
-    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    client = TestClient(portal.app, follow_redirects=False)
     assert client.get("/portaal").headers["location"] == "/inloggen?volgende=/portaal"
     token = csrf_of(client)
     before = client.cookies[SESSION_COOKIE]
@@ -144,7 +67,7 @@ def test_login_gives_a_new_session_and_logout_ends_it(portal):
     assert home.status_code == 200 and "wouter" in home.text and "Woonbron" in home.text
     assert home.headers["cache-control"] == "no-store"  # restricted: no shared cache keeps it
     # the old, anonymous session does not log anyone in
-    stranger = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    stranger = TestClient(portal.app, follow_redirects=False)
     stranger.cookies.set(SESSION_COOKIE, before)
     assert stranger.get("/portaal").status_code == 303
     response = post(client, "/uitloggen", {})
@@ -153,7 +76,7 @@ def test_login_gives_a_new_session_and_logout_ends_it(portal):
 
 
 def test_wrong_password_and_open_redirects_are_refused(portal):
-    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    client = TestClient(portal.app, follow_redirects=False)
     token = csrf_of(client)
     wrong = client.post(
         "/inloggen",
@@ -174,7 +97,7 @@ def test_wrong_password_and_open_redirects_are_refused(portal):
 
 
 def test_login_is_rate_limited_per_user_name(portal):
-    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    client = TestClient(portal.app, follow_redirects=False)
     token = csrf_of(client)
 
     def attempt(password: str) -> int:
@@ -354,6 +277,7 @@ def test_each_role_can_do_exactly_what_it_should(portal):
     reads = {
         "/portaal": {"wouter", "gerda", "bureau", "beheer"},
         "/portaal/afspraken/A1": {"wouter", "gerda", "bureau", "beheer"},  # the text is public
+        "/portaal/indicatoren/O1": {"wouter", "gerda", "bureau", "beheer"},  # so are figures
         f"/portaal/updates/{update}": {"wouter", "bureau"},
         f"/portaal/updates/{gerda_update}": {"gerda", "bureau"},
         "/portaal/updates.csv": {"wouter", "gerda", "bureau", "beheer"},  # filtered: below
@@ -372,6 +296,16 @@ def test_each_role_can_do_exactly_what_it_should(portal):
             if who == "anoniem":
                 assert status == 303, path  # to the login
         assert got == _expect(allowed), path
+    # the public pages and downloads: the same for everyone, logged in or not
+    for path in ("/afspraken/A1", "/indicatoren/O1.csv", "/indicatoren/O1.xlsx", "/api/status"):
+        responses = {
+            who: portal.client(None if who == "anoniem" else who).get(path) for who in ROLES
+        }
+        assert {who: r.status_code for who, r in responses.items()} == dict.fromkeys(ROLES, 200), (
+            path
+        )
+        if path.endswith(".csv") or path.startswith("/api/"):  # pages show who is logged in
+            assert len({r.content for r in responses.values()}) == 1, path  # nothing more for one
 
     # writes: each tried by every role on a fresh subject where the state matters
     def try_write(who: str, path: str, data: dict[str, object], page: str) -> str:
@@ -516,7 +450,7 @@ def test_a_post_without_or_with_a_foreign_csrf_token_is_refused(portal):
     refused = wouter.post("/portaal/afspraken/A1/update", data={**data, "csrf": other})
     assert refused.status_code == 403 and "formulier is verlopen" in refused.text
     assert wf.updates(portal.store, "p") == []
-    login_without = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    login_without = TestClient(portal.app, follow_redirects=False)
     response = login_without.post(
         "/inloggen", data={"gebruikersnaam": "wouter", "wachtwoord": PASSWORD}
     )
@@ -564,7 +498,7 @@ def test_the_write_api_takes_a_token_not_a_cookie(portal):
 
     body = {"agreement": "A1", "status": "risico", "note": "via de API"}
     assert wouter.post("/api/portaal/updates", json=body).status_code == 401  # cookie only
-    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})
     created = api.post("/api/portaal/updates", json=body)
     assert created.status_code == 201 and created.json()["state"] == "draft"
     uid, version = created.json()["id"], created.json()["version"]
@@ -584,7 +518,7 @@ def test_the_write_api_takes_a_token_not_a_cookie(portal):
         portal.client("gerda"), "/portaal/sleutels", {"naam": "g"}, "/portaal/sleutels"
     )
     gerda_token = re.search(r'id="nieuwe-sleutel">([^<]+)<', gerda_page.text)[1]  # type: ignore[index]
-    gerda = TestClient(portal.app, headers={"Authorization": f"Bearer {gerda_token}"})  # type: ignore[attr-defined]
+    gerda = TestClient(portal.app, headers={"Authorization": f"Bearer {gerda_token}"})
     assert gerda.get(f"/api/portaal/updates/{uid}").status_code == 404
     assert gerda.get("/api/portaal/updates").json() == []
 
@@ -744,7 +678,7 @@ def test_the_api_returns_an_update_with_a_reason(portal):
     update = draft_and_submit(portal)
     page = post(portal.client("bureau"), "/portaal/sleutels", {"naam": "b"}, "/portaal/sleutels")
     token = re.search(r'id="nieuwe-sleutel">([^<]+)<', page.text)[1]  # type: ignore[index]
-    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})
     assert (
         api.post(
             f"/api/portaal/updates/{update}/return", json={"version": 2, "reason": ""}
@@ -762,12 +696,12 @@ def test_the_api_returns_an_update_with_a_reason(portal):
 
 def test_each_role_can_do_exactly_what_it_should_through_the_api(portal):
     """Role × API endpoint, with tokens; 'none' sends no token."""
-    clients: dict[str, TestClient] = {"none": TestClient(portal.app)}  # type: ignore[attr-defined]
+    clients: dict[str, TestClient] = {"none": TestClient(portal.app)}
     for who in ("wouter", "gerda", "bureau", "beheer"):
         user = wf.authenticate(portal.store, who, PASSWORD)
         assert user is not None
         token, _ = wf.create_token(portal.store, user, "test")
-        clients[who] = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+        clients[who] = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})
 
     def codes(method: str, path: str, body: dict[str, object] | None = None) -> dict[str, int]:
         return {
@@ -810,14 +744,14 @@ def test_no_password_token_or_session_reaches_the_logs(portal, caplog):
     import logging
 
     caplog.set_level(logging.DEBUG)
-    client = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    client = TestClient(portal.app, follow_redirects=False)
     login(client, "wouter")
     cookie = client.cookies[SESSION_COOKIE]
     page = post(client, "/portaal/sleutels", {"naam": "log"}, "/portaal/sleutels")
     token = re.search(r'id="nieuwe-sleutel">([^<]+)<', page.text)[1]  # type: ignore[index]
-    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[attr-defined]
+    api = TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})
     assert api.get("/api/portaal/updates").status_code == 200
-    wrong = TestClient(portal.app, follow_redirects=False)  # type: ignore[attr-defined]
+    wrong = TestClient(portal.app, follow_redirects=False)
     wrong.post(
         "/inloggen",
         data={"gebruikersnaam": "wouter", "wachtwoord": "geheim-fout-123", "csrf": csrf_of(wrong)},

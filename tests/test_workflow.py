@@ -14,54 +14,14 @@ from sqlalchemy.exc import DBAPIError
 
 from koers import workflow as wf
 from koers.areas import Observation
-from koers.plan import plan_from_documents
 from koers.plan.summary import NOT_REPORTED, agreement_rows
 from koers.store import Store, StoreError
 from koers.store import schema as t
 from koers.workflow import ConflictError, Escalation, State, Status, User
 
-PLAN_YAML = """
-programme:
-  id: p
-  name: P
-  area: zuid
-  period_start: 2023
-  period_end: 2027
-  horizon: 2031
-pillars:
-  - {id: wonen, name: Wonen}
-areas:
-  - {id: rotterdam, name: Rotterdam, kind: municipality}
-  - {id: zuid, name: Zuid, kind: district, parent: rotterdam}
-  - {id: charlois, name: Charlois, kind: wijk, parent: zuid}
-partners:
-  - {id: woonbron, name: Woonbron, sector: corporaties}
-  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}
-interventions:
-  - {id: I1, name: Renovatie, pillar: wonen, partners: [woonbron]}
-  - {id: I2, name: Handhaving, pillar: wonen, partners: [gemeente]}
-indicators:
-  - {id: O1, name: Woningen gerenoveerd, kind: output, pillar: wonen, intervention: I1,
-     unit: count, polarity: higher_is_better}
-  - {id: O2, name: Controles, kind: output, pillar: wonen, intervention: I2,
-     unit: count, polarity: higher_is_better}
-  - {id: E1, name: Tevredenheid, kind: effect, pillar: wonen, unit: percent,
-     polarity: higher_is_better}
-agreements:
-  - {id: A1, text: Woonbron renoveert 500 woningen, pillar: wonen, owners: [woonbron]}
-  - {id: A2, text: De gemeente handhaaft, pillar: wonen, owners: [gemeente]}
-  - {id: A3, text: Samen een kader, pillar: wonen}
-  - {id: A4, text: Woonbron volgt de controles, pillar: wonen, owners: [woonbron],
-     indicators: [O2]}
-"""
-PLAN = plan_from_documents({"plan.yaml": PLAN_YAML})
-PASSWORD = "correct horse battery"
+from .helpers import PASSWORD, PLAN
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Still argon2id, with small parameters: the defaults cost a quarter second a hash."""
-    monkeypatch.setattr(wf, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 
 @dataclass

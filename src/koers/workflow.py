@@ -475,10 +475,19 @@ def _user(row: Any) -> User:
 
 
 def _user_row(c: Connection, username: str) -> Any:
-    row = c.execute(select(t.users).where(t.users.c.username == username.strip().lower())).first()
+    row = _named(c, username)
     if row is None:
         raise StoreError(f"gebruiker '{username}' bestaat niet")
     return row
+
+
+def _named(c: Connection, username: str) -> Any:
+    """The row of the user with this name, or None. A name no user can have (see
+    :data:`USERNAME`) is not looked up: PostgreSQL would refuse one with a NUL character."""
+    name = username.strip().lower()
+    if USERNAME.match(name) is None:
+        return None
+    return c.execute(select(t.users).where(t.users.c.username == name)).first()
 
 
 def _actor(c: Connection, user: User) -> User:
@@ -562,9 +571,8 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
     The hash is verified in constant time; an unknown or inactive user, or an overlong
     password, costs the same hashing time, so timing does not tell which names exist.
     """
-    name = username.strip().lower()
     with store.engine.begin() as c:
-        row = c.execute(select(t.users).where(t.users.c.username == name)).first()
+        row = _named(c, username)
     if len(password) > MAX_PASSWORD:
         _verify(_DUMMY_HASH, "")
         return None
@@ -828,6 +836,8 @@ def _text(value: str | None, what: str, *, required: bool = False) -> str | None
         raise StoreError(f"{what} is verplicht")
     if len(text) > MAX_TEXT:
         raise StoreError(f"{what} is te lang: hoogstens {MAX_TEXT} tekens")
+    if "\x00" in text:  # SQLite would keep it, PostgreSQL refuses it: refused on both
+        raise StoreError(f"{what} bevat een NUL-teken; laat dat weg")
     return text or None
 
 
@@ -1673,6 +1683,8 @@ def audit_log(
     subject_id: str | None = None,
 ) -> list[AuditEntry]:
     """Every change in the programme, oldest first (optionally of one subject)."""
+    if "\x00" in (subject or "") + (subject_id or ""):
+        return []  # nothing stored holds a NUL (see _text), and PostgreSQL cannot compare one
     a = t.audit_log.c
     query = select(t.audit_log).where(a.programme_id == programme).order_by(a.id)
     if subject is not None:

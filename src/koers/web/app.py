@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from koers.store import Store
 from koers.web.auth import LoginLimiter, Sessions
 from koers.web.cache import PageCache
+from koers.web.limits import MAX_BODY_BYTES, MAX_FORM_FIELDS, BodyLimit
 from koers.web.views import (
     SnapshotCache,
     agreements,
@@ -58,8 +59,18 @@ DUTCH_ERRORS = {  # title, and the message when the code gives none of its own
     400: ("Ongeldige vraag", "Deze vraag kan niet beantwoord worden."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet."),
     405: ("Niet toegestaan", "Deze pagina kan alleen bekeken worden, niet gewijzigd."),
+    413: ("Te groot", "Deze aanvraag is te groot."),
     503: ("Nog niet beschikbaar", "De gegevens zijn nog niet beschikbaar."),
 }
+
+# refusals that Starlette and FastAPI word in English, by how their detail begins
+FOREIGN_DETAILS = (
+    ("Too many fields", "Dit formulier heeft te veel velden."),
+    ("Too many files", "Dit formulier neemt geen bestanden aan."),
+    ("Field exceeded", "Een veld van dit formulier is te lang."),
+    ("Part exceeded", "Een veld van dit formulier is te lang."),
+    ("There was an error parsing the body", "De inhoud van deze aanvraag is onleesbaar."),
+)
 
 DESCRIPTION = """\
 De cijfers, statussen en afspraken van het programma, zonder inlog.
@@ -108,9 +119,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     title, default = DUTCH_ERRORS.get(exc.status_code, ("Fout", "Er ging iets mis."))
     english = _phrase(exc.status_code)
     message = default if exc.detail in (None, "", english) else str(exc.detail)
+    message = next((nl for en, nl in FOREIGN_DETAILS if message.startswith(en)), message)
     if _is_api(request):
         return JSONResponse({"detail": message}, exc.status_code, headers=exc.headers)
-    return page(
+    response = page(
         request,
         "error.html",
         None,
@@ -119,6 +131,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
         message=message,
         code=exc.status_code,
     )
+    response.headers.update(exc.headers or {})  # e.g. Allow with a 405, Connection with a 413
+    return response
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
@@ -184,6 +198,7 @@ def create_app(
     secret_key: str | None = None,
     secure_cookies: bool = False,
     login_limiter: LoginLimiter | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The website on the store at ``db_url`` (default: ``KOERS_DB``, else ``koers.db``).
 
@@ -191,7 +206,10 @@ def create_app(
     choose another with ``?programme=``). ``reports_dir`` is the folder ``koers report``
     writes to, listed at ``/rapportages``; None lists nothing. ``secret_key`` signs the
     session cookies (default ``KOERS_SECRET_KEY``, else one per process); ``secure_cookies``
-    marks them https-only (set it behind an https proxy).
+    marks them https-only (set it behind an https proxy). A request body over
+    ``max_body_bytes`` (default :data:`~koers.web.limits.MAX_BODY_BYTES`, 1 MiB) is refused
+    with 413, and a form of more than :data:`~koers.web.limits.MAX_FORM_FIELDS` fields or
+    with a file with 400 (:mod:`koers.web.limits`).
     """
     store = Store.open(db_url)
     if programme is not None:
@@ -211,6 +229,7 @@ def create_app(
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not here
         redoc_url=None,
         lifespan=lifespan,
+        form_limits={"max_fields": MAX_FORM_FIELDS, "max_files": 0},
     )
     app.state.store = store
     app.state.programme = programme
@@ -219,6 +238,8 @@ def create_app(
     app.state.login_limiter = login_limiter or LoginLimiter()
     app.state.snapshots = SnapshotCache()
     app.mount("/static", StaticFiles(packages=[("koers.web", "static")]), name="static")
+    # the innermost of ours, so that its refusals get the security headers too
+    app.add_middleware(BodyLimit, handler=http_error, max_bytes=max_body_bytes)
     app.add_middleware(PageCache)  # inside SecurityHeaders: cached answers get them too
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from koers import workflow
 from koers.plan.model import Plan
 from koers.store import Store, StoreError
-from koers.web.views.portal import WORKFLOW_ERRORS, refusal
+from koers.web.views.portal import WORKFLOW_ERRORS, RowId, refusal
 from koers.workflow import Update, User
 
 router = APIRouter(prefix="/api/portaal", tags=["portaal"])
@@ -174,7 +174,7 @@ def list_updates(request: Request, user: UserDep) -> list[UpdateRecord]:
 
 
 @router.get("/updates/{update_id}", summary="Eén update")
-def get_update(request: Request, user: UserDep, update_id: int) -> UpdateRecord:
+def get_update(request: Request, user: UserDep, update_id: RowId) -> UpdateRecord:
     return _record(_visible(request, user, update_id))
 
 
@@ -199,7 +199,7 @@ def create_update(request: Request, user: UserDep, body: NewUpdate) -> UpdateRec
 
 
 @router.post("/updates/{update_id}/edit", summary="Een concept of teruggestuurde update wijzigen")
-def edit_update(request: Request, user: UserDep, update_id: int, body: Edit) -> UpdateRecord:
+def edit_update(request: Request, user: UserDep, update_id: RowId, body: Edit) -> UpdateRecord:
     store = _context(request, user)[0]
     _visible(request, user, update_id)
     return _attempt(
@@ -217,21 +217,25 @@ def edit_update(request: Request, user: UserDep, update_id: int, body: Edit) -> 
 
 
 @router.post("/updates/{update_id}/submit", summary="Een update indienen")
-def submit_update(request: Request, user: UserDep, update_id: int, body: Version) -> UpdateRecord:
+def submit_update(request: Request, user: UserDep, update_id: RowId, body: Version) -> UpdateRecord:
     store = _context(request, user)[0]
     _visible(request, user, update_id)
     return _attempt(lambda: workflow.submit(store, update_id, user, body.version))
 
 
 @router.post("/updates/{update_id}/approve", summary="Een update goedkeuren (bureau)")
-def approve_update(request: Request, user: UserDep, update_id: int, body: Version) -> UpdateRecord:
+def approve_update(
+    request: Request, user: UserDep, update_id: RowId, body: Version
+) -> UpdateRecord:
     store = _context(request, user)[0]
     _visible(request, user, update_id)
     return _attempt(lambda: workflow.approve(store, update_id, user, body.version))
 
 
 @router.post("/updates/{update_id}/return", summary="Een update terugsturen (bureau)")
-def return_update(request: Request, user: UserDep, update_id: int, body: Decision) -> UpdateRecord:
+def return_update(
+    request: Request, user: UserDep, update_id: RowId, body: Decision
+) -> UpdateRecord:
     store = _context(request, user)[0]
     _visible(request, user, update_id)
     return _attempt(

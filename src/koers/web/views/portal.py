@@ -20,10 +20,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
@@ -44,6 +44,10 @@ REFUSALS: tuple[tuple[type[Exception], int], ...] = (
     (StoreError, 400),
 )
 WORKFLOW_ERRORS = (ConflictError, PermissionError, StoreError)
+
+# the id of an update or API token: a number the database can hold (SQLite refuses to bind
+# one over 64 bits: that would be a 500, where a bad id is a 400)
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the request's own
     "opgesteld": "De update is opgeslagen als concept. Dien hem in als hij klaar is.",
@@ -515,7 +519,7 @@ def _year(period: str) -> int | None:
 
 
 @router.get("/portaal/updates/{update_id}", response_class=HTMLResponse)
-def update_view(portal: PortalDep, update_id: int) -> Response:
+def update_view(portal: PortalDep, update_id: RowId) -> Response:
     return update_page(portal, update_id)
 
 
@@ -531,7 +535,7 @@ def _act(portal: Portal, update_id: int, action: Callable[[], object], message: 
 @router.post("/portaal/updates/{update_id}/bewerken", dependencies=CSRF)
 def edit_update(
     portal: PortalDep,
-    update_id: int,
+    update_id: RowId,
     versie: Annotated[int, Form()],
     status: Annotated[str | None, Form()] = None,
     toelichting: Annotated[str | None, Form()] = None,
@@ -554,7 +558,7 @@ def edit_update(
 
 
 @router.post("/portaal/updates/{update_id}/indienen", dependencies=CSRF)
-def submit_update(portal: PortalDep, update_id: int, versie: Annotated[int, Form()]) -> Response:
+def submit_update(portal: PortalDep, update_id: RowId, versie: Annotated[int, Form()]) -> Response:
     return _act(
         portal,
         update_id,
@@ -564,7 +568,7 @@ def submit_update(portal: PortalDep, update_id: int, versie: Annotated[int, Form
 
 
 @router.post("/portaal/updates/{update_id}/goedkeuren", dependencies=CSRF)
-def approve_update(portal: PortalDep, update_id: int, versie: Annotated[int, Form()]) -> Response:
+def approve_update(portal: PortalDep, update_id: RowId, versie: Annotated[int, Form()]) -> Response:
     return _act(
         portal,
         update_id,
@@ -576,7 +580,7 @@ def approve_update(portal: PortalDep, update_id: int, versie: Annotated[int, For
 @router.post("/portaal/updates/{update_id}/terugsturen", dependencies=CSRF)
 def return_update(
     portal: PortalDep,
-    update_id: int,
+    update_id: RowId,
     versie: Annotated[int, Form()],
     reden: Annotated[str, Form()] = "",
 ) -> Response:
@@ -591,7 +595,7 @@ def return_update(
 @router.post("/portaal/updates/{update_id}/corrigeren", dependencies=CSRF)
 def correct_update(
     portal: PortalDep,
-    update_id: int,
+    update_id: RowId,
     versie: Annotated[int, Form()],
     reden: Annotated[str, Form()] = "",
 ) -> Response:
@@ -777,7 +781,7 @@ def add_user(
 def set_active(
     portal: PortalDep,
     username: str,
-    actief: Annotated[str, Form()],
+    actief: Annotated[Literal["0", "1"], Form()],
     versie: Annotated[int, Form()],
 ) -> Response:
     _require_role(portal, Role.ADMIN)
@@ -823,7 +827,7 @@ def create_token(portal: PortalDep, naam: Annotated[str, Form(max_length=120)]) 
 
 
 @router.post("/portaal/sleutels/{token_id}/intrekken", dependencies=CSRF)
-def revoke_token(portal: PortalDep, token_id: int) -> Response:
+def revoke_token(portal: PortalDep, token_id: RowId) -> Response:
     try:
         workflow.revoke_token(portal.store, portal.user, token_id)
     except WORKFLOW_ERRORS as error:
