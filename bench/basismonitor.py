@@ -21,7 +21,9 @@ What is compared
 
     The whole run is one ``all_kernels`` collect for koers, the six hand queries after each
     other on one connection for sql, and one read of the union of the columns followed by
-    the six pandas functions for pandas.
+    the six pandas functions for pandas. In a whole run all three aggregate the households
+    once for the two kernels that read them (koers: ``Panel.keep``, a table in DuckDB;
+    sql: a temporary table; pandas: one ``groupby`` passed to both functions).
 
 How it is measured
     Every measurement runs in a fresh Python process (``--child``), so caches, imports and
@@ -173,7 +175,7 @@ def run_koers(panel: Path, kernel: str, threads: int) -> pa.Table:
 
     with engines.open_panel(panel, "duckdb", threads=threads) as opened:
         if kernel == WHOLE:
-            return opened.collect(kernels.all_kernels(opened.frame))
+            return opened.collect(kernels.all_kernels(opened.frame, keep=opened.keep))
         return opened.collect(kernels.KERNELS[kernel](opened.frame))
 
 
@@ -301,25 +303,27 @@ def _households_sql(panel: Path) -> str:
         GROUP BY year, gemeente, buurt, household"""
 
 
-def sql_tabel1_households(panel: Path) -> str:
+def sql_tabel1_households(panel: Path, households: str | None = None) -> str:
+    """``households``: the table holding :func:`_households_sql` when the run made it once."""
     wide = f"""(
         SELECT year, gemeente, buurt, {_counts(HOUSEHOLD_SHARES_SQL)}
-        FROM ({_households_sql(panel)})
+        FROM {households or f"({_households_sql(panel)})"}
         GROUP BY year, gemeente, buurt)"""
     return _long_sql(wide, "year, gemeente, buurt", HOUSEHOLD_SHARES_SQL)
 
 
-def sql_tabel1_income(panel: Path) -> str:
+def sql_tabel1_income(panel: Path, households: str | None = None) -> str:
+    source = households or f"""(
+            SELECT year, gemeente, buurt, household, max(household_income) AS income
+            FROM {_scan(panel)}
+            GROUP BY year, gemeente, buurt, household
+        )"""
     return f"""
         SELECT 'T1.R15' AS measure, {PERIOD_SQL["calendar"]} AS period, gemeente, buurt,
                CAST(NULL AS VARCHAR) AS band,
                sum(income) AS numerator, count(*) AS denominator, sum(income) AS total,
                max(income, 2)[1] AS top1, max(income, 2)[2] AS top2
-        FROM (
-            SELECT year, gemeente, buurt, household, max(household_income) AS income
-            FROM {_scan(panel)}
-            GROUP BY year, gemeente, buurt, household
-        )
+        FROM {source}
         WHERE income IS NOT NULL
         GROUP BY year, gemeente, buurt"""
 
@@ -450,7 +454,8 @@ def sql_cohort_bijstand(panel: Path) -> str:
     return _long_sql(wide, "year, gemeente, buurt", BIJSTAND_SPECS_SQL)
 
 
-SQL: dict[str, Callable[[Path], str]] = {
+HOUSEHOLD_KERNELS = {"tabel1_households", "tabel1_income"}  # both read the households
+SQL: dict[str, Callable[..., str]] = {
     "tabel1_persons": sql_tabel1_persons,
     "tabel1_households": sql_tabel1_households,
     "tabel1_income": sql_tabel1_income,
@@ -467,7 +472,18 @@ def run_sql(panel: Path, kernel: str, threads: int) -> pa.Table:
     names = list(KERNELS) if kernel == WHOLE else [kernel]
     connection = duckdb.connect(config={"threads": threads})
     try:
-        tables = [connection.sql(SQL[name](panel)).to_arrow_table() for name in names]
+        # as koers does in a whole run: the households aggregated once for both kernels
+        shared = len(HOUSEHOLD_KERNELS & set(names)) > 1
+        if shared:
+            connection.execute(f"CREATE TEMPORARY TABLE households AS {_households_sql(panel)}")
+        tables = [
+            connection.sql(
+                SQL[name](panel, "households")
+                if shared and name in HOUSEHOLD_KERNELS
+                else SQL[name](panel)
+            ).to_arrow_table()
+            for name in names
+        ]
     finally:
         connection.close()
     return _leaf_table(pa.concat_tables([t.select(list(LEAF_SCHEMA.names)) for t in tables]))
@@ -744,10 +760,11 @@ def _pd_households(df: Any, columns: Sequence[str]) -> Any:
     )
 
 
-def pd_tabel1_households(df: Any) -> pa.Table:
+def pd_tabel1_households(df: Any, households: Any = None) -> pa.Table:
     import numpy as np
 
-    households = _pd_households(df, ["child"])
+    if households is None:
+        households = _pd_households(df, ["child"])
     ivm = households["income_vs_minimum"]
     every = np.ones(len(households), dtype=bool)
     specs = [
@@ -759,10 +776,11 @@ def pd_tabel1_households(df: Any) -> pa.Table:
     return _pd_shares(_keys(households), specs)
 
 
-def pd_tabel1_income(df: Any) -> pa.Table:
+def pd_tabel1_income(df: Any, households: Any = None) -> pa.Table:
     import pandas as pd
 
-    households = _pd_households(df, ["income"])
+    if households is None:
+        households = _pd_households(df, ["income"])
     households = households[households["income"].notna()]
     keys = ["year", "gemeente", "buurt"]
     grouped = households.groupby(keys, observed=True, dropna=False)["income"]
@@ -915,7 +933,7 @@ def pd_cohort_bijstand(df: Any) -> pa.Table:
     return _pd_shares(_keys(flows), specs)
 
 
-PANDAS: dict[str, Callable[[Any], pa.Table]] = {
+PANDAS: dict[str, Callable[..., pa.Table]] = {
     "tabel1_persons": pd_tabel1_persons,
     "tabel1_households": pd_tabel1_households,
     "tabel1_income": pd_tabel1_income,
@@ -930,7 +948,18 @@ def run_pandas(panel: Path, kernel: str, threads: int) -> pa.Table:
     del threads  # pandas computes on one thread (pyarrow reads with its own pool)
     df = read_pandas(panel, pandas_columns(kernel))
     names = list(KERNELS) if kernel == WHOLE else [kernel]
-    return _leaf_table(pa.concat_tables([PANDAS[name](df) for name in names]))
+    # as koers does in a whole run: the households aggregated once for both kernels
+    households = None
+    if len(HOUSEHOLD_KERNELS & set(names)) > 1:
+        households = _pd_households(df, ["child", "income"])
+    return _leaf_table(
+        pa.concat_tables(
+            [
+                PANDAS[name](df, households) if name in HOUSEHOLD_KERNELS else PANDAS[name](df)
+                for name in names
+            ]
+        )
+    )
 
 
 PRELOAD = {

@@ -174,10 +174,12 @@ def spark() -> Iterator[Any]:
     engines.stop_spark()
 
 
-def _run(table: pa.Table, engine: engines.Engine) -> pa.Table:
+def _run(table: pa.Table, engine: engines.Engine, *, keep: bool = True) -> pa.Table:
+    """Every kernel, as a run does it: households computed once (``keep``) or, without,
+    once per kernel that reads them."""
     panel = engines.from_arrow(table, engine)
     try:
-        return panel.collect(kernels.all_kernels(panel.frame))
+        return panel.collect(kernels.all_kernels(panel.frame, keep=panel.keep if keep else None))
     finally:
         panel.close()
 
@@ -405,6 +407,15 @@ def test_engines_agree_on_a_random_panel(spark: Any, random_table: pa.Table) -> 
     assert len(measures) == 32  # every measure of every kernel occurs
     assert duck.num_rows > 3000
     assert duck.equals(sparked)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_households_computed_once_give_the_same_cells(
+    spark: Any, random_table: pa.Table, engine: engines.Engine
+) -> None:
+    shared = _run(random_table, engine)
+    assert shared.equals(_run(random_table, engine, keep=False))
+    assert {"T1.R3", "T1.R15", "T1.R19"} <= set(shared["measure"].to_pylist())
 
 
 def test_open_panel_reads_parquet_and_prunes_years(spark: Any, tmp_path: Path) -> None:

@@ -89,6 +89,29 @@ class Panel:
     engine: Engine
     years: tuple[int, ...] | None = None
     _connection: Any = field(default=None, repr=False)
+    _kept: list[Any] = field(default_factory=list, repr=False)
+
+    def keep(self, frame: Frame) -> Frame:
+        """``frame`` computed once, for several kernels to read (the kernels' ``keep``).
+
+        An engine inlines a lazy frame wherever it is read, so a frame two kernels share
+        would be computed twice. DuckDB stores it as a table of the panel's in-memory
+        database (its buffer manager spills to disk past the memory limit); Spark
+        persists it in memory and on disk. Both go with :meth:`close`.
+        """
+        native = frame.to_native()
+        if self.engine == "duckdb":
+            name = f"koers_kept_{len(self._kept)}"
+            native.create(name)  # a table of the panel's own in-memory database
+            self._kept.append(name)
+            kept: Frame = nw.from_native(self._connection.table(name))
+            return kept
+        from pyspark import StorageLevel
+
+        persisted = native.persist(StorageLevel.MEMORY_AND_DISK)
+        self._kept.append(persisted)
+        kept = nw.from_native(persisted)
+        return kept
 
     def collect(self, cells: Frame) -> pa.Table:
         """Run a kernel's lazy result: a table of :data:`LEAF_SCHEMA`, sorted by leaf key."""
@@ -101,7 +124,12 @@ class Panel:
         return leaf_cells(self.collect(cells))
 
     def close(self) -> None:
-        """Close the DuckDB connection (a Spark session is shared and stays)."""
+        """Close the DuckDB connection (a Spark session is shared and stays, without the
+        frames this panel kept)."""
+        if self.engine == "spark":
+            for persisted in self._kept:
+                persisted.unpersist()
+        self._kept.clear()
         if self._connection is not None:
             self._connection.close()
             self._connection = None

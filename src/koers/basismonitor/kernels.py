@@ -298,6 +298,14 @@ def households(panel: Frame) -> Frame:
     )
 
 
+def households_of(panel: Frame, kept: Frame | None) -> Frame:
+    """``kept`` when given (the households computed once by the engine for every kernel
+    that reads them: :meth:`koers.basismonitor.engines.Panel.keep`), else
+    :func:`households` of the panel. An engine inlines a lazy frame at each use, so two
+    kernels reading :func:`households` aggregate the panel twice."""
+    return households(panel) if kept is None else kept
+
+
 def _select(specs: Sequence[Share], only: Collection[str] | None) -> list[Share]:
     chosen = [s for s in specs if only is None or s.measure in only]
     if only is not None and (unknown := set(only) - {s.measure for s in specs}):
@@ -384,7 +392,9 @@ def _household_shares() -> list[Share]:
     ]
 
 
-def tabel1_households(panel: Frame, only: Collection[str] | None = None) -> Frame:
+def tabel1_households(
+    panel: Frame, only: Collection[str] | None = None, kept: Frame | None = None
+) -> Frame:
     """Tabel 1 rows counted over households (distinct per leaf and year), period ``Y``.
 
     Each measure: numerator / denominator ("…": households of the denominator).
@@ -405,10 +415,10 @@ def tabel1_households(panel: Frame, only: Collection[str] | None = None) -> Fram
     T1.R19    … with a member receiving bijstand or ww    all households
     ========  ==========================================  ==================================
     """
-    return shares(households(panel), _select(_household_shares(), only))
+    return shares(households_of(panel, kept), _select(_household_shares(), only))
 
 
-def tabel1_income(panel: Frame) -> Frame:
+def tabel1_income(panel: Frame, kept: Frame | None = None) -> Frame:
     """T1.R15, mean standardised disposable household income, period ``Y``: a magnitude.
 
     numerator = total = Σ household_income over households with a known income (each
@@ -416,19 +426,22 @@ def tabel1_income(panel: Frame) -> Frame:
     mean is numerator / denominator. ``top1``/``top2`` are the two largest household
     incomes of the leaf (equal when two households tie for the largest), taken by value:
     a negative income (a loss) is never a top contribution while a positive one exists.
+    ``kept``: the households computed once (see :func:`households_of`).
     """
     keys = list(GROUP)
-    # The largest income of each leaf straight from the panel (a household's income is on
-    # every member row), joined to the households: the second largest is then the largest
-    # below it, or the largest itself when two households share it. A rank window over
-    # every household sorts them all and took longer than the household aggregation.
-    tops = (
-        base(panel)
-        .group_by(*keys)
-        .agg(nw.col("household_income").cast(nw.Float64()).max().alias("_top"))
-    )
+    # The largest income of each leaf, joined to the households: the second largest is
+    # then the largest below it, or the largest itself when two households share it. A
+    # rank window over every household sorts them all and took longer than the household
+    # aggregation. Without kept households the largest comes straight from the panel (a
+    # household's income is on every member row): reading the households twice would
+    # aggregate them twice.
+    if kept is None:
+        source, column = base(panel), "household_income"
+    else:
+        source, column = kept, "income"
+    tops = source.group_by(*keys).agg(nw.col(column).cast(nw.Float64()).max().alias("_top"))
     with_top = tops.join(
-        households(panel).filter(~nw.col("income").is_null()), on=keys, how="inner"
+        households_of(panel, kept).filter(~nw.col("income").is_null()), on=keys, how="inner"
     )
     income = nw.col("income").cast(nw.Float64())
     top = nw.col("_top")
@@ -676,7 +689,35 @@ KERNELS: dict[str, Kernel] = {
 """Every kernel by name, in the order :func:`all_kernels` unions them."""
 
 
-def all_kernels(panel: Frame, names: Sequence[str] | None = None) -> Frame:
-    """The union of the leaf cells of every kernel (or of the named ones)."""
+HOUSEHOLD_KERNELS: dict[str, Callable[..., Frame]] = {
+    "tabel1_households": tabel1_households,
+    "tabel1_income": tabel1_income,
+}
+"""The kernels that read :func:`households`: given ``keep``, they share one computation."""
+
+
+def all_kernels(
+    panel: Frame,
+    names: Sequence[str] | None = None,
+    *,
+    keep: Callable[[Frame], Frame] | None = None,
+) -> Frame:
+    """The union of the leaf cells of every kernel (or of the named ones).
+
+    ``keep`` is the engine's way to compute a frame once for several readers
+    (:meth:`koers.basismonitor.engines.Panel.keep`); with it, the households are
+    aggregated once when more than one chosen kernel reads them.
+    """
     chosen = list(KERNELS) if names is None else list(names)
-    return nw.concat([KERNELS[name](panel) for name in chosen], how="vertical")
+    kept = None
+    if keep is not None and len(HOUSEHOLD_KERNELS.keys() & set(chosen)) > 1:
+        kept = keep(households(panel))
+    return nw.concat(
+        [
+            HOUSEHOLD_KERNELS[name](panel, kept=kept)
+            if name in HOUSEHOLD_KERNELS
+            else KERNELS[name](panel)
+            for name in chosen
+        ],
+        how="vertical",
+    )

@@ -115,7 +115,7 @@ def compute(
 ) -> tuple[list[AreaCell], list[Relation]]:
     """Every kernel on the panel, summed into the plan's areas, with their relations."""
     with open_panel(panel_dir, engine, threads=threads) as panel:
-        leaves = panel.cells(all_kernels(panel.frame))
+        leaves = panel.cells(all_kernels(panel.frame, keep=panel.keep))
     area_cells = rollup(plan, leaves)
     return area_cells, relations(plan, leaves, area_cells)
 
