@@ -1227,7 +1227,7 @@ def _parse_size(text: str) -> tuple[str, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1M,10M,50M", help="person-years, e.g. 1M,10M,50M")
-    parser.add_argument("--full", action="store_true", help="add 210M person-years (the size of 17.5 M × 12)")
+    parser.add_argument("--full", action="store_true", help="add 210M person-years")
     parser.add_argument("--data", type=Path, default=None, help="panel cache directory")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--check", action="store_true", help="compare results at every size")
