@@ -7,7 +7,8 @@ Why Narwhals
     drift apart. Narwhals' lazy API (expressions, ``group_by``/``agg``, ``join``) compiles to
     each engine's own plan, so a kernel here never imports an engine: it takes the panel as
     a ``narwhals.LazyFrame`` and returns a lazy frame of leaf cells. Nothing executes until
-    :meth:`koers.basismonitor.engines.Panel.collect`.
+    :meth:`koers.basismonitor.engines.Panel.collect`, except what a whole run asks the
+    engine to keep for several kernels (:func:`all_kernels`, the households).
 
 The leaf cell
     Every kernel returns the same columns (:data:`LEAF_COLUMNS`, types in
