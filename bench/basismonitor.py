@@ -963,7 +963,14 @@ def run_pandas(panel: Path, kernel: str, threads: int) -> pa.Table:
 
 
 PRELOAD = {
-    "koers": ("koers.basismonitor.engines", "koers.basismonitor.kernels"),
+    # the engine and Narwhals' modules for it and for Arrow, which it imports on first use
+    "koers": (
+        "duckdb",
+        "narwhals._duckdb.dataframe",
+        "narwhals._arrow.dataframe",
+        "koers.basismonitor.engines",
+        "koers.basismonitor.kernels",
+    ),
     "sql": ("duckdb",),
     "pandas": ("pandas", "pyarrow.parquet"),
 }
