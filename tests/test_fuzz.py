@@ -29,9 +29,11 @@ regression test per bug the fuzzing found):
 
 * the normal suite (``pytest``): 30 examples per generated test (10 for PostgreSQL),
   derandomized so CI is reproducible; about 520 cases;
-* the full run (``KOERS_FUZZ_FULL=1 .venv/bin/pytest tests/test_fuzz.py``): 700 examples per
-  generated test (150 for PostgreSQL), randomized: about 10 700 cases. The run prints the
-  number of cases it checked at the end.
+* the full run (``KOERS_FUZZ_FULL=1 .venv/bin/pytest tests/test_fuzz.py``, which ``.ci/run``
+  sets): 700 examples per generated test (150 for PostgreSQL): about 10 700 cases, also
+  derandomized, so a CI run that fails fails again the same way and a passing main stays
+  passing. ``KOERS_FUZZ_RANDOM=1`` randomizes it to look for new bugs (a failure prints the
+  ``@reproduce_failure`` line to pin it). The run prints the number of cases it checked.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ settings.register_profile(
 settings.register_profile(
     "koers-fuzz-full",
     max_examples=700,
-    derandomize=False,
+    derandomize=os.environ.get("KOERS_FUZZ_RANDOM") != "1",
     deadline=None,
     database=None,
     print_blob=True,
@@ -1256,6 +1258,13 @@ def test_boundaries_with_wrong_types_and_huge_numbers(text, message):
     ]
 
 
+def test_sniffing_a_deeply_nested_json_file_is_no_crash(stores, workdir):
+    """Was: RecursionError out of the boundary sniffer (``--format auto``) for a file that
+    opens with ``{"type": `` and nests arrays 100 000 deep (the full fuzz run in CI)."""
+    data = b'{"type": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert check_import(stores["boundaries"], workdir, "codes_2024.geojson", data) == "refused"
+
+
 @pytest.mark.parametrize("plan", ["example"])
 def test_a_nul_character_is_refused_before_postgresql_sees_it(store, tmp_path, plan):
     """Was, on PostgreSQL: psycopg.DataError (text fields cannot contain NUL) out of the
@@ -1295,12 +1304,18 @@ def test_a_nul_character_is_refused_before_postgresql_sees_it(store, tmp_path, p
             "  columns: [{column: a, indicator: inwoners, scale: .nan}]}]\n",
             "extra.yaml:2: mappings.0.columns.0.scale: not a finite number",
         ),
+        (  # YAML 1.1 reads 1e400 (no dot, no exponent sign) as text; Pydantic made it inf
+            "mappings: [{id: m, format: csv, name: M, source: S,\n"
+            "  columns: [{column: a, indicator: inwoners, scale: 1e400}]}]\n",
+            "extra.yaml:2: mappings[0] (m).columns.0.scale: Input should be a finite number",
+        ),
     ],
 )
 def test_plan_files_that_crashed_or_passed_the_loader(text, message):
     """Was: ReaderError, RecursionError (nesting, a recursive alias), ValueError (5000
-    digits, month 13), KeyError (!!bool), AttributeError (!!timestamp x), a billion-laughs blow-up of memory, and a
-    ``scale: .nan`` accepted (its imports then stored NaN)."""
+    digits, month 13), KeyError (!!bool), AttributeError (!!timestamp x), a billion-laughs
+    blow-up of memory, and ``scale: .nan`` and ``value: 1e400`` accepted (the first then
+    stored NaN in its imports, the second made an infinite target)."""
     assert any(p.startswith(message) for p in plan_problems(text)), plan_problems(text)
 
 

@@ -32,7 +32,10 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # allow_inf_nan: a quoted or YAML-1.1 string such as "1e400" would otherwise become inf
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False
+    )
 
 
 class IndicatorKind(StrEnum):

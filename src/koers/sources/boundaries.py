@@ -828,9 +828,9 @@ class BoundarySource:
         if _SNIFF.search(head):
             return True
         try:
-            document = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return False
+            document = load_json(data.decode("utf-8-sig"), name)
+        except (UnicodeDecodeError, json.JSONDecodeError, SourceError):
+            return False  # not a boundary file this can tell; its reader words the error
         return isinstance(document, dict) and document.get("type") in (
             "FeatureCollection",
             "Topology",
