@@ -75,7 +75,7 @@ from koers.sources.base import (
     suggest,
     value_problems,
 )
-from koers.sources.csvlong import csv_rows, decode, not_finite, shown
+from koers.sources.csvlong import csv_rows, decode, finite, not_finite, shown
 
 REGION_COLUMNS = (
     "WijkenEnBuurten",
@@ -612,12 +612,7 @@ def _cell(raw: object) -> tuple[float | None, str | None]:
     if isinstance(raw, bool):
         raise ValueError(f"'{raw}' is geen getal")
     if isinstance(raw, int | float):
-        try:
-            number = float(raw)
-        except OverflowError:  # an integer beyond any float
-            number = math.inf
-        if not math.isfinite(number):
-            raise ValueError(not_finite(str(raw), number))
+        number = finite(raw)
     else:
         text = str(raw).strip()
         for mark in (text, text.lower(), text.upper()):

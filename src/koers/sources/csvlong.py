@@ -88,6 +88,18 @@ def not_finite(text: str, number: float) -> str:
     return f"'{shown(text)}' is te groot om als getal te bewaren"
 
 
+def finite(raw: int | float) -> float:
+    """A native number (a spreadsheet or JSON cell) as a float; ValueError, worded by
+    :func:`not_finite`, for NaN, infinity and an integer beyond any float."""
+    try:
+        number = float(raw)
+    except OverflowError:  # an integer beyond any float
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(not_finite(str(raw), number))
+    return number
+
+
 def decode(data: bytes, name: str) -> str:
     """The text of a file: UTF-8 (with or without BOM) and without NUL characters, which no
     text file has (UTF-16 without a BOM is full of them) and PostgreSQL cannot store."""

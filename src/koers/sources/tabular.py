@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import warnings
 from collections import Counter
@@ -102,7 +101,7 @@ from koers.sources.csvlong import (
     csv_rows,
     decode,
     dict_reader,
-    not_finite,
+    finite,
     parse_number,
 )
 
@@ -455,11 +454,9 @@ def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
         raise _CellError(f"'{_text(cell)}' is een datum, geen getal")
     if isinstance(cell, int | float):
         try:
-            number = float(cell)
-        except OverflowError:  # an integer beyond any float
-            number = math.inf
-        if not math.isfinite(number):
-            raise _CellError(not_finite(str(cell), number))
+            number = finite(cell)
+        except ValueError as error:
+            raise _CellError(str(error)) from None
         if number.is_integer() and str(int(number)) in MISSING_MARKS:
             return None, MISSING_MARKS[str(int(number))]
         return number, None
