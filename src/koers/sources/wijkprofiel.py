@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import warnings
 from collections import Counter
@@ -70,7 +69,7 @@ from koers.sources.base import (
     period_problem,
     value_problems,
 )
-from koers.sources.csvlong import csv_rows, decode, not_finite, parse_number, shown
+from koers.sources.csvlong import csv_rows, decode, finite, parse_number, shown
 
 FORMAT = "wijkprofiel"
 INDEX_SHEETS = ("si", "fi-subj", "fi-obj", "vi")
@@ -402,20 +401,16 @@ def _check_fractions(
 def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
     """(value, reason it is missing); ValueError with a Dutch message when not a number."""
     if isinstance(cell, float):
-        value = cell
-    else:
-        text = cell.strip()
-        if text in MISSING_MARKS:
-            if text == "":
-                return None, "leeg in de Wijkprofiel: door de gemeente niet gegeven"
-            return None, f"{MISSING_MARKS[text]} in de Wijkprofiel"
-        try:
-            value = parse_number(text, dutch)
-        except ValueError:
-            raise ValueError(f"'{shown(text)}' is geen getal") from None
-    if not math.isfinite(value):
-        raise ValueError(not_finite(str(cell), value))
-    return value, None
+        return finite(cell), None
+    text = cell.strip()
+    if text in MISSING_MARKS:
+        if text == "":
+            return None, "leeg in de Wijkprofiel: door de gemeente niet gegeven"
+        return None, f"{MISSING_MARKS[text]} in de Wijkprofiel"
+    try:
+        return parse_number(text, dutch), None  # always finite
+    except ValueError:
+        raise ValueError(f"'{shown(text)}' is geen getal") from None
 
 
 def _is_number(cell: Cell) -> bool:
