@@ -30,7 +30,15 @@ from typing import Any, Literal
 import narwhals as nw
 import pyarrow as pa
 
-from koers.basismonitor.kernels import LEAF_KEY, LEAF_SCHEMA, Frame, LeafCell, leaf_cells
+from koers.basismonitor.kernels import (
+    LEAF_KEY,
+    LEAF_SCHEMA,
+    Cells,
+    Frame,
+    LeafCell,
+    leaf_cells,
+    lengthen,
+)
 from koers.basismonitor.schema import COLUMNS, SCHEMA
 
 Engine = Literal["duckdb", "spark"]
@@ -113,13 +121,17 @@ class Panel:
         kept = nw.from_native(persisted)
         return kept
 
-    def collect(self, cells: Frame) -> pa.Table:
-        """Run a kernel's lazy result: a table of :data:`LEAF_SCHEMA`, sorted by leaf key."""
-        table = cells.collect(backend="pyarrow").to_native()
-        table = table.select(list(LEAF_SCHEMA.names)).cast(LEAF_SCHEMA)
+    def collect(self, cells: Cells | Sequence[Cells]) -> pa.Table:
+        """Run kernel results (one, or several after each other): a table of
+        :data:`LEAF_SCHEMA`, sorted by leaf key."""
+        parts = [cells] if isinstance(cells, Cells) else list(cells)
+        tables = [
+            lengthen(part.frame.collect(backend="pyarrow").to_native(), part) for part in parts
+        ]
+        table = pa.concat_tables(tables) if tables else LEAF_SCHEMA.empty_table()
         return table.sort_by([(name, "ascending") for name in LEAF_KEY])
 
-    def cells(self, cells: Frame) -> list[LeafCell]:
+    def cells(self, cells: Cells | Sequence[Cells]) -> list[LeafCell]:
         """:meth:`collect` as :class:`LeafCell` objects."""
         return leaf_cells(self.collect(cells))
 

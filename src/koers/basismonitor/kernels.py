@@ -6,13 +6,15 @@ Why Narwhals
     Writing each definition twice, once in SQL and once in PySpark, is how two monitors
     drift apart. Narwhals' lazy API (expressions, ``group_by``/``agg``, ``join``) compiles to
     each engine's own plan, so a kernel here never imports an engine: it takes the panel as
-    a ``narwhals.LazyFrame`` and returns a lazy frame of leaf cells. Nothing executes until
+    a ``narwhals.LazyFrame`` and returns :class:`Cells`, its aggregate as a lazy frame and
+    the measures to read off it. Nothing executes until
     :meth:`koers.basismonitor.engines.Panel.collect`, except what a whole run asks the
-    engine to keep for several kernels (:func:`all_kernels`, the households).
+    engine to keep for several kernels (:func:`all_kernels`, the households); the collected
+    aggregate becomes leaf cells in Arrow (:func:`lengthen`), the same on every engine.
 
 The leaf cell
-    Every kernel returns the same columns (:data:`LEAF_COLUMNS`, types in
-    :data:`LEAF_SCHEMA`)::
+    Every kernel's result is collected into the same columns (:data:`LEAF_COLUMNS`, types
+    in :data:`LEAF_SCHEMA`)::
 
         measure      str    "T1.R7", "cohort.bijstand.work_y1", …
         period       str    koers period form: "2022", school year "2021/2022",
@@ -64,11 +66,12 @@ Longitudinal flows: a self-join, not a window
 One pass per family
     Many measures share a population and a grouping, so a family (persons, households,
     schoolweging bands, groep-8 cohort, bijstand cohort) is aggregated in *one* ``agg`` with
-    a conditional count per measure (``n00``/``d00``, ``n01``/``d01``, …) and then turned
-    long by exploding a literal list of measure indices. Unioning one aggregation per measure
-    would scan the panel once per measure: neither DuckDB (``NOT MATERIALIZED`` CTEs) nor
-    Spark reuses a scan across the branches of a union. (Narwhals' ``unpivot`` is not used:
-    its DuckDB implementation runs on DuckDB's default connection, not on the panel's.)
+    a conditional count per measure (``n00``/``d00``, ``n01``/``d01``, …), collected wide
+    and turned long in Arrow. Unioning one aggregation per measure would scan the panel once
+    per measure: neither DuckDB (``NOT MATERIALIZED`` CTEs) nor Spark reuses a scan across
+    the branches of a union. Turning the aggregate long inside the engine (exploding a list
+    of measure indices, a CASE per column) cost a quarter of a second per whole run in
+    building the plan alone, on an aggregate of a few thousand rows.
 """
 
 from __future__ import annotations
@@ -79,9 +82,10 @@ from typing import Any, Literal
 
 import narwhals as nw
 import pyarrow as pa
+import pyarrow.compute as pc
 
 Frame = nw.LazyFrame[Any]
-Kernel = Callable[[Frame], Frame]
+Kernel = Callable[[Frame], "Cells"]
 
 LEAF_COLUMNS = (
     "measure",
@@ -139,19 +143,16 @@ PeriodForm = Literal["calendar", "school", "teldatum", "october"]
 """calendar "Y"; school "Y-1/Y"; teldatum "Y-1-10-01"; october "Y-10-01"."""
 
 
-def _year_text(offset: int = 0) -> nw.Expr:
-    return (nw.col("year").cast(nw.Int32()) + offset).cast(nw.String())
-
-
-def period_expr(form: PeriodForm) -> nw.Expr:
-    """The koers period string of a row's ``year`` in the given form."""
+def period_column(year: pa.Array | pa.ChunkedArray, form: PeriodForm) -> pa.Array:
+    """The koers period strings of the years ``year`` in the given form."""
+    this = pc.cast(year, pa.int32())
+    text = pc.cast(this, pa.string())
     if form == "calendar":
-        return _year_text()
+        return text
+    previous = pc.cast(pc.subtract(this, 1), pa.string())
     if form == "school":
-        return nw.concat_str([_year_text(-1), nw.lit("/"), _year_text()])
-    if form == "teldatum":
-        return nw.concat_str([_year_text(-1), nw.lit("-10-01")])
-    return nw.concat_str([_year_text(), nw.lit("-10-01")])
+        return pc.binary_join_element_wise(previous, text, "/")
+    return pc.binary_join_element_wise(previous if form == "teldatum" else text, "10-01", "-")
 
 
 # --- the share machinery ---------------------------------------------------------------
@@ -167,7 +168,8 @@ class Share:
     numerator: nw.Expr
 
 
-GROUP = ("year", "gemeente", "buurt", "band")  # the working key; buurt/band "" for none
+GROUP = ("year", "gemeente", "buurt")  # the working key of a leaf and year; buurt "" for none
+BANDED = (*GROUP, "band")  # … per schoolweging band
 
 
 def _count(condition: nw.Expr) -> nw.Expr:
@@ -175,25 +177,79 @@ def _count(condition: nw.Expr) -> nw.Expr:
     return nw.when(condition).then(nw.lit(1, nw.Int64())).otherwise(nw.lit(0, nw.Int64())).sum()
 
 
-def _case(index: nw.Expr, values: Sequence[nw.Expr]) -> nw.Expr:
-    """``values[index]``: a CASE over the index (the last value for any other index)."""
-    picked = values[-1]
-    for i in range(len(values) - 2, -1, -1):
-        picked = nw.when(index == i).then(values[i]).otherwise(picked)
-    return picked
+@dataclass(frozen=True)
+class Measure:
+    """One measure of a kernel's aggregate: its id, period form and the two columns that
+    hold its numerator and denominator."""
+
+    measure: str
+    form: PeriodForm
+    numerator: str
+    denominator: str
 
 
-def shares(frame: Frame, specs: Sequence[Share]) -> Frame:
-    """Leaf cells of several shares in one aggregation over ``frame``.
+@dataclass(frozen=True)
+class Cells:
+    """What a kernel returns: its aggregate, still lazy, and how to read leaf cells off it.
 
-    ``frame`` has the :data:`GROUP` columns (``buurt`` and ``band`` with "" for none) and
-    whatever the conditions read; each row is one person or household. Rows in none of the
-    populations are filtered out first (a filter the engine pushes into the scan: for
-    T1.R7 alone only the leerjaar-3 pupils are grouped). The wide result (``n00``, ``d00``,
-    ``n01``, …) is turned long by exploding a *literal* list of measure indices and picking
-    each index's columns with a CASE: DuckDB folds away the branch Narwhals adds for an
-    empty list, which it cannot do for a list built from columns (that costs a second scan
-    and aggregation of the whole panel).
+    ``frame`` has one row per group (the :data:`GROUP` columns, ``buurt`` "" for none,
+    and ``band`` for a comparison per schoolweging band) and each measure's numerator and
+    denominator as columns (several measures per row: one aggregation counts them all). A
+    ``magnitude`` aggregate has one measure and also ``total``, ``top1`` and ``top2``.
+    :func:`lengthen` turns the collected aggregate into leaf cells, one row per group and
+    measure, in Arrow: the aggregate is small (one row per leaf and year), and doing it in
+    the engine cost a relation step per operation and a CASE over every measure.
+    """
+
+    frame: Frame
+    measures: tuple[Measure, ...]
+    magnitude: bool = False
+
+
+def lengthen(wide: pa.Table, cells: Cells) -> pa.Table:
+    """Leaf cells (:data:`LEAF_SCHEMA`) from the collected aggregate ``wide`` of ``cells``.
+
+    One row per group and measure with a denominator above 0 (an empty population has no
+    cell); "" buurt back to null; no band column means no band.
+    """
+    rows = wide.num_rows
+
+    def magnitude(name: str) -> pa.Array | pa.ChunkedArray:
+        return wide[name] if cells.magnitude else pa.nulls(rows, pa.float64())
+
+    buurt = pc.cast(wide["buurt"], pa.string())
+    key = {
+        "gemeente": wide["gemeente"],
+        "buurt": pc.if_else(pc.equal(buurt, ""), pa.scalar(None, pa.string()), buurt),
+        "band": wide["band"] if "band" in wide.column_names else pa.nulls(rows, pa.string()),
+    }
+    parts = []
+    for measure in cells.measures:
+        table = pa.table(
+            {
+                "measure": pa.repeat(measure.measure, rows),
+                "period": period_column(wide["year"], measure.form),
+                **key,
+                "numerator": wide[measure.numerator],
+                "denominator": wide[measure.denominator],
+                "total": magnitude("total"),
+                "top1": magnitude("top1"),
+                "top2": magnitude("top2"),
+            }
+        )
+        parts.append(table.filter(pc.greater(table["denominator"], 0)).cast(LEAF_SCHEMA))
+    return pa.concat_tables(parts) if parts else LEAF_SCHEMA.empty_table()
+
+
+def shares(frame: Frame, specs: Sequence[Share]) -> Cells:
+    """Several shares counted in one aggregation over ``frame``.
+
+    ``frame`` has the :data:`GROUP` columns (``buurt`` "" for none), ``band`` when the
+    shares are counted per schoolweging band, and whatever the conditions read; each row is
+    one person or household. Rows in none of the populations are filtered out first (a
+    filter the engine pushes into the scan: for T1.R7 alone only the leerjaar-3 pupils are
+    grouped). Measure ``i`` is counted in the
+    columns ``n<i>`` (numerator) and ``d<i>`` (denominator).
     """
     if not specs:
         raise ValueError("no shares to count")
@@ -202,7 +258,8 @@ def shares(frame: Frame, specs: Sequence[Share]) -> Frame:
         frame = frame.filter(nw.any_horizontal(*populations, ignore_nulls=False))
     else:
         frame = frame.filter(populations[0])
-    wide = frame.group_by(*GROUP).agg(
+    keys = BANDED if "band" in frame.collect_schema().names() else GROUP
+    wide = frame.group_by(*keys).agg(
         *(
             expr
             for i, spec in enumerate(specs)
@@ -212,46 +269,10 @@ def shares(frame: Frame, specs: Sequence[Share]) -> Frame:
             )
         )
     )
-    index = nw.col("_measure")
-    long = wide.with_columns(
-        nw.lit(list(range(len(specs))), nw.List(nw.Int64())).alias("_measure")
-    ).explode("_measure")
-    periods = {form: period_expr(form) for form in sorted({spec.form for spec in specs})}
-    return _finish(
-        long.select(
-            _case(index, [nw.lit(spec.measure) for spec in specs]).alias("measure"),
-            _case(index, [periods[spec.form] for spec in specs]).alias("period"),
-            "gemeente",
-            "buurt",
-            "band",
-            _case(index, [nw.col(f"n{i:02d}") for i in range(len(specs))]).alias("numerator"),
-            _case(index, [nw.col(f"d{i:02d}") for i in range(len(specs))]).alias("denominator"),
-        ).filter(nw.col("denominator") > 0)
+    measures = tuple(
+        Measure(spec.measure, spec.form, f"n{i:02d}", f"d{i:02d}") for i, spec in enumerate(specs)
     )
-
-
-def _finish(frame: Frame) -> Frame:
-    """The fixed leaf-cell columns and types; "" buurt/band back to null."""
-    names = frame.collect_schema().names()
-    null_float = nw.lit(None, nw.Float64())
-
-    def text_or_null(name: str) -> nw.Expr:
-        column = nw.col(name)
-        return nw.when(column == "").then(nw.lit(None, nw.String())).otherwise(column)
-
-    return frame.select(
-        nw.col("measure").cast(nw.String()),
-        nw.col("period").cast(nw.String()),
-        nw.col("gemeente").cast(nw.String()),
-        text_or_null("buurt").cast(nw.String()).alias("buurt"),
-        text_or_null("band").cast(nw.String()).alias("band"),
-        nw.col("numerator").cast(nw.Float64()),
-        nw.col("denominator").cast(nw.Int64()),
-        *(
-            (nw.col(name) if name in names else null_float).cast(nw.Float64()).alias(name)
-            for name in ("total", "top1", "top2")
-        ),
-    )
+    return Cells(wide, measures)
 
 
 # --- shared building blocks ------------------------------------------------------------
@@ -262,11 +283,11 @@ LOW_INCOME = nw.col("income_vs_minimum") <= nw.lit(1.10, nw.Float32())
 
 
 def base(panel: Frame) -> Frame:
-    """The panel with ``age`` and the working key (``buurt``/``band`` "" for none)."""
+    """The panel with ``age`` and the working key (``buurt`` "" for none: a null key
+    would match nothing in a join)."""
     return panel.with_columns(
         (nw.col("year").cast(nw.Int32()) - nw.col("birth_year").cast(nw.Int32())).alias("age"),
         nw.col("buurt").fill_null("").alias("buurt"),
-        nw.lit("").alias("band"),
     )
 
 
@@ -355,7 +376,7 @@ def _person_shares() -> list[Share]:
     ]
 
 
-def tabel1_persons(panel: Frame, only: Collection[str] | None = None) -> Frame:
+def tabel1_persons(panel: Frame, only: Collection[str] | None = None) -> Cells:
     """Tabel 1 rows counted over persons, per leaf and year (``only``: a subset by id).
 
     Each measure: numerator / denominator, period. ("…": persons of the denominator.)
@@ -395,7 +416,7 @@ def _household_shares() -> list[Share]:
 
 def tabel1_households(
     panel: Frame, only: Collection[str] | None = None, kept: Frame | None = None
-) -> Frame:
+) -> Cells:
     """Tabel 1 rows counted over households (distinct per leaf and year), period ``Y``.
 
     Each measure: numerator / denominator ("…": households of the denominator).
@@ -419,7 +440,7 @@ def tabel1_households(
     return shares(households_of(panel, kept), _select(_household_shares(), only))
 
 
-def tabel1_income(panel: Frame, kept: Frame | None = None) -> Frame:
+def tabel1_income(panel: Frame, kept: Frame | None = None) -> Cells:
     """T1.R15, mean standardised disposable household income, period ``Y``: a magnitude.
 
     numerator = total = Σ household_income over households with a known income (each
@@ -446,7 +467,7 @@ def tabel1_income(panel: Frame, kept: Frame | None = None) -> Frame:
     )
     income = nw.col("income").cast(nw.Float64())
     top = nw.col("_top")
-    return _finish(
+    wide = (
         with_top.group_by(*keys)
         .agg(
             income.sum().alias("numerator"),
@@ -460,11 +481,10 @@ def tabel1_income(panel: Frame, kept: Frame | None = None) -> Frame:
             nw.when(nw.col("_at_top") >= 2)
             .then(nw.col("top1"))
             .otherwise(nw.col("_below_top"))
-            .alias("top2"),
-            nw.lit("T1.R15").alias("measure"),
-            period_expr("calendar").alias("period"),
+            .alias("top2")
         )
     )
+    return Cells(wide, (Measure("T1.R15", "calendar", "numerator", "denominator"),), True)
 
 
 # --- schoolweging bands ----------------------------------------------------------------
@@ -488,7 +508,7 @@ def band_expr() -> nw.Expr:
     )
 
 
-def schoolweging_bands(panel: Frame) -> Frame:
+def schoolweging_bands(panel: Frame) -> Cells:
     """T1.R5, T1.R6 and T1.R7 per schoolweging band of the pupil's school.
 
     The same definitions as in :func:`tabel1_persons`, restricted to pupils whose school has
@@ -507,16 +527,7 @@ ADVICES = ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
 STARTKWALIFICATIE_AGE = 23
 
 
-def _follow_up(panel: Frame, k: int, **columns: nw.Expr) -> Frame:
-    """The panel ``k`` years on, keyed back to the start year: ``(person, year = Y)``."""
-    return panel.select(
-        nw.col("person"),
-        (nw.col("year").cast(nw.Int32()) - k).alias("year"),
-        *(expr.alias(name) for name, expr in columns.items()),
-    )
-
-
-def cohort_groep8(panel: Frame) -> Frame:
+def cohort_groep8(panel: Frame) -> Cells:
     """Flows of each groep-8 cohort (po, study_year 8 in school year ``Y``), period ``Y-1/Y``.
 
     Attributed to the leaf the pupil lived in in ``Y``. Each follow-up is a self-join on
@@ -547,7 +558,7 @@ def cohort_groep8(panel: Frame) -> Frame:
     cohort = rows.filter((col("sector") == "po") & (col("study_year") == 8)).select(
         col("person"),
         col("year").cast(nw.Int32()).alias("year"),
-        *(col(c) for c in ("gemeente", "buurt", "band", "advice")),
+        *(col(c) for c in ("gemeente", "buurt", "advice")),
     )
     # One probe of the panel for every follow-up: the cohort (small) joined to all rows of
     # its pupils on person, each follow-up picked per cohort row by a conditional
@@ -566,7 +577,7 @@ def cohort_groep8(panel: Frame) -> Frame:
     f_year, year = col("f_year"), col("year")
     within_6 = f_year.is_between(year + 1, year + 6)
     joined = cohort.join(later, on="person", how="inner")
-    flows = joined.group_by("person", "year", "gemeente", "buurt", "band", "advice").agg(
+    flows = joined.group_by("person", "year", "gemeente", "buurt", "advice").agg(
         nw.when(f_year == year + 3).then(col("f_lj3")).max().alias("lj3"),
         nw.when(f_year == year + 6).then(nw.lit(1, nw.Int32())).max().alias("seen6"),
         nw.when(within_6).then(col("f_diploma")).sum().alias("diplomas"),
@@ -609,7 +620,7 @@ def cohort_groep8(panel: Frame) -> Frame:
     return shares(flows, specs)
 
 
-def cohort_bijstand(panel: Frame) -> Frame:
+def cohort_bijstand(panel: Frame) -> Cells:
     """Work after entering bijstand, per inflow cohort, period ``Y``.
 
     The inflow cohort of ``Y``: persons with benefit bijstand in ``Y`` and not in ``Y − 1``
@@ -630,7 +641,7 @@ def cohort_bijstand(panel: Frame) -> Frame:
     bijstand = rows.filter(col("benefit") == "bijstand").select(
         col("person"),
         col("year").cast(nw.Int32()).alias("year"),
-        *(col(c) for c in ("gemeente", "buurt", "band")),
+        *(col(c) for c in ("gemeente", "buurt")),
     )
     # One probe of the panel: each bijstand row joined to the rows of the same person in
     # Y - 1 (bijstand then: no inflow), Y + 1 and Y + 2 (employed), picked by conditional
@@ -645,7 +656,7 @@ def cohort_bijstand(panel: Frame) -> Frame:
     followed = (
         bijstand.join(around, on="person", how="inner")
         .filter(f_year.is_between(year - 1, year + 2))
-        .group_by("person", "year", "gemeente", "buurt", "band")
+        .group_by("person", "year", "gemeente", "buurt")
         .agg(
             nw.when(f_year == year - 1).then(col("f_bijstand")).max().alias("before"),
             nw.when(f_year == year + 1).then(col("f_employed")).max().alias("work1"),
@@ -687,10 +698,10 @@ KERNELS: dict[str, Kernel] = {
     "cohort_groep8": cohort_groep8,
     "cohort_bijstand": cohort_bijstand,
 }
-"""Every kernel by name, in the order :func:`all_kernels` unions them."""
+"""Every kernel by name, in the order :func:`all_kernels` lists them."""
 
 
-HOUSEHOLD_KERNELS: dict[str, Callable[..., Frame]] = {
+HOUSEHOLD_KERNELS: dict[str, Callable[..., Cells]] = {
     "tabel1_households": tabel1_households,
     "tabel1_income": tabel1_income,
 }
@@ -702,8 +713,8 @@ def all_kernels(
     names: Sequence[str] | None = None,
     *,
     keep: Callable[[Frame], Frame] | None = None,
-) -> Frame:
-    """The union of the leaf cells of every kernel (or of the named ones).
+) -> list[Cells]:
+    """The results of every kernel (or of the named ones), in :data:`KERNELS` order.
 
     ``keep`` is the engine's way to compute a frame once for several readers
     (:meth:`koers.basismonitor.engines.Panel.keep`); with it, the households are
@@ -713,12 +724,9 @@ def all_kernels(
     kept = None
     if keep is not None and len(HOUSEHOLD_KERNELS.keys() & set(chosen)) > 1:
         kept = keep(households(panel))
-    return nw.concat(
-        [
-            HOUSEHOLD_KERNELS[name](panel, kept=kept)
-            if name in HOUSEHOLD_KERNELS
-            else KERNELS[name](panel)
-            for name in chosen
-        ],
-        how="vertical",
-    )
+    return [
+        HOUSEHOLD_KERNELS[name](panel, kept=kept)
+        if name in HOUSEHOLD_KERNELS
+        else KERNELS[name](panel)
+        for name in chosen
+    ]
