@@ -967,6 +967,10 @@ PRELOAD = {
     "koers": (
         "duckdb",
         "narwhals._duckdb.dataframe",
+        "narwhals._duckdb.namespace",
+        "narwhals._duckdb.group_by",
+        "narwhals._duckdb.selectors",
+        "narwhals.group_by",
         "narwhals._arrow.dataframe",
         "koers.basismonitor.engines",
         "koers.basismonitor.kernels",

@@ -13,6 +13,8 @@ engine gets one run per panel); every hand-computed answer is checked on both en
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -434,6 +436,25 @@ def test_open_panel_reads_parquet_and_prunes_years(spark: Any, tmp_path: Path) -
     r2 = from_memory.filter(pa.compute.equal(from_memory["measure"], "T1.R2"))
     r2 = r2.filter(pa.compute.is_in(r2["period"], pa.array(["2021", "2022"])))
     assert results["duckdb"].equals(r2)
+
+
+def test_a_duckdb_run_does_not_import_pandas(tmp_path: Path) -> None:
+    """Nothing in a run needs pandas, and importing it costs half a second: pyarrow imports
+    it the first time it converts a Python value, so the leaf cells are built without one."""
+    write_panel(TINY, tmp_path / "panel")
+    script = (
+        "import sys\n"
+        "from koers.basismonitor import engines, kernels\n"
+        f"with engines.open_panel({str(tmp_path / 'panel')!r}) as panel:\n"
+        "    cells = panel.collect(kernels.all_kernels(panel.frame, keep=panel.keep))\n"
+        "print(cells.num_rows, 'pandas' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    rows, pandas_imported = done.stdout.split()
+    assert int(rows) == _run(TINY, "duckdb").num_rows
+    assert pandas_imported == "False"
 
 
 # --- rollup ------------------------------------------------------------------------------
