@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -121,17 +122,39 @@ class Panel:
         kept = nw.from_native(persisted)
         return kept
 
-    def collect(self, cells: Cells | Sequence[Cells]) -> pa.Table:
-        """Run kernel results (one, or several after each other): a table of
-        :data:`LEAF_SCHEMA`, sorted by leaf key."""
-        parts = [cells] if isinstance(cells, Cells) else list(cells)
-        tables = [
-            lengthen(part.frame.collect(backend="pyarrow").to_native(), part) for part in parts
-        ]
+    def collect(self, cells: Cells | Iterable[Cells]) -> pa.Table:
+        """Run kernel results, one or several (such as :func:`~.kernels.all_kernels`, which
+        builds each as it is iterated): a table of :data:`LEAF_SCHEMA`, sorted by leaf key.
+
+        On DuckDB each result runs on a second connection to the panel's database while the
+        next one is built: building a plan is Python work (Narwhals, and DuckDB binding each
+        relation step), and DuckDB releases the GIL while a query runs.
+        """
+        parts = [cells] if isinstance(cells, Cells) else cells
+        if self.engine == "duckdb":
+            tables = self._run_overlapped(parts)
+        else:
+            tables = [
+                lengthen(part.frame.collect(backend="pyarrow").to_native(), part) for part in parts
+            ]
         table = pa.concat_tables(tables) if tables else LEAF_SCHEMA.empty_table()
         return table.sort_by([(name, "ascending") for name in LEAF_KEY])
 
-    def cells(self, cells: Cells | Sequence[Cells]) -> list[LeafCell]:
+    def _run_overlapped(self, parts: Iterable[Cells]) -> list[pa.Table]:
+        # The query text is self-contained (the panel is a Parquet scan or a table of the
+        # database, kept frames are tables), so another connection can run it.
+        cursor = self._connection.cursor()
+        try:
+            with ThreadPoolExecutor(max_workers=1) as runner:
+                running = [
+                    (part, runner.submit(_fetch_arrow, cursor, part.frame.to_native().sql_query()))
+                    for part in parts
+                ]
+                return [lengthen(wide.result(), part) for part, wide in running]
+        finally:
+            cursor.close()
+
+    def cells(self, cells: Cells | Iterable[Cells]) -> list[LeafCell]:
         """:meth:`collect` as :class:`LeafCell` objects."""
         return leaf_cells(self.collect(cells))
 
@@ -208,12 +231,19 @@ def from_arrow(table: pa.Table, engine: Engine = "duckdb", *, threads: int | Non
     table = table.select(list(COLUMNS)).cast(SCHEMA)
     if engine == "duckdb":
         connection = _duckdb_connection(threads)
-        relation = connection.from_arrow(table)
+        # a table of the database, not a registered Arrow object: every connection to the
+        # database reads it (see Panel.collect)
+        connection.from_arrow(table).create("koers_panel")
+        relation = connection.table("koers_panel")
         return Panel(_normalise(nw.from_native(relation), None), engine, None, connection)
     if engine == "spark":
         dataframe = spark_session(threads or 2).createDataFrame(table)
         return Panel(_normalise(nw.from_native(dataframe), None), engine)
     raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+
+
+def _fetch_arrow(connection: Any, query: str) -> pa.Table:
+    return connection.sql(query).to_arrow_table()
 
 
 def _years(years: Sequence[int] | None) -> tuple[int, ...] | None:

@@ -76,7 +76,7 @@ One pass per family
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -711,7 +711,7 @@ KERNELS: dict[str, Kernel] = {
     "cohort_groep8": cohort_groep8,
     "cohort_bijstand": cohort_bijstand,
 }
-"""Every kernel by name, in the order :func:`all_kernels` lists them."""
+"""Every kernel by name."""
 
 
 HOUSEHOLD_KERNELS: dict[str, Callable[..., Cells]] = {
@@ -726,20 +726,20 @@ def all_kernels(
     names: Sequence[str] | None = None,
     *,
     keep: Callable[[Frame], Frame] | None = None,
-) -> list[Cells]:
-    """The results of every kernel (or of the named ones), in :data:`KERNELS` order.
+) -> Iterator[Cells]:
+    """The results of every kernel (or of the named ones), each built as it is iterated,
+    so that an engine can run one while the next is built.
 
     ``keep`` is the engine's way to compute a frame once for several readers
     (:meth:`koers.basismonitor.engines.Panel.keep`); with it, the households are
-    aggregated once when more than one chosen kernel reads them.
+    aggregated once when more than one chosen kernel reads them, after the other kernels
+    (the engine runs them meanwhile).
     """
     chosen = list(KERNELS) if names is None else list(names)
-    kept = None
-    if keep is not None and len(HOUSEHOLD_KERNELS.keys() & set(chosen)) > 1:
-        kept = keep(households(panel))
-    return [
-        HOUSEHOLD_KERNELS[name](panel, kept=kept)
-        if name in HOUSEHOLD_KERNELS
-        else KERNELS[name](panel)
-        for name in chosen
-    ]
+    for name in chosen:
+        if name not in HOUSEHOLD_KERNELS:
+            yield KERNELS[name](panel)
+    readers = [name for name in chosen if name in HOUSEHOLD_KERNELS]
+    kept = keep(households(panel)) if keep is not None and len(readers) > 1 else None
+    for name in readers:
+        yield HOUSEHOLD_KERNELS[name](panel, kept=kept)
