@@ -130,13 +130,12 @@ class Panel:
         next one is built: building a plan is Python work (Narwhals, and DuckDB binding each
         relation step), and DuckDB releases the GIL while a query runs.
         """
-        parts = [cells] if isinstance(cells, Cells) else cells
-        if self.engine == "duckdb":
-            tables = self._run_overlapped(parts)
+        if isinstance(cells, Cells):
+            tables = [_collect(cells)]  # nothing to overlap
+        elif self.engine == "duckdb":
+            tables = self._run_overlapped(cells)
         else:
-            tables = [
-                lengthen(part.frame.collect(backend="pyarrow").to_native(), part) for part in parts
-            ]
+            tables = [_collect(part) for part in cells]
         table = pa.concat_tables(tables) if tables else LEAF_SCHEMA.empty_table()
         return table.sort_by([(name, "ascending") for name in LEAF_KEY])
 
@@ -240,6 +239,10 @@ def from_arrow(table: pa.Table, engine: Engine = "duckdb", *, threads: int | Non
         dataframe = spark_session(threads or 2).createDataFrame(table)
         return Panel(_normalise(nw.from_native(dataframe), None), engine)
     raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+
+
+def _collect(cells: Cells) -> pa.Table:
+    return lengthen(cells.frame.collect(backend="pyarrow").to_native(), cells)
 
 
 def _fetch_arrow(connection: Any, query: str) -> pa.Table:
