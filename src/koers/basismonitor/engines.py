@@ -3,12 +3,14 @@
 This is the only module of the Basismonitor that knows an engine. It opens a panel (a
 directory of Parquet files partitioned hive style by year, :mod:`~.schema`) as a
 ``narwhals.LazyFrame`` over the engine's own relation, hands that frame to the kernels
-(:mod:`~.kernels`, engine-neutral), and collects a kernel's lazy result into one common
-form: a pyarrow table of :data:`~.kernels.LEAF_SCHEMA`, sorted by the leaf key, so that the
-same panel gives the *same table* on either engine (the tests compare them).
+(:mod:`~.kernels`, engine-neutral), and collects a kernel's lazy aggregate into one common
+form: a pyarrow table of :data:`~.kernels.LEAF_SCHEMA` (made long in Arrow by
+:func:`~.kernels.lengthen`), sorted by the leaf key, so that the same panel gives the *same
+table* on either engine (the tests compare them).
 
 - DuckDB: a connection the panel owns (``duckdb.connect()``, ``threads`` settable), the
-  panel read with ``read_parquet(path/**/*.parquet, hive_partitioning = true)``.
+  panel read with ``read_parquet(path/**/*.parquet, hive_partitioning = true)``; several
+  kernels run on a second connection (a cursor) while the next is built.
 - Spark: one local session per process (``local[N]``, created on first use and reused
   after), with UTC as session time zone, few shuffle partitions (the results are small),
   no UI and no progress bar, and logging at ERROR.

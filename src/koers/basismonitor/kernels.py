@@ -261,8 +261,8 @@ def shares(frame: Frame, specs: Sequence[Share]) -> Cells:
     shares are counted per schoolweging band, and whatever the conditions read; each row is
     one person or household. Rows in none of the populations are filtered out first (a
     filter the engine pushes into the scan: for T1.R7 alone only the leerjaar-3 pupils are
-    grouped). Measure ``i`` is counted in the
-    columns ``n<i>`` (numerator) and ``d<i>`` (denominator).
+    grouped). Measure ``i`` is counted in the columns ``n<i>`` (numerator) and ``d<i>``
+    (denominator).
     """
     if not specs:
         raise ValueError("no shares to count")
@@ -732,14 +732,15 @@ def all_kernels(
 
     ``keep`` is the engine's way to compute a frame once for several readers
     (:meth:`koers.basismonitor.engines.Panel.keep`); with it, the households are
-    aggregated once when more than one chosen kernel reads them, after the other kernels
-    (the engine runs them meanwhile).
+    aggregated once, first, when more than one chosen kernel reads them. (First, so that
+    no kernel runs beside it: at 210 M person-years the two together need more memory.)
     """
     chosen = list(KERNELS) if names is None else list(names)
+    kept = None
+    if keep is not None and len(HOUSEHOLD_KERNELS.keys() & set(chosen)) > 1:
+        kept = keep(households(panel))
     for name in chosen:
-        if name not in HOUSEHOLD_KERNELS:
+        if name in HOUSEHOLD_KERNELS:
+            yield HOUSEHOLD_KERNELS[name](panel, kept=kept)
+        else:
             yield KERNELS[name](panel)
-    readers = [name for name in chosen if name in HOUSEHOLD_KERNELS]
-    kept = keep(households(panel)) if keep is not None and len(readers) > 1 else None
-    for name in readers:
-        yield HOUSEHOLD_KERNELS[name](panel, kept=kept)
