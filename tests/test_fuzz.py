@@ -1315,8 +1315,9 @@ def test_a_nul_character_is_refused_before_postgresql_sees_it(store, tmp_path, p
 def test_plan_files_that_crashed_or_passed_the_loader(text, message):
     """Was: ReaderError, RecursionError (nesting, a recursive alias), ValueError (5000
     digits, month 13), KeyError (!!bool), AttributeError (!!timestamp x), a billion-laughs
-    blow-up of memory, and ``scale: .nan`` and ``value: 1e400`` accepted (the first then
-    stored NaN in its imports, the second made an infinite target)."""
+    blow-up of memory, and ``scale: .nan`` and ``scale: 1e400`` accepted (the first then
+    stored NaN in its imports; the second, text to YAML 1.1, Pydantic turned into infinity,
+    as it would any plan number written so, a target too)."""
     assert any(p.startswith(message) for p in plan_problems(text)), plan_problems(text)
 
 
