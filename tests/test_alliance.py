@@ -19,7 +19,6 @@ from koers.alliance import (
     attention,
     bondgenootschap,
     complete_action,
-    dutch_date,
     meetings,
     record_meeting,
 )
@@ -347,11 +346,6 @@ def test_the_partial_renders_the_bondgenootschap(loaded):
     assert "Bondgenootschap met bewoners" in str(strict.section(summary))
     empty = str(strict.section(bondgenootschap(alliance_plan(), [], 2024)))
     assert "Geen wijkraadgesprekken vastgelegd in 2024." in empty
-
-
-def test_dutch_dates():
-    assert dutch_date(date(2024, 3, 5)) == "5 maart 2024"
-    assert dutch_date(None) == "—"
 
 
 @pytest.fixture

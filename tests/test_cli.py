@@ -79,7 +79,7 @@ def test_import_revision_and_errors(run, tmp_path: Path):
 def test_commands_without_a_plan_say_what_to_do(run):
     result = run("status")
     assert result.exit_code == 1
-    assert "load one with 'koers load DIR'" in result.stderr
+    assert "laad er een met 'koers load DIR'" in result.stderr
 
 
 def test_plan_schema_export(run, tmp_path: Path):
@@ -152,4 +152,4 @@ def test_import_history_and_undo(run, tmp_path: Path):
     table = run("import", "history")
     assert "teruggedraaid" in table.stdout and "observations.csv" in table.stdout
     again = run("import", "undo", batches[1]["id"])
-    assert again.exit_code == 1 and "already undone" in again.stderr
+    assert again.exit_code == 1 and "al ongedaan gemaakt" in again.stderr

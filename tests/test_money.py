@@ -420,7 +420,7 @@ def test_spending_is_recorded_and_overspending_flagged(store: Store):
         record_spending(store, "p", "W9", 2024, 10)
     with pytest.raises(StoreError, match="zero or more"):
         record_spending(store, "p", "W1", 2024, -1)
-    with pytest.raises(StoreError, match="not in the store"):
+    with pytest.raises(StoreError, match="staat niet in de database"):
         record_spending(store, "q", "W1", 2024, 10)
     assert len(spending(store, "p")) == 2  # nothing of the refused writes was stored
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from babel.dates import format_date
@@ -41,3 +41,18 @@ def test_values_in_their_unit():
     assert nl.value(None, Unit.COUNT) == "onbekend"
     assert nl.difference(2.3, Unit.PERCENT) == "2,3 procentpunt"
     assert nl.share(0.41) == "41%"
+
+
+def test_missing_dates_and_amounts_are_a_dash():
+    assert nl.long_date(date(2024, 3, 5)) == "5 maart 2024"
+    assert nl.long_date(None) == "—"
+    assert nl.euro(1465000) == "€ 1.465.000"
+    assert nl.euro(None) == "—"
+    assert nl.percent(0.75) == "75%"
+    assert nl.percent(None) == "—"
+
+
+def test_a_moment_is_written_in_dutch_time():
+    # 13:03 UTC in March is 14:03 in Amsterdam (winter time); a naive time is UTC
+    assert nl.moment(datetime(2025, 3, 5, 13, 3, tzinfo=UTC)) == "5 maart 2025 om 14:03"
+    assert nl.moment(datetime(2025, 7, 5, 13, 3)) == "5 juli 2025 om 15:03"

@@ -324,7 +324,7 @@ def test_cli_json_and_table(run):
     assert json.loads(run("proportionality", "--year", "2019", "--format", "json").stdout) == []
     unknown = run("proportionality", "--programme", "nope")
     assert unknown.exit_code == 1
-    assert "programme 'nope' is not in the store" in unknown.stderr
+    assert "programma 'nope' staat niet in de database" in unknown.stderr
 
 
 # -- report section -------------------------------------------------------------------------

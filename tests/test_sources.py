@@ -174,9 +174,9 @@ def test_undo_restores_what_a_batch_replaced(loaded, tmp_path):
     assert again.revised == 1
     assert current(loaded)[("e1", "zuid", "2022")] == 40.1
     assert max(o.revision for o in loaded.observations("p", all_revisions=True)) == 3
-    with pytest.raises(StoreError, match="already undone"):
+    with pytest.raises(StoreError, match="al ongedaan gemaakt"):
         loaded.undo_batch(second.batch)
-    with pytest.raises(StoreError, match="batch 'nope' does not exist"):
+    with pytest.raises(StoreError, match="import 'nope' bestaat niet"):
         loaded.undo_batch("nope")
 
 

@@ -750,7 +750,7 @@ def test_the_store_refuses_areas_its_plan_does_not_have(loaded):
         StoreError, match=r"gebieden niet in het plan van 'grenzen' in de store: atlantis"
     ):
         store_boundaries(loaded, "grenzen", reading, source_name="x", checksum="c")
-    with pytest.raises(StoreError, match="programme 'elders' is not in the store"):
+    with pytest.raises(StoreError, match="programma 'elders' staat niet in de database"):
         store_boundaries(loaded, "elders", reading, source_name="x", checksum="c")
     with loaded.engine.begin() as c:
         assert c.scalar(select(func.count()).select_from(t.import_batches)) == 0

@@ -54,7 +54,7 @@ def test_removing_an_indicator_with_observations_is_refused_and_nothing_changes(
         "p", [Observation("e2", "zuid", "2022", 5)], source_name="a.csv", checksum="a", format="csv"
     )
     with pytest.raises(
-        StoreError, match=r"removes indicators that observations refer to: 'e2' \(1 observations\)"
+        StoreError, match=r"verwijdert indicatoren waar cijfers naar verwijzen: 'e2' \(1 cijfers\)"
     ):
         store.save_plan(make_plan({"id": "e1"}))
     assert store.plan() == PLAN
@@ -113,11 +113,11 @@ def test_a_failed_import_leaves_nothing_behind(store):
 
 
 def test_programme_resolution(store):
-    with pytest.raises(StoreError, match="holds no plan yet"):
+    with pytest.raises(StoreError, match="bevat nog geen plan"):
         store.resolve_programme(None)
     store.save_plan(PLAN)
     assert store.resolve_programme(None) == "p"
-    with pytest.raises(StoreError, match="programme 'q' is not in the store"):
+    with pytest.raises(StoreError, match="programma 'q' staat niet in de database"):
         store.resolve_programme("q")
 
 

@@ -487,7 +487,7 @@ def test_serve_runs_uvicorn_and_prints_the_address(sqlite_url, monkeypatch):
     assert address("::1", 80) == "http://[::1]:80/"
     unknown = CliRunner().invoke(main, ["--db", sqlite_url, "serve", "--programme", "bestaatniet"])
     assert unknown.exit_code == 1
-    assert "fout: programme 'bestaatniet' is not in the store" in unknown.stderr
+    assert "fout: programma 'bestaatniet' staat niet in de database" in unknown.stderr
 
 
 def test_a_failure_is_a_dutch_500_with_the_security_headers(sqlite_url, monkeypatch):

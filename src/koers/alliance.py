@@ -49,13 +49,6 @@ KINDS: dict[str, str] = {
 ZUID_WIDE = "Zuid-breed"
 
 
-def dutch_date(day: date | None) -> str:
-    """``2024-03-05`` → ``5 maart 2024``; no date → ``—``."""
-    if day is None:
-        return "—"
-    return nl.long_date(day)
-
-
 def year_before(day: date) -> date:
     """The same day one year earlier (29 February → 28 February)."""
     try:
@@ -429,8 +422,9 @@ def attention(meetings: Sequence[MeetingRecord], today: date, plan: Plan) -> lis
                 area_name=name,
                 message=(
                     f"Actie {action.id} ({action.owner}) uit {meeting.kind_label} {name} van "
-                    f"{dutch_date(meeting.held_on)}: '{action.text}' had af moeten zijn op "
-                    f"{dutch_date(action.due)} ({days} {'dag' if days == 1 else 'dagen'} verlopen)"
+                    f"{nl.long_date(meeting.held_on)}: '{action.text}' had af moeten zijn op "
+                    f"{nl.long_date(action.due)} "
+                    f"({days} {'dag' if days == 1 else 'dagen'} verlopen)"
                 ),
                 action_id=action.id,
                 meeting_id=meeting.id,
@@ -446,7 +440,7 @@ def attention(meetings: Sequence[MeetingRecord], today: date, plan: Plan) -> lis
         if previous is not None and previous >= cutoff:
             continue
         since = (
-            f"laatste gesprek op {dutch_date(previous)}"
+            f"laatste gesprek op {nl.long_date(previous)}"
             if previous
             else "nog nooit een gesprek vastgelegd"
         )
@@ -590,9 +584,9 @@ def bondgenootschap(
             text=action.text,
             owner=action.owner,
             due=action.due,
-            due_text=dutch_date(action.due),
+            due_text=nl.long_date(action.due),
             done_on=action.done_on if action.done(as_of) else None,
-            done_text=dutch_date(action.done_on) if action.done(as_of) else "—",
+            done_text=nl.long_date(action.done_on) if action.done(as_of) else "—",
             state=state,
             status_class={"afgerond": "groen", "open": "oranje", "verlopen": "rood"}[state],
         )
@@ -603,7 +597,7 @@ def bondgenootschap(
             kind=m.kind,
             kind_label=m.kind_label,
             held_on=m.held_on,
-            date_text=dutch_date(m.held_on),
+            date_text=nl.long_date(m.held_on),
             area=m.area,
             area_name=_area_name(m.area, areas),
             participants=m.participants,
@@ -641,7 +635,7 @@ def bondgenootschap(
                 other=tuple(view(m) for m in here if m.kind != "wijkraad"),
                 actions=tally(here),
                 last_conversation=last.get(wijk.id),
-                last_text=dutch_date(last.get(wijk.id)) if wijk.id in last else "nooit",
+                last_text=nl.long_date(last.get(wijk.id)) if wijk.id in last else "nooit",
                 status=status,
                 status_text=text,
             )
@@ -656,7 +650,7 @@ def bondgenootschap(
     return AllianceSummary(
         year=year,
         as_of=as_of,
-        as_of_text=dutch_date(as_of),
+        as_of_text=nl.long_date(as_of),
         wijken=tuple(wijken),
         initiatives=tuple(view(m) for m in initiatives),
         goals=tuple(

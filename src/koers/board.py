@@ -53,11 +53,6 @@ MANDATES = {
 }
 
 
-def longdate(day: date) -> str:
-    """``date(2023, 5, 1)`` → ``1 mei 2023``."""
-    return nl.long_date(day)
-
-
 def add_years(day: date, years: int) -> date:
     """The same day ``years`` later (or earlier); 29 February becomes 28 February."""
     year = day.year + years
@@ -132,7 +127,7 @@ def _member_signals(board: Board, member: BoardMember, today: date) -> list[Term
         signals.append(
             signal(
                 EXPIRED,
-                f"De termijn van {member.name} ({member.seat}) eindigde op {longdate(end)}; "
+                f"De termijn van {member.name} ({member.seat}) eindigde op {nl.long_date(end)}; "
                 f"leg {follow_up} vast in het plan.",
                 "rood",
             )
@@ -141,7 +136,7 @@ def _member_signals(board: Board, member: BoardMember, today: date) -> list[Term
         signals.append(
             signal(
                 ENDING,
-                f"De termijn van {member.name} ({member.seat}) eindigt op {longdate(end)}.",
+                f"De termijn van {member.name} ({member.seat}) eindigt op {nl.long_date(end)}.",
                 "oranje",
             )
         )
@@ -153,7 +148,7 @@ def _member_signals(board: Board, member: BoardMember, today: date) -> list[Term
         signals.append(
             signal(
                 LAST_TERM,
-                f"{why}: na {longdate(end)} volgt een opvolger voor de zetel {member.seat}.",
+                f"{why}: na {nl.long_date(end)} volgt een opvolger voor de zetel {member.seat}.",
                 "grijs",
             )
         )
@@ -169,7 +164,7 @@ def _renewal_detail(board: Board, member: BoardMember, end: date) -> str:
     if rules is not None:
         low, high = rules.renewal_years or rules.first_term_years
         span = f" voor {low} tot en met {high} jaar"
-    start = f"Verlenging{span} vóór {longdate(end)}"
+    start = f"Verlenging{span} vóór {nl.long_date(end)}"
     mandate = mandate_of(board, member)
     if mandate == "achterban":
         return (
@@ -239,7 +234,8 @@ def composition_review_due(board: Board, last_review: date | None, today: date) 
         return None
     return (
         f"Evaluatie van de samenstelling is aan de orde: de vorige was op "
-        f"{longdate(last_review)}, de regel is elke {years} jaar (uiterlijk {longdate(due)})."
+        f"{nl.long_date(last_review)}, de regel is elke {years} jaar "
+        f"(uiterlijk {nl.long_date(due)})."
     )
 
 
@@ -580,7 +576,7 @@ class MemberView:
         """``1 mei 2019 tot 1 mei 2023 (4 jaar, verlengd)``."""
         renewed = ", verlengd" if self.renewed else ""
         return (
-            f"{longdate(self.start)} tot {longdate(self.term_end)} "
+            f"{nl.long_date(self.start)} tot {nl.long_date(self.term_end)} "
             f"({self.term_years} jaar{renewed})"
         )
 

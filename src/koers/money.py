@@ -95,16 +95,6 @@ CSS = {
 }
 
 
-def euro(amount: float | None) -> str:
-    """``1465000`` → ``€ 1.465.000``; None → ``—``."""
-    return "—" if amount is None else f"€ {nl.number(amount, 0)}"
-
-
-def percent(fraction: float | None) -> str:
-    """``0.75`` → ``75%``; None → ``—``."""
-    return "—" if fraction is None else nl.share(fraction)
-
-
 # -- the summary ---------------------------------------------------------------------
 
 
@@ -340,8 +330,8 @@ class MoneySummary:
     signals: tuple[str, ...] = field(default_factory=tuple)
 
     # formatting for the templates, which may run without the report's filters
-    euro = staticmethod(euro)
-    percent = staticmethod(percent)
+    euro = staticmethod(nl.euro)
+    percent = staticmethod(nl.percent)
 
     def record(self) -> dict[str, Any]:
         """A JSON-ready dict (``koers money --format json``)."""
@@ -797,8 +787,8 @@ def _value_for_money(
                     + "; ".join(f"{o.indicator}: {o.reason}" for o in outputs)
                 )
         budget_text = (
-            f"{percent(budget_share)} van het toegezegde budget voor {judged} besteed "
-            f"({euro(spent)} van {euro(committed)})"
+            f"{nl.percent(budget_share)} van het toegezegde budget voor {judged} besteed "
+            f"({nl.euro(spent)} van {nl.euro(committed)})"
         )
         if reasons:
             signal, reason = UNDECIDED, "; ".join(reasons)
@@ -820,7 +810,7 @@ def _value_for_money(
                 if o.share is not None
             )
             explanation = (
-                f"{percent(output_share)} van het outputdoel bereikt ({reached}); "
+                f"{nl.percent(output_share)} van het outputdoel bereikt ({reached}); "
                 f"{budget_text}: {signal}."
             )
         result.append(
@@ -885,8 +875,8 @@ def _signals(summary: MoneySummary) -> list[str]:
         for y in summary.bureau.years:
             if y.status == "tekort":
                 text = (
-                    f"{y.year}: de bijdragen ({euro(y.contributions)}) dekken de begroting van "
-                    f"het programmabureau ({euro(y.budget)}) niet: tekort {euro(y.shortfall)}"
+                    f"{y.year}: de bijdragen ({nl.euro(y.contributions)}) dekken de begroting van "
+                    f"het programmabureau ({nl.euro(y.budget)}) niet: tekort {nl.euro(y.shortfall)}"
                 )
                 ended = [c for c in summary.bureau.contributions if c.name in y.ended]
                 if ended:
@@ -900,12 +890,12 @@ def _signals(summary: MoneySummary) -> list[str]:
     for row in summary.commitments:
         if row.spend_status == "overschreden":
             signals.append(
-                f"Verplichting {row.id} ({row.name}, {row.year}): {euro(row.spent)} besteed "
-                f"van {euro(row.amount)}, overschreden met {euro(row.spent - row.amount)}."
+                f"Verplichting {row.id} ({row.name}, {row.year}): {nl.euro(row.spent)} besteed "
+                f"van {nl.euro(row.amount)}, overschreden met {nl.euro(row.spent - row.amount)}."
             )
         if row.spent > CENT and not row.committed:
             signals.append(
-                f"Verplichting {row.id} ({row.name}): {euro(row.spent)} besteed terwijl zij "
+                f"Verplichting {row.id} ({row.name}): {nl.euro(row.spent)} besteed terwijl zij "
                 f"nog niet is toegezegd ({row.status})."
             )
         if row.intervention and row.intervention_name is None:
@@ -915,7 +905,7 @@ def _signals(summary: MoneySummary) -> list[str]:
             )
     for s in summary.unknown_spending:
         signals.append(
-            f"Besteding van {euro(s.amount)} ({s.year}) op verplichting '{s.commitment}', "
+            f"Besteding van {nl.euro(s.amount)} ({s.year}) op verplichting '{s.commitment}', "
             f"die niet (meer) in het plan staat."
         )
     return signals

@@ -1,11 +1,14 @@
-"""Dutch number formatting for explanations, tables and reports: ``12,4%``, ``€ 32.300``.
+"""All Dutch formatting of koers: numbers, money, shares, dates and moments.
 
-Kept dependency-free so the pure core can use it; grouping with '.', decimals with ','.
+``12,4%``, ``€ 32.300``, ``2,3 procentpunt``, ``1 januari 2023``, ``5 maart 2025 om 14:03``.
+Grouping with '.', decimals with ','; a missing amount or date is ``—``. Kept free of
+frameworks so the pure core, the reports, the website and the command line all use it.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from koers.plan.model import Unit
 
@@ -65,6 +68,31 @@ def unit_follows(unit: Unit) -> bool:
     return unit in (Unit.PERCENT, Unit.INDEX, Unit.SCORE)
 
 
-def long_date(day: date) -> str:
-    """``date(2023, 1, 1)`` → ``1 januari 2023``."""
+def euro(amount: float | None) -> str:
+    """``1465000`` → ``€ 1.465.000``; None → ``—``."""
+    return "—" if amount is None else f"€ {number(amount, 0)}"
+
+
+def percent(fraction: float | None) -> str:
+    """``0.75`` → ``75%``; None → ``—``."""
+    return "—" if fraction is None else share(fraction)
+
+
+def long_date(day: date | None) -> str:
+    """``date(2023, 1, 1)`` → ``1 januari 2023``; no date → ``—``."""
+    if day is None:
+        return "—"
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def moment(at: datetime) -> str:
+    """``5 maart 2025 om 14:03`` in Dutch time (UTC where no time zone data is installed).
+
+    A naive datetime is taken as UTC, as the store keeps every moment."""
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    try:
+        local = at.astimezone(ZoneInfo("Europe/Amsterdam"))
+        suffix = ""
+    except ZoneInfoNotFoundError:  # pragma: no cover - depends on the system's tzdata
+        local, suffix = at, " UTC"
+    return f"{long_date(local.date())} om {local:%H:%M}{suffix}"

@@ -64,7 +64,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -180,7 +179,7 @@ class ConflictError(StoreError):
         self.changed_by = changed_by
         self.changed_at = changed_at
         by = f" door {changed_by}" if changed_by else ""
-        at = f" op {when(changed_at)}" if changed_at else ""
+        at = f" op {nl.moment(changed_at)}" if changed_at else ""
         now = f" (versie {current}; u werkte met versie {yours})" if current is not None else ""
         super().__init__(
             f"{what} is intussen gewijzigd{by}{at}{now}. "
@@ -304,17 +303,6 @@ class AuditEntry:
     before: dict[str, Any] | None  # none: the subject is new
     after: dict[str, Any] | None
     reason: str | None
-
-
-def when(moment: datetime) -> str:
-    """``5 maart 2025 om 14:03`` in Dutch time (UTC where no time zone data is installed)."""
-    moment = _utc(moment)
-    try:
-        local = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
-        suffix = ""
-    except ZoneInfoNotFoundError:  # pragma: no cover - depends on the system's tzdata
-        local, suffix = moment, " UTC"
-    return f"{nl.long_date(local.date())} om {local:%H:%M}{suffix}"
 
 
 # -- permissions ---------------------------------------------------------------------------
@@ -1248,7 +1236,7 @@ class _InTransaction(Store):
         self._connection = connection
 
     @contextmanager
-    def _tx(self) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Connection]:
         yield self._connection
 
 
@@ -1559,7 +1547,7 @@ def close_period(store: Store, programme: str, year: int, user: User) -> ClosedP
         if closed is not None:
             raise StoreError(
                 f"het jaar {year} is al afgesloten door {closed.closed_by} op "
-                f"{when(closed.closed_at)}"
+                f"{nl.moment(closed.closed_at)}"
             )
         now = datetime.now(UTC)
         try:

@@ -11,6 +11,7 @@ import click
 from rich.table import Table
 
 from koers import alliance as al
+from koers import nl
 from koers.cli import _console, _store, main, reports_errors
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -94,7 +95,7 @@ def add(
     where = names.get(area, area) if area else al.ZUID_WIDE
     ids = ", ".join(str(a.id) for a in stored.actions)
     click.echo(
-        f"{stored.kind_label} {where} van {al.dutch_date(stored.held_on)} vastgelegd "
+        f"{stored.kind_label} {where} van {nl.long_date(stored.held_on)} vastgelegd "
         f"als nummer {meeting_id}; {len(stored.actions)} "
         f"{'actie' if len(stored.actions) == 1 else 'acties'}" + (f" ({ids})" if ids else "")
     )
@@ -125,7 +126,7 @@ def list_meetings(ctx: click.Context, year: int | None, programme: str | None, f
     table.add_column("Acties")
     for m in records:
         actions = "\n".join(
-            f"{a.id}. {a.text} — {a.owner}, {al.dutch_date(a.due)}: {a.state(today)}"
+            f"{a.id}. {a.text} — {a.owner}, {nl.long_date(a.due)}: {a.state(today)}"
             for a in m.actions
         )
         table.add_row(
@@ -153,7 +154,7 @@ def done(ctx: click.Context, action_id: int, done_on: datetime | None) -> None:
     day = done_on.date() if done_on else date.today()
     with _store(ctx) as store:
         action = al.complete_action(store, action_id, day)
-    click.echo(f"actie {action.id} ({action.owner}) afgerond op {al.dutch_date(day)}")
+    click.echo(f"actie {action.id} ({action.owner}) afgerond op {nl.long_date(day)}")
 
 
 @alliance_group.command("attention")
@@ -174,7 +175,7 @@ def attention_command(
     if fmt == "json":
         click.echo(json.dumps([i.record() for i in items], indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"Aandachtslijst op {al.dutch_date(day)}")
+    table = Table(title=f"Aandachtslijst op {nl.long_date(day)}")
     for column in ("Soort", "Gebied", "Wat"):
         table.add_column(column)
     for item in items:

@@ -16,9 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from koers import workflow
+from koers import nl, workflow
 from koers.assess import evaluate
-from koers.board import Agenda, AgendaItem, BoardSummary, board_agenda, board_summary, longdate
+from koers.board import Agenda, AgendaItem, BoardSummary, board_agenda, board_summary
 from koers.board import last_meeting as find_last_meeting
 from koers.cli import _console, _store, main, reports_errors
 from koers.plan import load_plan
@@ -155,7 +155,7 @@ def agenda(
         as_of, label = since, f"de cijfers tot en met {since}"
     elif previous is not None:
         as_of = previous.year
-        label = f"de vergadering van {longdate(previous)} (cijfers tot en met {as_of})"
+        label = f"de vergadering van {nl.long_date(previous)} (cijfers tot en met {as_of})"
     else:  # no meeting recorded: compare with the year before the latest figures
         as_of = (latest_year(observations) or day.year) - 1
         label = f"de cijfers tot en met {as_of} (geen vorige vergadering vastgelegd)"
@@ -211,7 +211,7 @@ def _summary_view(summary: BoardSummary) -> Group:
         parts.append(members)
     else:
         parts.append(f"[bold]Leden[/bold]: {NO_MEMBERS}.")
-    held = ", ".join(longdate(d) for d in summary.meetings) or "geen vastgelegd"
+    held = ", ".join(nl.long_date(d) for d in summary.meetings) or "geen vastgelegd"
     parts.append(f"[bold]Vergaderingen {summary.year}[/bold]: {held}")
     parts.extend(Text(f"  {signal}", style="red") for signal in summary.meeting_signals)
     if summary.review:
@@ -222,9 +222,9 @@ def _summary_view(summary: BoardSummary) -> Group:
 def _agenda_view(agenda: Agenda, since: str) -> Group:
     title = f"Agenda {agenda.board}"
     if agenda.next_meeting:
-        title += f", vergadering van {longdate(agenda.next_meeting)}"
+        title += f", vergadering van {nl.long_date(agenda.next_meeting)}"
     parts: list[RenderableType] = [
-        Text(f"{title} (opgesteld op {longdate(agenda.today)})", style="bold")
+        Text(f"{title} (opgesteld op {nl.long_date(agenda.today)})", style="bold")
     ]
 
     def table(heading: str, items: list[AgendaItem]) -> None:

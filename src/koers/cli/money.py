@@ -19,12 +19,11 @@ from rich.table import Table
 from koers.cli import _console, _store, main, reports_errors
 from koers.money import (
     MoneySummary,
-    euro,
     money_summary,
-    percent,
     record_spending,
     spending,
 )
+from koers.nl import euro, percent
 
 COLOURS = {"groen": "green", "oranje": "dark_orange", "rood": "red", "grijs": "grey50"}
 

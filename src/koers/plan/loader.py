@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from koers.errors import KoersError
 from koers.plan.model import (
     LIST_SECTIONS,
     SINGLE_SECTIONS,
@@ -80,14 +81,14 @@ class PlanIssue:
         )
 
 
-class PlanError(ValueError):
+class PlanError(KoersError, ValueError):
     """A plan that cannot be loaded; ``issues`` holds every problem found."""
 
     def __init__(self, issues: Iterable[PlanIssue]) -> None:
         self.issues = sorted(issues)
         count = len(self.issues)
         head = f"{count} probleem" if count == 1 else f"{count} problemen"
-        super().__init__(f"plan is not valid ({head}):\n" + "\n".join(map(str, self.issues)))
+        super().__init__(f"plan is niet geldig ({head}):\n" + "\n".join(map(str, self.issues)))
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def _environment() -> Environment:
     )
     env.filters["value"] = _value
     env.filters["number"] = lambda amount, decimals=0: nl.number(amount, decimals)
-    env.filters["euro"] = lambda amount: f"€ {nl.number(amount, 0)}"
+    env.filters["euro"] = nl.euro
     env.filters["share"] = lambda fraction: "—" if fraction is None else nl.share(fraction)
     env.filters["longdate"] = nl.long_date
     env.filters["status_label"] = lambda status: STATUS_LABELS[Status(status)]

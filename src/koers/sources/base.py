@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from koers.areas.values import Observation
+from koers.errors import KoersError
 from koers.plan.model import Indicator, Periodicity, Plan, SourceMapping, Unit
 from koers.plan.period import period_year
 
@@ -93,7 +94,7 @@ class SourceIssue:
         return f"{where}: {self.message}"
 
 
-class SourceError(ValueError):
+class SourceError(KoersError, ValueError):
     """A file that cannot be imported; nothing of it was stored."""
 
     def __init__(self, issues: Iterable[SourceIssue], limit: int = 50) -> None:

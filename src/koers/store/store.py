@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 
 from koers.areas.values import Observation
+from koers.errors import KoersError
 from koers.plan.model import LIST_SECTIONS, Plan
 from koers.store import schema as t
 
@@ -34,7 +35,7 @@ CHUNK = 2000  # rows per INSERT, and per step of a progress bar
 DEFAULT_URL = "sqlite:///koers.db"
 
 
-class StoreError(RuntimeError):
+class StoreError(KoersError, RuntimeError):
     """A write the store refuses; nothing of it was stored."""
 
 
@@ -134,14 +135,14 @@ class Store:
             command.upgrade(config, "head")
 
     @contextmanager
-    def _tx(self) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Connection]:
         with self.engine.begin() as connection:
             yield connection
 
     # -- plan ------------------------------------------------------------------------
 
     def programme_ids(self) -> list[str]:
-        with self._tx() as c:
+        with self.transaction() as c:
             return list(c.scalars(select(t.programmes.c.id).order_by(t.programmes.c.id)))
 
     def resolve_programme(self, programme: str | None) -> str:
@@ -150,22 +151,22 @@ class Store:
         if programme is not None:
             if programme not in ids:
                 raise StoreError(
-                    f"programme '{programme}' is not in the store; "
-                    f"load its plan first (koers load DIR)"
+                    f"programma '{programme}' staat niet in de database; "
+                    f"laad eerst het plan (koers load DIR)"
                 )
             return programme
         if not ids:
-            raise StoreError("the store holds no plan yet; load one with 'koers load DIR'")
+            raise StoreError("de database bevat nog geen plan; laad er een met 'koers load DIR'")
         if len(ids) > 1:
             raise StoreError(
-                f"the store holds several programmes ({', '.join(ids)}); "
-                f"choose one with --programme"
+                f"de database bevat meerdere programma's ({', '.join(ids)}); "
+                f"kies er een met --programme"
             )
         return ids[0]
 
     def plan(self, programme: str | None = None) -> Plan:
         programme = self.resolve_programme(programme)
-        with self._tx() as c:
+        with self.transaction() as c:
             document = c.scalar(
                 select(t.plan_versions.c.document)
                 .where(t.plan_versions.c.programme_id == programme)
@@ -181,7 +182,7 @@ class Store:
         document = plan.model_dump(mode="json")
         plan_digest = digest(document)
         pid = plan.programme.id
-        with self._tx() as c:
+        with self.transaction() as c:
             row = c.execute(select(t.programmes).where(t.programmes.c.id == pid)).first()
             if row is not None and row.digest == plan_digest:
                 return PlanLoad(pid, row.version, ())
@@ -230,7 +231,7 @@ class Store:
         return PlanLoad(pid, version, tuple(changes))
 
     def plan_changes(self, programme: str) -> list[tuple[int, PlanChange]]:
-        with self._tx() as c:
+        with self.transaction() as c:
             rows = c.execute(
                 select(t.plan_changes)
                 .where(t.plan_changes.c.programme_id == programme)
@@ -244,7 +245,7 @@ class Store:
     # -- observations ----------------------------------------------------------------
 
     def find_batch(self, programme: str, checksum: str) -> Batch | None:
-        with self._tx() as c:
+        with self.transaction() as c:
             row = c.execute(
                 select(t.import_batches).where(
                     t.import_batches.c.programme_id == programme,
@@ -256,7 +257,7 @@ class Store:
 
     def preview_import(self, programme: str, rows: Sequence[Observation]) -> ImportDiff:
         """What importing ``rows`` would change, without writing anything."""
-        with self._tx() as c:
+        with self.transaction() as c:
             return _diff(_latest(c, programme), rows)
 
     def import_observations(
@@ -276,7 +277,7 @@ class Store:
         if previous is not None:
             return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
         batch_id = new_batch_id()
-        with self._tx() as c:
+        with self.transaction() as c:
             diff = _diff(_latest(c, programme), rows)
             insert_batch(
                 c,
@@ -325,16 +326,16 @@ class Store:
 
         The rows stay, marked undone, so history shows what happened.
         """
-        with self._tx() as c:
+        with self.transaction() as c:
             row = c.execute(
                 select(t.import_batches).where(t.import_batches.c.id == batch_id)
             ).first()
             if row is None:
-                raise StoreError(f"batch '{batch_id}' does not exist; see 'koers import history'")
+                raise StoreError(f"import '{batch_id}' bestaat niet; zie 'koers import history'")
             if row.state != "applied":
                 raise StoreError(
-                    f"batch '{batch_id}' was already undone on "
-                    f"{row.undone_at:%Y-%m-%d %H:%M} by {row.undone_by}"
+                    f"import '{batch_id}' is al ongedaan gemaakt op "
+                    f"{row.undone_at:%d-%m-%Y %H:%M} door {row.undone_by}"
                 )
             c.execute(
                 t.import_batches.update()
@@ -348,7 +349,7 @@ class Store:
 
     def observations(self, programme: str, *, all_revisions: bool = False) -> list[Observation]:
         """Current observations (highest revision per key), or every revision."""
-        with self._tx() as c:
+        with self.transaction() as c:
             if all_revisions:
                 rows = c.execute(
                     select(t.observations)
@@ -376,7 +377,7 @@ class Store:
             & (n.c.area_id == area)
             & (n.c.period == period)
         )
-        with self._tx() as c:
+        with self.transaction() as c:
             c.execute(n.delete().where(key))
             if text.strip():
                 c.execute(
@@ -394,7 +395,7 @@ class Store:
     def narratives(self, programme: str) -> dict[tuple[str, str, str], str]:
         """(indicator, area, period) -> the story behind the curve."""
         n = t.narratives
-        with self._tx() as c:
+        with self.transaction() as c:
             rows = c.execute(select(n).where(n.c.programme_id == programme))
             return {(r.indicator_id, r.area_id, r.period): r.text for r in rows}
 
@@ -402,18 +403,18 @@ class Store:
         """A cheap token that changes whenever what a programme (None: any programme) shows
         changes: its plan versions, its import batches (added or undone), its narratives and
         every portal change (the audit log). Readers cache by it instead of re-reading."""
-        with self._tx() as c:
+        with self.transaction() as c:
             return tuple(c.execute(_generation_query(programme)).one())
 
     def closed_years(self, programme: str) -> set[int]:
         """The years the bureau closed (:func:`koers.workflow.close_period`): figures for
         them change only by a logged correction in the portal, never by an import."""
-        with self._tx() as c:
+        with self.transaction() as c:
             column = t.closed_periods.c
             return set(c.scalars(select(column.year).where(column.programme_id == programme)))
 
     def batches(self, programme: str) -> list[Batch]:
-        with self._tx() as c:
+        with self.transaction() as c:
             rows = c.execute(
                 select(t.import_batches)
                 .where(t.import_batches.c.programme_id == programme)
@@ -649,6 +650,13 @@ def _sync_items(c: Connection, pid: str, document: dict[str, Any]) -> list[PlanC
     return sorted(changes, key=lambda ch: (ch.section, ch.item_id))
 
 
+_ROWS_NAMED = {
+    "observations": "cijfers",
+    "boundaries": "grenzen",
+    "alliance_meetings": "gesprekken",
+}
+
+
 def _refuse_orphans(c: Connection, pid: str, column: Any, kept: Iterable[str], what: str) -> None:
     """Refuse a plan that drops items which stored figures or boundaries refer to."""
     orphans = c.execute(
@@ -657,19 +665,19 @@ def _refuse_orphans(c: Connection, pid: str, column: Any, kept: Iterable[str], w
         .group_by(column)
     ).all()
     if orphans:
-        rows = column.table.name
+        rows = _ROWS_NAMED[column.table.name]
         listed = ", ".join(f"'{key}' ({n} {rows})" for key, n in orphans)
         raise StoreError(
-            f"the new plan removes {what} that {rows} refer to: {listed}; "
-            f"keep them in the plan or undo those imports first"
+            f"het nieuwe plan verwijdert {what} waar {rows} naar verwijzen: {listed}; "
+            f"houd ze in het plan of maak die imports eerst ongedaan"
         )
 
 
 def _sync_areas(c: Connection, pid: str, plan: Plan) -> None:
     kept = [a.id for a in plan.areas]
-    _refuse_orphans(c, pid, t.observations.c.area_id, kept, "areas")
-    _refuse_orphans(c, pid, t.boundaries.c.area_id, kept, "areas")
-    _refuse_orphans(c, pid, t.alliance_meetings.c.area_id, kept, "areas")
+    _refuse_orphans(c, pid, t.observations.c.area_id, kept, "gebieden")
+    _refuse_orphans(c, pid, t.boundaries.c.area_id, kept, "gebieden")
+    _refuse_orphans(c, pid, t.alliance_meetings.c.area_id, kept, "gebieden")
     c.execute(t.area_members.delete().where(t.area_members.c.programme_id == pid))
     _sync_table(
         c,
@@ -699,7 +707,7 @@ def _sync_areas(c: Connection, pid: str, plan: Plan) -> None:
 
 def _sync_indicators(c: Connection, pid: str, plan: Plan) -> None:
     _refuse_orphans(
-        c, pid, t.observations.c.indicator_id, [i.id for i in plan.indicators], "indicators"
+        c, pid, t.observations.c.indicator_id, [i.id for i in plan.indicators], "indicatoren"
     )
     _sync_table(
         c,

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from koers import workflow
+from koers import nl, workflow
 from koers.plan.summary import NOT_REPORTED, AgreementRow
 from koers.web.views import Snapshot, SnapshotDep, choices, not_found, page
 
@@ -152,5 +152,5 @@ def agreement_page(request: Request, agreement_id: str, snap: SnapshotDep) -> Re
         snap,
         item=listed,
         history=workflow.public_history(store, snap.programme, agreement_id),
-        when=workflow.when,
+        when=nl.moment,
     )

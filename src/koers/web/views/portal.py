@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
-from koers import workflow
+from koers import nl, workflow
 from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
 from koers.plan.period import period_year
 from koers.store import Store, StoreError
@@ -336,7 +336,7 @@ def agreement_page(
         next_rung=next_rung,
         history=history,
         status_options=[s.value for s in workflow.Status],
-        when=workflow.when,
+        when=nl.moment,
     )
 
 
@@ -507,7 +507,7 @@ def update_page(portal: Portal, update_id: int, *, error: Exception | None = Non
         history=workflow.audit_log(
             portal.store, portal.programme, subject="update", subject_id=str(update.id)
         ),
-        when=workflow.when,
+        when=nl.moment,
     )
 
 
@@ -678,7 +678,7 @@ def audit_page(portal: PortalDep, onderwerp: str | None = None, id: str | None =
         "portal_audit.html",
         entries=list(reversed(entries))[:500],
         total=len(entries),
-        when=workflow.when,
+        when=nl.moment,
         dumps=lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True),
     )
 
@@ -713,7 +713,7 @@ def periods_page(portal: Portal, *, error: Exception | None = None) -> Response:
         "portal_periods.html",
         error=error,
         closed=workflow.closed_periods(portal.store, portal.programme),
-        when=workflow.when,
+        when=nl.moment,
         this_year=datetime.now(UTC).year,
     )
 
@@ -805,7 +805,7 @@ def tokens_page(
         error=error,
         tokens=workflow.tokens(portal.store, portal.user),
         new_token=new_token,
-        when=workflow.when,
+        when=nl.moment,
     )
     if new_token:  # shown once: keep it out of every cache
         response.headers["Cache-Control"] = "no-store"
