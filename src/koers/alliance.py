@@ -38,7 +38,7 @@ from koers import nl
 from koers.plan.model import Area, AreaKind, Plan
 from koers.store import Store, StoreError
 from koers.store import schema as t
-from koers.store.store import current_user
+from koers.store.base import current_user
 
 KINDS: dict[str, str] = {
     "wijkraad": "wijkraadgesprek",

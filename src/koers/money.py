@@ -61,7 +61,7 @@ from koers.plan.model import (
 from koers.plan.period import period_year
 from koers.store import Store, StoreError
 from koers.store import schema as t
-from koers.store.store import current_user
+from koers.store.base import current_user
 
 PillarOf = Callable[[Commitment], str | None]
 

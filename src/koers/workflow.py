@@ -77,7 +77,8 @@ from koers.plan.period import period_year
 from koers.plan.summary import agreement_rows
 from koers.store import Store, StoreError
 from koers.store import schema as t
-from koers.store.store import current_user, digest
+from koers.store.base import current_user, digest
+from koers.store.observations import Observations
 
 PORTAL_FORMAT = "portal"  # the format of the batches approved output values become
 MIN_PASSWORD = 12
@@ -1228,18 +1229,6 @@ def return_update(store: Store, update_id: int, user: User, version: int, reason
         return _save(c, row, version, actor, "return", values, why)
 
 
-class _InTransaction(Store):
-    """The store seen from inside an open transaction: its writes join that transaction."""
-
-    def __init__(self, store: Store, connection: Connection) -> None:
-        super().__init__(store.engine)
-        self._connection = connection
-
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        yield self._connection
-
-
 def _decide(
     store: Store,
     c: Connection,
@@ -1276,8 +1265,8 @@ def _import(store: Store, c: Connection, update: Update, actor: User, reason: st
     """Import an approved value as its own batch; audit the figure it replaces."""
     assert update.indicator and update.area and update.period
     key = (update.indicator, update.area, update.period)
-    inside = _InTransaction(store, c)
-    current = {(o.indicator, o.area, o.period): o for o in inside.observations(update.programme)}
+    inside = Observations(c)
+    current = {(o.indicator, o.area, o.period): o for o in inside.current(update.programme)}
     previous = current.get(key)
     observation = Observation(
         indicator=update.indicator,
@@ -1288,7 +1277,7 @@ def _import(store: Store, c: Connection, update: Update, actor: User, reason: st
         note=update.note,
     )
     correction = "correctie " if reason is not None else ""
-    result = inside.import_observations(
+    result = inside.add_batch(
         update.programme,
         [observation],
         source_name=f"partnerportaal: {correction}update {update.id}",

@@ -67,7 +67,7 @@ from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue,
 from koers.sources.csvlong import shown
 from koers.store import BatchResult, Store, StoreError
 from koers.store import schema as t
-from koers.store.store import insert_batch, new_batch_id
+from koers.store.observations import insert_batch, new_batch_id
 
 CODE_PROPERTIES = (
     "statcode",

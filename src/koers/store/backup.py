@@ -29,7 +29,8 @@ from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, select,
 from sqlalchemy.sql.schema import Column
 
 from koers.store import schema as t
-from koers.store.store import Store, StoreError
+from koers.store.base import StoreError
+from koers.store.store import Store
 
 FORMAT = "koers-backup"
 VERSION = 1

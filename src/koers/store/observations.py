@@ -1,0 +1,355 @@
+"""The figures repository: import batches, observations with their revisions, narratives.
+
+An import is one batch with its file name, checksum, user and time. A changed figure becomes a
+new revision and the old one stays in history; the same file (by checksum) is never imported
+twice; undoing a batch makes what it replaced count again. Boundaries take the same batch path
+(:mod:`koers.store.boundaries`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from koers.areas.values import Observation
+from koers.store import schema as t
+from koers.store.base import StoreError, current_user
+
+CHUNK = 2000  # rows per INSERT, and per step of a progress bar
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch: str
+    programme: str
+    rows: int
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    duplicate_of: str | None = None  # the same file was imported before as this batch
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: str
+    programme: str
+    source_name: str
+    checksum: str
+    format: str
+    created_at: datetime
+    created_by: str | None
+    rows: int
+    state: str
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    undone_at: datetime | None = None
+    undone_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportDiff:
+    """Rows that would be new, rows that would revise a current figure (old, new), and how
+    many are already stored as they are."""
+
+    added: list[Observation]
+    revised: list[tuple[Observation, Observation]]
+    unchanged: int
+
+
+class Observations:
+    """The figures of every programme in the store, inside one transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def find_batch(self, programme: str, checksum: str) -> Batch | None:
+        row = self.c.execute(
+            select(t.import_batches).where(
+                t.import_batches.c.programme_id == programme,
+                t.import_batches.c.checksum == checksum,
+                t.import_batches.c.state == "applied",
+            )
+        ).first()
+        return _batch(row) if row else None
+
+    def preview(self, programme: str, rows: Sequence[Observation]) -> ImportDiff:
+        """What importing ``rows`` would change, without writing anything."""
+        return _diff(_latest(self.c, programme), rows)
+
+    def add_batch(
+        self,
+        programme: str,
+        rows: Sequence[Observation],
+        *,
+        source_name: str,
+        checksum: str,
+        format: str,
+        user: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> BatchResult:
+        """Store ``rows`` as one batch. Changed values become new revisions; identical
+        values are skipped; the same file (by checksum) is never imported twice."""
+        previous = self.find_batch(programme, checksum)
+        if previous is not None:
+            return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
+        c = self.c
+        batch_id = new_batch_id()
+        diff = _diff(_latest(c, programme), rows)
+        insert_batch(
+            c,
+            batch_id,
+            programme,
+            source_name=source_name,
+            checksum=checksum,
+            format=format,
+            user=user,
+            rows=len(rows),
+            added=len(diff.added),
+            revised=len(diff.revised),
+            unchanged=diff.unchanged,
+        )
+        revisions = _max_revisions(c, programme)
+        inserts = []
+        for obs in [*diff.added, *(new for _, new in diff.revised)]:
+            key = (obs.indicator, obs.area, obs.period)
+            revisions[key] = revisions.get(key, 0) + 1
+            inserts.append(
+                {
+                    "programme_id": programme,
+                    "indicator_id": obs.indicator,
+                    "area_id": obs.area,
+                    "period": obs.period,
+                    "revision": revisions[key],
+                    "value": obs.value,
+                    "numerator": obs.numerator,
+                    "denominator": obs.denominator,
+                    "status": obs.status,
+                    "source": obs.source,
+                    "note": obs.note,
+                    "batch_id": batch_id,
+                }
+            )
+        for start in range(0, len(inserts), CHUNK):
+            c.execute(t.observations.insert(), inserts[start : start + CHUNK])
+            if progress is not None:
+                progress(min(start + CHUNK, len(inserts)))
+        return BatchResult(
+            batch_id, programme, len(rows), len(diff.added), len(diff.revised), diff.unchanged
+        )
+
+    def undo_batch(self, batch_id: str, *, user: str | None = None) -> Batch:
+        """Take a batch back: its figures stop counting and what they replaced counts again.
+
+        The rows stay, marked undone, so history shows what happened.
+        """
+        c = self.c
+        row = c.execute(select(t.import_batches).where(t.import_batches.c.id == batch_id)).first()
+        if row is None:
+            raise StoreError(f"import '{batch_id}' bestaat niet; zie 'koers import history'")
+        if row.state != "applied":
+            raise StoreError(
+                f"import '{batch_id}' is al ongedaan gemaakt op "
+                f"{row.undone_at:%d-%m-%Y %H:%M} door {row.undone_by}"
+            )
+        c.execute(
+            t.import_batches.update()
+            .where(t.import_batches.c.id == batch_id)
+            .values(state="undone", undone_at=datetime.now(UTC), undone_by=user or current_user())
+        )
+        row = c.execute(select(t.import_batches).where(t.import_batches.c.id == batch_id)).one()
+        return _batch(row)
+
+    def current(self, programme: str) -> list[Observation]:
+        """The figures that count: the highest revision per key of the applied batches."""
+        return list(_latest(self.c, programme).values())
+
+    def every_revision(self, programme: str) -> list[Observation]:
+        rows = self.c.execute(
+            select(t.observations)
+            .where(t.observations.c.programme_id == programme)
+            .order_by(t.observations.c.id)
+        )
+        return [_observation(r) for r in rows]
+
+    def batches(self, programme: str) -> list[Batch]:
+        rows = self.c.execute(
+            select(t.import_batches)
+            .where(t.import_batches.c.programme_id == programme)
+            .order_by(t.import_batches.c.created_at)
+        )
+        return [_batch(r) for r in rows]
+
+    def set_narrative(
+        self,
+        programme: str,
+        indicator: str,
+        area: str,
+        period: str,
+        text: str,
+        *,
+        user: str | None = None,
+    ) -> None:
+        """Store (or replace) the story behind the curve; an empty text removes it."""
+        n = t.narratives
+        key = (
+            (n.c.programme_id == programme)
+            & (n.c.indicator_id == indicator)
+            & (n.c.area_id == area)
+            & (n.c.period == period)
+        )
+        self.c.execute(n.delete().where(key))
+        if text.strip():
+            self.c.execute(
+                n.insert().values(
+                    programme_id=programme,
+                    indicator_id=indicator,
+                    area_id=area,
+                    period=period,
+                    text=text.strip(),
+                    author=user or current_user(),
+                    updated_at=datetime.now(UTC),
+                )
+            )
+
+    def narratives(self, programme: str) -> dict[tuple[str, str, str], str]:
+        """(indicator, area, period) -> the story behind the curve."""
+        n = t.narratives
+        rows = self.c.execute(select(n).where(n.c.programme_id == programme))
+        return {(r.indicator_id, r.area_id, r.period): r.text for r in rows}
+
+
+def new_batch_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def insert_batch(
+    c: Connection,
+    batch_id: str,
+    programme: str,
+    *,
+    source_name: str,
+    checksum: str,
+    format: str,
+    user: str | None,
+    rows: int,
+    added: int,
+    revised: int,
+    unchanged: int,
+) -> None:
+    """The ``import_batches`` row of one import (figures or boundaries), inside its
+    transaction."""
+    c.execute(
+        t.import_batches.insert().values(
+            id=batch_id,
+            programme_id=programme,
+            source_name=source_name,
+            checksum=checksum,
+            format=format,
+            created_at=datetime.now(UTC),
+            created_by=user or current_user(),
+            rows=rows,
+            state="applied",
+            added=added,
+            revised=revised,
+            unchanged=unchanged,
+        )
+    )
+
+
+def _diff(
+    latest: dict[tuple[str, str, str], Observation], rows: Sequence[Observation]
+) -> ImportDiff:
+    added, revised, unchanged = [], [], 0
+    for obs in rows:
+        current = latest.get((obs.indicator, obs.area, obs.period))
+        if current is None:
+            added.append(obs)
+        elif _same(current, obs):
+            unchanged += 1
+        else:
+            revised.append((current, obs))
+    return ImportDiff(added, revised, unchanged)
+
+
+def _max_revisions(c: Connection, programme: str) -> dict[tuple[str, str, str], int]:
+    """Highest revision per key over all batches, undone ones included (numbers stay unique)."""
+    o = t.observations
+    rows = c.execute(
+        select(o.c.indicator_id, o.c.area_id, o.c.period, func.max(o.c.revision))
+        .where(o.c.programme_id == programme)
+        .group_by(o.c.indicator_id, o.c.area_id, o.c.period)
+    )
+    return {(r[0], r[1], r[2]): r[3] for r in rows}
+
+
+def _same(a: Observation, b: Observation) -> bool:
+    return (a.value, a.numerator, a.denominator, a.status) == (
+        b.value,
+        b.numerator,
+        b.denominator,
+        b.status,
+    )
+
+
+def _observation(row: Any) -> Observation:
+    return Observation(
+        indicator=row.indicator_id,
+        area=row.area_id,
+        period=row.period,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        status=row.status,
+        source=row.source,
+        note=row.note,
+        batch=row.batch_id,
+        revision=row.revision,
+    )
+
+
+def _batch(row: Any) -> Batch:
+    return Batch(
+        row.id,
+        row.programme_id,
+        row.source_name,
+        row.checksum,
+        row.format,
+        row.created_at,
+        row.created_by,
+        row.rows,
+        row.state,
+        row.added,
+        row.revised,
+        row.unchanged,
+        row.undone_at,
+        row.undone_by,
+    )
+
+
+def _latest(c: Connection, programme: str) -> dict[tuple[str, str, str], Observation]:
+    o = t.observations
+    top = (
+        select(o.c.indicator_id, o.c.area_id, o.c.period, func.max(o.c.revision).label("revision"))
+        .join(t.import_batches, t.import_batches.c.id == o.c.batch_id)
+        .where(o.c.programme_id == programme, t.import_batches.c.state == "applied")
+        .group_by(o.c.indicator_id, o.c.area_id, o.c.period)
+        .subquery()
+    )
+    rows = c.execute(
+        select(o)
+        .join(
+            top,
+            (o.c.indicator_id == top.c.indicator_id)
+            & (o.c.area_id == top.c.area_id)
+            & (o.c.period == top.c.period)
+            & (o.c.revision == top.c.revision),
+        )
+        .where(o.c.programme_id == programme)
+    )
+    return {(r.indicator_id, r.area_id, r.period): _observation(r) for r in rows}

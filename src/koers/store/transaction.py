@@ -1,0 +1,31 @@
+"""One transaction of the store and the repositories that work inside it.
+
+``with store.transaction() as tx:`` opens it; every repository reached through ``tx``
+(``tx.plans``, ``tx.observations``, …) writes into that one transaction, so a change that
+spans table groups (an approved partner figure that becomes an import batch and an audit
+entry) lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy import Connection
+
+from koers.store.observations import Observations
+from koers.store.plans import Plans
+
+
+class Transaction:
+    """An open transaction; leaving the ``with`` block commits it, an error rolls it back."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    @cached_property
+    def plans(self) -> Plans:
+        return Plans(self.connection)
+
+    @cached_property
+    def observations(self) -> Observations:
+        return Observations(self.connection)
