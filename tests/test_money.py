@@ -539,7 +539,7 @@ def test_cli_money_json_and_spend(run, tmp_path: Path):
     negative = run("money", "spend", "W1", "2024", "--", "-10")
     assert negative.exit_code == 1 and "zero or more" in negative.stderr
     pillar = run("money", "--pillar", "sport")
-    assert pillar.exit_code == 1 and "unknown pillar 'sport'" in pillar.stderr
+    assert pillar.exit_code == 1 and "onbekende pijler 'sport'" in pillar.stderr
     nonsense = run("money", "spend", "W1", "2024", "veel")
     assert nonsense.exit_code == 2 and "is not an amount in euro" in nonsense.stderr
 

@@ -18,5 +18,11 @@ class KoersError(Exception):
     """An error a user can act on; nothing of the refused action was stored."""
 
 
-class NotFoundError(KoersError):
-    """An id that the plan or the store does not hold (a pillar, partner, area, batch…)."""
+class NotFoundError(KoersError, KeyError):
+    """An id that the plan or the store does not hold (a pillar, partner, area, batch…).
+
+    A :class:`KeyError` too, for callers that look ids up in mappings; its text is the
+    message itself, not its quoted repr as for a plain :class:`KeyError`."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -15,6 +15,7 @@ from typing import Any
 from koers.areas.graph import AreaGraph
 from koers.areas.values import Observation, Value, derive_value
 from koers.assess.engine import Case, Outcome, Status, assess_case
+from koers.errors import NotFoundError
 from koers.plan.model import Indicator, Plan, ProportionalShare, ReachReference, Unit
 from koers.plan.period import period_year
 
@@ -123,7 +124,7 @@ def evaluate(
     index = ObservationIndex(observations)
     graph = AreaGraph(plan.areas)
     if area is not None and area not in graph:
-        raise KeyError(f"unknown area '{area}'")
+        raise NotFoundError(f"onbekend gebied '{area}'")
     indicators = {ind.id: ind for ind in plan.indicators}
     results = []
     for indicator in plan.indicators:

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from koers import workflow
 from koers.assess import evaluate
 from koers.cli.render import (
     agreements_table,
@@ -27,10 +26,11 @@ from koers.cli.render import (
     status_table,
     summary_table,
 )
-from koers.plan import Plan, PlanError, json_schema, load_plan
+from koers.errors import KoersError, NotFoundError
+from koers.plan import Plan, json_schema, load_plan
 from koers.plan.summary import agreement_rows, summarise
-from koers.sources import SourceError, import_file
-from koers.store import Store, StoreError
+from koers.programme import ProgrammeState
+from koers.store import PlanLoad, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PLAN = "plans/nprz-2023-2027"
@@ -47,10 +47,10 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (PlanError, SourceError, StoreError) as error:
+        except KoersError as error:
             click.echo(f"fout: {error}", err=True)
             sys.exit(1)
-        except KeyError as error:
+        except KeyError as error:  # a look-up in the pure core that found no such id
             click.echo(f"fout: {error.args[0]}", err=True)
             sys.exit(1)
 
@@ -134,12 +134,12 @@ def agreements(
         the_plan, statuses = load_plan(directory), {}
     else:
         with _store(ctx) as store:
-            the_plan = store.plan(programme)
-            statuses = workflow.current_statuses(store, the_plan.programme.id)
+            state = ProgrammeState.read(store, programme)
+        the_plan, statuses = state.plan, state.statuses
     if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
-        raise KeyError(f"unknown pillar '{pillar}'")
+        raise NotFoundError(f"onbekende pijler '{pillar}'")
     if owner is not None and owner not in {p.id for p in the_plan.partners}:
-        raise KeyError(f"unknown partner '{owner}'")
+        raise NotFoundError(f"onbekende partner '{owner}'")
     rows = agreement_rows(the_plan, pillar=pillar, owner=owner, status=status, statuses=statuses)
     if fmt == "json":
         click.echo(json.dumps([r.record() for r in rows], indent=2, ensure_ascii=False))
@@ -177,26 +177,25 @@ def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
 
 
 def _load(store: Store, directory: Path, with_data: bool) -> str:
-    loaded = load_plan(directory)
-    result = store.save_plan(loaded, source=str(directory))
-    if result.unchanged:
-        click.echo(f"plan '{result.programme}' ongewijzigd (versie {result.version})")
-    else:
-        click.echo(
-            f"plan '{result.programme}' geladen als versie {result.version}: "
-            f"{len(result.changes)} wijzigingen"
-        )
-    if with_data:
-        data = directory / "data"
-        for path in sorted([*data.glob("*.csv"), *data.glob("*.geojson")]):
-            outcome = import_file(
-                store,
-                path,
-                programme=result.programme,
-                format="csv" if path.suffix == ".csv" else "geojson",
+    from koers.usecases import load_plan_directory
+
+    def plan_loaded(result: PlanLoad) -> None:
+        if result.unchanged:
+            click.echo(f"plan '{result.programme}' ongewijzigd (versie {result.version})")
+        else:
+            click.echo(
+                f"plan '{result.programme}' geladen als versie {result.version}: "
+                f"{len(result.changes)} wijzigingen"
             )
-            click.echo(outcome_lines(outcome))
-    return result.programme
+
+    loaded = load_plan_directory(
+        store,
+        directory,
+        with_data=with_data,
+        on_plan=plan_loaded,
+        on_import=lambda outcome: click.echo(outcome_lines(outcome)),
+    )
+    return loaded.programme
 
 
 @main.command()
@@ -222,7 +221,7 @@ def status(
         pid = store.resolve_programme(programme)
         the_plan = store.plan(pid)
         if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
-            raise KeyError(f"unknown pillar '{pillar}'")
+            raise NotFoundError(f"onbekende pijler '{pillar}'")
         results = evaluate(the_plan, store.observations(pid), area=area, year=year, pillar=pillar)
     if fmt == "json":
         click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))
@@ -263,19 +262,21 @@ def demo(
 ) -> None:
     """The main job: load the plan and its figures, show every status, write the reports,
     and serve the website."""
-    from koers.cli.reports import write_report_set
     from koers.cli.web import run_server
+    from koers.usecases import write_report_set
 
     with _store(ctx) as store:
         pid = _load(store, plan_dir, with_data=True)
-        the_plan = store.plan(pid)
-        results = evaluate(the_plan, store.observations(pid))
+        state = ProgrammeState.read(store, pid)
+        results = list(state.assessments.values())
         console = _console()
-        console.print(status_table(the_plan, results))
+        console.print(status_table(state.plan, results))
         console.print(status_counts(results))
         if not no_report:
             click.echo("rapportages schrijven:")
-            written = write_report_set(store, pid, None, out)
+            written = write_report_set(
+                store, pid, None, out, progress=lambda title: click.echo(f"  {title}")
+            )
             click.echo(f"{len(written)} bestanden geschreven in {written[0].parent}")
     if serve:
         run_server(ctx.obj["db"], "127.0.0.1", port, programme=pid, reports_dir=out)

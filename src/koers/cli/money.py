@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from koers.cli import _console, _store, main, reports_errors
+from koers.errors import NotFoundError
 from koers.money import (
     MoneySummary,
     money_summary,
@@ -62,7 +63,7 @@ def show(
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)
         if pillar is not None and pillar not in {p.id for p in plan.pillars}:
-            raise KeyError(f"unknown pillar '{pillar}'")
+            raise NotFoundError(f"onbekende pijler '{pillar}'")
         summary = money_summary(
             plan, spending(store, pid), store.observations(pid), year=year, pillar=pillar
         )

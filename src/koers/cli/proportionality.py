@@ -39,8 +39,9 @@ def proportionality_command(
         click.echo(f"Geen cijfers over de proportionaliteit van de hulp{when}.")
         return
     console = _console()
+    share = f"Aandeel {plan.area(plan.programme.area).name}"
     for summary in summaries:
-        console.print(_table(summary))
+        console.print(_table(summary, share))
         console.print(summary.sentence)
         if summary.comparisons:
             console.print(
@@ -51,11 +52,11 @@ def proportionality_command(
         console.print()
 
 
-def _table(summary: YearSummary) -> Table:
+def _table(summary: YearSummary, share: str) -> Table:
     table = Table(title=f"Proportionaliteit van de hulp, {summary.year}")
     for column in (
         "Indicator",
-        "Aandeel Zuid",
+        share,
         "Verandering",
         "Norm",
         "Proportioneel",
@@ -64,8 +65,8 @@ def _table(summary: YearSummary) -> Table:
     ):
         table.add_column(
             column,
-            justify="right" if column == "Aandeel Zuid" else "left",
-            style="bold" if column == "Aandeel Zuid" else None,
+            justify="right" if column == share else "left",
+            style="bold" if column == share else None,
             overflow="fold",
         )
     for s in summary.services:

@@ -13,6 +13,7 @@ default. ``ref`` fields carry where an item comes from in the source document
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -256,7 +257,7 @@ class Area(Model):
     )
     minus: list[Id] = Field(
         default_factory=list,
-        description="Areas subtracted from the members (e.g. Rotterdam minus Zuid).",
+        description="Areas subtracted from the members (e.g. a city without the programme's area).",
     )
     part_of: Id | None = Field(
         None,
@@ -401,10 +402,56 @@ class YearReading(Model):
     note: str | None = None
 
 
+class OverviewColumn(Model):
+    """One column of the general picture: an area's latest figure, or its baseline."""
+
+    area: Id
+    baseline: bool = Field(
+        False, description="Show the figure of the programme's start year, not the latest."
+    )
+    label: str | None = Field(None, description="Column heading; default the area's name.")
+
+
+class Overview(Model):
+    """The general picture of the yearly report: chosen indicators side by side for chosen
+    areas (the NPRZ plan's Tabel 1), each column the latest figure or the start year's."""
+
+    table: str = Field(description="How the plan names this table, e.g. 'Tabel 1'.")
+    indicators: list[Id] = Field(default_factory=list)
+    columns: list[OverviewColumn] = Field(default_factory=list)
+    ref: str | None = None
+
+
+class WijkTopic(Model):
+    """A theme the plan promises to follow per wijk; an indicator belongs to it when one of
+    the keywords occurs in its name (matched on whole-word boundaries with spaces)."""
+
+    name: str
+    keywords: list[str] = Field(min_length=1)
+    ref: str | None = None
+
+
 class Programme(Model):
     id: Id
     name: str
-    area: Id = Field(description="The area the programme is about (e.g. Rotterdam-Zuid).")
+    area: Id = Field(description="The area the programme is about.")
+    city: Id | None = Field(
+        None,
+        description="The city the area lies in: charts and wijk tables show it for context.",
+    )
+    summary_title: str = Field(
+        "Deel I",
+        description="The title of Deel I, the yearly report's readable summary (its year "
+        "follows it); its file name is deel-1- with the title in lower case and dashes.",
+    )
+    overview: Overview | None = None
+    wijk_topics: list[WijkTopic] = Field(default_factory=list)
+
+    @property
+    def summary_slug(self) -> str:
+        """``Zuid op Koers`` → ``deel-1-zuid-op-koers``: Deel I's file name."""
+        words = re.findall(r"[a-z0-9]+", self.summary_title.lower())
+        return "-".join(["deel-1", *words])
     period_start: Year
     period_end: Year
     horizon: Year = Field(description="Year the overall ambition is to be reached.")

@@ -94,8 +94,22 @@ def _references(plan: Plan) -> Iterator[Finding]:
             if value is not None and value not in known:
                 yield Finding(section, index, where, f"unknown {what} '{value}'")
 
-    if plan.programme is not None and plan.programme.area not in areas:
-        yield Finding("programme", -1, "area", f"unknown area '{plan.programme.area}'")
+    programme = plan.programme
+    if programme is not None:
+        yield from missing("programme", -1, "area", programme.area, areas, "area")
+        yield from missing("programme", -1, "city", programme.city, areas, "area")
+        if programme.overview is not None:
+            overview = programme.overview
+            yield from missing(
+                "programme", -1, "overview.indicators", overview.indicators, indicators, "indicator"
+            )
+            for pos, column in enumerate(overview.columns):
+                field = f"overview.columns.{pos}"
+                yield from missing("programme", -1, f"{field}.area", column.area, areas, "area")
+                if column.baseline and programme.start_year is None:
+                    yield Finding(
+                        "programme", -1, f"{field}.baseline", "a baseline needs 'start_year'"
+                    )
     for i, area in enumerate(plan.areas):
         yield from missing("areas", i, "parent", area.parent, areas, "area")
         yield from missing("areas", i, "members", area.members, areas, "area")

@@ -24,18 +24,10 @@ from koers.plan.model import (
     Intervention,
     Pillar,
     Plan,
-    ReachReference,
 )
 from koers.plan.period import period_year
 from koers.plan.summary import AgreementRow, agreement_rows
-from koers.report.charts import Line, series_chart, wijk_map
-
-PILLAR_ORDER = ("thuisbasis", "school", "werk", "wonen", "veilig")
-WIJK_TOPICS = {  # the wijk-level monitoring the plan promises (ch. 2, seed:639-642)
-    "taal": ("taal", "basisvaardigheden", "laaggeletterd"),
-    "schulden": ("schuld",),
-    "voorschoolse educatie": ("voorschool", " ve ", "ve-bereik", "doelgroeppeuters"),
-}
+from koers.present import Line, chart_lines, pillar_rank, series_chart, value_at, wijk_maps
 
 
 @dataclass(frozen=True)
@@ -146,10 +138,9 @@ def build_reports(
     assessments = {a.indicator: a for a in evaluate(plan, observations, as_of=year)}
     rows = agreement_rows(plan, statuses=dict(agreement_statuses or {}))
     overdue = {r.id for r in rows if r.overdue_on(generated)}
-    names = {a.id: a.name for a in plan.areas}
 
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
-        lines = _lines(plan, index, indicator, assessment, year, names)
+        lines = chart_lines(plan, index, indicator, assessment, as_of=year)
         chart = (
             series_chart(indicator, lines, trajectory=assessment.trajectory or None)
             if any(line.points for line in lines)
@@ -177,23 +168,9 @@ def build_reports(
         )
         for pillar in plan.pillars
     ]
-    order = {pid: n for n, pid in enumerate(PILLAR_ORDER)}
-    main = sorted(
-        (v for v in pillar_views if v.pillar.id in order), key=lambda v: order[v.pillar.id]
-    )
-    others = [v for v in pillar_views if v.pillar.id not in order]
-    columns = _general_columns(plan)
-    general = [
-        GeneralRow(
-            i,
-            {
-                key: _figure(index, i.id, area, year, baseline=key.endswith("-2011"))
-                for key, area in ((k, k.removesuffix("-2011")) for k, _ in columns)
-            },
-        )
-        for i in plan.indicators
-        if i.id.startswith("T1.")
-    ]
+    main = [v for v in pillar_views if v.pillar.kind == "pillar"]
+    others = [v for v in pillar_views if v.pillar.kind != "pillar"]
+    columns, general = _overview(plan, index, year)
     sources = sorted({s for o in observations if o.source for s in [o.source]})
     return ReportSet(
         plan=plan,
@@ -205,72 +182,21 @@ def build_reports(
         general=general,
         agreements=rows,
         overdue=overdue,
-        wijken=_wijken(plan, observations, index, views, rows, year, narratives, names),
+        wijken=_wijken(plan, observations, index, views, rows, year, narratives),
         sources=sources,
-        maps=_maps(plan, boundaries or {}),
+        maps=wijk_maps(plan, boundaries or {}),
         extras=dict(extras or {}),
     )
 
 
-def _maps(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """A map per wijk that has a boundary, the wijk among the other wijken of Zuid.
-
-    A wijk made of buurten gets the union of its buurten's boundaries."""
-    shapes: dict[str, dict[str, Any]] = {}
-    for area in plan.areas:
-        if area.kind is not AreaKind.WIJK:
-            continue
-        if area.id in boundaries:
-            shapes[area.id] = boundaries[area.id]
-        elif area.members and all(m in boundaries for m in area.members):
-            polygons: list[Any] = []
-            for member in area.members:
-                geometry = boundaries[member]
-                polygons += (
-                    [geometry["coordinates"]]
-                    if geometry["type"] == "Polygon"
-                    else geometry["coordinates"]
-                )
-            shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
-    names = {a.id: a.name for a in plan.areas}
-    return {wijk: wijk_map(shapes, names, wijk) for wijk in shapes}
-
-
-def _lines(
-    plan: Plan,
-    index: ObservationIndex,
-    indicator: Indicator,
-    assessment: Assessment,
-    year: int,
-    names: Mapping[str, str],
-) -> list[Line]:
-    """The area of the target, its reference, and Rotterdam for context."""
-    wanted = [(assessment.area, "area")]
-    target = indicator.target
-    if isinstance(target, ReachReference):
-        wanted.append((target.reference_area, "reference"))
-    if "rotterdam" in names and all(area != "rotterdam" for area, _ in wanted):
-        wanted.append(("rotterdam", "other"))
-    lines = []
-    for area, role in wanted:
-        points = [
-            (period, value.value)
-            for period, value in index.series(plan, indicator, area, as_of=year)
-            if value.value is not None
-        ]
-        if points or role == "area":
-            lines.append(Line(names.get(area, area), points, role))  # type: ignore[arg-type]
-    return lines
-
-
 def _figure(
-    index: ObservationIndex, indicator: str, area: str, year: int, baseline: bool
+    index: ObservationIndex, indicator: str, area: str, year: int, baseline: int | None
 ) -> Observation | None:
-    """The figure of Tabel 1 style: the 2011 baseline, or the latest up to ``year``."""
-    periods = index.periods_by_year(indicator, as_of=2011 if baseline else year)
+    """The figure of an overview cell: the ``baseline`` year's, or the latest up to ``year``."""
+    periods = index.periods_by_year(indicator, as_of=baseline or year)
     candidates = sorted(periods.items(), reverse=True)
-    if baseline:
-        candidates = [(y, p) for y, p in candidates if y == 2011]
+    if baseline is not None:
+        candidates = [(y, p) for y, p in candidates if y == baseline]
     for _, period in candidates:
         found = index.get(indicator, area, period)
         if found is not None:
@@ -278,24 +204,30 @@ def _figure(
     return None
 
 
-def _general_columns(plan: Plan) -> list[tuple[str, str]]:
-    wanted = [
-        ("nl", None),
-        ("g4-2011", "G4 in 2011"),
-        ("g4", None),
-        ("amsterdam", None),
-        ("den-haag", None),
-        ("utrecht", None),
-        ("rotterdam", None),
-        ("zuid-2011", "Zuid in 2011"),
-        ("zuid", None),
-        ("focuswijken", None),
+def _overview(
+    plan: Plan, index: ObservationIndex, year: int
+) -> tuple[list[tuple[str, str]], list[GeneralRow]]:
+    """The general picture the plan asks for (``programme.overview``): its columns as (key,
+    heading) and a row per indicator; a baseline column's key is ``area-YEAR``."""
+    overview = plan.programme.overview
+    if overview is None:
+        return [], []
+    names = {a.id: a.name for a in plan.areas}
+    start = plan.programme.start_year
+    cells = [
+        (f"{c.area}-{start}" if c.baseline else c.area, c.area, start if c.baseline else None, c)
+        for c in overview.columns
     ]
-    areas = {a.id: a.name for a in plan.areas}
-    return [
-        (key, label or areas[key]) for key, label in wanted if key.removesuffix("-2011") in areas
+    columns = [(key, c.label or names[area]) for key, area, _, c in cells]
+    indicators = {i.id: i for i in plan.indicators}
+    rows = [
+        GeneralRow(
+            indicators[ind],
+            {key: _figure(index, ind, area, year, base) for key, area, base, _ in cells},
+        )
+        for ind in overview.indicators
     ]
-
+    return columns, rows
 
 def _wijken(
     plan: Plan,
@@ -305,9 +237,9 @@ def _wijken(
     rows: list[AgreementRow],
     year: int,
     narratives: Mapping[tuple[str, str, str], str],
-    names: Mapping[str, str],
 ) -> list[WijkView]:
     wijken = [a for a in plan.areas if a.kind is AreaKind.WIJK]
+    city = plan.programme.city
     measured = {o.indicator for o in observations if o.area in {w.id for w in wijken}}
     result = []
     for wijk in wijken:
@@ -324,13 +256,17 @@ def _wijken(
                     None,
                     narratives.get((ind, wijk.id, own[ind].period or "")),
                 ),
-                _value(index, plan, views[ind].indicator, plan.programme.area, own[ind].period),
-                _value(index, plan, views[ind].indicator, "rotterdam", own[ind].period),
+                value_at(plan, index, views[ind].indicator, plan.programme.area, own[ind].period),
+                value_at(plan, index, views[ind].indicator, city, own[ind].period)
+                if city is not None
+                else None,
             )
             for ind in own
             if own[ind].value is not None
         ]
-        wijk_rows.sort(key=lambda r: (_pillar_rank(r.view.indicator.pillar), r.view.indicator.id))
+        wijk_rows.sort(
+            key=lambda r: (pillar_rank(plan, r.view.indicator.pillar), r.view.indicator.id)
+        )
         # the plan links interventions and agreements to wijken only in their text
         concerning = [
             iv
@@ -340,25 +276,12 @@ def _wijken(
         ]
         agreements = [r for r in rows if wijk.name.lower() in r.text.lower()]
         topics = {
-            topic: [
-                r for r in wijk_rows if any(k in f" {r.view.indicator.name.lower()} " for k in keys)
+            topic.name: [
+                r
+                for r in wijk_rows
+                if any(k in f" {r.view.indicator.name.lower()} " for k in topic.keywords)
             ]
-            for topic, keys in WIJK_TOPICS.items()
+            for topic in plan.programme.wijk_topics
         }
         result.append(WijkView(wijk, wijk_rows, concerning, agreements, topics))
     return result
-
-
-def _value(
-    index: ObservationIndex, plan: Plan, indicator: Indicator, area: str, period: str | None
-) -> float | None:
-    if period is None:
-        return None
-    for found_period, value in index.series(plan, indicator, area):
-        if found_period == period:
-            return value.value
-    return None
-
-
-def _pillar_rank(pillar: str | None) -> int:
-    return PILLAR_ORDER.index(pillar) if pillar in PILLAR_ORDER else len(PILLAR_ORDER)

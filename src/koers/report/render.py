@@ -22,9 +22,8 @@ from markupsafe import Markup
 
 from koers import nl
 from koers.assess import Status
-from koers.plan.model import Unit
+from koers.present import shown, status_label, to_svg
 from koers.report.build import ReportSet
-from koers.report.charts import to_svg
 
 SECTION_TITLES = {  # Deel II sections beyond the indicators (templates/_<name>.html)
     "money": "Geld",
@@ -32,14 +31,6 @@ SECTION_TITLES = {  # Deel II sections beyond the indicators (templates/_<name>.
     "board": "Bestuur",
     "alliance": "Bondgenootschap met bewoners",
 }
-
-STATUS_LABELS = {
-    Status.GROEN: "op koers",
-    Status.ORANJE: "aandacht",
-    Status.ROOD: "achter",
-    Status.GRIJS: "geen oordeel",
-}
-
 
 @dataclass(frozen=True)
 class Document:
@@ -58,12 +49,12 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["value"] = _value
+    env.filters["value"] = shown
     env.filters["number"] = lambda amount, decimals=0: nl.number(amount, decimals)
     env.filters["euro"] = nl.euro
-    env.filters["share"] = lambda fraction: "—" if fraction is None else nl.share(fraction)
+    env.filters["share"] = nl.percent
     env.filters["longdate"] = nl.long_date
-    env.filters["status_label"] = lambda status: STATUS_LABELS[Status(status)]
+    env.filters["status_label"] = status_label
     env.filters["svg"] = _svg
     env.globals["section_titles"] = lambda extras: [
         (name, SECTION_TITLES.get(name, name)) for name in extras
@@ -71,10 +62,6 @@ def _environment() -> Environment:
     env.filters["prefix"] = lambda text, before: f"{before}{text}"
     env.filters["zip"] = lambda left, right: list(zip(left, right, strict=True))
     return env
-
-
-def _value(amount: float | None, unit: str | Unit, decimals: int = 1) -> str:
-    return "—" if amount is None else nl.value(amount, Unit(unit), decimals)
 
 
 _SVG_CACHE: dict[int, str] = {}
@@ -103,8 +90,8 @@ def render_documents(reports: ReportSet) -> Iterator[Document]:
     }
     yield Document(
         "deel-1",
-        "deel-1-zuid-op-koers",
-        f"Zuid op Koers {reports.year}",
+        reports.plan.programme.summary_slug,
+        f"{reports.plan.programme.summary_title} {reports.year}",
         env.get_template("deel1.html").render(**common),
     )
     yield Document(

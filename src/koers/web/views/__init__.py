@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,104 +24,48 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from koers import nl
-from koers.areas import Observation
-from koers.assess import Assessment, ObservationIndex, Status, evaluate
-from koers.plan.model import (
-    Area,
-    AreaKind,
-    Indicator,
-    IndicatorKind,
-    Pillar,
-    Plan,
-    ProportionalShare,
-    ReachReference,
-    Unit,
-)
+from koers.assess import Assessment, Status
+from koers.plan.model import Indicator, IndicatorKind, Pillar, Unit
 from koers.plan.period import period_year
-from koers.plan.summary import AgreementRow, agreement_rows
-from koers.report.build import PILLAR_ORDER
-from koers.report.charts import TRAJECTORY_LABEL, Line, period_key, series_chart, to_svg
-from koers.report.render import STATUS_LABELS
+from koers.present import (
+    KIND_LABELS,
+    KIND_TITLES,
+    TARGET_LABELS,
+    TRAJECTORY_LABEL,
+    chart_lines,
+    decimals_of,
+    ordered_pillars,
+    period_key,
+    series_chart,
+    shown,
+    status_label,
+    to_svg,
+)
+from koers.present import value_at as _value_at
+from koers.programme import ProgrammeState
 from koers.store import Store
 from koers.web.auth import viewer_of
-from koers.workflow import AgreementState, agreement_states, current_statuses_of
 
 PROGRAMME_HELP = "Programma-id; alleen nodig als de database meer dan één programma bevat."
-KIND_TITLES = {
-    "pillar": "Pijlers",
-    "aandachtsgebied": "Aandachtsgebieden",
-    "thema": "Programmabrede thema's",
-}
-TARGET_LABELS = {
-    "reach_reference": "het niveau van een referentiegebied bereiken",
-    "proportional_share": "naar een proportioneel aandeel",
-    "absolute": "een absoluut niveau of totaal",
-    "ceiling": "niet slechter dan een grens",
-    "direction": "een richting (stijgen of dalen)",
-    "monitor_only": "alleen volgen, geen doel",
-}
-KIND_LABELS = {"effect": "effect", "output": "output (interventie)", "context": "context"}
-
 
 # --------------------------------------------------------------------------- snapshot
 
 
 @dataclass
-class Snapshot:
-    """One programme as the store holds it now: plan, current figures and narratives.
+class Snapshot(ProgrammeState):
+    """The programme as one request reads it (:class:`~koers.programme.ProgrammeState`),
+    and how its links are written.
 
-    Read once per request, so an import or narrative stored with the CLI shows at once;
-    what is derived from it (the statuses of ``koers status``, the index) is computed
-    lazily and only once per request.
+    Read once per store generation (:class:`SnapshotCache`), so an import or narrative stored
+    with the CLI shows at once; what is derived from it (the statuses, the index) is computed
+    lazily and only once.
     """
 
-    programme: str
-    plan: Plan
-    observations: list[Observation]
-    narratives: dict[tuple[str, str, str], str]
-    today: date
-    agreement_states: dict[str, AgreementState] = field(default_factory=dict)
     explicit: bool = False  # the request named the programme: links carry it along
 
-    @cached_property
-    def assessments(self) -> dict[str, Assessment]:
-        """Indicator id -> its status, exactly as ``koers status`` computes it."""
-        return {a.indicator: a for a in evaluate(self.plan, self.observations)}
-
-    def agreement_rows(self, **filters: str | None) -> list[AgreementRow]:
-        """The agreements register with the statuses the bureau approved."""
-        statuses = current_statuses_of(self.agreement_states)
-        return agreement_rows(self.plan, statuses=statuses, **filters)
-
-    @cached_property
-    def index(self) -> ObservationIndex:
-        return ObservationIndex(self.observations)
-
-    @cached_property
-    def names(self) -> dict[str, str]:
-        return {a.id: a.name for a in self.plan.areas}
-
-    @cached_property
-    def indicators(self) -> dict[str, Indicator]:
-        return {i.id: i for i in self.plan.indicators}
-
-    @cached_property
-    def pillars(self) -> dict[str, Pillar]:
-        return {p.id: p for p in self.plan.pillars}
-
-    @cached_property
-    def partners(self) -> dict[str, str]:
-        return {p.id: p.name for p in self.plan.partners}
-
-    @property
-    def wijken(self) -> list[Area]:
-        return [a for a in self.plan.areas if a.kind is AreaKind.WIJK]
-
     def ordered_pillars(self) -> list[Pillar]:
-        """Pillars in the plan's order of chapters, then aandachtsgebieden, then themes."""
-        rank = {"pillar": 0, "aandachtsgebied": 1, "thema": 2}
-        order = {pid: n for n, pid in enumerate(PILLAR_ORDER)}
-        return sorted(self.plan.pillars, key=lambda p: (rank[p.kind], order.get(p.id, len(order))))
+        """Pillars in the plan's order, then aandachtsgebieden, then themes."""
+        return ordered_pillars(self.plan)
 
     def href(self, path: str, **params: str | None) -> str:
         """A link within the site; ``?programme=`` is kept when the request gave it."""
@@ -186,15 +130,7 @@ class SnapshotCache:
 
 
 def load_snapshot(store: Store, programme: str, *, explicit: bool = False) -> Snapshot:
-    return Snapshot(
-        programme=programme,
-        plan=store.plan(programme),
-        observations=store.observations(programme),
-        narratives=store.narratives(programme),
-        today=date.today(),
-        agreement_states=agreement_states(store, programme),
-        explicit=explicit,
-    )
+    return Snapshot.read(store, programme, explicit=explicit)
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
@@ -218,18 +154,6 @@ def choices(values: Sequence[str]) -> str:
 
 
 # --------------------------------------------------------------------------- figures
-
-
-def decimals_of(indicator: Indicator, assessment: Assessment) -> int:
-    """The decimals to show: the indicator's own, or 1 for a share computed from counts."""
-    return indicator.decimals if assessment.unit == indicator.unit.value else 1
-
-
-def shown(amount: float | None, unit: str | Unit, decimals: int = 1) -> str:
-    """A value in Dutch with its unit; a dash where there is none."""
-    return "—" if amount is None else nl.value(amount, Unit(unit), decimals)
-
-
 def pillar_counts(snap: Snapshot, pillar: str) -> dict[str, int]:
     """Statuses of a pillar's effect and output indicators, as the reports count them."""
     counted = {s.value: 0 for s in Status}
@@ -244,23 +168,8 @@ def of_kind(snap: Snapshot, pillar: str, kind: IndicatorKind) -> list[Indicator]
 
 
 def value_at(snap: Snapshot, indicator: Indicator, area: str, period: str | None) -> float | None:
-    """The value of ``area`` for exactly ``period`` (derived from members where needed);
-    for a share computed from counts (``share_of``), that share."""
-    if period is None:
-        return None
-
-    def raw(key: str) -> float | None:
-        for found, value in snap.index.series(snap.plan, indicator, key):
-            if found == period:
-                return value.value
-        return None
-
-    value = raw(area)
-    target = indicator.target
-    if value is not None and isinstance(target, ProportionalShare) and target.share_of:
-        whole = raw(target.share_of)
-        return value / whole * 100 if whole else None
-    return value
+    """The value of ``area`` for exactly ``period`` (:func:`koers.present.value_at`)."""
+    return _value_at(snap.plan, snap.index, indicator, area, period)
 
 
 @dataclass(frozen=True)
@@ -276,39 +185,10 @@ class ChartView:
         return str(self.spec.get("description", ""))
 
 
-def chart_lines(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> list[Line]:
-    """The area of the target, its reference, and Rotterdam for context (as the reports);
-    a share computed from counts (``share_of``) is drawn as that share only."""
-    target = indicator.target
-
-    def points(area: str) -> dict[str, float]:
-        return {
-            period: value.value
-            for period, value in snap.index.series(snap.plan, indicator, area)
-            if value.value is not None
-        }
-
-    if isinstance(target, ProportionalShare) and target.share_of:
-        part, whole = points(assessment.area), points(target.share_of)
-        shares = [(p, v / whole[p] * 100) for p, v in part.items() if whole.get(p)]
-        return [Line(snap.names.get(assessment.area, assessment.area), shares, "area")]
-    wanted: list[tuple[str, str]] = [(assessment.area, "area")]
-    if isinstance(target, ReachReference):
-        wanted.append((target.reference_area, "reference"))
-    if "rotterdam" in snap.names and all(area != "rotterdam" for area, _ in wanted):
-        wanted.append(("rotterdam", "other"))
-    lines = []
-    for area, role in wanted:
-        found = points(area)
-        if found or role == "area":
-            lines.append(Line(snap.names.get(area, area), list(found.items()), role))  # type: ignore[arg-type]
-    return lines
-
-
 def chart_view(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> ChartView | None:
     """The line chart of an indicator against its reference and trajectory, or None when
     there are no figures to draw."""
-    lines = chart_lines(snap, indicator, assessment)
+    lines = chart_lines(snap.plan, snap.index, indicator, assessment)
     if not any(line.points for line in lines):
         return None
     trajectory = assessment.trajectory or None
@@ -340,7 +220,7 @@ def _svg_of(spec_json: str) -> str:
 
 def svg(spec: Mapping[str, Any] | None) -> Markup:
     """Inline SVG of a chart or map spec; the same spec is rendered only once per process
-    (:func:`~koers.report.charts.to_svg` is deterministic)."""
+    (:func:`~koers.present.to_svg` is deterministic)."""
     if spec is None:
         return Markup("")
     key = json.dumps(spec, sort_keys=True, ensure_ascii=False)
@@ -360,7 +240,7 @@ def _environment() -> Environment:
     )
     env.filters["value"] = shown
     env.filters["number"] = lambda amount, decimals=0: nl.number(amount, decimals)
-    env.filters["status_label"] = lambda status: STATUS_LABELS[Status(status)]
+    env.filters["status_label"] = status_label
     env.filters["svg"] = svg
     env.filters["longdate"] = nl.long_date
     env.globals["kind_titles"] = KIND_TITLES

@@ -12,12 +12,11 @@ from starlette.responses import Response
 
 from koers.areas import Observation
 from koers.plan.model import Indicator, ReachReference
-from koers.report.charts import period_key
+from koers.present import decimals_of, period_key
 from koers.web.views import (
     Snapshot,
     SnapshotDep,
     chart_view,
-    decimals_of,
     not_found,
     page,
     spreadsheet_safe,

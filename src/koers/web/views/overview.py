@@ -11,11 +11,10 @@ from starlette.responses import Response
 
 from koers.assess import Assessment, Status
 from koers.plan.model import Indicator, IndicatorKind, Pillar
-from koers.report.charts import period_key
+from koers.present import decimals_of, period_key
 from koers.web.views import (
     Snapshot,
     SnapshotDep,
-    decimals_of,
     not_found,
     of_kind,
     page,
@@ -116,9 +115,10 @@ def report_files(folder: Path | None) -> dict[str, list[ReportFile]]:
     return years
 
 
-def _title(slug: str, names: dict[str, str]) -> str:
-    if slug == "deel-1-zuid-op-koers":
-        return "Deel I — Zuid op Koers"
+def _title(slug: str, snap: Snapshot) -> str:
+    programme, names = snap.plan.programme, snap.names
+    if slug == programme.summary_slug:
+        return f"Deel I — {programme.summary_title}"
     if slug == "deel-2-voortgangsrapportage":
         return "Deel II — Voortgangsrapportage"
     wijk = slug.removeprefix("jaarambitie-")
@@ -131,7 +131,7 @@ def reports(request: Request, snap: SnapshotDep) -> Response:
     folder: Path | None = request.app.state.reports_dir
     listing = {
         year: [
-            (_title(title, snap.names), [f for f in files if f.title == title])
+            (_title(title, snap), [f for f in files if f.title == title])
             for title in dict.fromkeys(f.title for f in files)
         ]
         for year, files in report_files(folder).items()

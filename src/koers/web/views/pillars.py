@@ -11,13 +11,13 @@ from starlette.responses import Response
 
 from koers.assess import Assessment
 from koers.plan.model import Indicator, IndicatorKind, Intervention
+from koers.present import decimals_of
 from koers.web.views import (
     ChartView,
     Snapshot,
     SnapshotDep,
     chart_view,
     choices,
-    decimals_of,
     not_found,
     of_kind,
     page,

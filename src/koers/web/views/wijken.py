@@ -14,10 +14,10 @@ from starlette.responses import Response
 from koers.assess import Assessment, evaluate
 from koers.plan.model import Area, Indicator
 from koers.plan.summary import AgreementRow
-from koers.report.build import PILLAR_ORDER, _maps
-from koers.sources.boundaries import latest_boundaries
+from koers.present import decimals_of, pillar_rank, wijk_maps
+from koers.programme import read_boundaries
 from koers.store import Store
-from koers.web.views import Snapshot, SnapshotDep, decimals_of, not_found, page, value_at
+from koers.web.views import Snapshot, SnapshotDep, not_found, page, value_at
 from koers.web.views.overview import report_files
 
 router = APIRouter(include_in_schema=False)
@@ -64,9 +64,9 @@ def wijken(request: Request, snap: SnapshotDep) -> Response:
 
 
 def wijk_map(store: Store, snap: Snapshot, wijk: str) -> dict[str, Any] | None:
-    """The wijk among the other wijken of Zuid, from the latest boundaries stored."""
-    boundaries = latest_boundaries(store, snap.programme)
-    return _maps(snap.plan, boundaries).get(wijk) if boundaries else None
+    """The wijk among the other wijken of the programme, from the latest boundaries."""
+    boundaries = read_boundaries(store, snap.programme)
+    return wijk_maps(snap.plan, boundaries).get(wijk) if boundaries else None
 
 
 @router.get("/wijken/{wijk}", response_class=HTMLResponse)
@@ -75,7 +75,7 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
     area = find_wijk(snap, wijk)
     measured_in = {w.id for w in snap.wijken} | {m for w in snap.wijken for m in w.members}
     measured = {o.indicator for o in snap.observations if o.area in measured_in}
-    zuid = snap.plan.programme.area
+    zuid, city = snap.plan.programme.area, snap.plan.programme.city
     rows = []
     for assessment in evaluate(snap.plan, snap.observations, area=wijk):
         if assessment.indicator not in measured or assessment.value is None:
@@ -87,13 +87,12 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
                 assessment,
                 decimals_of(indicator, assessment),
                 value_at(snap, indicator, zuid, assessment.period),
-                value_at(snap, indicator, "rotterdam", assessment.period)
-                if "rotterdam" in snap.names
+                value_at(snap, indicator, city, assessment.period)
+                if city in snap.names
                 else None,
             )
         )
-    rank = {pid: n for n, pid in enumerate(PILLAR_ORDER)}
-    rows.sort(key=lambda r: (rank.get(r.indicator.pillar or "", len(rank)), r.indicator.id))
+    rows.sort(key=lambda r: (pillar_rank(snap.plan, r.indicator.pillar), r.indicator.id))
     names = wijk_names(snap, area)
     pattern = names_pattern(names)
     agreements: list[AgreementRow] = [r for r in snap.agreement_rows() if pattern.search(r.text)]
@@ -112,7 +111,7 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
         shape=wijk_map(request.app.state.store, snap, wijk),
         rows=rows,
         zuid=snap.names.get(zuid, zuid),
-        rotterdam=snap.names.get("rotterdam"),
+        rotterdam=snap.names.get(city or ""),
         names=names,
         agreements=agreements,
         overdue=overdue,

@@ -17,7 +17,7 @@ import pytest
 import vl_convert
 
 from koers.plan.model import Indicator
-from koers.report.charts import (
+from koers.present.charts import (
     STATUS_COLOURS,
     STRONG,
     TRAJECTORY_DASH,
@@ -27,8 +27,8 @@ from koers.report.charts import (
     series_chart,
     status_bar,
     to_svg,
-    wijk_map,
 )
+from koers.present.maps import wijk_map
 
 from .conftest import ROOT
 
@@ -374,7 +374,7 @@ def test_wijk_map_of_charlois_highlights_tarwewijk() -> None:
 
 
 def test_wijk_map_label_lies_inside_the_highlighted_area() -> None:
-    from koers.report.charts import _inside, _polygons
+    from koers.present.maps import _inside, _polygons
 
     boundaries = charlois()
     spec = wijk_map(boundaries, CHARLOIS, "BU05991571")

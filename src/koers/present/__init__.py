@@ -1,0 +1,46 @@
+"""What the reports and the website both show, built once: pure, no I/O, no framework.
+
+- :mod:`~koers.present.charts`: Vega-Lite specs of line charts and the status bar, and
+  :func:`~koers.present.charts.to_svg` (vl-convert, offline) that renders any spec;
+- :mod:`~koers.present.maps`: the wijk map (a ``geoshape`` choropleth) per wijk;
+- :mod:`~koers.present.series`: which lines a chart draws, which figure a cell shows, the
+  order of the pillars;
+- :mod:`~koers.present.labels`: the Dutch words of statuses and kinds, a value or a dash.
+
+The report (:mod:`koers.report`) and the website (:mod:`koers.web`) lay these out; neither
+chooses a line, a label or a colour of its own.
+"""
+
+from koers.present.charts import TRAJECTORY_LABEL, Line, period_key, series_chart, to_svg
+from koers.present.labels import (
+    KIND_LABELS,
+    KIND_TITLES,
+    STATUS_LABELS,
+    TARGET_LABELS,
+    decimals_of,
+    shown,
+    status_label,
+)
+from koers.present.maps import wijk_map, wijk_maps
+from koers.present.series import chart_lines, ordered_pillars, pillar_rank, value_at
+
+__all__ = [
+    "KIND_LABELS",
+    "KIND_TITLES",
+    "STATUS_LABELS",
+    "TARGET_LABELS",
+    "TRAJECTORY_LABEL",
+    "Line",
+    "chart_lines",
+    "decimals_of",
+    "ordered_pillars",
+    "period_key",
+    "pillar_rank",
+    "series_chart",
+    "shown",
+    "status_label",
+    "to_svg",
+    "value_at",
+    "wijk_map",
+    "wijk_maps",
+]

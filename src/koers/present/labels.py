@@ -1,0 +1,44 @@
+"""The Dutch words of what report and website both show: statuses, target kinds, indicator
+kinds, pillar kinds, and a value with its unit or a dash where there is none."""
+
+from __future__ import annotations
+
+from koers import nl
+from koers.assess import Assessment, Status
+from koers.plan.model import Indicator, Unit
+
+STATUS_LABELS = {
+    Status.GROEN: "op koers",
+    Status.ORANJE: "aandacht",
+    Status.ROOD: "achter",
+    Status.GRIJS: "geen oordeel",
+}
+KIND_TITLES = {
+    "pillar": "Pijlers",
+    "aandachtsgebied": "Aandachtsgebieden",
+    "thema": "Programmabrede thema's",
+}
+TARGET_LABELS = {
+    "reach_reference": "het niveau van een referentiegebied bereiken",
+    "proportional_share": "naar een proportioneel aandeel",
+    "absolute": "een absoluut niveau of totaal",
+    "ceiling": "niet slechter dan een grens",
+    "direction": "een richting (stijgen of dalen)",
+    "monitor_only": "alleen volgen, geen doel",
+}
+KIND_LABELS = {"effect": "effect", "output": "output (interventie)", "context": "context"}
+
+
+def status_label(status: str | Status) -> str:
+    """``groen`` → ``op koers``."""
+    return STATUS_LABELS[Status(status)]
+
+
+def shown(amount: float | None, unit: str | Unit, decimals: int = 1) -> str:
+    """A value in Dutch with its unit; a dash where there is none."""
+    return "—" if amount is None else nl.value(amount, Unit(unit), decimals)
+
+
+def decimals_of(indicator: Indicator, assessment: Assessment) -> int:
+    """The decimals to show: the indicator's own, or 1 for a share computed from counts."""
+    return indicator.decimals if assessment.unit == indicator.unit.value else 1

@@ -1,0 +1,108 @@
+"""The read model: *the programme as of a date*, assembled in one place.
+
+:class:`ProgrammeState` holds what every reader of one programme needs — the plan, the
+figures that count, the stories behind the curves, the agreement states the bureau approved
+(statuses and escalations), the money spent and the resident alliance's conversations — and
+derives the rest once, lazily: the status of every indicator (exactly as ``koers status``
+computes it), the observation index, look-ups by id. The command line, the website, the JSON
+API and the reports all read a programme through :meth:`ProgrammeState.read`, so they show the
+same state.
+
+This module reads the store; what it derives is computed by the pure core (:mod:`koers.assess`
+and the mechanisms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any, Self
+
+from koers.alliance import MeetingRecord
+from koers.alliance import meetings as alliance_meetings
+from koers.areas import Observation
+from koers.assess import Assessment, ObservationIndex, evaluate
+from koers.money import Spent, spending
+from koers.plan.model import Area, AreaKind, Indicator, Pillar, Plan
+from koers.plan.summary import AgreementRow, agreement_rows
+from koers.sources.boundaries import latest_boundaries
+from koers.store import Store
+from koers.workflow import AgreementState, agreement_states, current_statuses_of
+
+__all__ = ["ProgrammeState", "read_boundaries"]
+
+
+@dataclass
+class ProgrammeState:
+    """One programme as the store holds it on ``today``."""
+
+    programme: str
+    plan: Plan
+    observations: list[Observation]
+    narratives: dict[tuple[str, str, str], str]
+    today: date
+    agreement_states: dict[str, AgreementState] = field(default_factory=dict)
+    spending: list[Spent] = field(default_factory=list)
+    meetings: list[MeetingRecord] = field(default_factory=list)
+
+    @classmethod
+    def read(
+        cls, store: Store, programme: str | None = None, *, today: date | None = None, **extra: Any
+    ) -> Self:
+        """Read ``programme`` (None: the only one in the store) as it stands now."""
+        pid = store.resolve_programme(programme)
+        return cls(
+            programme=pid,
+            plan=store.plan(pid),
+            observations=store.observations(pid),
+            narratives=store.narratives(pid),
+            today=today or date.today(),
+            agreement_states=agreement_states(store, pid),
+            spending=spending(store, pid),
+            meetings=alliance_meetings(store, pid),
+            **extra,
+        )
+
+    @cached_property
+    def assessments(self) -> dict[str, Assessment]:
+        """Indicator id -> its status, exactly as ``koers status`` computes it."""
+        return {a.indicator: a for a in evaluate(self.plan, self.observations)}
+
+    @cached_property
+    def statuses(self) -> dict[str, str]:
+        """Agreement id -> its last approved status."""
+        return current_statuses_of(self.agreement_states)
+
+    def agreement_rows(self, **filters: str | None) -> list[AgreementRow]:
+        """The agreements register with the statuses the bureau approved."""
+        return agreement_rows(self.plan, statuses=self.statuses, **filters)
+
+    @cached_property
+    def index(self) -> ObservationIndex:
+        return ObservationIndex(self.observations)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.plan.areas}
+
+    @cached_property
+    def indicators(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.plan.indicators}
+
+    @cached_property
+    def pillars(self) -> dict[str, Pillar]:
+        return {p.id: p for p in self.plan.pillars}
+
+    @cached_property
+    def partners(self) -> dict[str, str]:
+        return {p.id: p.name for p in self.plan.partners}
+
+    @property
+    def wijken(self) -> list[Area]:
+        return [a for a in self.plan.areas if a.kind is AreaKind.WIJK]
+
+
+def read_boundaries(store: Store, programme: str, year: int | None = None) -> dict[str, Any]:
+    """Area id -> GeoJSON geometry: the boundaries valid in ``year``, else the latest ones."""
+    return latest_boundaries(store, programme, year) or latest_boundaries(store, programme)
