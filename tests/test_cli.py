@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from .conftest import EXAMPLE
@@ -153,3 +155,21 @@ def test_import_history_and_undo(run, tmp_path: Path):
     assert "teruggedraaid" in table.stdout and "observations.csv" in table.stdout
     again = run("import", "undo", batches[1]["id"])
     assert again.exit_code == 1 and "al ongedaan gemaakt" in again.stderr
+
+
+def test_help_starts_without_loading_the_commands():
+    """``koers --help`` lists every command without importing the library behind them."""
+    heavy = ("koers.store", "koers.web", "koers.sources", "koers.basismonitor", "sqlalchemy")
+    code = (
+        "import sys\n"
+        "from koers.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "status" in result.stdout and "Status of every indicator" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

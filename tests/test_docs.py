@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from koers.cli import main
+from koers.cli import COMMANDS, main
 from koers.plan import StatusRules
 from koers.plan.model import Target
 
@@ -17,7 +17,10 @@ TARGETS = (ROOT / "docs" / "targets.md").read_text(encoding="utf-8")
 
 def commands(group: click.Group, prefix: str = "koers") -> list[str]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if command.hidden:
             continue
         if isinstance(command, click.Group):
@@ -30,6 +33,14 @@ def commands(group: click.Group, prefix: str = "koers") -> list[str]:
 @pytest.mark.parametrize("command", commands(main))
 def test_every_command_is_in_the_readme(command):
     assert f"`{command}" in README
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_help_that_lists_a_command_is_its_own(name):
+    """``koers --help`` lists the commands without importing them, from COMMANDS."""
+    command = main.get_command(click.Context(main), name)
+    assert command is not None
+    assert COMMANDS[name][1] == " ".join((command.help or "").split("\n\n")[0].split())
 
 
 def test_every_target_kind_is_documented():

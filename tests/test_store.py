@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from koers.areas import Observation
-from koers.store import StoreError
+from koers.store import Store, StoreError
 from koers.store.schema import metadata
 
 from .helpers import make_plan
@@ -167,3 +167,21 @@ def test_the_generation_changes_with_every_kind_of_change(store, tmp_path, monke
         plan.model_copy(update={"programme": plan.programme.model_copy(update={"name": "Anders"})})
     )
     changed()
+
+
+def test_the_store_knows_the_newest_migration():
+    """Store.HEAD lets an up-to-date database open without loading Alembic."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from koers.store.store import HEAD, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_an_empty_database_is_migrated_on_open(tmp_path):
+    with Store.open(f"sqlite:///{tmp_path / 'new.db'}") as store:
+        assert store.schema_version() == "0006"
+        assert store.programme_ids() == []

@@ -1,43 +1,114 @@
 """The ``koers`` command line: a thin shell over the library.
 
-Each command parses its options, calls one library function and prints the result (a rich
-table for people, ``--format json`` for scripts). Errors go to stderr with a non-zero exit
-code. The store is chosen with ``--db URL`` or ``KOERS_DB`` (default: ``koers.db`` here).
+Each command parses its options, calls one library function or use case
+(:mod:`koers.usecases`) and prints the result (a rich table for people, ``--format json``
+for scripts). Errors (:class:`~koers.errors.KoersError`) go to stderr as ``fout: …`` with
+exit code 1. The store is chosen with ``--db URL`` or ``KOERS_DB`` (default: ``koers.db``
+here).
+
+The commands live in one module each and are imported only when they run: ``koers --help``
+lists them from :data:`COMMANDS` without importing any, so a small command does not wait
+for the website, the importers or the Basismonitor to load.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import sys
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
-from koers.assess import evaluate
-from koers.cli.render import (
-    agreements_table,
-    outcome_lines,
-    plan_counts,
-    status_counts,
-    status_table,
-    summary_table,
-)
-from koers.errors import KoersError, NotFoundError
-from koers.plan import Plan, json_schema, load_plan
-from koers.plan.summary import agreement_rows, summarise
-from koers.programme import ProgrammeState
-from koers.store import PlanLoad, Store
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from koers.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_PLAN = "plans/nprz-2023-2027"
+
+# command -> (module that defines it, the first paragraph of its help, for `koers --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "agreements": ("programme", "List the agreements with owner, due date and status."),
+    "alliance": (
+        "alliance",
+        "Bondgenootschap met bewoners: gesprekken, acties en het aandachtslijstje.",
+    ),
+    "backup": (
+        "backup",
+        "Write every table of the store to FILE (a zip, portable between databases).",
+    ),
+    "basismonitor": (
+        "basismonitor",
+        "School and work/income careers from a pseudonymised person-year panel.",
+    ),
+    "board": (
+        "board",
+        "The board: seats, members with term signals, meetings; the agenda of the next meeting.",
+    ),
+    "demo": (
+        "programme",
+        "The main job: load the plan and its figures, show every status, write the reports, "
+        "and serve the website.",
+    ),
+    "import": ("imports", "Import a file of figures (koers import FILE), list batches, undo one."),
+    "load": (
+        "programme",
+        "Load a plan directory into the store, with the figures (*.csv) and boundaries "
+        "(*.geojson) in its data/ folder.",
+    ),
+    "money": (
+        "money",
+        "Money: task per pillar, bureau, coverage, spending and value for money (koers money "
+        "[--year Y] [--pillar P] [--format table|json]; see koers money show --help); record "
+        "spending (koers money spend).",
+    ),
+    "narrative": (
+        "reports",
+        "Store the story behind the curve for an indicator and period ('' removes it).",
+    ),
+    "plan": ("plan", "Check a plan directory or export its JSON Schema."),
+    "proportionality": (
+        "proportionality",
+        "Per service and year: Zuid's share, the norm, the status and the change.",
+    ),
+    "report": (
+        "reports",
+        "Write Deel I (Zuid op Koers), Deel II and the jaarambitie document of every wijk.",
+    ),
+    "restore": ("backup", "Restore FILE into an empty store (all of it or nothing)."),
+    "serve": ("web", "Serve the website: the public pages, the partner portal and the JSON API."),
+    "status": (
+        "programme",
+        "Status of every indicator: groen, oranje, rood or grijs, with an explanation.",
+    ),
+    "users": ("users", "Accounts of the partner portal."),
+}
 
 
-def _console() -> Console:
-    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+class LazyGroup(click.Group):
+    """A group whose commands are imported from their module when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            # the module registers its commands on `main` as it is imported
+            importlib.import_module(f"koers.cli.{COMMANDS[cmd_name][0]}")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, from :data:`COMMANDS` (nothing imported)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (name, self.commands.get(name, click.Command(name, help=COMMANDS[name][1])))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
 
 def reports_errors(command: F) -> F:
@@ -45,6 +116,8 @@ def reports_errors(command: F) -> F:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from koers.errors import KoersError
+
         try:
             return command(*args, **kwargs)
         except KoersError as error:
@@ -57,7 +130,7 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group()
+@click.group(cls=LazyGroup)
 @click.option(
     "--db",
     envvar="KOERS_DB",
@@ -72,240 +145,16 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = {"db": db}
 
 
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
 def _store(ctx: click.Context) -> Store:
+    from koers.store import Store
+
     return Store.open(ctx.obj["db"])
 
 
-@main.group()
-def plan() -> None:
-    """Check a plan directory or export its JSON Schema."""
-
-
-@plan.command("check")
-@click.argument("directory", type=click.Path(path_type=Path))
-@reports_errors
-def plan_check(directory: Path) -> None:
-    """Validate a plan directory; every problem is reported with file, line and field."""
-    loaded = load_plan(directory)
-    click.echo(f"plan in orde: {plan_counts(loaded)}")
-
-
-@plan.command("summary")
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
-@click.option("--programme", help="Summarise this programme from the store instead.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.pass_context
-@reports_errors
-def plan_summary(
-    ctx: click.Context, directory: Path | None, programme: str | None, fmt: str
-) -> None:
-    """Count what a plan holds (a directory, or the plan loaded in the store)."""
-    summary = summarise(_plan_from(ctx, directory, programme))
-    if fmt == "json":
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
-    else:
-        _console().print(summary_table(summary))
-
-
-@main.command()
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
-@click.option("--programme", help="Programme id in the store (when no DIRECTORY is given).")
-@click.option("--pillar", help="Only this pillar.")
-@click.option("--owner", help="Only agreements this partner (id) owns.")
-@click.option("--status", help="Only agreements with this status.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.pass_context
-@reports_errors
-def agreements(
-    ctx: click.Context,
-    directory: Path | None,
-    programme: str | None,
-    pillar: str | None,
-    owner: str | None,
-    status: str | None,
-    fmt: str,
-) -> None:
-    """List the agreements with owner, due date and status."""
-    if directory is not None:
-        the_plan, statuses = load_plan(directory), {}
-    else:
-        with _store(ctx) as store:
-            state = ProgrammeState.read(store, programme)
-        the_plan, statuses = state.plan, state.statuses
-    if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
-        raise NotFoundError(f"onbekende pijler '{pillar}'")
-    if owner is not None and owner not in {p.id for p in the_plan.partners}:
-        raise NotFoundError(f"onbekende partner '{owner}'")
-    rows = agreement_rows(the_plan, pillar=pillar, owner=owner, status=status, statuses=statuses)
-    if fmt == "json":
-        click.echo(json.dumps([r.record() for r in rows], indent=2, ensure_ascii=False))
-    else:
-        _console().print(agreements_table(rows))
-
-
-def _plan_from(ctx: click.Context, directory: Path | None, programme: str | None) -> Plan:
-    if directory is not None:
-        return load_plan(directory)
-    with _store(ctx) as store:
-        return store.plan(programme)
-
-
-@plan.command("schema")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
-def plan_schema(output: Path | None) -> None:
-    """Print the JSON Schema of a plan file (for editors)."""
-    if output:
-        output.write_text(json_schema() + "\n", encoding="utf-8")
-    else:
-        click.echo(json_schema())
-
-
-@main.command()
-@click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--no-data", is_flag=True, help="Load only the plan, not its data/*.csv.")
-@click.pass_context
-@reports_errors
-def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
-    """Load a plan directory into the store, with the figures (*.csv) and boundaries
-    (*.geojson) in its data/ folder."""
-    with _store(ctx) as store:
-        _load(store, directory, not no_data)
-
-
-def _load(store: Store, directory: Path, with_data: bool) -> str:
-    from koers.usecases import load_plan_directory
-
-    def plan_loaded(result: PlanLoad) -> None:
-        if result.unchanged:
-            click.echo(f"plan '{result.programme}' ongewijzigd (versie {result.version})")
-        else:
-            click.echo(
-                f"plan '{result.programme}' geladen als versie {result.version}: "
-                f"{len(result.changes)} wijzigingen"
-            )
-
-    loaded = load_plan_directory(
-        store,
-        directory,
-        with_data=with_data,
-        on_plan=plan_loaded,
-        on_import=lambda outcome: click.echo(outcome_lines(outcome)),
-    )
-    return loaded.programme
-
-
-@main.command()
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option("--pillar", help="Only this pillar.")
-@click.option("--area", help="Judge every target for this area instead (e.g. a wijk).")
-@click.option("--year", type=int, help="The year to judge (default: latest with data).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.pass_context
-@reports_errors
-def status(
-    ctx: click.Context,
-    programme: str | None,
-    pillar: str | None,
-    area: str | None,
-    year: int | None,
-    fmt: str,
-) -> None:
-    """Status of every indicator: groen, oranje, rood or grijs, with an explanation."""
-    with _store(ctx) as store:
-        pid = store.resolve_programme(programme)
-        the_plan = store.plan(pid)
-        if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
-            raise NotFoundError(f"onbekende pijler '{pillar}'")
-        results = evaluate(the_plan, store.observations(pid), area=area, year=year, pillar=pillar)
-    if fmt == "json":
-        click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))
-    else:
-        console = _console()
-        console.print(status_table(the_plan, results))
-        console.print(status_counts(results))
-
-
-@main.command()
-@click.option(
-    "--plan",
-    "plan_dir",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_PLAN,
-    show_default=True,
-    help="Plan directory to load.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("out") / "rapportage",
-    show_default=True,
-    help="Folder for the reports.",
-)
-@click.option("--no-report", is_flag=True, help="Only load and show the statuses.")
-@click.option(
-    "--serve/--no-serve",
-    default=True,
-    show_default=True,
-    help="End by serving the website on 127.0.0.1.",
-)
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.pass_context
-@reports_errors
-def demo(
-    ctx: click.Context, plan_dir: Path, out: Path, no_report: bool, serve: bool, port: int
-) -> None:
-    """The main job: load the plan and its figures, show every status, write the reports,
-    and serve the website."""
-    from koers.cli.web import run_server
-    from koers.usecases import write_report_set
-
-    with _store(ctx) as store:
-        pid = _load(store, plan_dir, with_data=True)
-        state = ProgrammeState.read(store, pid)
-        results = list(state.assessments.values())
-        console = _console()
-        console.print(status_table(state.plan, results))
-        console.print(status_counts(results))
-        if not no_report:
-            click.echo("rapportages schrijven:")
-            written = write_report_set(
-                store, pid, None, out, progress=lambda title: click.echo(f"  {title}")
-            )
-            click.echo(f"{len(written)} bestanden geschreven in {written[0].parent}")
-    if serve:
-        run_server(ctx.obj["db"], "127.0.0.1", port, programme=pid, reports_dir=out)
-
-
-# registered last: the command modules import ``main`` and the helpers above
-from koers.cli import (  # noqa: E402
-    alliance,
-    backup,
-    basismonitor,
-    board,
-    imports,
-    money,
-    proportionality,
-    reports,
-    users,
-    web,
-)
-
-__all__ = [
-    "alliance",
-    "backup",
-    "basismonitor",
-    "board",
-    "imports",
-    "main",
-    "money",
-    "proportionality",
-    "reports",
-    "users",
-    "web",
-]
+__all__ = ["COMMANDS", "main"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -13,8 +13,10 @@ from koers import nl
 from koers.assess import Assessment, Status
 from koers.plan import Plan, Unit
 from koers.plan.summary import AgreementRow
-from koers.sources import ImportOutcome
-from koers.store import Batch
+
+if TYPE_CHECKING:  # the importers and the store load only with the commands that use them
+    from koers.sources import ImportOutcome
+    from koers.store import Batch
 
 COLOURS = {
     Status.GROEN: "green",

@@ -16,10 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from koers.areas.values import Observation
 from koers.plan.model import Plan
@@ -30,6 +29,7 @@ from koers.store.plans import PlanChange, PlanLoad
 from koers.store.transaction import Transaction
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD = "0006"  # the newest migration (tests check it against Alembic's head)
 DEFAULT_URL = "sqlite:///koers.db"
 
 
@@ -60,12 +60,29 @@ class Store:
         self.close()
 
     def migrate(self) -> None:
-        """Run every Alembic migration not yet applied."""
+        """Run every Alembic migration not yet applied.
+
+        A database already at :data:`HEAD` is left alone without loading Alembic, so a
+        command that only reads starts quickly."""
+        if self.schema_version() == HEAD:
+            return
+        from alembic import command
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def schema_version(self) -> str | None:
+        """The migration the database is at; None for a new, empty database."""
+        try:
+            with self.engine.connect() as connection:
+                version = connection.scalar(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:  # no alembic_version table yet
+            return None
+        return None if version is None else str(version)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

@@ -1,0 +1,181 @@
+"""The commands about one programme as a whole: ``koers load`` (a plan directory into the
+store), ``koers status``, ``koers agreements`` and ``koers demo``, the main job.
+
+What only one command needs (the use cases, the read model, the website) is imported in
+that command, so ``koers status`` does not load the reports or the importers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from koers.assess import evaluate
+from koers.cli import _console, _store, main, reports_errors
+from koers.cli.render import agreements_table, outcome_lines, status_counts, status_table
+from koers.errors import NotFoundError
+from koers.plan import load_plan
+from koers.plan.summary import agreement_rows
+from koers.store import PlanLoad, Store
+
+DEFAULT_PLAN = "plans/nprz-2023-2027"
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.option("--programme", help="Programme id in the store (when no DIRECTORY is given).")
+@click.option("--pillar", help="Only this pillar.")
+@click.option("--owner", help="Only agreements this partner (id) owns.")
+@click.option("--status", help="Only agreements with this status.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@reports_errors
+def agreements(
+    ctx: click.Context,
+    directory: Path | None,
+    programme: str | None,
+    pillar: str | None,
+    owner: str | None,
+    status: str | None,
+    fmt: str,
+) -> None:
+    """List the agreements with owner, due date and status."""
+    if directory is not None:
+        the_plan, statuses = load_plan(directory), {}
+    else:
+        from koers.programme import ProgrammeState
+
+        with _store(ctx) as store:
+            state = ProgrammeState.read(store, programme)
+        the_plan, statuses = state.plan, state.statuses
+    if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
+        raise NotFoundError(f"onbekende pijler '{pillar}'")
+    if owner is not None and owner not in {p.id for p in the_plan.partners}:
+        raise NotFoundError(f"onbekende partner '{owner}'")
+    rows = agreement_rows(the_plan, pillar=pillar, owner=owner, status=status, statuses=statuses)
+    if fmt == "json":
+        click.echo(json.dumps([r.record() for r in rows], indent=2, ensure_ascii=False))
+    else:
+        _console().print(agreements_table(rows))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--no-data", is_flag=True, help="Load only the plan, not its data/*.csv.")
+@click.pass_context
+@reports_errors
+def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
+    """Load a plan directory into the store, with the figures (*.csv) and boundaries
+    (*.geojson) in its data/ folder."""
+    with _store(ctx) as store:
+        _load(store, directory, not no_data)
+
+
+def _load(store: Store, directory: Path, with_data: bool) -> str:
+    from koers.usecases import load_plan_directory
+
+    def plan_loaded(result: PlanLoad) -> None:
+        if result.unchanged:
+            click.echo(f"plan '{result.programme}' ongewijzigd (versie {result.version})")
+        else:
+            click.echo(
+                f"plan '{result.programme}' geladen als versie {result.version}: "
+                f"{len(result.changes)} wijzigingen"
+            )
+
+    loaded = load_plan_directory(
+        store,
+        directory,
+        with_data=with_data,
+        on_plan=plan_loaded,
+        on_import=lambda outcome: click.echo(outcome_lines(outcome)),
+    )
+    return loaded.programme
+
+
+@main.command()
+@click.option("--programme", help="Programme id (needed when the store holds several).")
+@click.option("--pillar", help="Only this pillar.")
+@click.option("--area", help="Judge every target for this area instead (e.g. a wijk).")
+@click.option("--year", type=int, help="The year to judge (default: latest with data).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@reports_errors
+def status(
+    ctx: click.Context,
+    programme: str | None,
+    pillar: str | None,
+    area: str | None,
+    year: int | None,
+    fmt: str,
+) -> None:
+    """Status of every indicator: groen, oranje, rood or grijs, with an explanation."""
+    with _store(ctx) as store:
+        pid = store.resolve_programme(programme)
+        the_plan = store.plan(pid)
+        if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
+            raise NotFoundError(f"onbekende pijler '{pillar}'")
+        results = evaluate(the_plan, store.observations(pid), area=area, year=year, pillar=pillar)
+    if fmt == "json":
+        click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))
+    else:
+        console = _console()
+        console.print(status_table(the_plan, results))
+        console.print(status_counts(results))
+
+
+@main.command()
+@click.option(
+    "--plan",
+    "plan_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PLAN,
+    show_default=True,
+    help="Plan directory to load.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out") / "rapportage",
+    show_default=True,
+    help="Folder for the reports.",
+)
+@click.option("--no-report", is_flag=True, help="Only load and show the statuses.")
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="End by serving the website on 127.0.0.1.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.pass_context
+@reports_errors
+def demo(
+    ctx: click.Context, plan_dir: Path, out: Path, no_report: bool, serve: bool, port: int
+) -> None:
+    """The main job: load the plan and its figures, show every status, write the reports,
+    and serve the website."""
+    from koers.cli.web import run_server
+    from koers.programme import ProgrammeState
+    from koers.usecases import write_report_set
+
+    with _store(ctx) as store:
+        pid = _load(store, plan_dir, with_data=True)
+        state = ProgrammeState.read(store, pid)
+        results = list(state.assessments.values())
+        console = _console()
+        console.print(status_table(state.plan, results))
+        console.print(status_counts(results))
+        if not no_report:
+            click.echo("rapportages schrijven:")
+            written = write_report_set(
+                store, pid, None, out, progress=lambda title: click.echo(f"  {title}")
+            )
+            click.echo(f"{len(written)} bestanden geschreven in {written[0].parent}")
+    if serve:
+        run_server(ctx.obj["db"], "127.0.0.1", port, programme=pid, reports_dir=out)
