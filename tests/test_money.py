@@ -25,10 +25,9 @@ from koers.money import (
     MoneySummary,
     Spent,
     money_summary,
-    record_spending,
-    spending,
     year_task,
 )
+from koers.money.record import record_spending, spending
 from koers.plan import Plan, load_plan, plan_from_documents
 from koers.store import Store, StoreError
 
@@ -132,6 +131,7 @@ def document(
             ],
             "funding": funding or [],
             "commitments": commitments or [],
+            "precondition": {"name": "Preventie met Gezag", "pillars": ["veilig"]},
         },
     }
 
@@ -416,9 +416,9 @@ def test_spending_is_recorded_and_overspending_flagged(store: Store):
     w1_2024 = next(r for r in money_summary(plan, recorded, year=2024).commitments if r.id == "W1")
     assert (w1_2024.spent, w1_2024.spend_status) == (300_000, "binnen budget")
 
-    with pytest.raises(StoreError, match="unknown commitment 'W9'"):
+    with pytest.raises(StoreError, match="verplichting 'W9' staat niet in het plan"):
         record_spending(store, "p", "W9", 2024, 10)
-    with pytest.raises(StoreError, match="zero or more"):
+    with pytest.raises(StoreError, match="nul of meer"):
         record_spending(store, "p", "W1", 2024, -1)
     with pytest.raises(StoreError, match="staat niet in de database"):
         record_spending(store, "q", "W1", 2024, 10)
@@ -535,9 +535,9 @@ def test_cli_money_json_and_spend(run, tmp_path: Path):
     assert "overschreden" in table.stdout and "Aandachtspunten" in table.stdout
 
     unknown = run("money", "spend", "W9", "2024", "10")
-    assert unknown.exit_code == 1 and "unknown commitment 'W9'" in unknown.stderr
+    assert unknown.exit_code == 1 and "verplichting 'W9' staat niet in het plan" in unknown.stderr
     negative = run("money", "spend", "W1", "2024", "--", "-10")
-    assert negative.exit_code == 1 and "zero or more" in negative.stderr
+    assert negative.exit_code == 1 and "nul of meer" in negative.stderr
     pillar = run("money", "--pillar", "sport")
     assert pillar.exit_code == 1 and "unknown pillar 'sport'" in pillar.stderr
     nonsense = run("money", "spend", "W1", "2024", "veel")

@@ -17,12 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from koers.cli import _console, _store, main, reports_errors
-from koers.money import (
-    MoneySummary,
-    money_summary,
-    record_spending,
-    spending,
-)
+from koers.money import MoneySummary, money_summary
+from koers.money.record import record_spending, spending
 from koers.nl import euro, percent
 
 COLOURS = {"groen": "green", "oranje": "dark_orange", "rood": "red", "grijs": "grey50"}

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from koers import workflow
-from koers.alliance import meetings as alliance_meetings
+from koers.alliance.record import meetings as alliance_meetings
 from koers.cli import _store, main, reports_errors
-from koers.money import spending
+from koers.money.record import spending
 from koers.report import build_reports, latest_year, write_reports
 from koers.report.sections import standard_sections
 from koers.sources.boundaries import latest_boundaries
