@@ -28,7 +28,7 @@ from koers.money import (
     year_task,
 )
 from koers.money.record import record_spending, spending
-from koers.plan import Plan, load_plan, plan_from_documents
+from koers.plan import Plan, PlanError, load_plan, plan_from_documents
 from koers.store import Store, StoreError
 
 from .conftest import ROOT
@@ -387,6 +387,35 @@ def test_preventie_met_gezag_is_a_precondition_until_it_is_met():
     )
     assert granted.precondition is not None and granted.precondition.met
     assert money_summary(make(WERK_2024), []).precondition is None
+
+
+def test_the_precondition_is_read_from_the_plan():
+    pmg = commitment(
+        "V1",
+        2024,
+        250_000,
+        "voorwaardelijk",
+        intervention="I-wijkrecht",
+        condition="Toekenning van het Rijksprogramma Preventie met Gezag",
+    )
+
+    def plan_with(precondition: dict[str, Any] | None) -> Plan:
+        data = document([pmg])
+        data["finance"]["precondition"] = precondition
+        return plan_from_documents({"plan.yaml": json.dumps(data)})
+
+    # without finance.precondition no text is a precondition, whatever it mentions
+    assert money_summary(plan_with(None), []).precondition is None
+    # the texts it is recognised by, and the pillars that depend on it, are the plan's
+    other = money_summary(
+        plan_with({"name": "De rijksbijdrage", "pillars": ["werk"], "mentions": ["gezag"]}), []
+    ).precondition
+    assert other is not None and other.name == "De rijksbijdrage" and other.pillars == ("werk",)
+    assert [iv for iv, _ in other.interventions] == ["I-adb", "I-wijkrecht"]
+    assert "pijler Werk hangen af van de toekenning van De rijksbijdrage" in other.text
+    assert money_summary(plan_with({"name": "Iets anders"}), []).precondition is None
+    with pytest.raises(PlanError, match=r"precondition.pillars.0: unknown pillar 'sport'"):
+        plan_with({"name": "X", "pillars": ["sport"]})
 
 
 # -- spending ---------------------------------------------------------------------------
