@@ -251,7 +251,7 @@ def test_nprz_pillar_filter(nprz: Plan):
     assert {c.pillar for c in summary.coverage} == {"school"}
     assert summary.precondition is None  # Preventie met Gezag concerns Veilig only
     assert money_summary(nprz, [], pillar="veilig").precondition is not None
-    with pytest.raises(KeyError, match="unknown pillar 'sport'"):
+    with pytest.raises(KeyError, match="pijler 'sport' staat niet in het plan"):
         money_summary(nprz, [], pillar="sport")
 
 
@@ -568,7 +568,7 @@ def test_cli_money_json_and_spend(run, tmp_path: Path):
     negative = run("money", "spend", "W1", "2024", "--", "-10")
     assert negative.exit_code == 1 and "nul of meer" in negative.stderr
     pillar = run("money", "--pillar", "sport")
-    assert pillar.exit_code == 1 and "unknown pillar 'sport'" in pillar.stderr
+    assert pillar.exit_code == 1 and "pijler 'sport' staat niet in het plan" in pillar.stderr
     nonsense = run("money", "spend", "W1", "2024", "veel")
     assert nonsense.exit_code == 2 and "is not an amount in euro" in nonsense.stderr
 

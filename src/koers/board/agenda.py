@@ -135,7 +135,7 @@ def board_agenda(
     escalations: list[AgendaItem] = []
     for agreement in dict.fromkeys(escalated):
         if agreement not in rows:
-            raise KeyError(f"unknown agreement '{agreement}'")
+            raise KeyError(f"afspraak '{agreement}' staat niet in het plan")
         row = rows[agreement]
         item = agreement_item(ESCALATED, row, f"Geëscaleerd; {about(row)}.")
         escalations.append(item)

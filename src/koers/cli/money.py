@@ -58,7 +58,7 @@ def show(
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)
         if pillar is not None and pillar not in {p.id for p in plan.pillars}:
-            raise KeyError(f"unknown pillar '{pillar}'")
+            raise KeyError(f"pijler '{pillar}' staat niet in het plan")
         summary = money_summary(
             plan, spending(store, pid), store.observations(pid), year=year, pillar=pillar
         )

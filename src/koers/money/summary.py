@@ -82,7 +82,7 @@ def money_summary(
     which belongs to no pillar, is then left out).
     """
     if pillar is not None and pillar not in {p.id for p in plan.pillars}:
-        raise KeyError(f"unknown pillar '{pillar}'")
+        raise KeyError(f"pijler '{pillar}' staat niet in het plan")
     finance = plan.finance
     commitments = list(finance.commitments) if finance else []
     interventions = {iv.id: iv for iv in plan.interventions}
