@@ -14,18 +14,12 @@ from jinja2 import Environment, PackageLoader
 from sqlalchemy import func, select
 
 import koers.cli.alliance  # noqa: F401  (registers ``koers alliance`` on main)
-from koers.alliance import (
-    NewAction,
-    attention,
-    bondgenootschap,
-    complete_action,
-    meetings,
-    record_meeting,
-)
+from koers.alliance import NewAction, attention, bondgenootschap
 from koers.cli import main
 from koers.plan import Plan, load_plan, plan_from_documents
 from koers.store import Store, StoreError
 from koers.store import schema as t
+from koers.usecases.alliance import complete_action, meetings, record_meeting
 
 from .conftest import EXAMPLE
 

@@ -349,7 +349,7 @@ def test_an_indicator_without_an_earlier_status_counts_as_newly_red():
 
 def test_an_unknown_escalated_agreement_is_an_error():
     plan = make_governed_plan()
-    with pytest.raises(KeyError, match="unknown agreement 'A99'"):
+    with pytest.raises(KeyError, match="afspraak 'A99' staat niet in het plan"):
         board_agenda(plan, [], [], agreement_rows(plan), date(2024, 3, 1), ["A99"])
 
 
@@ -451,7 +451,7 @@ def test_cli_board_and_agenda_from_the_store(run, tmp_path: Path):
     assert json.loads(later.stdout)["newly_red"] == []  # rood already in 2023
     assert json.loads(later.stdout)["compared_with"]["as_of"] == 2023
     unknown = run("board", "agenda", "--escalate", "A99")
-    assert unknown.exit_code == 1 and "unknown agreement 'A99'" in unknown.stderr
+    assert unknown.exit_code == 1 and "afspraak 'A99' staat niet in het plan" in unknown.stderr
 
 
 def test_cli_board_needs_governance(run, tmp_path: Path):

@@ -54,9 +54,9 @@ def test_status_table_and_options(run):
     table = run("status", "--year", "2011")
     assert table.exit_code == 0 and "Nieuwe voortijdig schoolverlaters" in table.stdout
     unknown = run("status", "--pillar", "wonen")
-    assert unknown.exit_code == 1 and "onbekende pijler 'wonen'" in unknown.stderr
+    assert unknown.exit_code == 1 and "pijler 'wonen' staat niet in het plan" in unknown.stderr
     area = run("status", "--area", "mars")
-    assert area.exit_code == 1 and "onbekend gebied 'mars'" in area.stderr
+    assert area.exit_code == 1 and "gebied 'mars' staat niet in het plan" in area.stderr
 
 
 def test_import_revision_and_errors(run, tmp_path: Path):
@@ -124,7 +124,7 @@ def test_agreements_listing_and_filters(run):
     )
     assert done == []
     unknown = run("agreements", str(NPRZ), "--owner", "nobody")
-    assert unknown.exit_code == 1 and "onbekende partner 'nobody'" in unknown.stderr
+    assert unknown.exit_code == 1 and "partner 'nobody' staat niet in het plan" in unknown.stderr
 
 
 def test_the_main_job_on_the_nprz_plan(run):

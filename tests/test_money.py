@@ -25,12 +25,11 @@ from koers.money import (
     MoneySummary,
     Spent,
     money_summary,
-    record_spending,
-    spending,
     year_task,
 )
-from koers.plan import Plan, load_plan, plan_from_documents
+from koers.plan import Plan, PlanError, load_plan, plan_from_documents
 from koers.store import Store, StoreError
+from koers.usecases.spending import record_spending, spending
 
 from .conftest import ROOT
 
@@ -132,6 +131,7 @@ def document(
             ],
             "funding": funding or [],
             "commitments": commitments or [],
+            "precondition": {"name": "Preventie met Gezag", "pillars": ["veilig"]},
         },
     }
 
@@ -251,7 +251,7 @@ def test_nprz_pillar_filter(nprz: Plan):
     assert {c.pillar for c in summary.coverage} == {"school"}
     assert summary.precondition is None  # Preventie met Gezag concerns Veilig only
     assert money_summary(nprz, [], pillar="veilig").precondition is not None
-    with pytest.raises(KeyError, match="unknown pillar 'sport'"):
+    with pytest.raises(KeyError, match="pijler 'sport' staat niet in het plan"):
         money_summary(nprz, [], pillar="sport")
 
 
@@ -389,6 +389,35 @@ def test_preventie_met_gezag_is_a_precondition_until_it_is_met():
     assert money_summary(make(WERK_2024), []).precondition is None
 
 
+def test_the_precondition_is_read_from_the_plan():
+    pmg = commitment(
+        "V1",
+        2024,
+        250_000,
+        "voorwaardelijk",
+        intervention="I-wijkrecht",
+        condition="Toekenning van het Rijksprogramma Preventie met Gezag",
+    )
+
+    def plan_with(precondition: dict[str, Any] | None) -> Plan:
+        data = document([pmg])
+        data["finance"]["precondition"] = precondition
+        return plan_from_documents({"plan.yaml": json.dumps(data)})
+
+    # without finance.precondition no text is a precondition, whatever it mentions
+    assert money_summary(plan_with(None), []).precondition is None
+    # the texts it is recognised by, and the pillars that depend on it, are the plan's
+    other = money_summary(
+        plan_with({"name": "De rijksbijdrage", "pillars": ["werk"], "mentions": ["gezag"]}), []
+    ).precondition
+    assert other is not None and other.name == "De rijksbijdrage" and other.pillars == ("werk",)
+    assert [iv for iv, _ in other.interventions] == ["I-adb", "I-wijkrecht"]
+    assert "pijler Werk hangen af van de toekenning van De rijksbijdrage" in other.text
+    assert money_summary(plan_with({"name": "Iets anders"}), []).precondition is None
+    with pytest.raises(PlanError, match=r"precondition.pillars.0: unknown pillar 'sport'"):
+        plan_with({"name": "X", "pillars": ["sport"]})
+
+
 # -- spending ---------------------------------------------------------------------------
 
 
@@ -416,9 +445,9 @@ def test_spending_is_recorded_and_overspending_flagged(store: Store):
     w1_2024 = next(r for r in money_summary(plan, recorded, year=2024).commitments if r.id == "W1")
     assert (w1_2024.spent, w1_2024.spend_status) == (300_000, "binnen budget")
 
-    with pytest.raises(StoreError, match="unknown commitment 'W9'"):
+    with pytest.raises(StoreError, match="verplichting 'W9' staat niet in het plan"):
         record_spending(store, "p", "W9", 2024, 10)
-    with pytest.raises(StoreError, match="zero or more"):
+    with pytest.raises(StoreError, match="nul of meer"):
         record_spending(store, "p", "W1", 2024, -1)
     with pytest.raises(StoreError, match="staat niet in de database"):
         record_spending(store, "q", "W1", 2024, 10)
@@ -535,11 +564,11 @@ def test_cli_money_json_and_spend(run, tmp_path: Path):
     assert "overschreden" in table.stdout and "Aandachtspunten" in table.stdout
 
     unknown = run("money", "spend", "W9", "2024", "10")
-    assert unknown.exit_code == 1 and "unknown commitment 'W9'" in unknown.stderr
+    assert unknown.exit_code == 1 and "verplichting 'W9' staat niet in het plan" in unknown.stderr
     negative = run("money", "spend", "W1", "2024", "--", "-10")
-    assert negative.exit_code == 1 and "zero or more" in negative.stderr
+    assert negative.exit_code == 1 and "nul of meer" in negative.stderr
     pillar = run("money", "--pillar", "sport")
-    assert pillar.exit_code == 1 and "onbekende pijler 'sport'" in pillar.stderr
+    assert pillar.exit_code == 1 and "pijler 'sport' staat niet in het plan" in pillar.stderr
     nonsense = run("money", "spend", "W1", "2024", "veel")
     assert nonsense.exit_code == 2 and "is not an amount in euro" in nonsense.stderr
 

@@ -184,7 +184,7 @@ def test_koers_report_writes_html_and_pdf(tmp_path, run):
     share = next(r for r in records if r["indicator"] == "bijstandsaandeel")
     assert share["explanation"] in (folder / "deel-2-voortgangsrapportage.html").read_text()
     bad = run("narrative", "nope", "2022", "x")
-    assert bad.exit_code == 1 and "onbekende indicator 'nope'" in bad.stderr
+    assert bad.exit_code == 1 and "indicator 'nope' staat niet in het plan" in bad.stderr
 
 
 def test_wijk_documents_locate_the_wijk_on_a_map(nprz):

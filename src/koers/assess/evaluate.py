@@ -124,7 +124,7 @@ def evaluate(
     index = ObservationIndex(observations)
     graph = AreaGraph(plan.areas)
     if area is not None and area not in graph:
-        raise NotFoundError(f"onbekend gebied '{area}'")
+        raise NotFoundError(f"gebied '{area}' staat niet in het plan")
     indicators = {ind.id: ind for ind in plan.indicators}
     results = []
     for indicator in plan.indicators:

@@ -123,9 +123,6 @@ def reports_errors(command: F) -> F:
         except KoersError as error:
             click.echo(f"fout: {error}", err=True)
             sys.exit(1)
-        except KeyError as error:  # a look-up in the pure core that found no such id
-            click.echo(f"fout: {error.args[0]}", err=True)
-            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 

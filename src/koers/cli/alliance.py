@@ -13,6 +13,7 @@ from rich.table import Table
 from koers import alliance as al
 from koers import nl
 from koers.cli import _console, _store, main, reports_errors
+from koers.usecases import alliance as al_store
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -79,7 +80,7 @@ def add(
     new_actions = [parse_action(text, n) for n, text in enumerate(actions, start=1)]
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
-        meeting_id = al.record_meeting(
+        meeting_id = al_store.record_meeting(
             store,
             pid,
             kind=kind,
@@ -90,7 +91,7 @@ def add(
             goals=list(goals),
             actions=new_actions,
         )
-        stored = next(m for m in al.meetings(store, pid) if m.id == meeting_id)
+        stored = next(m for m in al_store.meetings(store, pid) if m.id == meeting_id)
         names = {a.id: a.name for a in store.plan(pid).areas}
     where = names.get(area, area) if area else al.ZUID_WIDE
     ids = ", ".join(str(a.id) for a in stored.actions)
@@ -111,7 +112,7 @@ def list_meetings(ctx: click.Context, year: int | None, programme: str | None, f
     """List the recorded conversations with their actions (oldest first)."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
-        records = al.meetings(store, pid)
+        records = al_store.meetings(store, pid)
         plan = store.plan(pid)
     if year is not None:
         records = [m for m in records if m.held_on.year == year]
@@ -153,7 +154,7 @@ def done(ctx: click.Context, action_id: int, done_on: datetime | None) -> None:
     """Mark a follow-up action as done."""
     day = done_on.date() if done_on else date.today()
     with _store(ctx) as store:
-        action = al.complete_action(store, action_id, day)
+        action = al_store.complete_action(store, action_id, day)
     click.echo(f"actie {action.id} ({action.owner}) afgerond op {nl.long_date(day)}")
 
 
@@ -171,7 +172,7 @@ def attention_command(
     day = today.date() if today else date.today()
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
-        items = al.attention(al.meetings(store, pid), day, store.plan(pid))
+        items = al.attention(al_store.meetings(store, pid), day, store.plan(pid))
     if fmt == "json":
         click.echo(json.dumps([i.record() for i in items], indent=2, ensure_ascii=False))
         return

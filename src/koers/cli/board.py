@@ -21,6 +21,7 @@ from koers.assess import evaluate
 from koers.board import Agenda, AgendaItem, BoardSummary, board_agenda, board_summary
 from koers.board import last_meeting as find_last_meeting
 from koers.cli import _console, _store, main, reports_errors
+from koers.errors import NotFoundError
 from koers.plan import load_plan
 from koers.plan.summary import agreement_rows
 from koers.report.build import latest_year
@@ -149,7 +150,7 @@ def agenda(
             *(a for a, rung in workflow.escalations(store, pid).items() if rung is top),
         )
     if plan.governance is None:
-        raise KeyError("het plan heeft geen bestuur: de sectie 'governance' ontbreekt")
+        raise NotFoundError("het plan heeft geen bestuur: de sectie 'governance' ontbreekt")
     previous = find_last_meeting(plan.governance.board, day)
     if since is not None:
         as_of, label = since, f"de cijfers tot en met {since}"

@@ -18,13 +18,9 @@ from rich.table import Table
 
 from koers.cli import _console, _store, main, reports_errors
 from koers.errors import NotFoundError
-from koers.money import (
-    MoneySummary,
-    money_summary,
-    record_spending,
-    spending,
-)
+from koers.money import MoneySummary, money_summary
 from koers.nl import euro, percent
+from koers.usecases.spending import record_spending, spending
 
 COLOURS = {"groen": "green", "oranje": "dark_orange", "rood": "red", "grijs": "grey50"}
 
@@ -63,7 +59,7 @@ def show(
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)
         if pillar is not None and pillar not in {p.id for p in plan.pillars}:
-            raise NotFoundError(f"onbekende pijler '{pillar}'")
+            raise NotFoundError(f"pijler '{pillar}' staat niet in het plan")
         summary = money_summary(
             plan, spending(store, pid), store.observations(pid), year=year, pillar=pillar
         )

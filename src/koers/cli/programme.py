@@ -52,9 +52,9 @@ def agreements(
             state = ProgrammeState.read(store, programme)
         the_plan, statuses = state.plan, state.statuses
     if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
-        raise NotFoundError(f"onbekende pijler '{pillar}'")
+        raise NotFoundError(f"pijler '{pillar}' staat niet in het plan")
     if owner is not None and owner not in {p.id for p in the_plan.partners}:
-        raise NotFoundError(f"onbekende partner '{owner}'")
+        raise NotFoundError(f"partner '{owner}' staat niet in het plan")
     rows = agreement_rows(the_plan, pillar=pillar, owner=owner, status=status, statuses=statuses)
     if fmt == "json":
         click.echo(json.dumps([r.record() for r in rows], indent=2, ensure_ascii=False))
@@ -119,7 +119,7 @@ def status(
         pid = store.resolve_programme(programme)
         the_plan = store.plan(pid)
         if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
-            raise NotFoundError(f"onbekende pijler '{pillar}'")
+            raise NotFoundError(f"pijler '{pillar}' staat niet in het plan")
         results = evaluate(the_plan, store.observations(pid), area=area, year=year, pillar=pillar)
     if fmt == "json":
         click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))

@@ -64,9 +64,9 @@ def narrative(
         plan = store.plan(pid)
         area = area or plan.programme.area
         if indicator not in {i.id for i in plan.indicators}:
-            raise NotFoundError(f"onbekende indicator '{indicator}'")
+            raise NotFoundError(f"indicator '{indicator}' staat niet in het plan")
         if area not in {a.id for a in plan.areas}:
-            raise NotFoundError(f"onbekend gebied '{area}'")
+            raise NotFoundError(f"gebied '{area}' staat niet in het plan")
         store.set_narrative(pid, indicator, area, period, text)
     click.echo(
         f"toelichting bij {indicator} {area} {period} {'opgeslagen' if text else 'verwijderd'}"

@@ -544,6 +544,26 @@ class CostShare(Model):
     share: float = Field(ge=0, le=1)
 
 
+class Precondition(Model):
+    """A condition the money of some pillars depends on, such as the award of a national
+    programme: while a funding line or commitment that mentions it is not granted, the
+    interventions of those pillars carry 'voorwaarde' in the money overview."""
+
+    name: str = Field(description="The condition as reports name it (NPRZ: the programme awarded).")
+    pillars: list[Id] = Field(
+        default_factory=list, description="The pillars whose interventions depend on it."
+    )
+    mentions: list[str] = Field(
+        default_factory=list,
+        description=(
+            "A funding line or commitment is part of the precondition when its name, funder or "
+            "condition mentions one of these texts (case-insensitive); empty: the name."
+        ),
+    )
+    note: str | None = None
+    ref: str | None = None
+
+
 class Finance(Model):
     price_level: str | None = None
     cost_split: list[CostShare] = Field(default_factory=list)
@@ -555,6 +575,9 @@ class Finance(Model):
     funding: list[Funding] = Field(default_factory=list)
     commitments: list[Commitment] = Field(
         default_factory=list, description="Money per intervention and year."
+    )
+    precondition: Precondition | None = Field(
+        None, description="The condition the money of some pillars depends on, if any."
     )
     ref: str | None = None
 

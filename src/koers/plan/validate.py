@@ -191,6 +191,12 @@ def _money_and_bodies(plan: Plan) -> Iterator[Finding]:
                     f"contributions.{pos}.partner",
                     f"unknown partner '{contribution.partner}'",
                 )
+    if plan.finance is not None and plan.finance.precondition is not None:
+        for pos, pillar in enumerate(plan.finance.precondition.pillars):
+            if pillar not in pillars:
+                yield Finding(
+                    "finance", -1, f"precondition.pillars.{pos}", f"unknown pillar '{pillar}'"
+                )
     if plan.finance is not None:
         interventions = {i.id for i in plan.interventions}
         seen: set[str] = set()

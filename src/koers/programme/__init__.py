@@ -20,10 +20,9 @@ from functools import cached_property
 from typing import Any, Self
 
 from koers.alliance import MeetingRecord
-from koers.alliance import meetings as alliance_meetings
 from koers.areas import Observation
 from koers.assess import Assessment, ObservationIndex, evaluate
-from koers.money import Spent, spending
+from koers.money import Spent
 from koers.plan.model import Area, AreaKind, Indicator, Pillar, Plan
 from koers.plan.summary import AgreementRow, agreement_rows
 from koers.sources.boundaries import latest_boundaries
@@ -52,17 +51,18 @@ class ProgrammeState:
     ) -> Self:
         """Read ``programme`` (None: the only one in the store) as it stands now."""
         pid = store.resolve_programme(programme)
-        return cls(
-            programme=pid,
-            plan=store.plan(pid),
-            observations=store.observations(pid),
-            narratives=store.narratives(pid),
-            today=today or date.today(),
-            agreement_states=agreement_states(store, pid),
-            spending=spending(store, pid),
-            meetings=alliance_meetings(store, pid),
-            **extra,
-        )
+        with store.transaction() as tx:
+            return cls(
+                programme=pid,
+                plan=tx.plans.latest(pid),
+                observations=tx.observations.current(pid),
+                narratives=tx.observations.narratives(pid),
+                today=today or date.today(),
+                agreement_states=agreement_states(store, pid),
+                spending=tx.spending.of(pid),
+                meetings=tx.alliance.meetings(pid),
+                **extra,
+            )
 
     @cached_property
     def assessments(self) -> dict[str, Assessment]:

@@ -12,8 +12,10 @@ from functools import cached_property
 
 from sqlalchemy import Connection
 
+from koers.store.alliance import Alliance
 from koers.store.observations import Observations
 from koers.store.plans import Plans
+from koers.store.spending import Spending
 
 
 class Transaction:
@@ -29,3 +31,12 @@ class Transaction:
     @cached_property
     def observations(self) -> Observations:
         return Observations(self.connection)
+
+    # -- the mechanisms' records: spending and the resident alliance
+    @cached_property
+    def spending(self) -> Spending:
+        return Spending(self.connection)
+
+    @cached_property
+    def alliance(self) -> Alliance:
+        return Alliance(self.connection)
