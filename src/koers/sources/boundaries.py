@@ -63,8 +63,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from koers.plan.model import Area
-from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue, load_json
-from koers.sources.csvlong import shown
+from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue
+from koers.sources.toolkit import load_json, shown
 from koers.store import BatchResult, Store, StoreError
 from koers.store import schema as t
 from koers.store.observations import insert_batch, new_batch_id

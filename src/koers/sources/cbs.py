@@ -63,19 +63,26 @@ from koers.areas.values import SCALE, Observation
 from koers.plan.model import ColumnMapping, Indicator, SourceMapping, Unit
 from koers.plan.period import period_year
 from koers.sources.base import (
-    MISSING_MARKS,
     ImportContext,
     Reading,
     SourceError,
     SourceIssue,
     apportion,
     apportion_note,
-    load_json,
     period_problem,
-    suggest,
     value_problems,
 )
-from koers.sources.csvlong import csv_rows, decode, finite, not_finite, shown
+from koers.sources.toolkit import (
+    MISSING_MARKS,
+    csv_rows,
+    decode,
+    delimiter,
+    finite,
+    load_json,
+    not_finite,
+    shown,
+    suggest,
+)
 
 REGION_COLUMNS = (
     "WijkenEnBuurten",
@@ -548,14 +555,12 @@ def _parse_json(text: str, name: str) -> _Table:
 
 
 def _split_header(line: str) -> list[str]:
-    delimiter = ";" if line.count(";") > line.count(",") else ","
-    return [c.strip().strip('"').strip() for c in line.split(delimiter)]
+    return [c.strip().strip('"').strip() for c in line.split(delimiter(line))]
 
 
 def _parse_csv(text: str, name: str) -> _Table:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv_rows(csv.reader(io.StringIO(text), delimiter=delimiter), name)
+    separator = delimiter(text.split("\n", 1)[0])
+    reader = csv_rows(csv.reader(io.StringIO(text), delimiter=separator), name)
     header = [c.strip() for c in next(reader, [])]
     if not any(header):
         raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])

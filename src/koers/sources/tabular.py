@@ -83,7 +83,6 @@ from typing import Any
 from koers.areas.values import Observation
 from koers.plan.model import ColumnMapping, Indicator, SourceMapping
 from koers.sources.base import (
-    MISSING_MARKS,
     ImportContext,
     Reading,
     SourceError,
@@ -91,18 +90,17 @@ from koers.sources.base import (
     apportion,
     apportion_note,
     period_problem,
-    suggest,
     value_problems,
 )
-from koers.sources.csvlong import (
-    OPTIONAL,
-    REQUIRED,
-    STATUSES,
+from koers.sources.csvlong import OPTIONAL, REQUIRED, STATUSES
+from koers.sources.toolkit import (
+    MISSING_MARKS,
     csv_rows,
     decode,
     dict_reader,
     finite,
     parse_number,
+    suggest,
 )
 
 AREA_COLUMNS = ("area", "code", "gebied")
