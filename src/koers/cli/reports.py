@@ -13,7 +13,6 @@ from koers.cli import _store, main, reports_errors
 from koers.money import spending
 from koers.report import build_reports, latest_year, write_reports
 from koers.report.sections import standard_sections
-from koers.sources.boundaries import latest_boundaries
 from koers.store import Store
 
 DEFAULT_OUT = Path("out") / "rapportage"
@@ -38,7 +37,7 @@ def write_report_set(
         narratives=store.narratives(pid),
         agreement_statuses=workflow.current_statuses(store, pid),
         # the boundaries of the report year, else the latest ones there are
-        boundaries=latest_boundaries(store, pid, year) or latest_boundaries(store, pid),
+        boundaries=store.latest_boundaries(pid, year) or store.latest_boundaries(pid),
         extras=standard_sections(
             plan,
             observations,

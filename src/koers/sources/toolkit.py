@@ -218,3 +218,8 @@ def suggest(value: str, candidates: Iterable[str]) -> str:
     """' (bedoelde u: a, b?)' with the closest known names, or ''."""
     close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.6)
     return f" (bedoelde u: {', '.join(close)}?)" if close else ""
+
+
+def shown_json(value: Any) -> str:
+    """A JSON value for a message, cut as :func:`shown` cuts a cell."""
+    return shown(json.dumps(value, ensure_ascii=False))

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from sqlalchemy import Connection
 
+from koers.store.boundaries import Boundaries
 from koers.store.observations import Observations
 from koers.store.plans import Plans
 
@@ -29,3 +30,7 @@ class Transaction:
     @cached_property
     def observations(self) -> Observations:
         return Observations(self.connection)
+
+    @cached_property
+    def boundaries(self) -> Boundaries:
+        return Boundaries(self.connection)

@@ -15,7 +15,6 @@ from koers.assess import Assessment, evaluate
 from koers.plan.model import Area, Indicator
 from koers.plan.summary import AgreementRow
 from koers.report.build import PILLAR_ORDER, _maps
-from koers.sources.boundaries import latest_boundaries
 from koers.store import Store
 from koers.web.views import Snapshot, SnapshotDep, decimals_of, not_found, page, value_at
 from koers.web.views.overview import report_files
@@ -65,7 +64,7 @@ def wijken(request: Request, snap: SnapshotDep) -> Response:
 
 def wijk_map(store: Store, snap: Snapshot, wijk: str) -> dict[str, Any] | None:
     """The wijk among the other wijken of Zuid, from the latest boundaries stored."""
-    boundaries = latest_boundaries(store, snap.programme)
+    boundaries = store.latest_boundaries(snap.programme)
     return _maps(snap.plan, boundaries).get(wijk) if boundaries else None
 
 
