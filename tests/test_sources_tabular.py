@@ -18,7 +18,8 @@ import pytest
 
 from koers.plan import load_plan, plan_from_documents
 from koers.sources.base import ImportContext, Reading, SourceError
-from koers.sources.tabular import WideCsv, Xlsx
+from koers.sources.wide import WideCsv
+from koers.sources.xlsx import Xlsx
 
 from .conftest import ROOT
 

@@ -24,6 +24,13 @@ from koers.errors import KoersError
 from koers.plan.model import Indicator, Periodicity, Plan, SourceMapping, Unit
 from koers.plan.period import period_year
 
+REQUIRED = ("indicator", "area", "period", "value")
+"""The columns of the long layout (a long CSV, a workbook sheet) every file must have."""
+OPTIONAL = ("numerator", "denominator", "status", "source", "note")
+"""The columns of the long layout a file may have."""
+STATUSES = ("definitief", "voorlopig", "geschat")
+"""A figure's status; a row without one is ``definitief``."""
+
 
 @dataclass
 class Reading:

@@ -21,6 +21,9 @@ from collections.abc import Iterator
 
 from koers.areas.values import Observation
 from koers.sources.base import (
+    OPTIONAL,
+    REQUIRED,
+    STATUSES,
     ImportContext,
     Reading,
     SourceError,
@@ -30,9 +33,6 @@ from koers.sources.base import (
 )
 from koers.sources.toolkit import csv_rows, decode, dict_reader, parse_number, suggest
 
-REQUIRED = ("indicator", "area", "period", "value")
-OPTIONAL = ("numerator", "denominator", "status", "source", "note")
-STATUSES = ("definitief", "voorlopig", "geschat")
 UNKNOWN_SHOWN = 20
 """Unknown columns named one by one (with suggestions); the rest are counted."""
 

@@ -31,8 +31,9 @@ from koers.sources.base import (
 from koers.sources.boundaries import GeoJsonBoundaries
 from koers.sources.cbs import CbsSource
 from koers.sources.csvlong import LongCsv
-from koers.sources.tabular import WideCsv, Xlsx
+from koers.sources.wide import WideCsv
 from koers.sources.wijkprofiel import WijkprofielSource
+from koers.sources.xlsx import Xlsx
 from koers.store import BatchResult, ImportDiff, Store
 
 SOURCES: dict[str, Source] = {
