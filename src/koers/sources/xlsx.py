@@ -1,7 +1,7 @@
 """The ``xlsx`` format: Excel workbooks in the long layout or one of the wide layouts of
 :mod:`koers.sources.tables`.
 
-**Long** (workbooks only; a long CSV is format ``csv``): the columns of the long CSV,
+**Long** (in a workbook; a long CSV is format ``csv``): the columns of the long CSV,
 ``indicator, area, period, value[, numerator, denominator, status, source, note]``, in any
 order and any case. Rows get exactly the long CSV's checks: areas are the plan's own ids
 (an unknown one is an error, with suggestions), an empty value needs a ``note``. The
@@ -9,10 +9,10 @@ order and any case. Rows get exactly the long CSV's checks: areas are the plan's
 
 **Workbooks** are read with openpyxl (read-only, cached values): from every worksheet
 whose header row has an ``indicator`` column or an area column; the header row is the
-sheet's first non-empty row; a figure on two sheets is an error. Formulas count with the value Excel
-saved for them; a formula without a saved value (a file written by a program that does not
-calculate) and Excel error values (``#DIV/0!``) are errors naming the cell. Legacy ``.xls``
-workbooks are refused with the advice to save them as ``.xlsx``.
+sheet's first non-empty row; a figure on two sheets is an error. Formulas count with the
+value Excel saved for them; a formula without a saved value (a file written by a program
+that does not calculate) and Excel error values (``#DIV/0!``) are errors naming the cell.
+Legacy ``.xls`` workbooks are refused with the advice to save them as ``.xlsx``.
 
 In a workbook, numeric cells are taken as they are, and a cell formatted as a percentage
 counts as Excel shows it (0.403 shown as 40,3% is 40.3); text cells are Dutch notation.
