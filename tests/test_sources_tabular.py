@@ -1,4 +1,4 @@
-"""Partners' spreadsheets (koers.sources.tabular): wide CSV and .xlsx, long and wide layouts,
+"""Partners' spreadsheets (koers.sources.wide, .xlsx, .tables): wide CSV and .xlsx, long and wide
 numeric and Dutch text cells, marks, formulas, crosswalk splits, every problem named with
 the row and column the user sees, and a round trip through the store.
 
