@@ -1,5 +1,5 @@
-"""Partners' spreadsheets (koers.sources.wide, .xlsx, .tables): wide CSV and .xlsx, long and wide
-numeric and Dutch text cells, marks, formulas, crosswalk splits, every problem named with
+"""Partners' spreadsheets (koers.sources.wide, .xlsx, .tables): wide CSV and .xlsx, long and
+wide layouts, numeric and Dutch text cells, marks, formulas, crosswalk splits, every problem named with
 the row and column the user sees, and a round trip through the store.
 
 The .xlsx fixtures were written once with openpyxl (formula cells then given the values
