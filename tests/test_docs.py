@@ -65,8 +65,8 @@ def test_the_readme_keeps_exactly_two_setup_commands():
 
 
 def test_every_import_format_is_documented():
-    from koers.sources import SOURCES
+    from koers.sources import FORMATS
 
     importing = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
-    for format in SOURCES:
+    for format in FORMATS:
         assert f"| `{format}` |" in importing

@@ -65,8 +65,9 @@ from koers.sources import SourceError, import_file
 from koers.sources.base import ImportContext
 from koers.sources.cbs import CbsSource
 from koers.sources.csvlong import LongCsv
-from koers.sources.tabular import WideCsv, Xlsx
+from koers.sources.wide import WideCsv
 from koers.sources.wijkprofiel import WijkprofielSource
+from koers.sources.xlsx import Xlsx
 from koers.store import Store, StoreError
 from koers.store import schema as t
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from koers.sources import SourceError, import_file
-from koers.sources.csvlong import parse_number
+from koers.sources.toolkit import parse_number
 from koers.store import StoreError
 
 from .helpers import make_plan

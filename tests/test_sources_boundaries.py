@@ -16,18 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 from koers.plan import load_plan
-from koers.sources.base import ImportContext, SourceError
-from koers.sources.boundaries import (
-    BoundaryReading,
-    BoundarySource,
-    TopologyError,
-    current_boundaries,
-    decode_arcs,
-    decode_geometry,
-    normalise_name,
-    read_boundaries,
-    store_boundaries,
-)
+from koers.sources import BOUNDARY_READERS, SOURCES, store_boundaries
+from koers.sources.base import BoundaryReading, ImportContext, SourceError
+from koers.sources.boundaries import GeoJsonBoundaries, normalise_name, read_boundaries
+from koers.sources.topojson import TopologyError, decode_arcs, decode_geometry
 from koers.store import StoreError
 from koers.store import schema as t
 
@@ -605,8 +597,8 @@ def test_the_nprz_plan_gets_its_23_buurten_and_3_gebieden():
 # -- the Source seam -------------------------------------------------------------------------
 
 
-def test_the_source_sniffs_boundary_files_and_points_to_the_boundary_import():
-    source = BoundarySource()
+def test_the_reader_sniffs_boundary_files_and_reads_boundaries_not_figures():
+    source = GeoJsonBoundaries()
     assert source.format == "geojson"
     assert source.sniff((FIXTURES / "topo_buurten_2019.topojson").read_bytes(), "t.topojson")
     assert source.sniff((FIXTURES / "codes_2024.geojson").read_bytes(), "c.geojson")
@@ -616,21 +608,22 @@ def test_the_source_sniffs_boundary_files_and_points_to_the_boundary_import():
     assert not source.sniff(b'{"value": [{"Codering_3": "GM0599"}]}', "odata.json")
     assert not source.sniff(b'{"type": "Feature", ' + b" " * 5000 + b"}", "f.json")
     assert not source.sniff(b"{ not json", "x.json")
-    with pytest.raises(SourceError) as caught:
-        source.read(b"{}", "buurten.geojson", ImportContext(PLAN))
-    assert str(caught.value.issues[0]) == (
-        "buurten.geojson: dit is een bestand met grenzen (GeoJSON/TopoJSON), geen cijfers; "
-        "grenzen worden geïmporteerd met `koers import FILE --format geojson` en komen in de "
-        "tabel boundaries, per gebied en grensjaar"
-    )
+    # boundaries are not figures: the reader has no ``read`` and is no figure source
+    assert not hasattr(source, "read")
+    assert isinstance(BOUNDARY_READERS["geojson"], GeoJsonBoundaries)
+    assert "geojson" not in SOURCES
+    topology = (FIXTURES / "topo_buurten_2019.topojson").read_bytes()
+    reading = source.read_boundaries(topology, "t.topojson", ImportContext(PLAN), 2019)
+    assert reading == read_boundaries(topology, "t.topojson", ImportContext(PLAN), 2019)
+    assert len(reading.boundaries) == 3
 
 
 @real
 def test_every_real_boundary_file_is_sniffed():
     for path in sorted(REAL.glob("*.geojson")):
-        assert BoundarySource().sniff(path.read_bytes(), path.name), path.name
+        assert GeoJsonBoundaries().sniff(path.read_bytes(), path.name), path.name
     cbs = EXTERNAL / "cbs_kwb" / "cbs_kwb_2017_rotterdam_odata_extract.json"
-    assert not BoundarySource().sniff(cbs.read_bytes(), cbs.name)
+    assert not GeoJsonBoundaries().sniff(cbs.read_bytes(), cbs.name)
 
 
 # -- the store -------------------------------------------------------------------------------
@@ -652,6 +645,11 @@ def stored(
     return store_boundaries(
         store, "grenzen", reading, source_name=name, checksum=checksum, user="tester"
     )
+
+
+def current_boundaries(store, programme: str, year: int) -> dict[str, Any]:
+    with store.transaction() as tx:
+        return tx.boundaries.current(programme, year)
 
 
 def boundary_rows(store) -> list[tuple[str, int, int]]:
@@ -741,6 +739,20 @@ def test_a_topology_is_stored_as_format_topojson_per_year(loaded):
         ("bloemhof", 2019, 1),
         ("gebied-feijenoord", 2019, 1),
     ]
+
+
+def test_the_latest_boundaries_are_those_of_the_latest_year_up_to_the_one_asked(loaded):
+    stored(loaded, FIXTURES / "topo_buurten_2019.topojson")
+    stored(loaded, FIXTURES / "topo_absolute_2018.topojson")
+    assert loaded.latest_boundaries("grenzen") == current_boundaries(loaded, "grenzen", 2019)
+    assert loaded.latest_boundaries("grenzen", 2018) == current_boundaries(loaded, "grenzen", 2018)
+    assert loaded.latest_boundaries("grenzen", 2017) == {}
+    with loaded.transaction() as tx:
+        assert set(tx.boundaries.latest("grenzen", 2030)) == {
+            "afrikaanderwijk",
+            "bloemhof",
+            "gebied-feijenoord",
+        }
 
 
 def test_the_store_refuses_areas_its_plan_does_not_have(loaded):

@@ -1,5 +1,5 @@
-"""Partners' spreadsheets (koers.sources.tabular): wide CSV and .xlsx, long and wide layouts,
-numeric and Dutch text cells, marks, formulas, crosswalk splits, every problem named with
+"""Partners' spreadsheets (koers.sources.wide, .xlsx, .tables): wide CSV and .xlsx, long and
+wide layouts, numeric and Dutch text cells, marks, formulas, crosswalk splits, every problem named with
 the row and column the user sees, and a round trip through the store.
 
 The .xlsx fixtures were written once with openpyxl (formula cells then given the values
@@ -18,7 +18,8 @@ import pytest
 
 from koers.plan import load_plan, plan_from_documents
 from koers.sources.base import ImportContext, Reading, SourceError
-from koers.sources.tabular import WideCsv, Xlsx
+from koers.sources.wide import WideCsv
+from koers.sources.xlsx import Xlsx
 
 from .conftest import ROOT
 

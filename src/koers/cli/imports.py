@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from koers.cli import _console, _store, main, reports_errors
 from koers.cli.render import batches_table, outcome_lines
-from koers.sources import SOURCES, import_file
+from koers.sources import FORMATS, import_file
 
 
 class FileOrCommand(click.Group):
@@ -34,7 +34,7 @@ def import_group() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", *SOURCES]),
+    type=click.Choice(["auto", *FORMATS]),
     default="auto",
     show_default=True,
     help="File format; auto recognises it.",

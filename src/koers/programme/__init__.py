@@ -25,7 +25,6 @@ from koers.assess import Assessment, ObservationIndex, evaluate
 from koers.money import Spent
 from koers.plan.model import Area, AreaKind, Indicator, Pillar, Plan
 from koers.plan.summary import AgreementRow, agreement_rows
-from koers.sources.boundaries import latest_boundaries
 from koers.store import Store
 from koers.workflow import AgreementState, agreement_states, current_statuses_of
 
@@ -105,4 +104,4 @@ class ProgrammeState:
 
 def read_boundaries(store: Store, programme: str, year: int | None = None) -> dict[str, Any]:
     """Area id -> GeoJSON geometry: the boundaries valid in ``year``, else the latest ones."""
-    return latest_boundaries(store, programme, year) or latest_boundaries(store, programme)
+    return store.latest_boundaries(programme, year) or store.latest_boundaries(programme)

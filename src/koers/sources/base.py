@@ -1,16 +1,18 @@
-"""The seam every importer plugs into, and the checks they all share.
+"""The seams importers plug into, and the plan checks they all share.
 
 A :class:`Source` reads the bytes of one file into a :class:`Reading`: observations for plan
 areas and indicators, plus what it had to leave out (codes no area or crosswalk knows,
-columns no mapping names). It never writes; :func:`koers.sources.import_file` stores the
-reading as one batch. Problems that make a file unusable are :class:`SourceIssue` s raised
-together as a :class:`SourceError`, so the user sees every one of them at once.
+columns no mapping names). A :class:`BoundaryReader` reads a file of boundaries into a
+:class:`BoundaryReading`: one geometry per plan area for one boundary year, never
+observations. Neither writes; :func:`koers.sources.import_file` stores the reading as one
+batch. Problems that make a file unusable are :class:`SourceIssue` s raised together as a
+:class:`SourceError`, so the user sees every one of them at once. :class:`ImportContext` is
+the plan as importers need it; :func:`period_problem`, :func:`value_problems` and
+:func:`apportion` are the checks and the crosswalk split every figure format applies.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -22,21 +24,12 @@ from koers.errors import KoersError
 from koers.plan.model import Indicator, Periodicity, Plan, SourceMapping, Unit
 from koers.plan.period import period_year
 
-MISSING_MARKS = {
-    "": "leeg",
-    ".": "geheim of niet beschikbaar (.)",
-    "x": "geheim (x)",
-    "-": "nihil of niet van toepassing (-)",
-    "NA": "niet beschikbaar (NA)",
-    "-99997": "geheim of niet beschikbaar (CBS -99997)",
-    "-99995": "niet van toepassing (CBS -99995)",
-    "-99996": "niet van toepassing (CBS -99996)",
-    "-99999": "onbekend (CBS -99999)",
-}
-"""Marks publishers use for a value they do not give: missing with a reason, never zero."""
-
-MAX_JSON_DEPTH = 64
-"""Deepest nesting of lists and objects a JSON file may have (GeoJSON needs about 8)."""
+REQUIRED = ("indicator", "area", "period", "value")
+"""The columns of the long layout (a long CSV, a workbook sheet) every file must have."""
+OPTIONAL = ("numerator", "denominator", "status", "source", "note")
+"""The columns of the long layout a file may have."""
+STATUSES = ("definitief", "voorlopig", "geschat")
+"""A figure's status; a row without one is ``definitief``."""
 
 
 @dataclass
@@ -76,6 +69,70 @@ class Source(Protocol):
         ...
 
     def read(self, data: bytes, name: str, context: ImportContext) -> Reading: ...
+
+
+Geometry = dict[str, Any]
+"""A GeoJSON geometry (Polygon or MultiPolygon) in WGS84."""
+
+
+@dataclass
+class BoundaryReading:
+    """What a :class:`BoundaryReader` made of a file: one geometry per plan area."""
+
+    name: str
+    format: str  # "geojson" or "topojson"
+    year: int
+    year_from: str  # Dutch: where the year came from
+    features: int  # features in the file
+    boundaries: dict[str, Geometry] = field(default_factory=dict)
+    matched_by: dict[str, str] = field(default_factory=dict)  # area -> code(s) or name(s)
+    unmapped_areas: Counter[str] = field(default_factory=Counter)
+    problems: list[SourceIssue] = field(default_factory=list)  # features left out
+    warnings: list[SourceIssue] = field(default_factory=list)  # stored, but check them
+
+    def report(self) -> list[str]:
+        """Dutch lines on what was read and what was left out, for the import summary."""
+        lines = [
+            f"{count(len(self.boundaries), 'grens', 'grenzen')} voor grensjaar {self.year} "
+            f"({self.year_from}) uit {count(self.features, 'object', 'objecten')}"
+        ]
+        if self.unmapped_areas:
+            keys = sorted(self.unmapped_areas)
+            more = len(keys) - 12
+            lines.append(
+                f"{len(keys)} codes of namen niet in het plan, overgeslagen: "
+                + ", ".join(keys[:12])
+                + (f" en {more} meer" if more > 0 else "")
+            )
+        if self.problems:
+            lines.append(f"{count(len(self.problems), 'object', 'objecten')} overgeslagen:")
+            lines += [f"  {issue}" for issue in self.problems]
+        if self.warnings:
+            lines.append(f"{count(len(self.warnings), 'waarschuwing', 'waarschuwingen')}:")
+            lines += [f"  {issue}" for issue in self.warnings]
+        return lines
+
+
+class BoundaryReader(Protocol):
+    """A format of boundary files. ``read_boundaries`` parses and checks; it never touches
+    the store. Boundaries are not figures: a reader has no ``read``."""
+
+    format: str
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        """Whether this looks like a file of this format (for ``--format auto``)."""
+        ...
+
+    def read_boundaries(
+        self, data: bytes, name: str, context: ImportContext, year: int | None
+    ) -> BoundaryReading:
+        """The file's boundaries for boundary ``year`` (None: the year the file gives)."""
+        ...
+
+
+def count(n: int, one: str, many: str) -> str:
+    """'1 grens', '3 grenzen'."""
+    return f"{n} {one if n == 1 else many}"
 
 
 @dataclass(frozen=True)
@@ -166,40 +223,6 @@ class ImportContext:
         if code in self._cbs:
             return [(self._cbs[code], 1.0)]
         return []
-
-
-def load_json(text: str, name: str) -> Any:
-    """``json.loads`` for a file. Raises ``json.JSONDecodeError`` (the caller words it) or a
-    :class:`SourceError` for JSON Python cannot or should not hold: nested deeper than
-    :data:`MAX_JSON_DEPTH`, or an integer of more than 4300 digits."""
-
-    def fail(message: str) -> SourceError:
-        return SourceError([SourceIssue(name, None, None, f"geen geldige JSON: {message}")])
-
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError:
-        raise
-    except RecursionError:
-        raise fail(f"te diep genest (meer dan {MAX_JSON_DEPTH} niveaus)") from None
-    except ValueError:  # Python reads no integer of more than 4300 digits
-        raise fail("een getal met meer dan 4300 cijfers") from None
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise fail(f"te diep genest (meer dan {MAX_JSON_DEPTH} niveaus)")
-        if isinstance(value, dict):
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-    return document
-
-
-def suggest(value: str, candidates: Iterable[str]) -> str:
-    """' (bedoelde u: a, b?)' with the closest known names, or ''."""
-    close = difflib.get_close_matches(value, list(candidates), n=3, cutoff=0.6)
-    return f" (bedoelde u: {', '.join(close)}?)" if close else ""
 
 
 _SCHOOL_YEAR = re.compile(r"^\d{4}/\d{4}$")

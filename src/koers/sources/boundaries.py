@@ -1,15 +1,17 @@
-"""Boundaries of wijken and buurten per boundary year, from GeoJSON and TopoJSON.
+"""The ``geojson`` format: boundaries of wijken and buurten per boundary year, from GeoJSON
+and TopoJSON files.
 
-Boundaries are not figures: they go into the store's ``boundaries`` table (one GeoJSON
-geometry in WGS84 per area, boundary year and revision), never into the observations.
-:func:`read_boundaries` reads and checks a file against the plan; :func:`store_boundaries`
-writes the reading as one batch; :func:`current_boundaries` gives what counts now.
-:class:`BoundarySource` only lets ``--format auto`` recognise such a file and points the
-user to ``koers import FILE --format geojson``.
+Boundaries are not figures: :class:`GeoJsonBoundaries` is a
+:class:`~koers.sources.base.BoundaryReader`, not a ``Source``, and gives a
+:class:`~koers.sources.base.BoundaryReading` (one GeoJSON geometry in WGS84 per plan area),
+never observations. :func:`read_boundaries` reads and checks a file against the plan;
+:func:`koers.sources.import_file` stores the reading through the store's boundaries
+repository (:mod:`koers.store.boundaries`). TopoJSON is decoded by
+:mod:`koers.sources.topojson`, geometries are checked by :mod:`koers.sources.geometry`.
 
 Reading:
 
-- A ``FeatureCollection`` (GeoJSON) or a ``Topology`` (TopoJSON). TopoJSON is decoded here
+- A ``FeatureCollection`` (GeoJSON) or a ``Topology`` (TopoJSON). TopoJSON is decoded
   into GeoJSON geometries: arcs are joined into rings (a negative index ``~i`` is arc ``i``
   reversed, and every arc after the first drops its first position, which repeats the last
   one of the previous arc); a quantized topology (``transform``) has delta-encoded arcs,
@@ -40,34 +42,33 @@ Reading:
 - Two features for the same area are merged into one MultiPolygon, with a warning.
 - Issues carry the feature's 1-based position in the file as their row.
 
-Storing: one batch (``import_batches``, format ``geojson`` or ``topojson``) and its
-``boundaries`` rows in one transaction. A changed geometry gets revision = highest revision
-of (area, year) so far + 1 (undone batches included, so numbers stay unique); an identical
-one is counted as unchanged and not written again. The same file (checksum) twice is a
-no-op that returns the earlier batch. An undone batch's boundaries no longer count, so the
-ones they replaced are current again.
+Storing (:meth:`koers.store.boundaries.Boundaries.add_batch`): one batch
+(``import_batches``, format ``geojson`` or ``topojson``) and its ``boundaries`` rows in one
+transaction; a changed geometry is a new revision, an identical one is not written again, the
+same file (checksum) twice is a no-op, and an undone batch's boundaries no longer count.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
-
 from koers.plan.model import Area
-from koers.sources.base import ImportContext, Reading, SourceError, SourceIssue, load_json
-from koers.sources.csvlong import shown
-from koers.store import BatchResult, Store, StoreError
-from koers.store import schema as t
-from koers.store.observations import insert_batch, new_batch_id
+from koers.sources.base import (
+    BoundaryReading,
+    Geometry,
+    ImportContext,
+    SourceError,
+    SourceIssue,
+)
+from koers.sources.geometry import geometry_problems
+from koers.sources.toolkit import load_json, shown, shown_json
+from koers.sources.topojson import TopologyError, decode_arcs, decode_geometry
 
 CODE_PROPERTIES = (
     "statcode",
@@ -87,51 +88,9 @@ NAME_PROPERTIES = ("name", "naam")
 LABEL_PROPERTIES = ("statnaam", "buurtnaam", "wijknaam", "bu_naam", "wk_naam", *NAME_PROPERTIES)
 """Properties that name a feature in messages."""
 
-ZERO_AREA = 1e-12  # square degrees (about 0.01 m² here): a ring this small has no area
-DECIMALS = 10  # decoded TopoJSON coordinates are rounded to this many decimals
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _WGS84_CRS = re.compile(r"(CRS84|EPSG:(?:[\d.]*:)?:?4326)$", re.IGNORECASE)
 _SNIFF = re.compile(r'"type"\s*:\s*"(FeatureCollection|Topology)"')
-
-Geometry = dict[str, Any]
-
-
-@dataclass
-class BoundaryReading:
-    """What :func:`read_boundaries` made of a file: one geometry per plan area."""
-
-    name: str
-    format: str  # "geojson" or "topojson"
-    year: int
-    year_from: str  # Dutch: where the year came from
-    features: int  # features in the file
-    boundaries: dict[str, Geometry] = field(default_factory=dict)
-    matched_by: dict[str, str] = field(default_factory=dict)  # area -> code(s) or name(s)
-    unmapped_areas: Counter[str] = field(default_factory=Counter)
-    problems: list[SourceIssue] = field(default_factory=list)  # features left out
-    warnings: list[SourceIssue] = field(default_factory=list)  # stored, but check them
-
-    def report(self) -> list[str]:
-        """Dutch lines on what was read and what was left out, for the import summary."""
-        lines = [
-            f"{_count(len(self.boundaries), 'grens', 'grenzen')} voor grensjaar {self.year} "
-            f"({self.year_from}) uit {_count(self.features, 'object', 'objecten')}"
-        ]
-        if self.unmapped_areas:
-            keys = sorted(self.unmapped_areas)
-            more = len(keys) - 12
-            lines.append(
-                f"{len(keys)} codes of namen niet in het plan, overgeslagen: "
-                + ", ".join(keys[:12])
-                + (f" en {more} meer" if more > 0 else "")
-            )
-        if self.problems:
-            lines.append(f"{_count(len(self.problems), 'object', 'objecten')} overgeslagen:")
-            lines += [f"  {issue}" for issue in self.problems]
-        if self.warnings:
-            lines.append(f"{_count(len(self.warnings), 'waarschuwing', 'waarschuwingen')}:")
-            lines += [f"  {issue}" for issue in self.warnings]
-        return lines
 
 
 @dataclass
@@ -202,6 +161,33 @@ class _Problems:
 # -- reading -------------------------------------------------------------------------------
 
 
+class GeoJsonBoundaries:
+    """The ``geojson`` format: GeoJSON FeatureCollections and TopoJSON Topologies of
+    boundaries (a :class:`~koers.sources.base.BoundaryReader`)."""
+
+    format = "geojson"
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        head = data[:4096].decode("utf-8-sig", errors="replace").lstrip()
+        if not head.startswith("{"):
+            return False
+        if _SNIFF.search(head):
+            return True
+        try:
+            document = load_json(data.decode("utf-8-sig"), name)
+        except (UnicodeDecodeError, json.JSONDecodeError, SourceError):
+            return False  # not a boundary file this can tell; its reader words the error
+        return isinstance(document, dict) and document.get("type") in (
+            "FeatureCollection",
+            "Topology",
+        )
+
+    def read_boundaries(
+        self, data: bytes, name: str, context: ImportContext, year: int | None
+    ) -> BoundaryReading:
+        return read_boundaries(data, name, context, year)
+
+
 def read_boundaries(
     data: bytes, name: str, context: ImportContext, year: int | None
 ) -> BoundaryReading:
@@ -222,7 +208,8 @@ def read_boundaries(
                     name,
                     None,
                     None,
-                    f"geen GeoJSON FeatureCollection of TopoJSON Topology (type: {_json(kind)})",
+                    "geen GeoJSON FeatureCollection of TopoJSON Topology "
+                    f"(type: {shown_json(kind)})",
                 )
             ]
         )
@@ -248,10 +235,6 @@ def read_boundaries(
 
 def _position(issue: SourceIssue) -> int:
     return issue.row or 0
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _load(data: bytes, name: str) -> dict[str, Any]:
@@ -318,91 +301,6 @@ def _feature(number: int, item: dict[str, Any], geometry: Any) -> _Feature:
 # -- TopoJSON ------------------------------------------------------------------------------
 
 
-class TopologyError(ValueError):
-    """A topology that cannot be decoded (message in Dutch)."""
-
-
-def decode_arcs(topology: dict[str, Any]) -> list[list[list[float]]]:
-    """The topology's arcs as absolute positions (delta- and transform-decoded)."""
-    arcs = topology.get("arcs")
-    if not isinstance(arcs, list):
-        raise TopologyError("een Topology zonder lijst 'arcs'")
-    transform = topology.get("transform")
-    scale: Any = None
-    translate: Any = [0.0, 0.0]
-    if transform is not None:
-        scale = transform.get("scale") if isinstance(transform, dict) else None
-        translate = transform.get("translate") if isinstance(transform, dict) else None
-        if not (_numbers(scale, 2) and _numbers(translate, 2)):
-            raise TopologyError("'transform' heeft geen 'scale' en 'translate' van twee getallen")
-    decoded = []
-    for index, arc in enumerate(arcs):
-        if not isinstance(arc, list) or not all(_numbers(p, 2, at_least=True) for p in arc):
-            raise TopologyError(f"boog {index} is geen lijst van posities")
-        try:
-            decoded.append(_decode_arc(arc, scale, translate))
-        except OverflowError:  # an integer beyond any float
-            raise TopologyError(f"boog {index} heeft een getal dat te groot is") from None
-    return decoded
-
-
-def _decode_arc(arc: list[Any], scale: Any, translate: Any) -> list[list[float]]:
-    if scale is None:
-        return [[float(p[0]), float(p[1])] for p in arc]
-    x = y = 0
-    positions = []
-    for dx, dy, *_ in arc:
-        x, y = x + dx, y + dy
-        positions.append(
-            [
-                round(x * scale[0] + translate[0], DECIMALS),
-                round(y * scale[1] + translate[1], DECIMALS),
-            ]
-        )
-    return positions
-
-
-def decode_geometry(obj: dict[str, Any], arcs: list[list[list[float]]]) -> Geometry | None:
-    """A TopoJSON Polygon or MultiPolygon as a GeoJSON geometry; None for a null type."""
-    kind = obj.get("type")
-    if kind is None:
-        return None
-    if kind == "Polygon":
-        return {"type": "Polygon", "coordinates": _polygon(obj.get("arcs"), arcs)}
-    if kind == "MultiPolygon":
-        parts = obj.get("arcs")
-        if not isinstance(parts, list):
-            raise TopologyError("een MultiPolygon zonder lijst 'arcs'")
-        return {"type": "MultiPolygon", "coordinates": [_polygon(p, arcs) for p in parts]}
-    raise TopologyError(
-        f"geometrietype {shown(str(kind))} is geen vlak (alleen Polygon en MultiPolygon)"
-    )
-
-
-def _polygon(rings: Any, arcs: list[list[list[float]]]) -> list[list[list[float]]]:
-    if not isinstance(rings, list):
-        raise TopologyError("een vlak zonder lijst van ringen in 'arcs'")
-    return [_ring(ring, arcs) for ring in rings]
-
-
-def _ring(indices: Any, arcs: list[list[list[float]]]) -> list[list[float]]:
-    if not isinstance(indices, list):
-        raise TopologyError("een ring is geen lijst van boognummers")
-    positions: list[list[float]] = []
-    for k, index in enumerate(indices):
-        if not isinstance(index, int) or isinstance(index, bool):
-            raise TopologyError(f"boognummer {_json(index)} is geen geheel getal")
-        number = ~index if index < 0 else index  # ~i: arc i, reversed
-        if number >= len(arcs):
-            which = f"boog {index}" + (f" (boog {number} omgekeerd)" if index < 0 else "")
-            raise TopologyError(
-                f"{which} bestaat niet; de topologie heeft {_count(len(arcs), 'boog', 'bogen')}"
-            )
-        arc = arcs[number][::-1] if index < 0 else arcs[number]
-        positions.extend(list(p) for p in (arc if k == 0 else arc[1:]))
-    return positions
-
-
 def _topojson_features(document: dict[str, Any], issues: _Problems) -> list[_Feature]:
     try:
         arcs = decode_arcs(document)
@@ -440,102 +338,16 @@ def _flatten(objects: Any) -> Iterator[Any]:
 
 
 def _check_geometry(feature: _Feature, issues: _Problems) -> None:
-    geometry = feature.geometry
     if feature.broken:  # a TopoJSON object that could not be decoded: reported already
         return
-    if geometry is None:
+    if feature.geometry is None:
         issues.problem("geen geometrie (null); overgeslagen", feature)
         return
-    kind = geometry.get("type") if isinstance(geometry, dict) else None
-    polygons: Any
-    if kind == "Polygon":
-        polygons = [geometry.get("coordinates")]
-    elif kind == "MultiPolygon":
-        polygons = geometry.get("coordinates")
-        if not isinstance(polygons, list):
-            issues.error("MultiPolygon zonder lijst van vlakken in 'coordinates'", feature)
-            return
-    else:
-        issues.error(
-            f"geometrietype {shown(str(kind))} is geen vlak (alleen Polygon en MultiPolygon)",
-            feature,
-        )
-        return
-    for p, rings in enumerate(polygons, start=1):
-        where = f"vlak {p}: " if kind == "MultiPolygon" else ""
-        if not isinstance(rings, list):
-            issues.error(f"{where}geen lijst van ringen", feature)
-            return
-        if not rings:
-            issues.warning(f"{where}vlak zonder ringen", feature)
-        for r, ring in enumerate(rings):
-            ring_name = f"{where}{'buitenring' if r == 0 else f'binnenring {r}'}"
-            problem = _ring_problem(ring)
-            if problem is not None:
-                issues.error(f"{ring_name}: {problem}", feature)
-                return
-            area = _ring_area(ring)
-            if len(ring) < 4 or abs(area) < ZERO_AREA:
-                issues.warning(
-                    f"{ring_name} is ontaard ({len(ring)} punten, oppervlak {_area_text(area)}); "
-                    f"opgeslagen zoals het bestand hem geeft — neem zo nodig een ander grensjaar",
-                    feature,
-                )
-
-
-def _ring_problem(ring: Any) -> str | None:
-    """Why a ring is not a closed list of WGS84 positions, or None."""
-    if not isinstance(ring, list):
-        return "geen lijst van posities"
-    for position in ring:
-        if not _numbers(position, 2, at_least=True):
-            return f"ongeldige positie {_json(position)}"
-        lon, lat = position[0], position[1]
-        if not (_finite(lon) and _finite(lat)):
-            return f"ongeldige positie {_json(position)}"
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            hint = (
-                " — dit lijkt RD New (EPSG:28992) in meters"
-                if 0 <= lon <= 300_000 and 289_000 <= lat <= 629_000
-                else ""
-            )
-            return (
-                f"positie ({lon:g}, {lat:g}) ligt buiten WGS84 lengte/breedte "
-                f"(lengte -180..180, breedte -90..90){hint}; zet het bestand om naar EPSG:4326"
-            )
-    if ring and ring[0][:2] != ring[-1][:2]:
-        return "ring is niet gesloten (eerste en laatste positie verschillen)"
-    return None
-
-
-def _finite(number: float) -> bool:
-    try:
-        return math.isfinite(number)
-    except OverflowError:  # an integer beyond any float
-        return False
-
-
-def _json(value: Any) -> str:
-    """A JSON value for a message, cut when it is long."""
-    return shown(json.dumps(value, ensure_ascii=False))
-
-
-def _ring_area(ring: list[list[float]]) -> float:
-    """Signed area in square degrees (shoelace)."""
-    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2
-
-
-def _area_text(area: float) -> str:
-    return "0" if abs(area) < ZERO_AREA else f"{abs(area):.3g} graad²"
-
-
-def _numbers(value: Any, count: int, at_least: bool = False) -> bool:
-    """Whether ``value`` is a list of ``count`` (or, with ``at_least``, more) numbers."""
-    return (
-        isinstance(value, list)
-        and (len(value) >= count if at_least else len(value) == count)
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-    )
+    for severity, message in geometry_problems(feature.geometry):
+        if severity == "error":
+            issues.error(message, feature)
+        else:
+            issues.warning(message, feature)
 
 
 # -- the boundary year ---------------------------------------------------------------------
@@ -552,7 +364,7 @@ def _year(
         try:
             stated.setdefault(int(str(value).strip()), feature)
         except ValueError:
-            issues.error(f"'jaar' is geen jaartal: {_json(value)}", feature)
+            issues.error(f"'jaar' is geen jaartal: {shown_json(value)}", feature)
     if year is not None:
         if not 1900 <= year <= 2100:
             issues.error(f"grensjaar {year} ligt niet tussen 1900 en 2100")
@@ -697,155 +509,3 @@ def _merge(geometries: list[Geometry]) -> Geometry:
         else:
             polygons.extend(geometry["coordinates"])
     return {"type": "MultiPolygon", "coordinates": polygons}
-
-
-# -- the store -----------------------------------------------------------------------------
-
-
-def store_boundaries(
-    store: Store,
-    programme: str,
-    reading: BoundaryReading,
-    *,
-    source_name: str,
-    checksum: str,
-    user: str | None = None,
-) -> BatchResult:
-    """Store a reading's boundaries as one batch; the same file twice is a no-op."""
-    programme = store.resolve_programme(programme)
-    previous = store.find_batch(programme, checksum)
-    if previous is not None:
-        return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
-    batch_id = new_batch_id()
-    b = t.boundaries
-    with store.engine.begin() as c:
-        known = set(c.scalars(select(t.areas.c.id).where(t.areas.c.programme_id == programme)))
-        missing = sorted(set(reading.boundaries) - known)
-        if missing:
-            raise StoreError(
-                f"gebieden niet in het plan van '{programme}' in de store: "
-                f"{', '.join(missing)}; laad het plan opnieuw (koers load DIR)"
-            )
-        current = _current(c, programme, reading.year)
-        revisions = dict(
-            c.execute(
-                select(b.c.area_id, func.max(b.c.revision))
-                .where(b.c.programme_id == programme, b.c.year == reading.year)
-                .group_by(b.c.area_id)
-            ).all()
-        )
-        rows, added, revised, unchanged = [], 0, 0, 0
-        for area_id, geometry in sorted(reading.boundaries.items()):
-            before = current.get(area_id)
-            if before is not None and _same(before, geometry):
-                unchanged += 1
-                continue
-            added, revised = (added + 1, revised) if before is None else (added, revised + 1)
-            rows.append(
-                {
-                    "programme_id": programme,
-                    "area_id": area_id,
-                    "year": reading.year,
-                    "revision": revisions.get(area_id, 0) + 1,
-                    "geometry": geometry,
-                    "batch_id": batch_id,
-                }
-            )
-        insert_batch(
-            c,
-            batch_id,
-            programme,
-            source_name=source_name,
-            checksum=checksum,
-            format=reading.format,
-            user=user,
-            rows=len(reading.boundaries),
-            added=added,
-            revised=revised,
-            unchanged=unchanged,
-        )
-        if rows:
-            c.execute(b.insert(), rows)
-    return BatchResult(batch_id, programme, len(reading.boundaries), added, revised, unchanged)
-
-
-def current_boundaries(store: Store, programme: str, year: int) -> dict[str, Geometry]:
-    """Per area the geometry that counts for ``year``: the highest revision of an applied
-    batch (an undone batch's boundaries do not count)."""
-    with store.engine.begin() as c:
-        return _current(c, programme, year)
-
-
-def latest_boundaries(
-    store: Store, programme: str, up_to: int | None = None
-) -> dict[str, Geometry]:
-    """The boundaries of the latest boundary year (at most ``up_to``) that has any."""
-    b = t.boundaries
-    with store.engine.begin() as c:
-        query = (
-            select(func.max(b.c.year))
-            .join(t.import_batches, t.import_batches.c.id == b.c.batch_id)
-            .where(b.c.programme_id == programme, t.import_batches.c.state == "applied")
-        )
-        if up_to is not None:
-            query = query.where(b.c.year <= up_to)
-        year = c.scalar(query)
-        return {} if year is None else _current(c, programme, year)
-
-
-def _current(c: Connection, programme: str, year: int) -> dict[str, Geometry]:
-    b = t.boundaries
-    rows = c.execute(
-        select(b.c.area_id, b.c.geometry)
-        .join(t.import_batches, t.import_batches.c.id == b.c.batch_id)
-        .where(
-            b.c.programme_id == programme,
-            b.c.year == year,
-            t.import_batches.c.state == "applied",
-        )
-        .order_by(b.c.area_id, b.c.revision)
-    )
-    return {area_id: geometry for area_id, geometry in rows}  # the last revision wins
-
-
-def _same(a: Geometry, b: Geometry) -> bool:
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-# -- the Source seam -----------------------------------------------------------------------
-
-
-class BoundarySource:
-    """Recognises boundary files; they are imported by :func:`store_boundaries`, not as
-    observations."""
-
-    format = "geojson"
-
-    def sniff(self, data: bytes, name: str) -> bool:
-        head = data[:4096].decode("utf-8-sig", errors="replace").lstrip()
-        if not head.startswith("{"):
-            return False
-        if _SNIFF.search(head):
-            return True
-        try:
-            document = load_json(data.decode("utf-8-sig"), name)
-        except (UnicodeDecodeError, json.JSONDecodeError, SourceError):
-            return False  # not a boundary file this can tell; its reader words the error
-        return isinstance(document, dict) and document.get("type") in (
-            "FeatureCollection",
-            "Topology",
-        )
-
-    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
-        raise SourceError(
-            [
-                SourceIssue(
-                    name,
-                    None,
-                    None,
-                    "dit is een bestand met grenzen (GeoJSON/TopoJSON), geen cijfers; "
-                    "grenzen worden geïmporteerd met `koers import FILE --format geojson` "
-                    "en komen in de tabel boundaries, per gebied en grensjaar",
-                )
-            ]
-        )

@@ -1,7 +1,8 @@
 """CBS StatLine: Kerncijfers wijken en buurten (KWB) and the Wijk- en Buurtkaart, as CBS
 and its usual tools write them.
 
-Three shapes of the same tables are read as they come:
+Three shapes of the same tables are read as they come (into records by
+:mod:`koers.sources.statline`):
 
 * **OData v3 JSON**, as ``cbsodata`` or the raw API writes it: the rows under ``"value"``,
   either a list of records or an object of id -> record; values are strings padded with
@@ -52,9 +53,6 @@ that some records lack, water rows) is reported by :meth:`CbsReading.report`.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -63,19 +61,17 @@ from koers.areas.values import SCALE, Observation
 from koers.plan.model import ColumnMapping, Indicator, SourceMapping, Unit
 from koers.plan.period import period_year
 from koers.sources.base import (
-    MISSING_MARKS,
     ImportContext,
     Reading,
     SourceError,
     SourceIssue,
     apportion,
     apportion_note,
-    load_json,
     period_problem,
-    suggest,
     value_problems,
 )
-from koers.sources.csvlong import csv_rows, decode, finite, not_finite, shown
+from koers.sources.statline import StatlineTable, parse, split_header
+from koers.sources.toolkit import MISSING_MARKS, finite, not_finite, shown, suggest
 
 REGION_COLUMNS = (
     "WijkenEnBuurten",
@@ -155,16 +151,6 @@ class CbsReading(Reading):
 
 
 @dataclass(frozen=True)
-class _Table:
-    """A file as records, whatever its shape."""
-
-    columns: list[str]
-    records: list[tuple[int, dict[str, object]]]  # (row number, record)
-    titles: dict[str, str]
-    header_row: int | None  # 1 for a CSV, None for JSON (no header line)
-
-
-@dataclass(frozen=True)
 class _Part:
     """One row's figure for one plan area, before the rows that share an area are combined."""
 
@@ -190,11 +176,11 @@ class CbsSource:
             )
         if not name.lower().endswith((".csv", ".txt")):
             return False
-        header = {c.lower() for c in _split_header(head.split("\n", 1)[0])}
+        header = {c.lower() for c in split_header(head.split("\n", 1)[0])}
         return any(c.lower() in header for c in REGION_COLUMNS)
 
     def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
-        table = _parse(data, name)
+        table = parse(data, name)
         mapping = context.choose_mapping(self.format, table.columns, name)
         return _Reader(table, mapping, name, context).read()
 
@@ -203,7 +189,7 @@ class _Reader:
     """One file read against one mapping: collects observations and every problem."""
 
     def __init__(
-        self, table: _Table, mapping: SourceMapping, name: str, context: ImportContext
+        self, table: StatlineTable, mapping: SourceMapping, name: str, context: ImportContext
     ) -> None:
         self.table, self.mapping, self.name, self.context = table, mapping, name, context
         self.issues: list[SourceIssue] = []
@@ -501,86 +487,6 @@ def _weighted(indicator: Indicator, part: _Part) -> _Part:
 
 def _noted(part: _Part, note: str) -> _Part:
     return replace(part, note="; ".join(n for n in (part.note, note) if n))
-
-
-# -- parsing ---------------------------------------------------------------------------------
-
-
-def _parse(data: bytes, name: str) -> _Table:
-    text = decode(data, name)
-    if text.lstrip().startswith("{"):
-        return _parse_json(text, name)
-    return _parse_csv(text, name)
-
-
-def _parse_json(text: str, name: str) -> _Table:
-    def fail(message: str, row: int | None = None) -> SourceError:
-        return SourceError([SourceIssue(name, row, None, message)])
-
-    try:
-        document = load_json(text, name)
-    except json.JSONDecodeError as error:
-        raise fail(f"geen geldige JSON: {error.msg} (regel {error.lineno})") from None
-    if not isinstance(document, dict) or "value" not in document:
-        raise fail("geen CBS OData-bestand: de rijen horen onder 'value' te staan")
-    value = document["value"]
-    if isinstance(value, dict):
-        records = list(value.values())
-    elif isinstance(value, list):
-        records = value
-    else:
-        raise fail("'value' is geen lijst of object met rijen")
-    columns: dict[str, None] = {}
-    rows: list[tuple[int, dict[str, object]]] = []
-    for number, record in enumerate(records, start=1):
-        if not isinstance(record, dict):
-            raise fail("deze rij is geen object met kolommen", number)
-        columns.update(dict.fromkeys(str(k) for k in record))
-        rows.append((number, {str(k): v for k, v in record.items()}))
-    titles = {}
-    for prop in document.get("DataProperties") or []:
-        if isinstance(prop, dict) and prop.get("Key") and prop.get("Title"):
-            unit = f" [{prop['Unit']}]" if prop.get("Unit") else ""
-            titles[str(prop["Key"])] = f"{prop['Title']}{unit}"
-    if not rows:
-        raise fail("het bestand bevat geen rijen")
-    return _Table(list(columns), rows, titles, None)
-
-
-def _split_header(line: str) -> list[str]:
-    delimiter = ";" if line.count(";") > line.count(",") else ","
-    return [c.strip().strip('"').strip() for c in line.split(delimiter)]
-
-
-def _parse_csv(text: str, name: str) -> _Table:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv_rows(csv.reader(io.StringIO(text), delimiter=delimiter), name)
-    header = [c.strip() for c in next(reader, [])]
-    if not any(header):
-        raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
-    issues = []
-    rows: list[tuple[int, dict[str, object]]] = []
-    for number, fields in enumerate(reader, start=2):
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            more = "meer" if len(fields) > len(header) else "minder"
-            issues.append(
-                SourceIssue(
-                    name,
-                    number,
-                    None,
-                    f"{more} velden ({len(fields)}) dan kolommen in de kopregel ({len(header)})",
-                )
-            )
-            continue
-        rows.append((number, dict(zip(header, fields, strict=True))))
-    if issues:
-        raise SourceError(issues)
-    if not rows:
-        raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
-    return _Table(header, rows, {}, 1)
 
 
 def _text(raw: object) -> str:

@@ -59,7 +59,6 @@ from typing import Any
 from koers.areas.values import Observation
 from koers.plan.model import ColumnMapping, Indicator, SourceMapping, Unit
 from koers.sources.base import (
-    MISSING_MARKS,
     ImportContext,
     Reading,
     SourceError,
@@ -69,7 +68,15 @@ from koers.sources.base import (
     period_problem,
     value_problems,
 )
-from koers.sources.csvlong import csv_rows, decode, finite, parse_number, shown
+from koers.sources.toolkit import (
+    MISSING_MARKS,
+    csv_rows,
+    decode,
+    delimiter,
+    finite,
+    parse_number,
+    shown,
+)
 
 FORMAT = "wijkprofiel"
 INDEX_SHEETS = ("si", "fi-subj", "fi-obj", "vi")
@@ -497,11 +504,10 @@ def _tables(data: bytes, name: str) -> list[_Table]:
             )
         return tables
     text = decode(data, name)
-    first_line = text.split("\n", 1)[0]
-    dutch = first_line.count(";") > first_line.count(",")
+    separator = delimiter(text.split("\n", 1)[0])
+    dutch = separator == ";"
     rows: list[list[Cell]] = [
-        list(r)
-        for r in csv_rows(csv.reader(io.StringIO(text), delimiter=";" if dutch else ","), name)
+        list(r) for r in csv_rows(csv.reader(io.StringIO(text), delimiter=separator), name)
     ]
     if _header_row(rows) is None:
         raise SourceError(

@@ -216,6 +216,16 @@ class Store:
                 tx.connection.scalars(select(column.year).where(column.programme_id == programme))
             )
 
+    # -- boundaries ------------------------------------------------------------------
+
+    def latest_boundaries(
+        self, programme: str, up_to: int | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Area id -> GeoJSON geometry of the latest boundary year (at most ``up_to``) that
+        has any (:meth:`koers.store.boundaries.Boundaries.latest`)."""
+        with self.transaction() as tx:
+            return tx.boundaries.latest(programme, up_to)
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()

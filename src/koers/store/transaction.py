@@ -13,6 +13,7 @@ from functools import cached_property
 from sqlalchemy import Connection
 
 from koers.store.alliance import Alliance
+from koers.store.boundaries import Boundaries
 from koers.store.observations import Observations
 from koers.store.plans import Plans
 from koers.store.spending import Spending
@@ -40,3 +41,7 @@ class Transaction:
     @cached_property
     def alliance(self) -> Alliance:
         return Alliance(self.connection)
+
+    @cached_property
+    def boundaries(self) -> Boundaries:
+        return Boundaries(self.connection)

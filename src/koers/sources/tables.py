@@ -1,14 +1,10 @@
-"""Partners' spreadsheets: wide CSV (``csv-wide``) and Excel workbooks (``xlsx``).
+"""The tables both spreadsheet importers read: a header and rows from a wide CSV
+(:mod:`koers.sources.wide`) or a worksheet (:mod:`koers.sources.xlsx`), their cells, and the
+two "wide" layouts with their mappings.
 
-Partners send figures as the table they keep, not as one observation per row. Three
-layouts are read; the first two are "wide" and need a mapping declared in the plan
-(``mappings``: format ``csv`` for a wide CSV, ``xlsx`` for a workbook), never in code.
-
-**Long** (workbooks only; a long CSV is format ``csv``): the columns of the long CSV,
-``indicator, area, period, value[, numerator, denominator, status, source, note]``, in any
-order and any case. Rows get exactly the long CSV's checks: areas are the plan's own ids
-(an unknown one is an error, with suggestions), an empty value needs a ``note``. The
-``source`` is the row's ``source`` with the file name (the file name alone without one).
+Partners send figures as the table they keep, not as one observation per row. The wide
+layouts need a mapping declared in the plan (``mappings``: format ``csv`` for a wide CSV,
+``xlsx`` for a workbook), never in code.
 
 **Wide, indicators as columns**: one row per area, one column per indicator. The mapping
 whose ``columns`` name most of the file's column headers is chosen (or the one given with
@@ -57,33 +53,21 @@ instead of being read as 124. ``scale`` results are rounded to 10 decimals.
 value whose note gives the reason, never 0. In the long layout an empty value still needs a
 ``note``, as in the long CSV.
 
-**Workbooks** are read with openpyxl (read-only, cached values): from every worksheet
-whose header row has an ``indicator`` column or an area column; the header row is the
-sheet's first non-empty row; a figure on two sheets is an error. Formulas count with the value Excel
-saved for them; a formula without a saved value (a file written by a program that does not
-calculate) and Excel error values (``#DIV/0!``) are errors naming the cell. Legacy ``.xls``
-workbooks are refused with the advice to save them as ``.xlsx``.
-
 **Row numbers** in messages are the CSV's line numbers and the sheet's row numbers as
 Excel shows them (1-based), so a user can go straight to the cell.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
 
 from koers.areas.values import Observation
 from koers.plan.model import ColumnMapping, Indicator, SourceMapping
 from koers.sources.base import (
-    MISSING_MARKS,
     ImportContext,
     Reading,
     SourceError,
@@ -91,19 +75,9 @@ from koers.sources.base import (
     apportion,
     apportion_note,
     period_problem,
-    suggest,
     value_problems,
 )
-from koers.sources.csvlong import (
-    OPTIONAL,
-    REQUIRED,
-    STATUSES,
-    csv_rows,
-    decode,
-    dict_reader,
-    finite,
-    parse_number,
-)
+from koers.sources.toolkit import MISSING_MARKS, finite, parse_number
 
 AREA_COLUMNS = ("area", "code", "gebied")
 """Area column of a wide layout: the first of these the header has."""
@@ -112,45 +86,43 @@ LABEL_COLUMNS = ("naam", "name", "omschrijving")
 EVERY_PERIOD = "*"
 """A mapping's only ``column``, for the years-as-columns layout."""
 
-_PERIOD_HEADER = re.compile(r"\d{4}(/\d{4})?|\d{4}-\d{2}-\d{2}")
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
+PERIOD_HEADER = re.compile(r"\d{4}(/\d{4})?|\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
-class _Formula:
+class Formula:
     """A formula cell whose file holds no calculated value."""
 
     text: str
 
 
 @dataclass(frozen=True)
-class _ExcelError:
+class ExcelError:
     code: str
 
 
-Cell = str | int | float | datetime | date | time | _Formula | _ExcelError | None
+Cell = str | int | float | datetime | date | time | Formula | ExcelError | None
 
 
-class _CellError(ValueError):
+class CellError(ValueError):
     """A cell that cannot be read as what its column needs; the message is for the user."""
 
 
 @dataclass
-class _Row:
+class Row:
     number: int  # the CSV line or sheet row as the user sees it
     cells: list[Cell]
     too_long: bool = False
 
 
 @dataclass
-class _Table:
+class Table:
     """A header and the rows below it, from a CSV or a worksheet."""
 
     file: str
     header_row: int
     columns: list[str]  # as written (trimmed)
-    rows: list[_Row]
+    rows: list[Row]
     dutch: bool  # whether text numbers are in Dutch notation
     sheet: str | None = None
     keys: list[str] = field(init=False)  # lower-cased, for matching
@@ -178,107 +150,12 @@ class _Table:
         return SourceIssue(self.name, row, label, message)
 
 
-class WideCsv:
-    """A CSV with areas as rows; indicators or years as columns (see the module doc)."""
-
-    format = "csv-wide"
-
-    def sniff(self, data: bytes, name: str) -> bool:
-        if not name.lower().endswith((".csv", ".txt")):
-            return False
-        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-        try:
-            reader, _ = dict_reader(header, name)
-        except SourceError:  # not even a CSV header
-            return False
-        keys = set(reader.fieldnames or [])
-        return "indicator" not in keys and any(c in keys for c in AREA_COLUMNS)
-
-    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
-        table = _csv_table(data, name)
-        if "indicator" in table.keys:
-            raise SourceError(
-                [
-                    table.issue(
-                        1,
-                        table.keys.index("indicator"),
-                        "een kolom 'indicator' hoort bij het lange formaat; "
-                        "lees dit bestand met --format csv",
-                    )
-                ]
-            )
-        if table.index(*AREA_COLUMNS) is None:
-            raise SourceError([table.issue(1, None, _NO_AREA_COLUMN)])
-        return _read_wide(table, context, "csv")
-
-
-class Xlsx:
-    """An Excel workbook: long layout or one of the wide layouts (see the module doc)."""
-
-    format = "xlsx"
-
-    def sniff(self, data: bytes, name: str) -> bool:
-        return data[:4] == _ZIP_MAGIC and name.lower().endswith((".xlsx", ".xlsm"))
-
-    def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
-        """Every worksheet whose header fits a layout (one sheet per year is common);
-        problems of all sheets are reported together."""
-        combined = Reading()
-        issues: list[SourceIssue] = []
-        seen: dict[tuple[str, str, str], str] = {}
-        for table in _worksheet_tables(data, name):
-            try:
-                reading = (
-                    _read_long(table, context)
-                    if "indicator" in table.keys
-                    else _read_wide(table, context, "xlsx")
-                )
-            except SourceError as error:
-                issues += error.issues
-                continue
-            for obs in reading.observations:
-                key = (obs.indicator, obs.area, obs.period)
-                if key in seen:
-                    message = f"{obs.indicator} {obs.area} {obs.period} staat ook op werkblad"
-                    issues.append(SourceIssue(table.name, None, None, f"{message} '{seen[key]}'"))
-                seen[key] = table.sheet or ""
-            combined.observations += reading.observations
-            combined.unmapped_areas.update(reading.unmapped_areas)
-            combined.unmapped_columns += reading.unmapped_columns
-            if reading.mapping:
-                combined.mapping = ", ".join(filter(None, (combined.mapping, reading.mapping)))
-        if issues:
-            raise SourceError(issues)
-        return combined
-
-
-_NO_AREA_COLUMN = (
+NO_AREA_COLUMN = (
     "geen gebiedskolom in de kopregel; noem de kolom met gebiedscodes 'area', 'code' of 'gebied'"
 )
 
 
-# --- reading files into tables ---------------------------------------------------------
-
-
-def _csv_table(data: bytes, name: str) -> _Table:
-    text = decode(data, name)
-    reader, dutch = dict_reader(text, name)
-    keys = list(reader.fieldnames or [])
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    try:
-        written = next(csv.reader([first_line], delimiter=";" if dutch else ","), [])
-    except csv.Error:  # a header that spans lines: keep the lower-cased names
-        written = []
-    columns = [c.strip() for c in written] if len(written) == len(keys) else keys
-    _refuse_repeated_columns(name, 1, columns)
-    rows = []
-    for record in csv_rows(reader, name):
-        cells: list[Cell] = [record.get(key) for key in keys]
-        rows.append(_Row(reader.line_num, cells, too_long=None in record))
-    return _Table(name, 1, columns, rows, dutch)
-
-
-def _refuse_repeated_columns(name: str, row: int, columns: Sequence[str]) -> None:
+def refuse_repeated_columns(name: str, row: int, columns: Sequence[str]) -> None:
     counts = Counter(c.lower() for c in columns if c)
     first = {c.lower(): c for c in reversed(columns)}  # each as first written
     repeated = [first[key] for key, count in counts.items() if count > 1]
@@ -289,145 +166,31 @@ def _refuse_repeated_columns(name: str, row: int, columns: Sequence[str]) -> Non
         )
 
 
-def _worksheet_tables(data: bytes, name: str) -> list[_Table]:
-    """Every worksheet whose header row (its first non-empty row) fits a layout."""
-    if data[:8] == _OLE_MAGIC:
-        raise SourceError(
-            [
-                SourceIssue(
-                    name,
-                    None,
-                    None,
-                    "dit is een Excel 97-2003-bestand (.xls); open het in Excel of LibreOffice "
-                    "en sla het op als Excel-werkmap (.xlsx)",
-                )
-            ]
-        )
-    values = _open_workbook(data, name, data_only=True)
-    try:
-        formulas = _open_workbook(data, name, data_only=False)
-    except SourceError:
-        values.close()
-        raise
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # see _open_workbook
-            return _fitting_tables(values, formulas, name)
-    except SourceError:
-        raise
-    except Exception as error:  # a damaged sheet fails while its rows are read
-        raise SourceError(
-            [SourceIssue(name, None, None, f"geen leesbaar .xlsx-bestand ({error})")]
-        ) from None
-    finally:
-        values.close()
-        formulas.close()
-
-
-def _fitting_tables(values: Any, formulas: Any, name: str) -> list[_Table]:
-    seen, tables = [], []
-    for value_sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
-        value_sheet.reset_dimensions()  # trust the cells, not the stated sheet size
-        formula_sheet.reset_dimensions()
-        rows = _sheet_rows(value_sheet, formula_sheet)
-        header = next((row for row in rows if any(map(_filled, row.cells))), None)
-        if header is None:
-            seen.append(f"'{value_sheet.title}' (leeg)")
-            continue
-        columns = [_header_text(cell) for cell in header.cells]
-        keys = {c.lower() for c in columns}
-        if "indicator" in keys or keys & set(AREA_COLUMNS):
-            _refuse_repeated_columns(name, header.number, columns)
-            tables.append(
-                _Table(
-                    name, header.number, columns, list(rows), dutch=True, sheet=value_sheet.title
-                )
-            )
-            continue
-        shown = ", ".join([f"'{c}'" for c in columns if c][:4])
-        seen.append(f"'{value_sheet.title}' (rij {header.number}: {shown})")
-    if tables:
-        return tables
-    raise SourceError(
-        [
-            SourceIssue(
-                name,
-                None,
-                None,
-                "geen werkblad waarvan de kopregel (de eerste niet-lege rij) een kolom "
-                "'indicator' of een gebiedskolom ('area', 'code' of 'gebied') heeft; "
-                f"werkbladen: {'; '.join(seen) or 'geen'}",
-            )
-        ]
-    )
-
-
-def _open_workbook(data: bytes, name: str, *, data_only: bool) -> Any:
-    import openpyxl  # type: ignore[import-untyped, unused-ignore]
-
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about features it drops (data validation, styles); those do
-            # not concern the figures, and the user cannot act on them.
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    except Exception as error:  # a damaged file can fail anywhere inside openpyxl
-        raise SourceError(
-            [SourceIssue(name, None, None, f"geen leesbaar .xlsx-bestand ({error})")]
-        ) from None
-
-
-def _sheet_rows(value_sheet: Any, formula_sheet: Any) -> Iterator[_Row]:
-    """Every row from row 1 on, numbered as Excel shows them."""
-    pairs = zip(value_sheet.iter_rows(), formula_sheet.iter_rows(), strict=True)
-    for number, (value_row, formula_row) in enumerate(pairs, start=1):
-        cells = [_cell(v, f) for v, f in zip(value_row, formula_row, strict=True)]
-        yield _Row(number, cells)
-
-
-def _cell(value_cell: Any, formula_cell: Any) -> Cell:
-    value = value_cell.value
-    kind = value_cell.data_type
-    if kind == "e":
-        return _ExcelError(str(value))
-    if value is None or value == "":
-        if formula_cell.data_type == "f" and kind != "str":  # "str": a cached empty text
-            return _Formula(str(formula_cell.value))
-        return None
-    if isinstance(value, bool):
-        return "WAAR" if value else "ONWAAR"
-    if isinstance(value, int | float) and "%" in (value_cell.number_format or ""):
-        return round(value * 100, 10)  # shown as a percentage: count what the user sees
-    if isinstance(value, str | int | float | datetime | date | time):
-        return value
-    return str(value)
-
-
 # --- cells -----------------------------------------------------------------------------
 
 
-def _filled(cell: Cell) -> bool:
+def filled(cell: Cell) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
 
 
-def _header_text(cell: Cell) -> str:
-    if isinstance(cell, _Formula):
+def header_text(cell: Cell) -> str:
+    if isinstance(cell, Formula):
         return cell.text
-    if isinstance(cell, _ExcelError):
+    if isinstance(cell, ExcelError):
         return cell.code
-    return _text(cell)
+    return cell_text(cell)
 
 
-def _text(cell: Cell) -> str:
+def cell_text(cell: Cell) -> str:
     """A cell as text: codes, periods, notes. Whole numbers lose their '.0'."""
     if cell is None:
         return ""
     if isinstance(cell, str):
         return cell.strip()
-    if isinstance(cell, _Formula):
-        raise _CellError(_formula_message(cell))
-    if isinstance(cell, _ExcelError):
-        raise _CellError(f"Excel-fout '{cell.code}' in de cel")
+    if isinstance(cell, Formula):
+        raise CellError(_formula_message(cell))
+    if isinstance(cell, ExcelError):
+        raise CellError(f"Excel-fout '{cell.code}' in de cel")
     if isinstance(cell, datetime):
         return cell.date().isoformat()
     if isinstance(cell, date | time):
@@ -437,26 +200,26 @@ def _text(cell: Cell) -> str:
     return str(cell)
 
 
-def _formula_message(cell: _Formula) -> str:
+def _formula_message(cell: Formula) -> str:
     return (
         f"formule '{cell.text}' zonder opgeslagen uitkomst; open het bestand in Excel of "
         "LibreOffice, laat het herberekenen en sla het op"
     )
 
 
-def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
-    """(number, None), or (None, why it is missing); _CellError when it is neither."""
-    if isinstance(cell, _Formula):
-        raise _CellError(_formula_message(cell))
-    if isinstance(cell, _ExcelError):
-        raise _CellError(f"Excel-fout '{cell.code}' in plaats van een getal")
+def cell_number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
+    """(number, None), or (None, why it is missing); CellError when it is neither."""
+    if isinstance(cell, Formula):
+        raise CellError(_formula_message(cell))
+    if isinstance(cell, ExcelError):
+        raise CellError(f"Excel-fout '{cell.code}' in plaats van een getal")
     if isinstance(cell, datetime | date | time):
-        raise _CellError(f"'{_text(cell)}' is een datum, geen getal")
+        raise CellError(f"'{cell_text(cell)}' is een datum, geen getal")
     if isinstance(cell, int | float):
         try:
             number = finite(cell)
         except ValueError as error:
-            raise _CellError(str(error)) from None
+            raise CellError(str(error)) from None
         if number.is_integer() and str(int(number)) in MISSING_MARKS:
             return None, MISSING_MARKS[str(int(number))]
         return number, None
@@ -466,130 +229,8 @@ def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
     try:
         number = parse_number(text, dutch)
     except ValueError as error:
-        raise _CellError(str(error)) from None
+        raise CellError(str(error)) from None
     return number, None
-
-
-# --- the long layout (workbooks) -------------------------------------------------------
-
-
-def _read_long(table: _Table, context: ImportContext) -> Reading:
-    issues = [
-        table.issue(table.header_row, column, "verplichte kolom ontbreekt")
-        for column in REQUIRED
-        if column not in table.keys
-    ]
-    issues += [
-        table.issue(table.header_row, i, "onbekende kolom" + suggest(key, REQUIRED + OPTIONAL))
-        for i, key in enumerate(table.keys)
-        if key and key not in REQUIRED + OPTIONAL
-    ]
-    if issues:
-        raise SourceError(issues)
-    at = {key: i for i, key in enumerate(table.keys) if key}
-    observations: list[Observation] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for row in table.rows:
-        if not any(map(_filled, row.cells)):
-            continue
-        found: list[SourceIssue] = []
-        obs = _long_row(table, context, row, at, found)
-        if found or obs is None:
-            issues += found
-            continue
-        key = (obs.indicator, obs.area, obs.period)
-        if key in seen:
-            issues.append(
-                table.issue(
-                    row.number,
-                    at["period"],
-                    f"dubbele rij: dezelfde indicator, gebied en periode staan al in rij "
-                    f"{seen[key]}",
-                )
-            )
-            continue
-        seen[key] = row.number
-        observations.append(obs)
-    if issues:
-        raise SourceError(issues)
-    if not observations:
-        raise SourceError([SourceIssue(table.name, None, None, "het werkblad bevat geen rijen")])
-    return Reading(observations)
-
-
-def _long_row(
-    table: _Table,
-    context: ImportContext,
-    row: _Row,
-    at: dict[str, int],
-    issues: list[SourceIssue],
-) -> Observation | None:
-    """The row's observation; problems go to ``issues`` (None when it has any)."""
-
-    def issue(column: str, message: str) -> None:
-        issues.append(table.issue(row.number, at.get(column, column), message))
-
-    texts: dict[str, str] = {}
-    for column in ("indicator", "area", "period", "status", "source", "note"):
-        try:
-            texts[column] = _text(row.cells[at[column]]) if column in at else ""
-        except _CellError as error:
-            issue(column, str(error))
-    if issues:
-        return None
-    indicator_id, area, period, note = (
-        texts["indicator"],
-        texts["area"],
-        texts["period"],
-        texts["note"],
-    )
-    indicator = context.indicators.get(indicator_id)
-    if indicator is None:
-        issue(
-            "indicator",
-            f"onbekende indicator '{indicator_id}'" + suggest(indicator_id, context.indicators),
-        )
-    if area not in context.areas:
-        issue("area", f"onbekend gebied '{area}'" + suggest(area, context.areas))
-    numbers: dict[str, float | None] = {}
-    missing: str | None = None
-    for column in ("value", "numerator", "denominator"):
-        cell = row.cells[at[column]] if column in at else None
-        try:
-            numbers[column], reason = _number(cell, table.dutch)
-        except _CellError as error:
-            numbers[column] = None
-            issue(column, str(error))
-            continue
-        if column == "value" and _filled(cell):
-            missing = reason  # a publisher's mark, not an empty cell
-    if indicator is not None:
-        problem = period_problem(indicator, period, explained=bool(note))
-        if problem:
-            issue("period", problem)
-        for column, message in value_problems(
-            indicator, numbers["value"], numbers["numerator"], numbers["denominator"]
-        ):
-            issue(column, message)
-    if not _filled(row.cells[at["value"]]) and not note:
-        issue("value", "leeg; geef in 'note' aan waarom de waarde ontbreekt")
-    status = texts["status"]
-    if status and status not in STATUSES:
-        issue("status", f"'{status}' is geen status; kies uit {', '.join(STATUSES)}")
-    if issues:
-        return None
-    source = texts["source"]
-    return Observation(
-        indicator=indicator_id,
-        area=area,
-        period=period,
-        value=numbers["value"],
-        numerator=numbers["numerator"],
-        denominator=numbers["denominator"],
-        status=status or "definitief",
-        source=f"{source} ({table.file})" if source else table.file,
-        note="; ".join(part for part in (missing, note) if part) or None,
-    )
 
 
 # --- the wide layouts ------------------------------------------------------------------
@@ -607,11 +248,11 @@ class _Target:
     denominator: int | None = None
 
 
-def _read_wide(table: _Table, context: ImportContext, format: str) -> Reading:
+def read_wide(table: Table, context: ImportContext, format: str) -> Reading:
     area_at = table.index(*AREA_COLUMNS)
     if area_at is None:
-        raise SourceError([table.issue(table.header_row, None, _NO_AREA_COLUMN)])
-    period_columns = [i for i, c in enumerate(table.columns) if _PERIOD_HEADER.fullmatch(c)]
+        raise SourceError([table.issue(table.header_row, None, NO_AREA_COLUMN)])
+    period_columns = [i for i, c in enumerate(table.columns) if PERIOD_HEADER.fullmatch(c)]
     mapping = _choose_mapping(table, context, format, bool(period_columns))
     period_at = None if _every_period(mapping) else table.index(*PERIOD_COLUMNS)
     targets, issues = _targets(table, context, mapping, period_columns, period_at)
@@ -631,18 +272,18 @@ def _read_wide(table: _Table, context: ImportContext, format: str) -> Reading:
     ]
     seen: dict[tuple[str, str, str], int] = {}
     for row in table.rows:
-        if not any(map(_filled, row.cells)):
+        if not any(map(filled, row.cells)):
             continue
         if row.too_long:
             issues.append(table.issue(row.number, None, "meer velden dan kolommen in de kopregel"))
             continue
         try:
-            code = _text(row.cells[area_at])
-        except _CellError as error:
+            code = cell_text(row.cells[area_at])
+        except CellError as error:
             issues.append(table.issue(row.number, area_at, str(error)))
             continue
         if not code:
-            if any(_filled(row.cells[i]) for i in data_columns):
+            if any(filled(row.cells[i]) for i in data_columns):
                 issues.append(table.issue(row.number, area_at, "geen gebiedscode"))
             continue  # without figures: a label or section row
         areas = context.resolve(code, mapping.crosswalk)
@@ -698,7 +339,7 @@ def _every_period(mapping: SourceMapping) -> bool:
 
 
 def _choose_mapping(
-    table: _Table, context: ImportContext, format: str, has_periods: bool
+    table: Table, context: ImportContext, format: str, has_periods: bool
 ) -> SourceMapping:
     keys = set(table.keys)
     candidates = context.mappings(format)
@@ -750,7 +391,7 @@ def _choose_mapping(
 
 
 def _targets(
-    table: _Table,
+    table: Table,
     context: ImportContext,
     mapping: SourceMapping,
     period_columns: list[int],
@@ -827,18 +468,18 @@ class _Values:
 
 
 def _wide_row(
-    table: _Table,
+    table: Table,
     mapping: SourceMapping,
     targets: list[_Target],
     period_at: int | None,
-    row: _Row,
+    row: Row,
     issues: list[SourceIssue],
 ) -> list[_Values]:
     row_period = mapping.period
     if period_at is not None:
         try:
-            row_period = _text(row.cells[period_at])
-        except _CellError as error:
+            row_period = cell_text(row.cells[period_at])
+        except CellError as error:
             issues.append(table.issue(row.number, period_at, str(error)))
             return []
         if not row_period:
@@ -864,8 +505,8 @@ def _wide_row(
                 numbers[part] = None
                 continue
             try:
-                numbers[part], reason = _number(row.cells[at], table.dutch)
-            except _CellError as error:
+                numbers[part], reason = cell_number(row.cells[at], table.dutch)
+            except CellError as error:
                 issues.append(table.issue(row.number, at, str(error)))
                 failed = True
                 continue
@@ -897,7 +538,7 @@ def _split(
     weight: float,
     parts: int,
     mapping: SourceMapping,
-    table: _Table,
+    table: Table,
 ) -> Iterator[Observation]:
     """The row's figures for one of the areas its code resolves to."""
     split = parts > 1 or weight != 1.0

@@ -1,0 +1,275 @@
+"""The formats by name, and the import of one file: read, check, store as one batch.
+
+Owns the registry — :data:`SOURCES` (formats of figures, each a
+:class:`~koers.sources.base.Source`) and :data:`BOUNDARY_READERS` (formats of boundaries,
+each a :class:`~koers.sources.base.BoundaryReader`) — and :func:`import_file`, which finds
+the format of a file (named, or recognised with ``--format auto``), lets it read the file
+and stores the reading through the store's repositories: figures as observations
+(``tx.observations``), boundaries as boundary versions (``tx.boundaries``). All or nothing;
+``dry_run`` shows what would change instead. It speaks no SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from koers.areas import Comparison, Observation, compare_with_members, rounding_tolerance
+from koers.plan.model import Plan
+from koers.plan.period import period_year
+from koers.sources.base import (
+    BoundaryReader,
+    BoundaryReading,
+    ImportContext,
+    Reading,
+    Source,
+    SourceError,
+    SourceIssue,
+)
+from koers.sources.boundaries import GeoJsonBoundaries
+from koers.sources.cbs import CbsSource
+from koers.sources.csvlong import LongCsv
+from koers.sources.wide import WideCsv
+from koers.sources.wijkprofiel import WijkprofielSource
+from koers.sources.xlsx import Xlsx
+from koers.store import BatchResult, ImportDiff, Store
+
+SOURCES: dict[str, Source] = {
+    "csv": LongCsv(),
+    "cbs": CbsSource(),
+    "wijkprofiel": WijkprofielSource(),
+    "csv-wide": WideCsv(),
+    "xlsx": Xlsx(),
+}
+"""The formats of figures by name, in the order ``--format auto`` tries them (most specific
+first)."""
+
+BOUNDARY_READERS: dict[str, BoundaryReader] = {
+    "geojson": GeoJsonBoundaries(),
+}
+"""The formats of boundaries by name; ``--format auto`` tries them after :data:`SOURCES`."""
+
+FORMATS: tuple[str, ...] = (*SOURCES, *BOUNDARY_READERS)
+"""Every format name, in the order ``--format auto`` tries them."""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """A stored batch (``batch``), or with ``dry_run`` what it would change (``diff``)."""
+
+    source_name: str
+    format: str
+    reading: Reading | BoundaryReading
+    batch: BatchResult | None = None
+    diff: ImportDiff | None = None
+    duplicate_of: str | None = None
+    mismatches: tuple[Comparison, ...] = ()
+    """Group totals in the file that its own member figures do not add up to."""
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    *,
+    programme: str | None = None,
+    format: str = "auto",
+    mapping: str | None = None,
+    year: int | None = None,
+    dry_run: bool = False,
+    user: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Read, check and store one file as a batch (or, with ``dry_run``, only compare).
+
+    Figures become observations; boundary files (GeoJSON, TopoJSON) become area
+    boundaries of their boundary ``year``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError([SourceIssue(str(path), None, None, "bestand niet gevonden")])
+    programme = store.resolve_programme(programme)
+    plan = store.plan(programme)
+    data = path.read_bytes()
+    checksum = hashlib.sha256(data).hexdigest()
+    format = _format(data, path.name, format)
+    context = ImportContext(plan, mapping)
+    previous = store.find_batch(programme, checksum)
+    file = _File(store, programme, path.name, data, checksum, previous.id if previous else None)
+    if format in BOUNDARY_READERS:
+        reading = BOUNDARY_READERS[format].read_boundaries(data, path.name, context, year)
+        return file.boundaries(reading, dry_run=dry_run, user=user)
+    return file.figures(SOURCES[format], context, dry_run=dry_run, user=user, progress=progress)
+
+
+@dataclass(frozen=True)
+class _File:
+    """One file on its way into the store."""
+
+    store: Store
+    programme: str
+    name: str
+    data: bytes
+    checksum: str
+    duplicate_of: str | None  # the applied batch of the same file, if any
+
+    def figures(
+        self,
+        source: Source,
+        context: ImportContext,
+        *,
+        dry_run: bool,
+        user: str | None,
+        progress: Callable[[int], None] | None,
+    ) -> ImportOutcome:
+        store, programme = self.store, self.programme
+        reading = source.read(self.data, self.name, context)
+        refuse_closed_years(store, programme, self.name, reading.observations)
+        mismatches = tuple(publisher_mismatches(context.plan, reading))
+        if dry_run:
+            return ImportOutcome(
+                self.name,
+                source.format,
+                reading,
+                diff=store.preview_import(programme, reading.observations),
+                duplicate_of=self.duplicate_of,
+                mismatches=mismatches,
+            )
+        batch = store.import_observations(
+            programme,
+            reading.observations,
+            source_name=self.name,
+            checksum=self.checksum,
+            format=source.format,
+            user=user,
+            progress=progress,
+        )
+        return ImportOutcome(
+            self.name,
+            source.format,
+            reading,
+            batch=batch,
+            duplicate_of=batch.duplicate_of,
+            mismatches=mismatches,
+        )
+
+    def boundaries(
+        self, reading: BoundaryReading, *, dry_run: bool, user: str | None
+    ) -> ImportOutcome:
+        if dry_run:
+            return ImportOutcome(self.name, reading.format, reading, duplicate_of=self.duplicate_of)
+        stored = store_boundaries(
+            self.store,
+            self.programme,
+            reading,
+            source_name=self.name,
+            checksum=self.checksum,
+            user=user,
+        )
+        return ImportOutcome(
+            self.name, reading.format, reading, batch=stored, duplicate_of=stored.duplicate_of
+        )
+
+
+def store_boundaries(
+    store: Store,
+    programme: str,
+    reading: BoundaryReading,
+    *,
+    source_name: str,
+    checksum: str,
+    user: str | None = None,
+) -> BatchResult:
+    """Store a reading's boundaries as one batch (:meth:`koers.store.boundaries.Boundaries.
+    add_batch`); the same file twice is a no-op that returns the earlier batch."""
+    programme = store.resolve_programme(programme)
+    with store.transaction() as tx:
+        return tx.boundaries.add_batch(
+            programme,
+            reading.year,
+            reading.boundaries,
+            source_name=source_name,
+            checksum=checksum,
+            format=reading.format,
+            user=user,
+        )
+
+
+def refuse_closed_years(
+    store: Store, programme: str, name: str, rows: Sequence[Observation]
+) -> None:
+    """Refuse figures for a year the bureau closed (:func:`koers.workflow.close_period`),
+    each named; nothing is stored."""
+    closed = store.closed_years(programme)
+    issues = [
+        SourceIssue(
+            name,
+            None,
+            None,
+            f"{obs.indicator} in {obs.area} over {obs.period}: het jaar "
+            f"{period_year(obs.period)} is afgesloten; alleen het programmabureau kan het nog "
+            f"wijzigen, met een gelogde correctie in het portaal",
+        )
+        for obs in rows
+        if period_year(obs.period) in closed
+    ]
+    if issues:
+        raise SourceError(issues)
+
+
+def read_plan_figures(plan: Plan, directory: str | Path) -> list[Observation]:
+    """The figures a plan directory ships in ``data/*.csv`` (checked, not stored)."""
+    rows: list[Observation] = []
+    for path in sorted(Path(directory, "data").glob("*.csv")):
+        rows += LongCsv().read(path.read_bytes(), path.name, ImportContext(plan)).observations
+    return rows
+
+
+def publisher_mismatches(plan: Plan, reading: Reading) -> list[Comparison]:
+    """Group figures in a file that differ from the sum of its member figures by more
+    than rounding: the publisher disagrees with itself, and the user should know."""
+    indicators = {i.id: i for i in plan.indicators}
+    return [
+        comparison
+        for comparison in compare_with_members(plan, reading.observations)
+        if not comparison.agrees(
+            rounding_tolerance(
+                comparison,
+                indicators[comparison.indicator].unit,
+                indicators[comparison.indicator].decimals,
+            )
+        )
+    ]
+
+
+def _format(data: bytes, name: str, format: str) -> str:
+    """The format asked for, or with ``auto`` the first whose reader recognises the file."""
+    formats = [*SOURCES, *BOUNDARY_READERS]
+    if format != "auto":
+        if format not in formats:
+            raise SourceError(
+                [
+                    SourceIssue(
+                        name,
+                        None,
+                        None,
+                        f"onbekend formaat '{format}'; kies uit auto, {', '.join(formats)}",
+                    )
+                ]
+            )
+        return format
+    readers: list[Source | BoundaryReader] = [*SOURCES.values(), *BOUNDARY_READERS.values()]
+    for format, reader in zip(formats, readers, strict=True):
+        if reader.sniff(data, name):
+            return format
+    raise SourceError(
+        [
+            SourceIssue(
+                name,
+                None,
+                None,
+                f"formaat niet herkend; geef het op met --format ({', '.join(formats)})",
+            )
+        ]
+    )
