@@ -12,6 +12,12 @@ or megabytes: what the row says) and the issue's target where it sets one. The m
 may share it. ``--markdown`` prints the table for the README (Dutch decimal comma either way).
 
 Areas and their references (the floor of the same job, so the ratio is koers's own cost)
+    cli-start
+        The wall time of a whole command in a fresh process, as a user waits for it:
+        ``koers --help`` (target at most 0,3 s) and ``koers status`` on the NPRZ store, its
+        table written to /dev/null (target at most 0,8 s), each the median of ``--repeat``
+        runs (at least 5). Reference: ``python -c pass`` in the same way, the start of the
+        interpreter itself.
     plan-status
         koers: what ``koers status`` does short of printing: open the store, read the plan
         and the current observations, ``evaluate`` every indicator (target area, group
@@ -66,6 +72,8 @@ import json
 import os
 import shutil
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,7 +98,9 @@ from koers.store import Store
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 CBS_PLAN = ROOT / "tests" / "fixtures" / "cbs" / "plan"
-AREAS = ("plan-status", "report", "cbs-import", "load", "basismonitor")
+AREAS = ("cli-start", "plan-status", "report", "cbs-import", "load", "basismonitor")
+HELP_TARGET = 0.3  # seconds of wall time for `koers --help`
+STATUS_TARGET = 0.8  # seconds of wall time for `koers status` on the NPRZ plan
 DEFAULT_SIZES = "1M,10M,50M"
 # Current value per key (highest revision of an applied batch), then the latest period per
 # indicator and area: the same choice koers makes, without a plan.
@@ -208,6 +218,51 @@ def plan_status(context: Context) -> list[Row]:
             f"one SQLite query: latest value per indicator and area ({len(picked)}, {same})",
             ratio(koers, reference),
         )
+    ]
+
+
+# --- command line start -----------------------------------------------------------------------
+
+
+def wall(command: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of ``command`` in a fresh process, its output discarded."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cli_start(context: Context) -> list[Row]:
+    runs = max(5, context.args.repeat)
+    koers = str(Path(sys.executable).with_name("koers"))
+    env = {**os.environ, "KOERS_DB": context.nprz_store()}
+    python = wall([sys.executable, "-c", "pass"], runs)
+    help_time = wall([koers, "--help"], runs)
+    status_time = wall([koers, "status"], runs, env)
+    reference = f"python -c pass (median of {runs} runs)"
+    return [
+        Row(
+            "command line",
+            "koers --help, wall",
+            seconds(help_time),
+            seconds(python),
+            reference,
+            ratio(help_time, python),
+            f"≤ {number(HELP_TARGET, 1)} s",
+            verdict(help_time <= HELP_TARGET),
+        ),
+        Row(
+            "command line",
+            "koers status on the NPRZ plan, wall",
+            seconds(status_time),
+            seconds(python),
+            reference,
+            ratio(status_time, python),
+            f"≤ {number(STATUS_TARGET, 1)} s",
+            verdict(status_time <= STATUS_TARGET),
+        ),
     ]
 
 
@@ -484,6 +539,7 @@ def basismonitor(context: Context) -> list[Row]:
 
 
 MEASURES: dict[str, Callable[[Context], list[Row]]] = {
+    "cli-start": cli_start,
     "plan-status": plan_status,
     "report": report,
     "cbs-import": cbs_import,
