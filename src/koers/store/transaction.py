@@ -12,8 +12,11 @@ from functools import cached_property
 
 from sqlalchemy import Connection
 
+from koers.store.accounts import Accounts
+from koers.store.audit import AuditLog
 from koers.store.observations import Observations
 from koers.store.plans import Plans
+from koers.store.updates import Updates
 
 
 class Transaction:
@@ -29,3 +32,15 @@ class Transaction:
     @cached_property
     def observations(self) -> Observations:
         return Observations(self.connection)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.connection)
+
+    @cached_property
+    def updates(self) -> Updates:
+        return Updates(self.connection)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.connection)

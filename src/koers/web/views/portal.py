@@ -335,7 +335,7 @@ def agreement_page(
         may_escalate=portal.can("escalate", agreement=agreement),
         next_rung=next_rung,
         history=history,
-        status_options=[s.value for s in workflow.Status],
+        status_options=[s.value for s in workflow.AgreementStatus],
         when=nl.moment,
     )
 
@@ -503,7 +503,7 @@ def update_page(portal: Portal, update_id: int, *, error: Exception | None = Non
         may_submit=update.state is State.DRAFT and portal.can("submit", **subject),
         may_decide=update.state is State.SUBMITTED and portal.can("approve"),
         in_closed_year=in_closed_year,
-        status_options=[s.value for s in workflow.Status],
+        status_options=[s.value for s in workflow.AgreementStatus],
         history=workflow.audit_log(
             portal.store, portal.programme, subject="update", subject_id=str(update.id)
         ),
