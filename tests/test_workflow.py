@@ -6,6 +6,7 @@ Every test that takes ``store`` runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from argon2 import PasswordHasher
@@ -232,6 +233,18 @@ def test_the_write_itself_checks_the_version(store, people, monkeypatch):
     with pytest.raises(ConflictError, match="door wouter"):
         wf.edit_draft(store, draft.id, people.bureau, draft.version, note="tweede")
     assert wf.get_update(store, draft.id).note == "eerste"
+
+
+def test_the_clock_is_passed_in(store, people):
+    """Every moment a change stamps (the update's and its audit entry's) comes from the
+    ``clock`` it is given."""
+    moment = datetime(2025, 3, 5, 13, 3, tzinfo=UTC)
+    draft = status_update(store, people.woonbron, clock=lambda: moment)
+    submitted = wf.submit(store, draft.id, people.woonbron, draft.version, clock=lambda: moment)
+    stamped = (draft.created_at, submitted.updated_at, submitted.submitted_at)
+    assert all(s is not None and s.replace(tzinfo=UTC) == moment for s in stamped)
+    entries = wf.audit_log(store, "p", subject="update", subject_id=str(draft.id))
+    assert [e.at for e in entries] == [moment, moment]
 
 
 # -- escalation ------------------------------------------------------------------------------
