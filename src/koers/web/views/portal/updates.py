@@ -43,9 +43,8 @@ def update_page(portal: Portal, update_id: int, *, error: Exception | None = Non
         "agreement": agreement,
         "indicator": indicator,
     }
-    editable = update.state in (workflow.State.DRAFT, workflow.State.RETURNED) and portal.can(
-        "draft", **subject
-    )
+    editing = (workflow.State.DRAFT, workflow.State.RETURNED)
+    editable = update.state in editing and portal.can("draft", **subject)
     closed = workflow.closed_years(portal.store, portal.programme)
     in_closed_year = update.period is not None and _year(update.period) in closed
     return show(
