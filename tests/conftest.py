@@ -186,7 +186,7 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Password hashing with small argon2id parameters (:func:`tests.helpers.fast_hasher`)."""
     from koers import workflow
 
-    monkeypatch.setattr(workflow, "_HASHER", fast_hasher())
+    monkeypatch.setattr(workflow.PASSWORDS, "hasher", fast_hasher())
 
 
 @pytest.fixture

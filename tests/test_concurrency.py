@@ -23,7 +23,9 @@ PASSWORD = "een lang genoeg wachtwoord"
 @pytest.fixture
 def server(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """Two workers on the test's store, with a partner and two bureau users and tokens."""
-    monkeypatch.setattr(wf, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        wf.PASSWORDS, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
     monkeypatch.setenv("KOERS_USER", "test")
     plan = load_plan(NPRZ)
     store.save_plan(plan)

@@ -757,7 +757,7 @@ def world(
     (reports / "deel-1-zuid-op-koers.html").write_text("<p>Deel I</p>", encoding="utf-8")
     lenient = LoginLimiter(per_user=10**6, per_address=10**6)  # 401 stays the answer
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(wf, "_HASHER", fast_hasher())
+        patch.setattr(wf.PASSWORDS, "hasher", fast_hasher())
         patch.setenv("KOERS_USER", "installateur")
         with open_portal(url, reports_dir=reports.parent, login_limiter=lenient) as portal:
             store, world = portal.store, World(portal)

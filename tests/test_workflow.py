@@ -6,6 +6,7 @@ Every test that takes ``store`` runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from argon2 import PasswordHasher
@@ -15,9 +16,11 @@ from sqlalchemy.exc import DBAPIError
 from koers import workflow as wf
 from koers.areas import Observation
 from koers.plan.summary import NOT_REPORTED, agreement_rows
-from koers.store import Store, StoreError
+from koers.store import Store, StoreError, versions
 from koers.store import schema as t
-from koers.workflow import ConflictError, Escalation, State, Status, User
+from koers.store import updates as store_updates
+from koers.workflow import AgreementStatus, ConflictError, Escalation, State, User
+from koers.workflow.drafting import Change
 
 from .helpers import PASSWORD, PLAN
 
@@ -76,7 +79,7 @@ def test_draft_submit_approve_counts_and_a_returned_update_does_not(store, peopl
     assert wf.current_statuses(store, "p") == {}
     approved = wf.approve(store, draft.id, people.bureau, submitted.version)
     assert approved.state is State.APPROVED and approved.decided_by == "bureau"
-    assert wf.current_statuses(store, "p") == {"A1": Status.OP_SCHEMA}
+    assert wf.current_statuses(store, "p") == {"A1": AgreementStatus.OP_SCHEMA}
 
     statuses = wf.current_statuses(store, "p")
     rows = {r.id: r.status for r in agreement_rows(PLAN, statuses=statuses)}
@@ -86,7 +89,7 @@ def test_draft_submit_approve_counts_and_a_returned_update_does_not(store, peopl
     second = wf.submit(store, second.id, people.woonbron, second.version)
     returned = wf.return_update(store, second.id, people.bureau, second.version, "Welke aannemer?")
     assert returned.state is State.RETURNED and returned.reason == "Welke aannemer?"
-    assert wf.current_statuses(store, "p") == {"A1": Status.OP_SCHEMA}
+    assert wf.current_statuses(store, "p") == {"A1": AgreementStatus.OP_SCHEMA}
     state = wf.agreement_state(store, "p", "A1")
     assert state.update == draft.id and state.version == 1
 
@@ -94,9 +97,9 @@ def test_draft_submit_approve_counts_and_a_returned_update_does_not(store, peopl
     fixed = wf.edit_draft(
         store, second.id, people.woonbron, returned.version, note="aannemer Bouwbedrijf X failliet"
     )
-    assert fixed.state is State.DRAFT and fixed.status is Status.VERTRAAGD
+    assert fixed.state is State.DRAFT and fixed.status is AgreementStatus.VERTRAAGD
     through(store, fixed, people.woonbron, people.bureau)
-    assert wf.current_statuses(store, "p") == {"A1": Status.VERTRAAGD}
+    assert wf.current_statuses(store, "p") == {"A1": AgreementStatus.VERTRAAGD}
     assert [u.state for u in wf.updates(store, "p", agreement="A1")] == [State.APPROVED] * 2
 
 
@@ -225,10 +228,23 @@ def test_the_write_itself_checks_the_version(store, people, monkeypatch):
     draft = status_update(store, people.woonbron)
     wf.edit_draft(store, draft.id, people.woonbron, draft.version, note="eerste")
     # as if two requests both read version 1 before either wrote
-    monkeypatch.setattr(wf, "_check_version", lambda *args: None)
+    monkeypatch.setattr(versions, "check_version", lambda *args: None)
+    monkeypatch.setattr(store_updates, "check_version", lambda *args: None)
     with pytest.raises(ConflictError, match="door wouter"):
         wf.edit_draft(store, draft.id, people.bureau, draft.version, note="tweede")
     assert wf.get_update(store, draft.id).note == "eerste"
+
+
+def test_the_clock_is_passed_in(store, people):
+    """Every moment a change stamps (the update's and its audit entry's) comes from the
+    ``clock`` it is given."""
+    moment = datetime(2025, 3, 5, 13, 3, tzinfo=UTC)
+    draft = status_update(store, people.woonbron, clock=lambda: moment)
+    submitted = wf.submit(store, draft.id, people.woonbron, draft.version, clock=lambda: moment)
+    stamped = (draft.created_at, submitted.updated_at, submitted.submitted_at)
+    assert all(s is not None and s.replace(tzinfo=UTC) == moment for s in stamped)
+    entries = wf.audit_log(store, "p", subject="update", subject_id=str(draft.id))
+    assert [e.at for e in entries] == [moment, moment]
 
 
 # -- escalation ------------------------------------------------------------------------------
@@ -354,7 +370,7 @@ def test_an_approval_lands_whole_or_not_at_all(store, people, monkeypatch):
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("stroomstoring")
 
-    monkeypatch.setattr(wf, "_save", broken)
+    monkeypatch.setattr(Change, "save", broken)
     with pytest.raises(RuntimeError):
         wf.approve(store, draft.id, people.bureau, draft.version)
     assert store.observations("p") == [] and store.batches("p") == []
@@ -450,22 +466,22 @@ def test_passwords_are_stored_as_argon2_hashes_and_authentication_works(store, p
 
 def test_an_unknown_user_costs_the_same_hashing_time(store, people, monkeypatch):
     verified: list[str] = []
-    real = wf._verify
+    real = wf.PASSWORDS.verify
 
     def counting(password_hash: str, password: str) -> bool:
         verified.append(password_hash)
         return real(password_hash, password)
 
-    monkeypatch.setattr(wf, "_verify", counting)
+    monkeypatch.setattr(wf.PASSWORDS, "verify", counting)
     assert wf.authenticate(store, "niemand", PASSWORD) is None
-    assert verified == [wf._DUMMY_HASH]
+    assert verified == [wf.PASSWORDS.dummy_hash]
     wf.deactivate(store, "wouter", by=people.admin, version=1)
     assert wf.authenticate(store, "wouter", PASSWORD) is None
-    assert len(verified) == 2 and verified[1] != wf._DUMMY_HASH
+    assert len(verified) == 2 and verified[1] != wf.PASSWORDS.dummy_hash
 
 
 def test_a_login_rehashes_a_password_hashed_with_weaker_parameters(store, people, monkeypatch):
-    monkeypatch.setattr(wf, "_HASHER", PasswordHasher())  # the real defaults
+    monkeypatch.setattr(wf.PASSWORDS, "hasher", PasswordHasher())  # the real defaults
     assert wf.authenticate(store, "wouter", PASSWORD) == people.woonbron
     with store.engine.begin() as c:
         stored = c.scalar(select(t.users.c.password_hash).where(t.users.c.username == "wouter"))

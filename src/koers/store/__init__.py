@@ -14,11 +14,13 @@ from koers.store.observations import Batch, BatchResult, ImportDiff
 from koers.store.plans import PlanChange, PlanLoad
 from koers.store.store import DEFAULT_URL, Store
 from koers.store.transaction import Transaction
+from koers.store.versions import ConflictError
 
 __all__ = [
     "DEFAULT_URL",
     "Batch",
     "BatchResult",
+    "ConflictError",
     "ImportDiff",
     "PlanChange",
     "PlanLoad",

@@ -209,12 +209,10 @@ class Store:
 
     def closed_years(self, programme: str) -> set[int]:
         """The years the bureau closed (:func:`koers.workflow.close_period`): figures for
-        them change only by a logged correction in the portal, never by an import."""
+        them change only by a logged correction in the portal, never by an import
+        (:meth:`koers.store.updates.Updates.closed_years`)."""
         with self.transaction() as tx:
-            column = t.closed_periods.c
-            return set(
-                tx.connection.scalars(select(column.year).where(column.programme_id == programme))
-            )
+            return tx.updates.closed_years(programme)
 
     # -- boundaries ------------------------------------------------------------------
 

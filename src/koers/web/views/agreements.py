@@ -19,7 +19,7 @@ from koers.web.views import Snapshot, SnapshotDep, choices, not_found, page
 
 router = APIRouter(include_in_schema=False)
 
-KNOWN_STATUSES = (NOT_REPORTED, *(s.value for s in workflow.Status))
+KNOWN_STATUSES = (NOT_REPORTED, *(s.value for s in workflow.AgreementStatus))
 
 
 @dataclass(frozen=True)

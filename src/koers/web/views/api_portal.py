@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from koers import workflow
 from koers.plan.model import Plan
 from koers.store import Store, StoreError
-from koers.web.views.portal import WORKFLOW_ERRORS, RowId, refusal
+from koers.web.views.portal.shared import WORKFLOW_ERRORS, RowId, refusal
 from koers.workflow import Update, User
 
 router = APIRouter(prefix="/api/portaal", tags=["portaal"])

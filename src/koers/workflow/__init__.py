@@ -1,0 +1,168 @@
+"""The partner workflow: the rules of the partner portal, one module per concern.
+
+Partners report on what their organisation owns: the status of an agreement (one of
+:class:`AgreementStatus`, a note and optional evidence) and the values of output indicators.
+The programme bureau approves or returns what they submit; only approved updates count.
+
+- :mod:`~koers.workflow.roles`: roles and rights, :func:`can` and who may see which update
+- :mod:`~koers.workflow.accounts`: users, passwords (:class:`Passwords`), logging in
+- :mod:`~koers.workflow.api_tokens`: API tokens
+- :mod:`~koers.workflow.drafting`: drafting, editing and submitting updates; their checks
+- :mod:`~koers.workflow.approval`: approving, correcting and returning; the import of an
+  approved figure
+- :mod:`~koers.workflow.agreements`: agreement states, current statuses, public history
+- :mod:`~koers.workflow.escalation`: the escalation ladder
+- :mod:`~koers.workflow.periods`: closed years
+- :mod:`~koers.workflow.attention`: what needs a user's attention
+- :mod:`~koers.workflow.audit`: reading the audit log
+
+All persistence goes through the store's repositories (``tx.accounts``, ``tx.updates``,
+``tx.audit``, ``tx.observations``), one transaction per action, so an action lands whole
+or not at all; optimistic locking (:class:`ConflictError`) and the audit log live there.
+Functions that stamp a moment take a ``clock`` (default: now in UTC); those that hash
+passwords take ``passwords`` (default :data:`PASSWORDS`). Messages are Dutch: the portal's
+users read them. Refusals are :class:`~koers.store.StoreError` (bad input, wrong state),
+:class:`ConflictError` (a stale version) or :class:`PermissionError`, with nothing written.
+"""
+
+from koers.store.accounts import ApiToken, Role, User
+from koers.store.audit import AuditEntry
+from koers.store.updates import (
+    STATE_LABELS,
+    AgreementState,
+    AgreementStatus,
+    ClosedPeriod,
+    Escalation,
+    Kind,
+    State,
+    Update,
+)
+from koers.store.versions import ConflictError
+from koers.workflow.accounts import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    PASSWORDS,
+    USERNAME,
+    Passwords,
+    authenticate,
+    create_user,
+    deactivate,
+    get_user,
+    reactivate,
+    set_password,
+    set_role,
+    users,
+)
+from koers.workflow.agreements import (
+    agreement_state,
+    agreement_states,
+    current_statuses,
+    current_statuses_of,
+    public_history,
+)
+from koers.workflow.api_tokens import create_token, revoke_token, token_user, tokens
+from koers.workflow.approval import PORTAL_FORMAT, approve, correct, return_update
+from koers.workflow.attention import ATTENTION_REASONS, Attention, needs_attention
+from koers.workflow.audit import agreement_history, audit_log
+from koers.workflow.common import MAX_TEXT, Clock, utc_now
+from koers.workflow.drafting import (
+    OPEN_STATES,
+    UNSAFE_SCHEMES,
+    draft_update,
+    edit_draft,
+    get_update,
+    submit,
+    updates,
+    visible_updates,
+)
+from koers.workflow.escalation import LADDER, deescalate, escalate, escalations
+from koers.workflow.periods import close_period, closed_periods, closed_years
+from koers.workflow.roles import (
+    ACTIONS,
+    BUREAU_ACTIONS,
+    PARTNER_ACTIONS,
+    REFUSED,
+    ROLE_LABELS,
+    Action,
+    can,
+    may_view,
+    partner_agreements,
+    partner_indicators,
+    reporters,
+)
+
+__all__ = [
+    "ACTIONS",
+    "ATTENTION_REASONS",
+    "BUREAU_ACTIONS",
+    "LADDER",
+    "MAX_PASSWORD",
+    "MAX_TEXT",
+    "MIN_PASSWORD",
+    "OPEN_STATES",
+    "PARTNER_ACTIONS",
+    "PASSWORDS",
+    "PORTAL_FORMAT",
+    "REFUSED",
+    "ROLE_LABELS",
+    "STATE_LABELS",
+    "UNSAFE_SCHEMES",
+    "USERNAME",
+    "Action",
+    "AgreementState",
+    "AgreementStatus",
+    "ApiToken",
+    "Attention",
+    "AuditEntry",
+    "Clock",
+    "ClosedPeriod",
+    "ConflictError",
+    "Escalation",
+    "Kind",
+    "Passwords",
+    "Role",
+    "State",
+    "Update",
+    "User",
+    "agreement_history",
+    "agreement_state",
+    "agreement_states",
+    "approve",
+    "audit_log",
+    "authenticate",
+    "can",
+    "close_period",
+    "closed_periods",
+    "closed_years",
+    "correct",
+    "create_token",
+    "create_user",
+    "current_statuses",
+    "current_statuses_of",
+    "deactivate",
+    "deescalate",
+    "draft_update",
+    "edit_draft",
+    "escalate",
+    "escalations",
+    "get_update",
+    "get_user",
+    "may_view",
+    "needs_attention",
+    "partner_agreements",
+    "partner_indicators",
+    "public_history",
+    "reactivate",
+    "reporters",
+    "return_update",
+    "revoke_token",
+    "set_password",
+    "set_role",
+    "submit",
+    "token_user",
+    "tokens",
+    "updates",
+    "users",
+    "utc_now",
+    "visible_updates",
+]

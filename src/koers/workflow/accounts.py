@@ -1,0 +1,343 @@
+"""Users, passwords and logging in.
+
+Passwords: at least :data:`MIN_PASSWORD` characters, stored as an argon2id hash (argon2-cffi's
+defaults, RFC 9106) by a :class:`Passwords`, passed in (default :data:`PASSWORDS`).
+:func:`authenticate` verifies in constant time and spends the same hashing time for an unknown
+or inactive user. When the default parameters grow, a successful login rehashes the password
+(a technical change, not audited).
+
+Usernames are case-insensitive (stored lowercase), unique over the store, never renamed; a
+user is deactivated, never deleted, so the usernames in history stay meaningful. An admin
+manages the users of its programme; users set their own password; the last active admin of a
+programme cannot be demoted or deactivated. Every change is audited (never a password hash).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from koers.plan.model import Plan
+from koers.store import Store, StoreError, Transaction
+from koers.store.accounts import Role, User
+from koers.store.base import current_user
+from koers.workflow.common import Clock, acting, utc_now
+from koers.workflow.roles import require
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024  # longer is refused: hashing it would only cost the server time
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,119}$")
+_DUMMY_PASSWORD = "koers: geen gebruiker met deze naam"
+
+
+class Passwords:
+    """Hashing and verifying passwords (argon2id through argon2-cffi's
+    :class:`~argon2.PasswordHasher`; its defaults unless another ``hasher`` is given)."""
+
+    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+        self.hasher = hasher or PasswordHasher()
+        self._dummy: tuple[PasswordHasher, str] | None = None
+
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """Whether ``password`` matches ``password_hash``, in constant time."""
+        try:
+            return self.hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self.hasher.check_needs_rehash(password_hash)
+
+    @property
+    def dummy_hash(self) -> str:
+        """Verified against when the user is unknown, so that costs the time of a known
+        user; made at first use (not at import), with the current hasher."""
+        if self._dummy is None or self._dummy[0] is not self.hasher:
+            self._dummy = (self.hasher, self.hasher.hash(_DUMMY_PASSWORD))
+        return self._dummy[1]
+
+
+PASSWORDS = Passwords()
+"""The default :class:`Passwords`; tests give it smaller argon2 parameters."""
+
+
+def _username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise StoreError(
+            f"gebruikersnaam '{username}' is ongeldig: 3 tot 120 tekens, kleine letters, "
+            f"cijfers en . _ @ -, beginnend met een letter of cijfer"
+        )
+    return name
+
+
+def _password(password: str, username: str, passwords: Passwords) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise StoreError(f"het wachtwoord is te kort: minstens {MIN_PASSWORD} tekens")
+    if len(password) > MAX_PASSWORD:
+        raise StoreError(f"het wachtwoord is te lang: hoogstens {MAX_PASSWORD} tekens")
+    if password.strip().lower() == username:
+        raise StoreError("het wachtwoord mag niet gelijk zijn aan de gebruikersnaam")
+    return passwords.hash(password)
+
+
+def _role(role: str | Role) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise StoreError(
+            f"onbekende rol '{role}'; kies uit {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+def _role_partner(plan: Plan, role: Role, partner: str | None) -> str | None:
+    if role is Role.PARTNER and not partner:
+        raise StoreError("een gebruiker met de rol partner hoort bij een partner van het plan")
+    if partner and partner not in {p.id for p in plan.partners}:
+        raise StoreError(f"partner '{partner}' staat niet in het plan van {plan.programme.id}")
+    return partner or None
+
+
+def _named(tx: Transaction, username: str) -> tuple[User, str] | None:
+    """The user with this name and its password hash, or None. A name no user can have
+    (see :data:`USERNAME`) is not looked up: PostgreSQL would refuse one with a NUL."""
+    name = username.strip().lower()
+    if USERNAME.match(name) is None:
+        return None
+    return tx.accounts.named(name)
+
+
+def _existing(tx: Transaction, username: str) -> User:
+    found = _named(tx, username)
+    if found is None:
+        raise StoreError(f"gebruiker '{username}' bestaat niet")
+    return found[0]
+
+
+def create_user(
+    store: Store,
+    programme: str,
+    username: str,
+    password: str,
+    role: str | Role,
+    partner: str | None = None,
+    *,
+    by: User | None,
+    passwords: Passwords = PASSWORDS,
+    clock: Clock = utc_now,
+) -> User:
+    """Add a user; an admin of the programme does this (``by``).
+
+    ``by=None`` is the set-up from the command line: allowed only to create the programme's
+    first admin, while it has no active admin.
+    """
+    plan = store.plan(programme)
+    name = _username(username)
+    chosen = _role(role)
+    partner = _role_partner(plan, chosen, partner)
+    password_hash = _password(password, name, passwords)
+    now = clock()
+    with store.transaction() as tx:
+        if by is None:
+            if chosen is not Role.ADMIN or tx.accounts.active_admins(programme):
+                raise PermissionError(
+                    "Geen toestemming: zonder ingelogde beheerder kan alleen de eerste "
+                    "beheerder van een programma worden aangemaakt."
+                )
+            actor_name = current_user()
+        else:
+            actor = acting(tx, by)
+            require(actor, "manage_users", plan=plan)
+            actor_name = actor.username
+        if tx.accounts.exists(name):
+            raise StoreError(f"gebruikersnaam '{name}' bestaat al")
+        user = tx.accounts.add(
+            username=name,
+            programme=programme,
+            role=chosen,
+            partner=partner,
+            password_hash=password_hash,
+            by=actor_name,
+            at=now,
+        )
+        tx.audit.append(
+            programme, actor_name, "create_user", "user", name, None, user.record(), at=now
+        )
+    return user
+
+
+def authenticate(
+    store: Store, username: str, password: str, *, passwords: Passwords = PASSWORDS
+) -> User | None:
+    """The active user with this name and password, else None.
+
+    The hash is verified in constant time; an unknown or inactive user, or an overlong
+    password, costs the same hashing time, so timing does not tell which names exist.
+    """
+    with store.transaction() as tx:
+        found = _named(tx, username)
+    if len(password) > MAX_PASSWORD:
+        passwords.verify(passwords.dummy_hash, "")
+        return None
+    ok = passwords.verify(found[1] if found is not None else passwords.dummy_hash, password)
+    if found is None or not ok or not found[0].active:
+        return None
+    user, password_hash = found
+    if passwords.needs_rehash(password_hash):
+        with store.transaction() as tx:
+            tx.accounts.rehash(user.id, password_hash, passwords.hash(password))
+    return user
+
+
+def get_user(store: Store, user_id: int) -> User | None:
+    """The user with this id (for a session), active or not; None if there is none."""
+    with store.transaction() as tx:
+        return tx.accounts.get(user_id)
+
+
+def users(store: Store, programme: str) -> list[User]:
+    with store.transaction() as tx:
+        return tx.accounts.of_programme(programme)
+
+
+def _change_user(
+    store: Store,
+    username: str,
+    *,
+    by: User,
+    version: int,
+    action: str,
+    values: Mapping[str, Any],
+    check: Callable[[Transaction, User], None] | None = None,
+    clock: Clock,
+) -> User:
+    """Change a user of ``by``'s programme, as an admin (or, for a password, the user)."""
+    with store.transaction() as tx:
+        actor = acting(tx, by)
+        before = _existing(tx, username)
+        own_password = action == "set_password" and actor.id == before.id
+        if not own_password:
+            require(actor, "manage_users")
+        if before.programme != actor.programme:
+            raise PermissionError(
+                f"Geen toestemming: {before.username} hoort bij programma {before.programme}."
+            )
+        if check is not None:
+            check(tx, before)
+        now = clock()
+        after = tx.accounts.change(before, version, values, by=actor.username, at=now)
+        before_record, after_record = before.record(), after.record()
+        if action == "set_password":
+            before_record["password"], after_record["password"] = "oud", "gewijzigd"
+        tx.audit.append(
+            actor.programme,
+            actor.username,
+            action,
+            "user",
+            after.username,
+            before_record,
+            after_record,
+            at=now,
+        )
+    return after
+
+
+def _keeps_an_admin(tx: Transaction, before: User, role: Role, active: bool) -> None:
+    leaves = before.role is Role.ADMIN and before.active and (role is not Role.ADMIN or not active)
+    if leaves and tx.accounts.active_admins(before.programme) <= 1:
+        raise StoreError(
+            f"{before.username} is de laatste actieve beheerder van {before.programme}; "
+            f"maak eerst een andere beheerder aan"
+        )
+
+
+def set_role(
+    store: Store,
+    username: str,
+    role: str | Role,
+    partner: str | None = None,
+    *,
+    by: User,
+    version: int,
+    clock: Clock = utc_now,
+) -> User:
+    """Give a user another role (and partner); an admin does this."""
+    chosen = _role(role)
+    with store.transaction() as tx:
+        programme = _existing(tx, username).programme
+    partner = _role_partner(store.plan(programme), chosen, partner)
+    return _change_user(
+        store,
+        username,
+        by=by,
+        version=version,
+        action="set_role",
+        values={"role": chosen, "partner": partner},
+        check=lambda tx, before: _keeps_an_admin(tx, before, chosen, before.active),
+        clock=clock,
+    )
+
+
+def _set_active(
+    store: Store, username: str, active: bool, *, by: User, version: int, clock: Clock
+) -> User:
+    def check(tx: Transaction, before: User) -> None:
+        if before.active == active:
+            state = "actief" if active else "gedeactiveerd"
+            raise StoreError(f"{before.username} is al {state}")
+        _keeps_an_admin(tx, before, before.role, active)
+
+    action = "reactivate" if active else "deactivate"
+    return _change_user(
+        store,
+        username,
+        by=by,
+        version=version,
+        action=action,
+        values={"active": active},
+        check=check,
+        clock=clock,
+    )
+
+
+def deactivate(
+    store: Store, username: str, *, by: User, version: int, clock: Clock = utc_now
+) -> User:
+    """Stop a user from logging in and acting; the user and its history stay."""
+    return _set_active(store, username, False, by=by, version=version, clock=clock)
+
+
+def reactivate(
+    store: Store, username: str, *, by: User, version: int, clock: Clock = utc_now
+) -> User:
+    return _set_active(store, username, True, by=by, version=version, clock=clock)
+
+
+def set_password(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    by: User,
+    version: int,
+    passwords: Passwords = PASSWORDS,
+    clock: Clock = utc_now,
+) -> User:
+    """A new password: users set their own, an admin sets anyone's in its programme."""
+    name = username.strip().lower()
+    return _change_user(
+        store,
+        name,
+        by=by,
+        version=version,
+        action="set_password",
+        values={"password_hash": _password(password, name, passwords)},
+        clock=clock,
+    )
