@@ -28,9 +28,13 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Style, types, the architecture's contracts (pyproject.toml [tool.importlinter],
+# docs/architecture.md) and declared against imported dependencies.
 lint: $(BIN)/koers
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/deptry src
 
 test: $(BIN)/koers system-deps lint
 	KOERS_REQUIRE_POSTGRES=1 KOERS_REQUIRE_BROWSER=1 KOERS_REQUIRE_LOAD=1 $(BIN)/pytest -q

@@ -26,9 +26,9 @@ from koers.present.charts import (
     period_key,
     series_chart,
     status_bar,
-    to_svg,
 )
 from koers.present.maps import wijk_map
+from koers.present.svg import to_svg
 
 from .conftest import ROOT
 

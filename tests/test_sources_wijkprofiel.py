@@ -19,7 +19,8 @@ from koers.areas.graph import AreaGraph
 from koers.plan import Plan, load_plan, plan_from_documents
 from koers.sources import SOURCES, SourceError, import_file
 from koers.sources.base import ImportContext, Reading
-from koers.sources.wijkprofiel import WijkprofielSource, _xls_cell, sheet_kind, sheet_year
+from koers.sources.wijkprofiel import WijkprofielSource, sheet_kind, sheet_year
+from koers.sources.workbook import _xls_cell
 
 from .conftest import ROOT
 

@@ -23,7 +23,7 @@ no I/O. One module per concern:
 """
 
 from koers.alliance.attention import AttentionItem, attention, year_before
-from koers.alliance.places import ZUID_WIDE, goal_names, plan_wijken
+from koers.alliance.places import area_name, goal_names, plan_wijken
 from koers.alliance.records import KINDS, ActionRecord, MeetingRecord, NewAction, NewMeeting
 from koers.alliance.summary import (
     ActionCounts,
@@ -39,7 +39,6 @@ from koers.alliance.validation import AllianceRefused, check_completion, new_mee
 
 __all__ = [
     "KINDS",
-    "ZUID_WIDE",
     "ActionCounts",
     "ActionRecord",
     "ActionView",
@@ -53,6 +52,7 @@ __all__ = [
     "NewAction",
     "NewMeeting",
     "WijkAlliance",
+    "area_name",
     "attention",
     "bondgenootschap",
     "check_completion",

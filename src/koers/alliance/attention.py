@@ -51,7 +51,6 @@ def attention(meetings: Sequence[MeetingRecord], today: date, plan: Plan) -> lis
     """What needs attention on ``today``: follow-up actions past their due date and not
     done (longest overdue first), then the wijken of the plan without a wijkraad
     conversation in the last 12 months (plan order)."""
-    areas = {a.id: a for a in plan.areas}
     held = [m for m in meetings if m.held_on <= today]
     items: list[AttentionItem] = []
     overdue = sorted(
@@ -61,7 +60,7 @@ def attention(meetings: Sequence[MeetingRecord], today: date, plan: Plan) -> lis
     for meeting, action in overdue:
         assert action.due is not None  # overdue implies a due date
         days = (today - action.due).days
-        name = area_name(meeting.area, areas)
+        name = area_name(meeting.area, plan)
         items.append(
             AttentionItem(
                 kind="actie",

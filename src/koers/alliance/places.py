@@ -11,8 +11,6 @@ import textwrap
 
 from koers.plan.model import Area, AreaKind, Plan
 
-ZUID_WIDE = "Zuid-breed"
-
 
 def goal_names(plan: Plan) -> dict[str, str]:
     """Pillar and ambition ids → a readable name (an ambition shortened, after its pillar)."""
@@ -44,11 +42,13 @@ def wijk_of(area_id: str | None, areas: dict[str, Area]) -> str | None:
     return None
 
 
-def area_name(area_id: str | None, areas: dict[str, Area]) -> str:
+def area_name(area_id: str | None, plan: Plan) -> str:
+    """The name of the area a conversation was about; one without an area was about the
+    whole programme area ("heel Rotterdam-Zuid")."""
+    names = {a.id: a.name for a in plan.areas}
     if area_id is None:
-        return ZUID_WIDE
-    area = areas.get(area_id)
-    return area.name if area else area_id
+        return f"heel {names.get(plan.programme.area, plan.programme.area)}"
+    return names.get(area_id, area_id)
 
 
 def wijken_of(area: Area, areas: dict[str, Area]) -> list[str]:

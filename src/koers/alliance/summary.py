@@ -147,7 +147,7 @@ def bondgenootschap(
             held_on=m.held_on,
             date_text=nl.long_date(m.held_on),
             area=m.area,
-            area_name=area_name(m.area, areas),
+            area_name=area_name(m.area, plan),
             participants=m.participants,
             summary=m.summary,
             goals=tuple(Goal(g, names.get(g, f"{g} (niet meer in het plan)")) for g in m.goals),

@@ -71,11 +71,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("plan", "Check a plan directory or export its JSON Schema."),
     "proportionality": (
         "proportionality",
-        "Per service and year: Zuid's share, the norm, the status and the change.",
+        "Per service and year: the programme area's share, the norm, the status and the change.",
     ),
     "report": (
         "reports",
-        "Write Deel I (Zuid op Koers), Deel II and the jaarambitie document of every wijk.",
+        "Write Deel I (the readable summary), Deel II and the jaarambitie document of every wijk.",
     ),
     "restore": ("backup", "Restore FILE into an empty store (all of it or nothing)."),
     "serve": ("web", "Serve the website: the public pages, the partner portal and the JSON API."),

@@ -92,8 +92,7 @@ def add(
             actions=new_actions,
         )
         stored = next(m for m in al_store.meetings(store, pid) if m.id == meeting_id)
-        names = {a.id: a.name for a in store.plan(pid).areas}
-    where = names.get(area, area) if area else al.ZUID_WIDE
+        where = al.area_name(area, store.plan(pid))
     ids = ", ".join(str(a.id) for a in stored.actions)
     click.echo(
         f"{stored.kind_label} {where} van {nl.long_date(stored.held_on)} vastgelegd "
@@ -119,7 +118,6 @@ def list_meetings(ctx: click.Context, year: int | None, programme: str | None, f
     if fmt == "json":
         click.echo(json.dumps([m.record() for m in records], indent=2, ensure_ascii=False))
         return
-    names = {a.id: a.name for a in plan.areas}
     today = date.today()
     table = Table(title="Bondgenootschap met bewoners")
     for column in ("Nr", "Datum", "Soort", "Gebied", "Deelnemers", "Samenvatting", "Doelen"):
@@ -134,7 +132,7 @@ def list_meetings(ctx: click.Context, year: int | None, programme: str | None, f
             str(m.id),
             m.held_on.isoformat(),
             m.kind_label,
-            names.get(m.area, m.area) if m.area else al.ZUID_WIDE,
+            al.area_name(m.area, plan),
             m.participants or "—",
             m.summary,
             ", ".join(m.goals) or "—",

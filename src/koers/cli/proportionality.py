@@ -24,7 +24,7 @@ from koers.proportionality import YearSummary, proportionality_summary
 def proportionality_command(
     ctx: click.Context, programme: str | None, year: int | None, fmt: str
 ) -> None:
-    """Per service and year: Zuid's share, the norm, the status and the change."""
+    """Per service and year: the programme area's share, the norm, the status and the change."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)

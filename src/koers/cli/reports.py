@@ -29,7 +29,7 @@ DEFAULT_OUT = Path("out") / "rapportage"
 def report(
     ctx: click.Context, year: int | None, out: Path, programme: str | None, no_pdf: bool
 ) -> None:
-    """Write Deel I (Zuid op Koers), Deel II and the jaarambitie document of every wijk."""
+    """Write Deel I (the readable summary), Deel II and the jaarambitie document of every wijk."""
     with _store(ctx) as store:
         written = write_report_set(
             store,

@@ -9,238 +9,114 @@ validate one item at a time (types, ranges, units); checks that need the whole p
 Every model forbids unknown fields, so a typo in a YAML key is an error, not a silent
 default. ``ref`` fields carry where an item comes from in the source document
 (convention: ``"seed:412-415"`` for lines of the plan text, or a table name).
+
+The building blocks (ids, kinds, units) are in :mod:`koers.plan.base`, the targets in
+:mod:`koers.plan.targets`, money and governance in :mod:`koers.plan.finance`; every model is
+importable from here.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
-from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-Id = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=80,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
-        description="Stable identifier: letters, digits, '.', '_' and '-'.",
-    ),
-]
-Year = Annotated[int, Field(ge=1900, le=2100)]
+from koers.plan.base import (
+    Aggregation,
+    AreaKind,
+    Id,
+    IndicatorKind,
+    Model,
+    Periodicity,
+    Polarity,
+    StatusRules,
+    Unit,
+    Year,
+)
+from koers.plan.finance import (
+    Board,
+    BoardMember,
+    Body,
+    BudgetLine,
+    Commitment,
+    Contribution,
+    CostShare,
+    Finance,
+    Funding,
+    Governance,
+    Meeting,
+    Precondition,
+    Seat,
+    TermRules,
+)
+from koers.plan.targets import (
+    Absolute,
+    Ceiling,
+    Direction,
+    Milestone,
+    MonitorOnly,
+    ProportionalShare,
+    ReachReference,
+    Target,
+    TargetBase,
+)
 
-
-class Model(BaseModel):
-    # allow_inf_nan: a quoted or YAML-1.1 string such as "1e400" would otherwise become inf
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False
-    )
-
-
-class IndicatorKind(StrEnum):
-    EFFECT = "effect"  # outcome at population level: what the programme yields
-    OUTPUT = "output"  # what was done (interventie-indicator)
-    CONTEXT = "context"  # monitored, never steered on
-
-
-class Polarity(StrEnum):
-    HIGHER_IS_BETTER = "higher_is_better"
-    LOWER_IS_BETTER = "lower_is_better"
-    NEUTRAL = "neutral"
-
-
-class Unit(StrEnum):
-    PERCENT = "percent"  # 0-100
-    COUNT = "count"
-    PER_1000 = "per_1000"
-    EURO = "euro"
-    INDEX = "index"
-    SCORE = "score"
-    YEARS = "years"
-    RATIO = "ratio"
-
-
-class Aggregation(StrEnum):
-    """How a group's value is derived from its members' values."""
-
-    SUM = "sum"  # counts add up
-    RATIO = "ratio"  # recompute from summed numerators and denominators
-    WEIGHTED_MEAN = "weighted_mean"  # weighted by another indicator (e.g. population)
-    NONE = "none"  # cannot be derived: must be imported for the group itself
-
-
-class Periodicity(StrEnum):
-    CALENDAR_YEAR = "calendar_year"
-    SCHOOL_YEAR = "school_year"
-    REFERENCE_DATE = "reference_date"
-    IRREGULAR = "irregular"
-
-
-class AreaKind(StrEnum):
-    COUNTRY = "country"
-    MUNICIPALITY = "municipality"
-    DISTRICT = "district"  # stadsdeel / gebied
-    WIJK = "wijk"
-    BUURT = "buurt"
-    GROUP = "group"  # defined by its members
-
-
-class StatusRules(Model):
-    """Thresholds that turn a comparison into a traffic light. Plan settings, not code.
-
-    The defaults are documented in ``docs/targets.md``; a target may override them.
-    """
-
-    gap_tolerance: float = Field(
-        0.10,
-        ge=0,
-        le=1,
-        description="reach_reference/proportional_share: behind the trajectory by at most "
-        "this share of the baseline gap still counts as oranje.",
-    )
-    relative_tolerance: float = Field(
-        0.05,
-        ge=0,
-        le=1,
-        description="absolute/ceiling: missing the expected value by at most this share "
-        "of it still counts as oranje.",
-    )
-    stable_band: float = Field(
-        0.01,
-        ge=0,
-        le=1,
-        description="direction/ceiling: a relative change smaller than this counts as no change.",
-    )
-
-
-class Milestone(Model):
-    """A value the plan intends for a given year, or a share of the baseline gap closed."""
-
-    year: Year
-    value: float | None = None
-    gap_closed: float | None = Field(None, ge=0, le=1)
-    note: str | None = None
-    ref: str | None = None
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Milestone:
-        if (self.value is None) == (self.gap_closed is None):
-            raise ValueError("a milestone needs exactly one of 'value' or 'gap_closed'")
-        return self
-
-
-class TargetBase(Model):
-    area: Id | None = Field(
-        None, description="Area the target is about; default: the programme's area."
-    )
-    milestones: list[Milestone] = Field(default_factory=list)
-    tolerance: float | None = Field(
-        None, ge=0, le=1, description="Overrides the plan's tolerance for this target."
-    )
-    statement: str | None = Field(None, description="The target as the plan words it.")
-    ref: str | None = None
-
-
-class ReachReference(TargetBase):
-    """Reach the (moving) value of a reference area by a target year."""
-
-    kind: Literal["reach_reference"] = "reach_reference"
-    reference_area: Id
-    baseline_year: Year
-    target_year: Year
-
-
-class ProportionalShare(TargetBase):
-    """The area's share of a city total converges to, or must reach, a reference share."""
-
-    kind: Literal["proportional_share"] = "proportional_share"
-    mode: Literal["converge", "at_least"] = "converge"
-    share_of: Id | None = Field(
-        None,
-        description="When set, the indicator is a count and the share is computed as "
-        "area / share_of × 100; otherwise the indicator itself is the share in percent.",
-    )
-    reference_share: float | None = Field(None, ge=0, le=100)
-    band: tuple[float, float] | None = Field(
-        None, description="Acceptable band of the share, e.g. [42, 47]."
-    )
-    baseline_year: Year | None = None
-    target_year: Year | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ProportionalShare:
-        if self.band is not None and not (0 <= self.band[0] <= self.band[1] <= 100):
-            raise ValueError("band must be [low, high] with 0 <= low <= high <= 100")
-        if self.mode == "converge":
-            missing = [
-                name
-                for name in ("reference_share", "baseline_year", "target_year")
-                if getattr(self, name) is None
-            ]
-            if missing:
-                raise ValueError(f"mode 'converge' needs {', '.join(missing)}")
-        elif self.reference_share is None and self.band is None:
-            raise ValueError("mode 'at_least' needs 'reference_share' or 'band'")
-        return self
-
-
-class Absolute(TargetBase):
-    """A level per year, a path from a baseline, or a cumulative total by a year.
-
-    ``value: null`` says the plan names the target but gives no number (status grijs).
-    """
-
-    kind: Literal["absolute"] = "absolute"
-    value: float | None
-    upper: float | None = Field(None, description="Upper end when the plan gives a range.")
-    cumulative: bool = Field(
-        False, description="Observations are yearly amounts summed from start_year."
-    )
-    start_year: Year | None = None
-    target_year: Year | None = None
-    baseline_year: Year | None = None
-    baseline_value: float | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Absolute:
-        if self.cumulative and (self.start_year is None or self.target_year is None):
-            raise ValueError("a cumulative target needs 'start_year' and 'target_year'")
-        if (self.baseline_year is None) != (self.baseline_value is None):
-            raise ValueError("'baseline_year' and 'baseline_value' go together")
-        if self.upper is not None and self.value is not None and self.upper < self.value:
-            raise ValueError("'upper' must not be below 'value'")
-        return self
-
-
-class Ceiling(TargetBase):
-    """Stay at or better than a level; without a level: do not get worse than the baseline."""
-
-    kind: Literal["ceiling"] = "ceiling"
-    level: float | None = None
-    baseline_year: Year | None = Field(
-        None, description="Without a level: the year whose value must not be exceeded."
-    )
-
-
-class Direction(TargetBase):
-    """Must rise or fall (default: the better direction of the indicator's polarity)."""
-
-    kind: Literal["direction"] = "direction"
-    direction: Literal["rise", "fall"] | None = None
-    baseline_year: Year | None = Field(
-        None, description="Compare with this year; default: the previous observation."
-    )
-
-
-class MonitorOnly(TargetBase):
-    kind: Literal["monitor_only"] = "monitor_only"
-
-
-Target = Annotated[
-    ReachReference | ProportionalShare | Absolute | Ceiling | Direction | MonitorOnly,
-    Field(discriminator="kind"),
+__all__ = [
+    "LIST_SECTIONS",
+    "SINGLE_SECTIONS",
+    "Absolute",
+    "Aggregation",
+    "Agreement",
+    "Ambition",
+    "Area",
+    "AreaKind",
+    "Board",
+    "BoardMember",
+    "Body",
+    "BudgetLine",
+    "Ceiling",
+    "ColumnMapping",
+    "Commitment",
+    "Contribution",
+    "CostShare",
+    "Crosswalk",
+    "CrosswalkEntry",
+    "Direction",
+    "Finance",
+    "Funding",
+    "Governance",
+    "Id",
+    "Indicator",
+    "IndicatorKind",
+    "Intervention",
+    "InterventionLine",
+    "Meeting",
+    "Milestone",
+    "Model",
+    "MonitorOnly",
+    "Overview",
+    "OverviewColumn",
+    "Partner",
+    "Periodicity",
+    "Pillar",
+    "Plan",
+    "PlanFile",
+    "Polarity",
+    "Precondition",
+    "Programme",
+    "ProportionalShare",
+    "ReachReference",
+    "Seat",
+    "SourceMapping",
+    "StatusRules",
+    "Target",
+    "TargetBase",
+    "TermRules",
+    "Unit",
+    "WijkTopic",
+    "Year",
+    "YearReading",
 ]
 
 
@@ -452,6 +328,7 @@ class Programme(Model):
         """``Zuid op Koers`` → ``deel-1-zuid-op-koers``: Deel I's file name."""
         words = re.findall(r"[a-z0-9]+", self.summary_title.lower())
         return "-".join(["deel-1", *words])
+
     period_start: Year
     period_end: Year
     horizon: Year = Field(description="Year the overall ambition is to be reached.")
@@ -470,191 +347,6 @@ class Programme(Model):
         if self.period_end < self.period_start:
             raise ValueError("'period_end' is before 'period_start'")
         return self
-
-
-class BudgetLine(Model):
-    """A row of a money table: amounts in euro per period (e.g. '2023-2026', 'per jaar')."""
-
-    id: Id
-    name: str
-    pillar: Id | None = None
-    amounts: dict[str, float] = Field(description="Period -> amount in euro.")
-    provisional: list[str] = Field(
-        default_factory=list, description="Periods whose amount is 'onder voorbehoud'."
-    )
-    note: str | None = None
-    ref: str | None = None
-
-
-class Contribution(Model):
-    """A partner's yearly contribution to the programme bureau (in money or in kind)."""
-
-    id: Id
-    name: str
-    partner: Id | None = None
-    amount_per_year: float = Field(ge=0)
-    form: Literal["geld", "in_natura", "geld_en_faciliteiten"]
-    from_year: Year | None = None
-    to_year: Year | None = None
-    note: str | None = None
-    ref: str | None = None
-
-
-class Funding(Model):
-    """Money committed, conditional, requested or received for the programme."""
-
-    id: Id
-    name: str
-    funder: str
-    amount: float | None = Field(None, ge=0, description="Euro; null where the plan gives none.")
-    per_year: bool = False
-    period: str | None = None
-    status: Literal["ontvangen", "toegezegd", "voorwaardelijk", "aangevraagd", "in_gesprek"]
-    condition: str | None = None
-    pillar: Id | None = None
-    note: str | None = None
-    ref: str | None = None
-
-
-class Commitment(Model):
-    """Money for one intervention (or pillar) in one year, with how sure it is."""
-
-    id: Id
-    name: str
-    intervention: Id | None = None
-    pillar: Id | None = None
-    funder: str
-    year: Year
-    amount: float = Field(ge=0, description="Euro.")
-    status: Literal["toegezegd", "voorwaardelijk", "aangevraagd", "onzeker"]
-    condition: str | None = Field(None, description="For 'voorwaardelijk': the condition.")
-    condition_met: bool = False
-    note: str | None = None
-    ref: str | None = None
-
-    @model_validator(mode="after")
-    def _condition(self) -> Commitment:
-        if self.status == "voorwaardelijk" and not self.condition:
-            raise ValueError("a 'voorwaardelijk' commitment needs its 'condition'")
-        return self
-
-
-class CostShare(Model):
-    funder: str
-    share: float = Field(ge=0, le=1)
-
-
-class Precondition(Model):
-    """A condition the money of some pillars depends on, such as the award of a national
-    programme: while a funding line or commitment that mentions it is not granted, the
-    interventions of those pillars carry 'voorwaarde' in the money overview."""
-
-    name: str = Field(description="The condition as reports name it (NPRZ: the programme awarded).")
-    pillars: list[Id] = Field(
-        default_factory=list, description="The pillars whose interventions depend on it."
-    )
-    mentions: list[str] = Field(
-        default_factory=list,
-        description=(
-            "A funding line or commitment is part of the precondition when its name, funder or "
-            "condition mentions one of these texts (case-insensitive); empty: the name."
-        ),
-    )
-    note: str | None = None
-    ref: str | None = None
-
-
-class Finance(Model):
-    price_level: str | None = None
-    cost_split: list[CostShare] = Field(default_factory=list)
-    tasks: list[BudgetLine] = Field(
-        default_factory=list, description="The financial task per pillar (NPRZ: Tabel 11)."
-    )
-    bureau_budget: list[BudgetLine] = Field(default_factory=list)
-    contributions: list[Contribution] = Field(default_factory=list)
-    funding: list[Funding] = Field(default_factory=list)
-    commitments: list[Commitment] = Field(
-        default_factory=list, description="Money per intervention and year."
-    )
-    precondition: Precondition | None = Field(
-        None, description="The condition the money of some pillars depends on, if any."
-    )
-    ref: str | None = None
-
-    @model_validator(mode="after")
-    def _split_adds_up(self) -> Finance:
-        if self.cost_split and abs(sum(s.share for s in self.cost_split) - 1) > 1e-9:
-            raise ValueError("the shares of 'cost_split' must add up to 1")
-        return self
-
-
-class Seat(Model):
-    sector: str
-    seats: int = Field(ge=1)
-    mandate: Literal["achterban", "uit_de_kring_van", "niet_vermeld"] = "niet_vermeld"
-    note: str | None = None
-    ref: str | None = None
-
-
-class TermRules(Model):
-    since: str | None = None
-    first_term_years: tuple[int, int] = Field(description="[min, max] years of a first term.")
-    renewals: int = Field(ge=0)
-    renewal_years: tuple[int, int] | None = None
-    appointment_vote: str | None = None
-    ref: str | None = None
-
-
-class BoardMember(Model):
-    name: str
-    seat: str = Field(description="The sector whose seat the member holds.")
-    mandate: Literal["achterban", "uit_de_kring_van", "niet_vermeld"] = "niet_vermeld"
-    start: date
-    term_years: int = Field(ge=1, le=10)
-    renewed: bool = Field(False, description="Whether this is the (one) renewed term.")
-    note: str | None = None
-
-
-class Meeting(Model):
-    date: date
-    note: str | None = None
-
-
-class Board(Model):
-    name: str
-    chair: str
-    size: int = Field(ge=1, description="Members including the chair.")
-    secretary: str | None = None
-    seats: list[Seat]
-    meetings_per_year: int | None = Field(None, ge=1, description="At least this many.")
-    composition_review_years: int | None = None
-    terms: TermRules | None = None
-    members: list[BoardMember] = Field(default_factory=list)
-    meetings: list[Meeting] = Field(default_factory=list)
-    note: str | None = None
-    ref: str | None = None
-
-
-class Body(Model):
-    """A table, steering group or consultation where the programme is steered."""
-
-    id: Id
-    name: str
-    pillar: Id | None = None
-    members: list[str] = Field(default_factory=list)
-    role: str | None = None
-    meetings: str | None = Field(None, description="How often, as the plan says it.")
-    escalates_to: Id | None = None
-    note: str | None = None
-    ref: str | None = None
-
-
-class Governance(Model):
-    board: Board
-    bodies: list[Body] = Field(default_factory=list)
-    escalation: list[Id] = Field(default_factory=list, description="Body ids, lowest level first.")
-    bureau: str | None = Field(None, description="The programme bureau: size and role.")
-    ref: str | None = None
 
 
 class ColumnMapping(Model):

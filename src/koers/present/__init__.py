@@ -1,7 +1,8 @@
 """What the reports and the website both show, built once: pure, no I/O, no framework.
 
-- :mod:`~koers.present.charts`: Vega-Lite specs of line charts and the status bar, and
-  :func:`~koers.present.charts.to_svg` (vl-convert, offline) that renders any spec;
+- :mod:`~koers.present.charts`: Vega-Lite specs of line charts and the status bar;
+- :mod:`~koers.present.svg`: :func:`~koers.present.svg.to_svg` (vl-convert, offline),
+  which renders any spec;
 - :mod:`~koers.present.maps`: the wijk map (a ``geoshape`` choropleth) per wijk;
 - :mod:`~koers.present.series`: which lines a chart draws, which figure a cell shows, the
   order of the pillars;
@@ -11,7 +12,7 @@ The report (:mod:`koers.report`) and the website (:mod:`koers.web`) lay these ou
 chooses a line, a label or a colour of its own.
 """
 
-from koers.present.charts import TRAJECTORY_LABEL, Line, period_key, series_chart, to_svg
+from koers.present.charts import TRAJECTORY_LABEL, Line, period_key, series_chart
 from koers.present.labels import (
     KIND_LABELS,
     KIND_TITLES,
@@ -23,6 +24,7 @@ from koers.present.labels import (
 )
 from koers.present.maps import wijk_map, wijk_maps
 from koers.present.series import chart_lines, ordered_pillars, pillar_rank, value_at
+from koers.present.svg import to_svg
 
 __all__ = [
     "KIND_LABELS",

@@ -49,12 +49,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
 
 from koers.areas.values import Observation
 from koers.plan.model import ColumnMapping, Indicator, SourceMapping, Unit
@@ -77,19 +75,18 @@ from koers.sources.toolkit import (
     parse_number,
     shown,
 )
+from koers.sources.workbook import ZIP, Cell, read_workbook, sheet_names
 
 FORMAT = "wijkprofiel"
 INDEX_SHEETS = ("si", "fi-subj", "fi-obj", "vi")
 """The sheet kinds of the Wijkprofiel, normalised (see :func:`sheet_kind`)."""
 
-Cell = float | str
 """A cell: a number, or text ('' when empty)."""
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _SEPARATORS = re.compile(r"[\s_.\-]+")
 _INTEGRAL = re.compile(r"^\d+\.0*$")
 _OLE2 = b"\xd0\xcf\x11\xe0"
-_ZIP = b"PK\x03\x04"
 _HEADER_SEARCH = 10  # the header row lies within the first rows of a sheet
 _FIRST_VALUE_COLUMN = 3  # gebied, wijknr, naam come first
 
@@ -155,9 +152,9 @@ class WijkprofielSource:
 
     def sniff(self, data: bytes, name: str) -> bool:
         lower = name.lower()
-        if lower.endswith((".xls", ".xlsx")) or data[:4] in (_OLE2, _ZIP):
+        if lower.endswith((".xls", ".xlsx")) or data[:4] in (_OLE2, ZIP):
             try:
-                names = _sheet_names(data)
+                names = sheet_names(data)
             except Exception:  # anything unreadable is simply not this format
                 return False
             return any(sheet_kind(n) in INDEX_SHEETS and sheet_year(n) is not None for n in names)
@@ -484,10 +481,10 @@ def _header_row(rows: list[list[Cell]]) -> int | None:
 
 def _tables(data: bytes, name: str) -> list[_Table]:
     """The sheets (workbook) or the one table (CSV) that have a Wijkprofiel header."""
-    if data[:4] in (_OLE2, _ZIP):
+    if data[:4] in (_OLE2, ZIP):
         tables = [
             _Table(f"{name}, blad '{sheet}'", sheet, sheet, rows)
-            for sheet, rows in _workbook(data, name)
+            for sheet, rows in read_workbook(data, name)
             if _header_row(rows) is not None
         ]
         if not tables:
@@ -522,98 +519,3 @@ def _tables(data: bytes, name: str) -> list[_Table]:
         )
     stem = PurePath(name).stem
     return [_Table(name, stem, None, rows, dutch=dutch, exact_width=True)]
-
-
-def _sheet_names(data: bytes) -> list[str]:
-    if data[:4] == _ZIP:
-        import openpyxl  # type: ignore[import-untyped, unused-ignore]
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        try:
-            return [str(n) for n in book.sheetnames]
-        finally:
-            book.close()
-    import xlrd  # type: ignore[import-untyped, unused-ignore]
-
-    book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
-    try:
-        return [str(n) for n in book.sheet_names()]
-    finally:
-        book.release_resources()
-
-
-def _workbook(data: bytes, name: str) -> list[tuple[str, list[list[Cell]]]]:
-    """(sheet name, rows of cells) for every sheet of an .xls or .xlsx workbook."""
-    try:
-        return _xlsx(data) if data[:4] == _ZIP else _xls(data)
-    except Exception as error:  # xlrd and openpyxl raise many kinds on a damaged file
-        raise SourceError(
-            [SourceIssue(name, None, None, f"geen leesbaar Excel-bestand: {error}")]
-        ) from None
-
-
-def _xls(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
-    import xlrd  # type: ignore[import-untyped, unused-ignore]
-
-    book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())
-    errors: dict[int, str] = dict(xlrd.error_text_from_code)
-    try:
-        sheets = []
-        for sheet in book.sheets():
-            rows = [
-                [_xls_cell(sheet.cell(r, c), errors) for c in range(sheet.ncols)]
-                for r in range(sheet.nrows)
-            ]
-            sheets.append((str(sheet.name), rows))
-        return sheets
-    finally:
-        book.release_resources()
-
-
-def _xls_cell(cell: Any, errors: dict[int, str]) -> Cell:
-    ctype, value = cell.ctype, cell.value
-    if ctype == 2:  # XL_CELL_NUMBER
-        return float(value)
-    if ctype == 1:  # XL_CELL_TEXT
-        return str(value)
-    if ctype == 4:  # XL_CELL_BOOLEAN
-        return "WAAR" if value else "ONWAAR"
-    if ctype == 5:  # XL_CELL_ERROR
-        return errors.get(int(value), "#FOUT")
-    if ctype == 3:  # XL_CELL_DATE: a date where a number belongs
-        return f"datum ({float(value):g})"
-    return ""  # XL_CELL_EMPTY, XL_CELL_BLANK
-
-
-def _xlsx(data: bytes) -> list[tuple[str, list[list[Cell]]]]:
-    import openpyxl  # type: ignore[import-untyped, unused-ignore]
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    try:
-        sheets = []
-        for sheet in book.worksheets:
-            rows = [
-                [_xlsx_cell(v) for v in values]
-                for values in sheet.iter_rows(min_row=1, values_only=True)
-            ]
-            sheets.append((str(sheet.title), rows))
-        return sheets
-    finally:
-        book.close()
-
-
-def _xlsx_cell(value: object) -> Cell:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "WAAR" if value else "ONWAAR"
-    if isinstance(value, int | float):
-        try:
-            return float(value)
-        except OverflowError:  # an integer beyond any float: _number refuses its text
-            return str(value)
-    return str(value)

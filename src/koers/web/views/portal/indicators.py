@@ -45,7 +45,7 @@ def indicator_page(
         figures=figures,
         may_draft=portal.can("draft", indicator=indicator),
         areas=portal.plan.areas,
-        default_area=getattr(indicator.target, "area", None) or "zuid",
+        default_area=getattr(indicator.target, "area", None) or portal.plan.programme.area,
     )
 
 
