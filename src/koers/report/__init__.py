@@ -1,9 +1,11 @@
-"""The yearly reports: the Voortgangsrapportage (Deel I *Zuid op Koers*, Deel II) and a
-*jaarambitie* document per wijk, as HTML and accessible PDF.
+"""The yearly reports: the Voortgangsrapportage (Deel I, the readable summary, and Deel II)
+and a *jaarambitie* document per wijk, as HTML and accessible PDF.
 
-Owns the document model (:mod:`koers.report.build`, pure), the chart and map specifications
-shared with the web dashboard (:mod:`koers.report.charts`, Vega-Lite rendered offline to
-SVG), and rendering (:mod:`koers.report.render`: Jinja2 templates, WeasyPrint PDF/UA).
+Owns the document model (:mod:`koers.report.build`, pure), the further sections of Deel II
+(:mod:`koers.report.sections`) and rendering (:mod:`koers.report.render`: Jinja2 templates,
+WeasyPrint PDF/UA). Charts, maps and labels come from :mod:`koers.present`, shared with the
+website; the reports lay out what they are handed and never read the store
+(:func:`koers.usecases.write_report_set` reads it for them).
 """
 
 from koers.report.build import ReportSet, build_reports, latest_year

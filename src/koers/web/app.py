@@ -1,12 +1,14 @@
-"""The FastAPI application of the public website: :func:`create_app`.
+"""The FastAPI application of the website: :func:`create_app`.
 
 The store is opened once, when the app is created (so a wrong URL or an unknown
 ``programme`` fails at start-up, not at the first visitor), and closed when the app shuts
-down. Each request reads the programme's plan, current figures and narratives from it
-anew (a few tens of milliseconds for the NPRZ plan): whatever ``koers load``, ``koers
-import`` or ``koers narrative`` stored shows on the next page view, with no cache to
-invalidate. Only the SVG of a chart is kept, per chart spec, because rendering it is the
-slow part and the same spec always gives the same SVG.
+down. What a request shows is read through two caches keyed by the store's generation
+(:meth:`koers.store.Store.generation`, one small query that changes with every load,
+import, undo, narrative and portal change) and the day: the programme's read model
+(:class:`koers.web.views.SnapshotCache`) and, for anonymous visitors, the whole response
+(:class:`koers.web.cache.PageCache`). So whatever ``koers load``, ``koers import`` or the
+portal stored shows on the next page view, and an unchanged store is not read again. The
+SVG of a chart is kept per chart spec, because the same spec always gives the same SVG.
 """
 
 from __future__ import annotations
