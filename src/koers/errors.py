@@ -5,7 +5,8 @@ Library code raises these, never a framework's error (no ``click.ClickException`
 the website into a Dutch error page or a JSON ``detail``. Messages are written for users, in
 Dutch, and name what was wrong and where (file, row, column, field, id).
 
-The layers subclass it: :class:`koers.plan.PlanError` (a plan that cannot be loaded),
+:class:`NotAllowedError` is a user acting beyond their role (the portal answers 403). The
+layers subclass it: :class:`koers.plan.PlanError` (a plan that cannot be loaded),
 :class:`koers.sources.SourceError` (a file that cannot be imported),
 :class:`koers.store.StoreError` (a write the store refuses; its
 :class:`koers.store.ConflictError` when someone else changed the row first).
@@ -26,3 +27,7 @@ class NotFoundError(KoersError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class NotAllowedError(KoersError, PermissionError):
+    """An action the acting user's role or state does not allow; nothing was written."""

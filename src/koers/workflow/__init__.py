@@ -22,7 +22,8 @@ or not at all; optimistic locking (:class:`ConflictError`) and the audit log liv
 Functions that stamp a moment take a ``clock`` (default: now in UTC); those that hash
 passwords take ``passwords`` (default :data:`PASSWORDS`). Messages are Dutch: the portal's
 users read them. Refusals are :class:`~koers.store.StoreError` (bad input, wrong state),
-:class:`ConflictError` (a stale version) or :class:`PermissionError`, with nothing written.
+:class:`ConflictError` (a stale version) or :class:`~koers.errors.NotAllowedError`, with
+nothing written.
 """
 
 from koers.store.accounts import ApiToken, Role, User

@@ -21,6 +21,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from koers.errors import NotAllowedError
 from koers.plan.model import Plan
 from koers.store import Store, StoreError, Transaction
 from koers.store.accounts import Role, User
@@ -147,7 +148,7 @@ def create_user(
     with store.transaction() as tx:
         if by is None:
             if chosen is not Role.ADMIN or tx.accounts.active_admins(programme):
-                raise PermissionError(
+                raise NotAllowedError(
                     "Geen toestemming: zonder ingelogde beheerder kan alleen de eerste "
                     "beheerder van een programma worden aangemaakt."
                 )
@@ -226,7 +227,7 @@ def _change_user(
         if not own_password:
             require(actor, "manage_users")
         if before.programme != actor.programme:
-            raise PermissionError(
+            raise NotAllowedError(
                 f"Geen toestemming: {before.username} hoort bij programma {before.programme}."
             )
         if check is not None:

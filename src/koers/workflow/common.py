@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from koers.errors import NotAllowedError
 from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
 from koers.store import StoreError, Transaction
 from koers.store.accounts import User
@@ -38,7 +39,7 @@ def acting(tx: Transaction, user: User) -> User:
     transaction, so a deactivated or demoted user cannot act on a stale session object."""
     found = tx.accounts.get(user.id)
     if found is None or not found.active:
-        raise PermissionError(f"Geen toestemming: het account {user.username} is niet actief.")
+        raise NotAllowedError(f"Geen toestemming: het account {user.username} is niet actief.")
     return found
 
 

@@ -5,7 +5,8 @@ A *partner* user works for one plan partner and drafts and submits updates for w
 partner owns. The *bureau* may do everything in its programme: draft, submit, approve,
 return, close a year, correct a closed year, escalate. An *admin* manages users and nothing
 else (no role implies another). :func:`can` is the one rule; every write re-reads the acting
-user in its own transaction and refuses with :class:`PermissionError` (:func:`require`).
+user in its own transaction and refuses with :class:`~koers.errors.NotAllowedError`
+(:func:`require`).
 
 What a partner owns. An agreement: the partner is one of its ``owners`` (an agreement
 without owners is the bureau's). An output value: the indicator is an output indicator and
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from koers.errors import NotAllowedError
 from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
 from koers.store.accounts import Role, User
 from koers.store.updates import Kind, Update
@@ -111,7 +113,7 @@ def require(
     indicator: Indicator | None = None,
     plan: Plan | None = None,
 ) -> None:
-    """Refuse with a :class:`PermissionError` that says who may, unless :func:`can`."""
+    """Refuse, saying who may (:class:`~koers.errors.NotAllowedError`), unless :func:`can`."""
     if can(user, action, agreement=agreement, indicator=indicator, plan=plan):
         return
     who = f"{user.username} ({ROLE_LABELS[user.role]}"
@@ -137,7 +139,7 @@ def require(
         hint = f" Dat mogen de partners die hem rapporteren ({names}) en het programmabureau."
     else:
         hint = " Partners rapporteren alleen waarden van outputindicatoren."
-    raise PermissionError(f"Geen toestemming: {who} mag {REFUSED[action]}{about}.{hint}")
+    raise NotAllowedError(f"Geen toestemming: {who} mag {REFUSED[action]}{about}.{hint}")
 
 
 def subject_of(plan: Plan, update: Update) -> tuple[Agreement | None, Indicator | None]:

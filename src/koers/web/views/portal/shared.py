@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from koers import workflow
+from koers.errors import NotAllowedError
 from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
 from koers.store import ConflictError, Store, StoreError
 from koers.web.auth import csrf_ok, viewer_of
@@ -24,10 +25,10 @@ from koers.web.views import Snapshot, SnapshotCache, not_found, page, spreadshee
 # the refusals of koers.workflow and the status code each gets
 REFUSALS: tuple[tuple[type[Exception], int], ...] = (
     (ConflictError, 409),
-    (PermissionError, 403),
+    (NotAllowedError, 403),
     (StoreError, 400),
 )
-WORKFLOW_ERRORS = (ConflictError, PermissionError, StoreError)
+WORKFLOW_ERRORS = (ConflictError, NotAllowedError, StoreError)
 
 # the id of an update or API token: a number the database can hold (SQLite refuses to bind
 # one over 64 bits: that would be a 500, where a bad id is a 400)
