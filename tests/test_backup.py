@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,3 +162,72 @@ def test_backup_and_restore_on_the_command_line(run, sqlite_url, tmp_path):
     assert restored.exit_code == 0 and "teruggezet:" in restored.stdout
     status = CliRunner().invoke(main, ["--db", fresh, "status", "--format", "json"])
     assert status.exit_code == 0 and "E5.4" in status.stdout
+
+
+def test_a_backup_taken_while_an_import_commits_restores(
+    store, tmp_path, request, monkeypatch
+):
+    """The review's failure: an import that commits between the backup's reading of the
+    batches and of the figures left figures whose batch the zip did not hold, and the
+    restore failed on a foreign key. The backup reads one snapshot: the import is in it
+    whole or not at all."""
+    from koers.sources import import_file
+    from koers.store import backup as backup_module
+    from tests.conftest import EXAMPLE
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", url_of(store), "load", str(EXAMPLE)]).exit_code == 0
+    figures = tmp_path / "nieuw.csv"
+    figures.write_text("indicator,area,period,value\ninwoners,zuid,2024-01-01,212345\n")
+    ordered = backup_module._ordered
+
+    def import_before_the_figures_are_read(table):
+        if table.name == "observations":
+            with Store.open(url_of(store)) as other:  # another connection, as a user would
+                import_file(other, figures, programme="voorbeeld")
+        return ordered(table)
+
+    monkeypatch.setattr(backup_module, "_ordered", import_before_the_figures_are_read)
+    summary = backup(store, tmp_path / "tijdens.zip")
+    with zipfile.ZipFile(tmp_path / "tijdens.zip") as z:
+        batches = z.read("tables/import_batches.jsonl").count(b"\n")
+    assert batches == summary.tables["import_batches"] == 1  # the import came after
+    assert len(store.batches("voorbeeld")) == 2  # and it did land in the store
+    with empty_store("sqlite", tmp_path, request) as fresh:
+        assert restore(fresh, tmp_path / "tijdens.zip").rows == summary.rows
+        assert len(fresh.observations("voorbeeld")) == summary.tables["observations"]
+
+
+def test_a_backup_file_is_readable_by_its_owner_only(store, tmp_path):
+    target = tmp_path / "koers.zip"
+    target.write_bytes(b"an old file, world-readable")
+    target.chmod(0o644)
+    backup(store, target)
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_refused_restore_names_the_table_and_shows_no_row(store, tmp_path, monkeypatch):
+    """A backup whose figures lost their batches (checksums made to match) is refused by the
+    database: the message names the table and the reason, and prints no row (a row of the
+    users table holds a password hash)."""
+    populate(store, monkeypatch)
+    backup(store, tmp_path / "koers.zip")
+    damaged = tmp_path / "zonder-batches.zip"
+    with zipfile.ZipFile(tmp_path / "koers.zip") as z, zipfile.ZipFile(damaged, "w") as out:
+        manifest = json.loads(z.read("manifest.json"))
+        for name in manifest["tables"]:
+            data = b"" if name == "import_batches" else z.read(f"tables/{name}.jsonl")
+            manifest["tables"][name] = {
+                "rows": data.count(b"\n"),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+            out.writestr(f"tables/{name}.jsonl", data)
+        out.writestr("manifest.json", json.dumps(manifest))
+    with Store.open(f"sqlite:///{tmp_path / 'leeg.db'}") as fresh:
+        with pytest.raises(StoreError) as refused:
+            restore(fresh, damaged)
+        message = str(refused.value)
+        assert "kan niet worden teruggezet" in message and "er is niets teruggezet" in message
+        assert "argon2" not in message and "installateur" not in message
+        assert refused.value.__cause__ is None and refused.value.__suppress_context__
+        assert fresh.programme_ids() == []

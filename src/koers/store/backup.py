@@ -7,11 +7,15 @@ written by column type (dates and times as ISO 8601 with their offset, JSON colu
 JSON), so a backup of SQLite restores into PostgreSQL and back, and two backups of the same
 data are byte-identical apart from the manifest's time.
 
-A backup is read in one transaction (a consistent snapshot on both backends). A restore goes
-only into an empty store of the same schema revision, in one transaction: all of it or
-nothing. It checks every table's checksum and row count before writing, inserts the tables
-in foreign-key order, and on PostgreSQL moves each id sequence past the restored ids, so new
-rows get fresh ids. The audit log's append-only triggers allow this: a restore only inserts.
+A backup is read from one snapshot (:meth:`~koers.store.Store.snapshot`: what was
+committed when it began, however many imports commit while it reads), and its file is
+readable by its owner only (it holds password and token hashes and partners' unapproved
+reports). A restore goes only into an empty store of the same schema revision, in one
+transaction: all of it or nothing; a row the database refuses is reported by its table and
+the database's reason, never by its values. It checks every table's checksum and row count
+before writing, inserts the tables in foreign-key order, and on PostgreSQL moves each id
+sequence past the restored ids, so new rows get fresh ids. The audit log's append-only
+triggers allow this: a restore only inserts.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import Column
 
 from koers.store import schema as t
@@ -93,7 +99,15 @@ def backup(store: Store, path: str | Path) -> BackupSummary:
     counts: dict[str, int] = {}
     checksums: dict[str, str] = {}
     partial = target.with_name(target.name + ".deel")
-    with store.engine.begin() as c, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
+    # owner-only from the first byte: a backup holds password and token hashes
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(handle, 0o600)  # also when the file was there already
+    with (
+        store.snapshot() as tx,
+        os.fdopen(handle, "wb") as file,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        c = tx.connection
         revision = _revision(c)
         for table in _tables():
             buffer = io.BytesIO()
@@ -173,7 +187,15 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
                 for line in lines
             ]
             for start in range(0, len(rows), CHUNK):
-                c.execute(table.insert(), rows[start : start + CHUNK])
+                try:
+                    c.execute(table.insert(), rows[start : start + CHUNK])
+                except DBAPIError as error:
+                    # the database's own words, never the rows (they hold password hashes)
+                    reason = str(error.orig).strip().splitlines()[0]
+                    raise StoreError(
+                        f"{source}: tabel {table.name} kan niet worden teruggezet ({reason}); "
+                        f"er is niets teruggezet"
+                    ) from None
         if c.dialect.name == "postgresql":
             _reset_sequences(c)
     return BackupSummary(

@@ -85,6 +85,28 @@ class Store:
         return None if version is None else str(version)
 
     @contextmanager
+    def snapshot(self) -> Iterator[Transaction]:
+        """A read-only view of the store at one moment, however long the reading takes.
+
+        Reads in separate statements see what others commit in between (READ COMMITTED
+        on PostgreSQL, an implicit transaction per statement on SQLite), so a backup taken
+        during an import could hold figures whose batch it does not hold. A snapshot reads
+        everything as of its first statement: REPEATABLE READ on PostgreSQL (a snapshot
+        there), one explicit read transaction on SQLite (WAL keeps it while others write).
+        Nothing may be written through it; it is rolled back at the end."""
+        with self.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection = connection.execution_options(isolation_level="REPEATABLE READ")
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            else:
+                # pysqlite opens a transaction only before a write: begin the read one here
+                connection.exec_driver_sql("BEGIN")
+            try:
+                yield Transaction(connection)
+            finally:
+                connection.rollback()
+
+    @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One transaction: committed when the block ends, rolled back on an error."""
         with self.engine.begin() as connection:
