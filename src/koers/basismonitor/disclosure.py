@@ -375,25 +375,21 @@ def round_half_up(value: float, multiple: int) -> float:
 
 
 def _primary_reasons(cell: Cell, rules: Rules) -> list[str]:
-    """Why ``cell`` is unsafe by itself (Dutch); empty when it is not."""
+    """Why ``cell`` is unsafe by itself (Dutch); empty when it is not.
+
+    A reason names the rule, never the cell's counts or shares: it travels with the output,
+    and "7 van 200" would publish the very value the suppression hides."""
     reasons: list[str] = []
     least = rules.min_count
     count = cell.denominator
     if 0 < count < least:
-        reasons.append(f"minder dan {nl.number(least)} eenheden ({nl.number(count)})")
+        reasons.append(f"minder dan {nl.number(least)} eenheden")
     elif cell.numerator is not None:
-        of = f"van {nl.number(count)}"
         with_it, without = cell.numerator, count - cell.numerator
         if 0 < with_it < least:
-            reasons.append(
-                f"minder dan {nl.number(least)} eenheden met het kenmerk "
-                f"({nl.number(with_it)} {of})"
-            )
+            reasons.append(f"minder dan {nl.number(least)} eenheden met het kenmerk")
         if 0 < without < least:
-            reasons.append(
-                f"minder dan {nl.number(least)} eenheden zonder het kenmerk "
-                f"({nl.number(without)} {of})"
-            )
+            reasons.append(f"minder dan {nl.number(least)} eenheden zonder het kenmerk")
     if cell.total is not None and cell.denominator > 0:
         reasons.extend(_dominance(cell, rules))
     return reasons
@@ -412,30 +408,20 @@ def _dominance(cell: Cell, rules: Rules) -> list[str]:
         share = sum(cell.top[:n]) / cell.total
         if share > k:
             largest = "grootste bijdrage" if n == 1 else f"{n} grootste bijdragen samen"
-            reasons.append(
-                f"dominantie: {largest} {_percent(share, k)} van het totaal (grens {_percent(k)})"
-            )
+            reasons.append(f"dominantie: {largest} meer dan {_percent(k)} van het totaal")
     if unchecked:
         needed = "de grootste bijdrage" if unchecked == 1 else f"de {unchecked} grootste bijdragen"
         reasons.append(f"dominantie niet te toetsen: {needed} nodig, {len(cell.top)} opgegeven")
     return reasons
 
 
-def _percent(fraction: float, other: float | None = None) -> str:
-    """``0.62`` → ``62%``, with as many decimals (up to 2) as it takes to differ from
-    ``other`` (a share just above the limit never reads as the limit itself: ``50,1%``, or
-    ``meer dan 50%``), or, with no ``other``, as it takes to write ``fraction``."""
+def _percent(fraction: float) -> str:
+    """``0.5`` → ``50%``, ``0.855`` → ``85,5%``: as many decimals (up to 2) as it takes."""
     percent = fraction * 100
-    for decimals in (0, 1, 2):
-        text = nl.number(percent, decimals)
-        if other is None:
-            if math.isclose(round(percent, decimals), percent, abs_tol=1e-9):
-                return f"{text}%"
-        elif text != nl.number(other * 100, decimals):
-            return f"{text}%"
-    if other is None:
-        return f"{nl.number(percent, 2)}%"
-    return f"meer dan {_percent(other)}"
+    for decimals in (0, 1):
+        if math.isclose(round(percent, decimals), percent, abs_tol=1e-9):
+            return f"{nl.number(percent, decimals)}%"
+    return f"{nl.number(percent, 2)}%"
 
 
 def _cost(cell: Cell, relation: Relation) -> tuple[bool, bool, float, Key]:
