@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from koers.areas import Observation
+from koers.cli import main
 from koers.store import Store, StoreError
 from koers.store.schema import metadata
+from koers.store.store import HEAD
 
 from .helpers import make_plan
 
@@ -183,5 +189,60 @@ def test_the_store_knows_the_newest_migration():
 
 def test_an_empty_database_is_migrated_on_open(tmp_path):
     with Store.open(f"sqlite:///{tmp_path / 'new.db'}") as store:
-        assert store.schema_version() == "0006"
+        assert store.schema_version() == HEAD
         assert store.programme_ids() == []
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """A database with no tables at all, on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'nieuw.db'}"
+    from tests.conftest import _reset_postgres
+
+    url = request.getfixturevalue("postgres_url")
+    _reset_postgres(url)
+    return url
+
+
+def test_processes_that_upgrade_at_once_take_turns(empty_url):
+    """Four processes open a new database together: each migrates under the lock or finds
+    the work done; none crashes on a table another one just made."""
+    code = "import sys\nfrom koers.store import Store\nStore.open(sys.argv[1]).close()\n"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, empty_url], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], errors
+    with Store.open(empty_url, migrate=False) as store:
+        assert store.schema_version() == HEAD
+
+
+def test_a_database_newer_than_the_code_is_refused_in_one_line(empty_url):
+    with Store.open(empty_url) as store, store.engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    newer = f"schemaversie 9999, nieuwer dan deze koers kent \\({HEAD}\\)"
+    with pytest.raises(StoreError, match=newer):
+        Store.open(empty_url)
+    if empty_url.startswith("sqlite"):
+        refused = CliRunner().invoke(main, ["--db", empty_url, "status"])
+        assert refused.exit_code == 1
+        assert refused.stderr.strip().splitlines() == [
+            f"fout: de database heeft schemaversie 9999, nieuwer dan deze koers kent ({HEAD}); "
+            "installeer de koers-versie die de database bijwerkte"
+        ]
+
+
+def test_db_upgrade_is_the_explicit_step(tmp_path):
+    url = f"sqlite:///{tmp_path / 'koers.db'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", url, "db", "version"]).stdout == (
+        f"database: leeg; deze koers: {HEAD}\n"
+    )
+    first = runner.invoke(main, ["--db", url, "db", "upgrade"])
+    assert first.exit_code == 0 and f"van schemaversie leeg naar {HEAD}" in first.stdout
+    again = runner.invoke(main, ["--db", url, "db", "upgrade"])
+    assert again.stdout == f"database al op schemaversie {HEAD}\n"

@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "board",
         "The board: seats, members with term signals, meetings; the agenda of the next meeting.",
     ),
+    "db": ("db", "The database: its schema version, and upgrading it (koers db upgrade)."),
     "demo": (
         "programme",
         "The main job: load the plan and its figures, show every status, write the reports, "

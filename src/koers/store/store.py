@@ -16,9 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 from koers.areas.values import Observation
 from koers.plan.model import Plan
@@ -30,6 +29,7 @@ from koers.store.transaction import Transaction
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0006"  # the newest migration (tests check it against Alembic's head)
+MIGRATION_LOCK = 0x6B6F657273  # "koers": the advisory lock an upgrade holds on PostgreSQL
 DEFAULT_URL = "sqlite:///koers.db"
 
 
@@ -47,7 +47,11 @@ class Store:
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
         if migrate:
-            store.migrate()
+            try:
+                store.migrate()
+            except BaseException:
+                store.close()  # a refused database leaves no connection behind
+                raise
         return store
 
     def close(self) -> None:
@@ -60,29 +64,35 @@ class Store:
         self.close()
 
     def migrate(self) -> None:
-        """Run every Alembic migration not yet applied.
+        """Run every Alembic migration not yet applied, under a lock.
 
         A database already at :data:`HEAD` is left alone without loading Alembic, so a
-        command that only reads starts quickly."""
-        if self.schema_version() == HEAD:
+        command that only reads starts quickly; one newer than this code is refused. Two
+        processes that start during an upgrade take turns: the migration holds a lock (an
+        advisory lock on PostgreSQL, the write lock on SQLite) and the second finds the
+        work done."""
+        version = self.schema_version()
+        if version == HEAD:
             return
+        _refuse_newer(version)
         from alembic import command
         from alembic.config import Config
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for another writer
+            _refuse_newer(_version_of(connection))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
     def schema_version(self) -> str | None:
         """The migration the database is at; None for a new, empty database."""
-        try:
-            with self.engine.connect() as connection:
-                version = connection.scalar(text("SELECT version_num FROM alembic_version"))
-        except DBAPIError:  # no alembic_version table yet
-            return None
-        return None if version is None else str(version)
+        with self.engine.connect() as connection:
+            return _version_of(connection)
 
     @contextmanager
     def snapshot(self) -> Iterator[Transaction]:
@@ -276,3 +286,19 @@ def _generation_query(programme: str | None) -> Any:
         of(func.max(n.updated_at), t.narratives, n.programme_id),
         of(func.max(a.id), t.audit_log, a.programme_id),
     )
+
+
+def _version_of(connection: Connection) -> str | None:
+    """The migration a database is at; None for a new, empty database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    version = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    return None if version is None else str(version)
+
+
+def _refuse_newer(version: str | None) -> None:
+    if version is not None and version.isdigit() and int(version) > int(HEAD):
+        raise StoreError(
+            f"de database heeft schemaversie {version}, nieuwer dan deze koers kent ({HEAD}); "
+            f"installeer de koers-versie die de database bijwerkte"
+        )
