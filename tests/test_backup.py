@@ -199,11 +199,34 @@ def test_a_backup_taken_while_an_import_commits_restores(
 
 
 def test_a_backup_file_is_readable_by_its_owner_only(store, tmp_path):
+    from tests.conftest import EXAMPLE
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", url_of(store), "load", str(EXAMPLE)]).exit_code == 0
     target = tmp_path / "koers.zip"
     target.write_bytes(b"an old file, world-readable")
     target.chmod(0o644)
     backup(store, target)
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_store_without_a_programme_gives_no_backup(store, tmp_path):
+    """Run against the wrong (empty) database, a backup refuses in one line instead of
+    writing '0 rijen' and exiting 0; no file is left behind."""
+    refused = CliRunner().invoke(main, ["--db", url_of(store), "backup", str(tmp_path / "b.zip")])
+    assert refused.exit_code == 1
+    (line,) = refused.stderr.strip().splitlines()
+    assert line.startswith("fout: de database ") and "bevat nog geen programma" in line
+    assert not list(tmp_path.glob("b.zip*"))  # neither the file nor its partial
+
+
+def test_commands_that_only_read_do_not_create_a_database(tmp_path):
+    missing = tmp_path / "koers.db"
+    for command in (["status"], ["backup", str(tmp_path / "b.zip")], ["import", "history"]):
+        refused = CliRunner().invoke(main, ["--db", f"sqlite:///{missing}", *command])
+        assert refused.exit_code == 1, command
+        assert f"fout: de database sqlite:///{missing} bestaat niet" in refused.stderr
+    assert not missing.exists()
 
 
 def test_a_refused_restore_names_the_table_and_shows_no_row(store, tmp_path, monkeypatch):

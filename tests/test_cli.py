@@ -78,10 +78,15 @@ def test_import_revision_and_errors(run, tmp_path: Path):
     assert "fout.csv, rij 2, kolom 'value': 'veel' is geen getal" in failed.stderr
 
 
-def test_commands_without_a_plan_say_what_to_do(run):
-    result = run("status")
+def test_commands_without_a_plan_say_what_to_do(run, sqlite_url):
+    result = run("status")  # no database at all: it is not made
     assert result.exit_code == 1
-    assert "laad er een met 'koers load DIR'" in result.stderr
+    assert f"fout: de database {sqlite_url} bestaat niet" in result.stderr
+    assert "laad eerst een plan met 'koers load DIR'" in result.stderr
+    assert run("db", "upgrade").exit_code == 0  # an empty database, at the schema version
+    empty = run("status")
+    assert empty.exit_code == 1
+    assert f"fout: de database {sqlite_url} bevat nog geen plan" in empty.stderr
 
 
 def test_plan_schema_export(run, tmp_path: Path):

@@ -149,10 +149,12 @@ def _console() -> Console:
     return Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 
 
-def _store(ctx: click.Context) -> Store:
+def _store(ctx: click.Context, *, create: bool = False) -> Store:
+    """The store of ``--db``/``KOERS_DB``; only the commands that fill a store (``load``,
+    ``demo``, ``restore``) may create it, the others refuse a missing or empty one."""
     from koers.store import Store
 
-    return Store.open(ctx.obj["db"])
+    return Store.open(ctx.obj["db"], create=create)
 
 
 __all__ = ["COMMANDS", "main"]

@@ -36,6 +36,6 @@ def backup(ctx: click.Context, file: Path) -> None:
 @reports_errors
 def restore(ctx: click.Context, file: Path) -> None:
     """Restore FILE into an empty store (all of it or nothing)."""
-    with _store(ctx) as store:
+    with _store(ctx, create=True) as store:
         summary = read_backup(store, file)
     click.echo(f"teruggezet: {nl.number(summary.rows)} rijen uit {file}")

@@ -39,9 +39,12 @@ def upgrade(ctx: click.Context) -> None:
 @reports_errors
 def version(ctx: click.Context) -> None:
     """Print the database's schema version and the one this koers expects."""
-    from koers.store import Store
+    from koers.store import Store, StoreError
     from koers.store.store import HEAD
 
-    with Store.open(ctx.obj["db"], migrate=False) as store:
-        found = store.schema_version()
+    try:  # a database that is not there yet is not made by asking its version
+        with Store.open(ctx.obj["db"], migrate=False, create=False) as store:
+            found = store.schema_version()
+    except StoreError:
+        found = None
     click.echo(f"database: {found or 'leeg'}; deze koers: {HEAD}")

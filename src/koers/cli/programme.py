@@ -70,7 +70,7 @@ def agreements(
 def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
     """Load a plan directory into the store, with the figures (*.csv) and boundaries
     (*.geojson) in its data/ folder."""
-    with _store(ctx) as store:
+    with _store(ctx, create=True) as store:
         _load(store, directory, not no_data)
 
 
@@ -164,7 +164,7 @@ def demo(
     from koers.programme import ProgrammeState
     from koers.usecases import write_report_set
 
-    with _store(ctx) as store:
+    with _store(ctx, create=True) as store:
         pid = _load(store, plan_dir, with_data=True)
         state = ProgrammeState.read(store, pid)
         results = list(state.assessments.values())

@@ -28,7 +28,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -36,7 +36,7 @@ from sqlalchemy.sql.schema import Column
 
 from koers.store import schema as t
 from koers.store.base import StoreError
-from koers.store.store import Store
+from koers.store.store import Store, shown_url
 
 FORMAT = "koers-backup"
 VERSION = 1
@@ -96,19 +96,32 @@ def _ordered(table: Table) -> Any:
 def backup(store: Store, path: str | Path) -> BackupSummary:
     """Write every table of ``store`` to the zip file ``path`` (replaced if it exists)."""
     target = Path(path)
-    counts: dict[str, int] = {}
-    checksums: dict[str, str] = {}
     partial = target.with_name(target.name + ".deel")
     # owner-only from the first byte: a backup holds password and token hashes
     handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(handle, 0o600)  # also when the file was there already
-    with (
-        store.snapshot() as tx,
-        os.fdopen(handle, "wb") as file,
-        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as z,
-    ):
+    try:
+        os.fchmod(handle, 0o600)  # also when the file was there already
+        with os.fdopen(handle, "wb") as file:
+            revision, counts = _write(store, file)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)  # a backup file is complete or absent
+    return BackupSummary(target, revision, counts)
+
+
+def _write(store: Store, file: IO[bytes]) -> tuple[str, dict[str, int]]:
+    """The zip of every table, read from one snapshot: (schema revision, rows per table)."""
+    counts: dict[str, int] = {}
+    checksums: dict[str, str] = {}
+    with store.snapshot() as tx, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as z:
         c = tx.connection
         revision = _revision(c)
+        if not tx.plans.programme_ids():
+            raise StoreError(
+                f"de database {shown_url(str(store.engine.url))} bevat nog geen programma; "
+                f"er is niets om een back-up van te maken"
+            )
         for table in _tables():
             buffer = io.BytesIO()
             rows = 0
@@ -130,8 +143,7 @@ def backup(store: Store, path: str | Path) -> BackupSummary:
             "tables": {name: {"rows": counts[name], "sha256": checksums[name]} for name in counts},
         }
         z.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    partial.replace(target)  # a backup file is complete or absent
-    return BackupSummary(target, revision, counts)
+    return revision, counts
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:

@@ -40,12 +40,22 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+    def open(cls, url: str | None = None, *, migrate: bool = True, create: bool = True) -> Store:
+        """Open the store at ``url`` (default ``KOERS_DB``, else ``koers.db`` here).
+
+        ``create=False`` refuses a database that does not exist yet or holds no tables,
+        naming the URL, instead of quietly making an empty one: a command that only reads
+        then says where it looked."""
         url = url or os.environ.get("KOERS_DB") or DEFAULT_URL
+        if not create:
+            _refuse_missing(url)
         engine = create_engine(url)
         if make_url(url).get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
+        if not create and store.schema_version() is None:
+            store.close()
+            raise StoreError(f"de database {shown_url(url)} is leeg; {_FIRST_LOAD}")
         if migrate:
             try:
                 store.migrate()
@@ -139,7 +149,10 @@ class Store:
                 )
             return programme
         if not ids:
-            raise StoreError("de database bevat nog geen plan; laad er een met 'koers load DIR'")
+            raise StoreError(
+                f"de database {shown_url(str(self.engine.url))} bevat nog geen plan; "
+                f"laad eerst een plan met 'koers load DIR'"
+            )
         if len(ids) > 1:
             raise StoreError(
                 f"de database bevat meerdere programma's ({', '.join(ids)}); "
@@ -302,3 +315,20 @@ def _refuse_newer(version: str | None) -> None:
             f"de database heeft schemaversie {version}, nieuwer dan deze koers kent ({HEAD}); "
             f"installeer de koers-versie die de database bijwerkte"
         )
+
+
+_FIRST_LOAD = "laad eerst een plan met 'koers load DIR', of kies een database met --db of KOERS_DB"
+
+
+def shown_url(url: str) -> str:
+    """A database URL as messages show it: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _refuse_missing(url: str) -> None:
+    """A SQLite file that is not there is not made by a command that only reads."""
+    parsed = make_url(url)
+    name = parsed.database
+    file = parsed.get_backend_name() == "sqlite" and name and name != ":memory:"
+    if file and not Path(str(name)).is_file():
+        raise StoreError(f"de database {shown_url(url)} bestaat niet; {_FIRST_LOAD}")
