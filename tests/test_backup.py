@@ -17,7 +17,9 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 
 from koers import workflow as wf
+from koers.areas import Observation
 from koers.cli import main
+from koers.plan import load_plan
 from koers.store import Store, StoreError
 from koers.store import schema as t
 from koers.store.backup import backup, restore
@@ -253,4 +255,77 @@ def test_a_refused_restore_names_the_table_and_shows_no_row(store, tmp_path, mon
         assert "kan niet worden teruggezet" in message and "er is niets teruggezet" in message
         assert "argon2" not in message and "installateur" not in message
         assert refused.value.__cause__ is None and refused.value.__suppress_context__
+        assert fresh.programme_ids() == []
+
+
+def _at_revision(url: str, revision: str) -> Store:
+    """A new store brought only up to ``revision``, as an older koers left it."""
+    from alembic import command
+    from alembic.config import Config
+
+    from koers.store.store import MIGRATIONS
+
+    store = Store.open(url, migrate=False)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return store
+
+
+@pytest.mark.parametrize("target", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_backup_of_the_previous_schema_version_restores_after_an_upgrade(
+    target, tmp_path, request
+):
+    """Backed up before an upgrade, restored after it: the backup goes in at its own
+    revision and is migrated forward in the same transaction."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from koers.store.store import HEAD, MIGRATIONS
+    from tests.conftest import EXAMPLE
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    previous = ScriptDirectory.from_config(config).get_revision(HEAD).down_revision
+    assert isinstance(previous, str)
+    with _at_revision(f"sqlite:///{tmp_path / 'oud.db'}", previous) as old:
+        old.save_plan(load_plan(EXAMPLE), user="test")
+        old.import_observations(
+            "voorbeeld",
+            [Observation("inwoners", "zuid", "2024-01-01", 212345.0)],
+            source_name="oud.csv",
+            checksum="oud",
+            format="csv",
+            user="test",
+        )
+        made = backup(old, tmp_path / "oud.zip")
+    assert made.revision == previous
+    with empty_store(target, tmp_path, request) as upgraded:
+        assert upgraded.schema_version() == HEAD
+        restore(upgraded, tmp_path / "oud.zip")
+        assert upgraded.schema_version() == HEAD
+        (figure,) = upgraded.observations("voorbeeld")
+        assert (figure.area, figure.value) == ("zuid", 212345.0)
+        assert upgraded.plan("voorbeeld").programme.id == "voorbeeld"
+
+
+def test_a_backup_newer_than_the_database_is_refused(store, tmp_path):
+    from tests.conftest import EXAMPLE
+
+    store.save_plan(load_plan(EXAMPLE), user="test")
+    backup(store, tmp_path / "koers.zip")
+    newer = tmp_path / "nieuwer.zip"
+    with zipfile.ZipFile(tmp_path / "koers.zip") as z, zipfile.ZipFile(newer, "w") as out:
+        for item in z.namelist():
+            data = z.read(item)
+            if item == "manifest.json":
+                manifest = json.loads(data)
+                manifest["revision"] = "9999"
+                data = json.dumps(manifest).encode()
+            out.writestr(item, data)
+    with Store.open(f"sqlite:///{tmp_path / 'leeg.db'}") as fresh:
+        with pytest.raises(StoreError, match="schemaversie 9999, nieuwer dan deze database"):
+            restore(fresh, newer)
         assert fresh.programme_ids() == []

@@ -10,12 +10,14 @@ data are byte-identical apart from the manifest's time.
 A backup is read from one snapshot (:meth:`~koers.store.Store.snapshot`: what was
 committed when it began, however many imports commit while it reads), and its file is
 readable by its owner only (it holds password and token hashes and partners' unapproved
-reports). A restore goes only into an empty store of the same schema revision, in one
-transaction: all of it or nothing; a row the database refuses is reported by its table and
-the database's reason, never by its values. It checks every table's checksum and row count
-before writing, inserts the tables in foreign-key order, and on PostgreSQL moves each id
-sequence past the restored ids, so new rows get fresh ids. The audit log's append-only
-triggers allow this: a restore only inserts.
+reports). A restore goes only into an empty store, in one transaction: all of it or
+nothing; a backup of an older schema revision goes in at its own revision and is migrated
+forward; a row the database refuses is reported by its table and the database's reason,
+never by its values. It checks every table's checksum and row count before writing, inserts
+the tables in foreign-key order, and on PostgreSQL moves each id sequence past the restored
+ids, so new rows get fresh ids. The audit log's append-only triggers allow this: a restore
+only inserts. Tables are read from the database itself, so a backup holds what the database
+has at its own revision.
 """
 
 from __future__ import annotations
@@ -30,13 +32,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Date, DateTime, Integer, Table, func, select, text
+from sqlalchemy import Connection, Date, DateTime, Integer, MetaData, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import Column
 
-from koers.store import schema as t
 from koers.store.base import StoreError
-from koers.store.store import Store, shown_url
+from koers.store.store import MIGRATIONS, Store, shown_url
 
 FORMAT = "koers-backup"
 VERSION = 1
@@ -54,8 +55,27 @@ class BackupSummary:
         return sum(self.tables.values())
 
 
-def _tables() -> list[Table]:
-    return list(t.metadata.sorted_tables)  # parents before children
+def _tables(c: Connection) -> list[Table]:
+    """The tables of the database as it is, at its own schema revision (so a backup of an
+    older database holds what it has), parents before children."""
+    found = MetaData()
+    found.reflect(c)
+    return [table for table in found.sorted_tables if table.name != "alembic_version"]
+
+
+def _migrate(c: Connection, revision: str) -> None:
+    """Bring the database on ``c`` to ``revision`` (up or down), inside ``c``'s transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = c
+    current = _revision(c)
+    if revision == "head" or int(revision) > int(current):
+        command.upgrade(config, revision)
+    elif revision != current:
+        command.downgrade(config, revision)
 
 
 def _revision(c: Connection) -> str:
@@ -90,7 +110,7 @@ def _decode(column: Column[Any], value: Any) -> Any:
 
 
 def _ordered(table: Table) -> Any:
-    return select(table).order_by(*table.primary_key.columns)
+    return select(table).order_by(*(table.primary_key.columns or table.columns))
 
 
 def backup(store: Store, path: str | Path) -> BackupSummary:
@@ -122,7 +142,7 @@ def _write(store: Store, file: IO[bytes]) -> tuple[str, dict[str, int]]:
                 f"de database {shown_url(str(store.engine.url))} bevat nog geen programma; "
                 f"er is niets om een back-up van te maken"
             )
-        for table in _tables():
+        for table in _tables(c):
             buffer = io.BytesIO()
             rows = 0
             for row in c.execute(_ordered(table)).mappings():
@@ -167,24 +187,24 @@ def _read(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
 
 
 def restore(store: Store, path: str | Path) -> BackupSummary:
-    """Restore the backup ``path`` into ``store``, which must be empty and of the same
-    schema revision; all of it or nothing."""
+    """Restore the backup ``path`` into ``store``, which must be empty; all of it or nothing.
+
+    A backup of an older schema revision (made before an upgrade) is restored at that
+    revision and then brought up to this code's, in the same transaction; one newer than
+    the database is refused."""
     source = Path(path)
     manifest, files = _read(source)
-    known = {table.name: table for table in _tables()}
-    unknown = sorted(set(files) - set(known))
-    if unknown:
-        raise StoreError(f"{source}: onbekende tabellen {', '.join(unknown)}")
+    wanted = str(manifest["revision"])
     with store.engine.begin() as c:
         revision = _revision(c)
-        if manifest["revision"] != revision:
+        if not wanted.isdigit() or int(wanted) > int(revision):
             raise StoreError(
-                f"{source}: back-up van schemaversie {manifest['revision']}, deze database "
-                f"heeft {revision}; zet een lege database eerst op dezelfde versie"
+                f"{source}: back-up van schemaversie {wanted}, nieuwer dan deze database "
+                f"({revision}); werk koers en de database eerst bij"
             )
         filled = [
-            name
-            for name, table in known.items()
+            table.name
+            for table in _tables(c)
             if c.scalar(select(func.count()).select_from(table))
         ]
         if filled:
@@ -192,22 +212,14 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
                 f"terugzetten kan alleen in een lege database; deze heeft al gegevens in "
                 f"{', '.join(filled)}"
             )
-        for table in _tables():
-            lines = files.get(table.name, b"").splitlines()
-            rows = [
-                {col.name: _decode(col, json.loads(line).get(col.name)) for col in table.columns}
-                for line in lines
-            ]
-            for start in range(0, len(rows), CHUNK):
-                try:
-                    c.execute(table.insert(), rows[start : start + CHUNK])
-                except DBAPIError as error:
-                    # the database's own words, never the rows (they hold password hashes)
-                    reason = str(error.orig).strip().splitlines()[0]
-                    raise StoreError(
-                        f"{source}: tabel {table.name} kan niet worden teruggezet ({reason}); "
-                        f"er is niets teruggezet"
-                    ) from None
+        _migrate(c, wanted)
+        tables = _tables(c)
+        unknown = sorted(set(files) - {table.name for table in tables})
+        if unknown:
+            raise StoreError(f"{source}: onbekende tabellen {', '.join(unknown)}")
+        for table in tables:
+            _insert(c, source, table, files.get(table.name, b""))
+        _migrate(c, revision)
         if c.dialect.name == "postgresql":
             _reset_sequences(c)
     return BackupSummary(
@@ -215,10 +227,27 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
     )
 
 
+def _insert(c: Connection, source: Path, table: Table, data: bytes) -> None:
+    rows = [
+        {col.name: _decode(col, json.loads(line).get(col.name)) for col in table.columns}
+        for line in data.splitlines()
+    ]
+    for start in range(0, len(rows), CHUNK):
+        try:
+            c.execute(table.insert(), rows[start : start + CHUNK])
+        except DBAPIError as error:
+            # the database's own words, never the rows (they hold password hashes)
+            reason = str(error.orig).strip().splitlines()[0]
+            raise StoreError(
+                f"{source}: tabel {table.name} kan niet worden teruggezet ({reason}); "
+                f"er is niets teruggezet"
+            ) from None
+
+
 def _reset_sequences(c: Connection) -> None:
     """Move every id sequence past the restored ids (tables without one are skipped:
     ``setval`` of a NULL sequence name is NULL)."""
-    for table in _tables():
+    for table in _tables(c):
         keys = list(table.primary_key.columns)
         if len(keys) == 1 and isinstance(keys[0].type, Integer):
             key = keys[0].name  # names from our own schema, not from the backup
