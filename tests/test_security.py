@@ -318,6 +318,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ),
     ("GET", "/static/{path:path}"): Spec({"path": p("path", 404)}, PUBLIC, _fixed(path="koers.js")),
     ("GET", "/openapi.json"): Spec({}, PUBLIC, _fixed()),
+    ("GET", "/gezondheid"): Spec({}, PUBLIC, _fixed()),
     # ------------------------------------------------------------------ the read API
     ("GET", "/api/plan"): Spec(PROGRAMME, PUBLIC, _public()),
     ("GET", "/api/areas"): Spec(PROGRAMME, PUBLIC, _public()),

@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from koers.areas.values import Observation
 from koers.plan.model import Plan
@@ -31,6 +34,16 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0006"  # the newest migration (tests check it against Alembic's head)
 MIGRATION_LOCK = 0x6B6F657273  # "koers": the advisory lock an upgrade holds on PostgreSQL
 DEFAULT_URL = "sqlite:///koers.db"
+
+
+@dataclass(frozen=True)
+class Health:
+    """What :meth:`Store.health` found: reachable, at which schema version, and per
+    programme the moment of its latest import (None: none yet)."""
+
+    reachable: bool
+    schema_version: str | None = None
+    programmes: dict[str, datetime | None] = field(default_factory=dict)
 
 
 class Store:
@@ -49,7 +62,7 @@ class Store:
         url = url or os.environ.get("KOERS_DB") or DEFAULT_URL
         if not create:
             _refuse_missing(url)
-        engine = create_engine(url)
+        engine = create_engine(url, pool_pre_ping=True)  # a restarted server: reconnect
         if make_url(url).get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
@@ -98,6 +111,25 @@ class Store:
             _refuse_newer(_version_of(connection))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def health(self) -> Health:
+        """Whether the database answers, its schema version, its programmes and when each
+        last imported a batch; never raises for an unreachable database."""
+        try:
+            with self.engine.connect() as connection:
+                version = _version_of(connection)
+                if version != HEAD:
+                    return Health(True, version)
+                b = t.import_batches.c
+                rows = connection.execute(
+                    select(t.programmes.c.id, func.max(b.created_at))
+                    .outerjoin(t.import_batches, b.programme_id == t.programmes.c.id)
+                    .group_by(t.programmes.c.id)
+                )
+                latest: dict[str, datetime | None] = {pid: at for pid, at in rows}
+        except SQLAlchemyError:
+            return Health(False)
+        return Health(True, version, dict(sorted(latest.items())))
 
     def schema_version(self) -> str | None:
         """The migration the database is at; None for a new, empty database."""

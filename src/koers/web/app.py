@@ -38,6 +38,7 @@ from koers.web.views import (
     agreements,
     api,
     api_portal,
+    health,
     indicators,
     overview,
     page,
@@ -109,6 +110,26 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadAsGet:
+    """Pure ASGI middleware: ``HEAD`` on any page answers as ``GET`` would, without the
+    body (a check that asks ``HEAD /`` gets 200, not 405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def _is_api(request: Request) -> bool:
@@ -227,7 +248,7 @@ def create_app(
         summary="Sturen en monitoren van het programma: openbare gegevens.",
         description=DESCRIPTION,
         version="0.1.0",
-        openapi_tags=[*api.TAGS, api_portal.TAG],
+        openapi_tags=[*api.TAGS, api_portal.TAG, health.TAG],
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not here
         redoc_url=None,
         lifespan=lifespan,
@@ -244,10 +265,12 @@ def create_app(
     app.add_middleware(BodyLimit, handler=http_error, max_bytes=max_body_bytes)
     app.add_middleware(PageCache)  # inside SecurityHeaders: cached answers get them too
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, server_error)
     app.add_exception_handler(portal.LoginRequired, portal.login_required)
-    for module in (overview, pillars, indicators, wijken, agreements, portal, api, api_portal):
+    routers = (overview, pillars, indicators, wijken, agreements, portal, api, api_portal, health)
+    for module in routers:
         app.include_router(module.router)
     return app

@@ -18,7 +18,15 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PASSING_PATHS = ("/portaal", "/api/portaal", "/inloggen", "/uitloggen", "/static", "/rapportages/")
+PASSING_PATHS = (
+    "/portaal",
+    "/api/portaal",
+    "/inloggen",
+    "/uitloggen",
+    "/static",
+    "/rapportages/",
+    "/gezondheid",
+)
 
 
 class PageCache:
