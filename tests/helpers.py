@@ -107,8 +107,49 @@ agreements:
   - {id: A3, text: Samen een kader, pillar: wonen}
   - {id: A4, text: Woonbron volgt de controles, pillar: wonen, owners: [woonbron],
      indicators: [O2]}
+governance:
+  board: {name: Bestuur P, chair: burgemeester, size: 3, seats: [{sector: Overheid, seats: 3}]}
+  bodies:
+    - {id: uitvoering, name: Uitvoeringsoverleg wonen, pillar: wonen}
+    - {id: strategisch, name: Strategisch overleg wonen, pillar: wonen}
+    - {id: bestuurlijk, name: Bestuurlijk overleg wonen, pillar: wonen}
+  escalation: [uitvoering, strategisch, bestuurlijk]
 """
 PLAN = plan_from_documents({"plan.yaml": PLAN_YAML})
+WONEN_LADDER = [
+    "Uitvoeringsoverleg wonen",
+    "Strategisch overleg wonen",
+    "Bestuurlijk overleg wonen",
+    "Bestuur P",
+]  # the rungs of PLAN's agreements (all of pillar wonen)
+
+# A plan whose pillars escalate differently, as in the NPRZ plan: wonen up three levels to the
+# board, veilig up its steering group to the Driehoek (accountable for veilig), werk straight
+# to the board; the board also takes agreements without a pillar.
+LADDERS_YAML = """
+programme: {id: q, name: Q, area: zuid, period_start: 2023, period_end: 2027, horizon: 2031}
+pillars:
+  - {id: wonen, name: Wonen}
+  - {id: veilig, name: Veilig, accountable: Driehoek}
+  - {id: werk, name: Werk}
+areas:
+  - {id: zuid, name: Zuid, kind: district}
+agreements:
+  - {id: W1, text: Renoveren, pillar: wonen}
+  - {id: V1, text: Handhaven, pillar: veilig}
+  - {id: K1, text: Banen, pillar: werk}
+  - {id: X1, text: Samen een kader}
+governance:
+  board: {name: Bestuur Q, chair: burgemeester, size: 3, seats: [{sector: Overheid, seats: 3}]}
+  bodies:
+    - {id: uitvoering, name: Uitvoeringsoverleg, pillar: wonen}
+    - {id: strategisch, name: Strategisch overleg, pillar: wonen}
+    - {id: bestuurlijk, name: Bestuurlijk overleg, pillar: wonen}
+    - {id: stuurgroep-veilig, name: Stuurgroep Veilig, pillar: veilig, escalates_to: driehoek}
+    - {id: driehoek, name: Driehoek, pillar: veilig}
+  escalation: [uitvoering, strategisch, bestuurlijk]
+"""
+LADDERS_PLAN = plan_from_documents({"plan.yaml": LADDERS_YAML})
 PASSWORD = "correct horse battery"
 
 

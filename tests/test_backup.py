@@ -59,7 +59,7 @@ def populate(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     )
     update = wf.submit(store, update.id, partner, update.version)
     wf.approve(store, update.id, bureau, update.version)
-    wf.escalate(store, "nprz", agreement.id, bureau, "uitvoeringsoverleg", "loopt vast")
+    wf.escalate(store, "nprz", agreement.id, bureau, 1, "loopt vast")
     wf.close_period(store, "nprz", 2020, bureau)
     wf.create_token(store, partner, "koppeling")
 

@@ -14,17 +14,22 @@ import koers.cli.board  # noqa: F401  (registers `koers board` on main)
 from koers.areas import Observation
 from koers.assess import evaluate
 from koers.board import (
+    BOARD_FALLBACK,
+    BOARD_KEY,
     ENDING,
     EXPIRED,
     LAST_TERM,
     RENEWAL_DUE,
+    Rung,
     add_months,
     add_years,
+    agreement_ladder,
     board_agenda,
     board_summary,
     composition_review_due,
     escalation_ladders,
     meeting_signals,
+    rung_at,
     term_end,
     term_signals,
 )
@@ -33,7 +38,7 @@ from koers.plan.model import Board, BoardMember, Meeting, Seat, TermRules
 from koers.plan.summary import agreement_rows
 
 from .conftest import ROOT
-from .helpers import AREAS
+from .helpers import AREAS, LADDERS_YAML
 
 NPRZ = ROOT / "plans" / "nprz-2023-2027"
 VOTE = (
@@ -390,6 +395,52 @@ def test_the_nprz_escalation_ladder_and_the_driehoek(nprz: Plan):
     agenda = board_agenda(nprz, [], [], agreement_rows(nprz), date(2024, 3, 1), ["A7.1"])
     assert [(i.id, i.accountable) for i in agenda.escalated] == [("A7.1", "Driehoek")]
     assert agenda.escalated_to_board == []
+
+
+def test_each_nprz_agreement_climbs_the_ladder_of_its_pillar(nprz: Plan):
+    """The rungs of an agreement: its pillar's levels (a level may hold two bodies), then
+    where the pillar's escalations end, unless the last level is that body already."""
+
+    def rungs(agreement: str) -> list[tuple[str, str]]:
+        item = next(a for a in nprz.agreements if a.id == agreement)
+        ladder = agreement_ladder(nprz, item)
+        assert [r.position for r in ladder] == list(range(1, len(ladder) + 1))
+        return [(r.key, r.label) for r in ladder]
+
+    pillar_of = {a.id: a.pillar for a in nprz.agreements}
+    assert (pillar_of["A6.1"], pillar_of["A7.1"], pillar_of["A5.1a"]) == ("wonen", "veilig", "werk")
+    assert rungs("A6.1") == [
+        ("uitvoeringsoverleg-wonen", "Uitvoeringsoverleg NPRZ wonen"),
+        ("strategisch-overleg-wonen", "Strategisch overleg gemeente, corporaties en NPRZ"),
+        ("bestuurlijk-overleg-wonen", "Bestuurlijk overleg gemeente, corporaties en NPRZ"),
+        (BOARD_KEY, "Bestuur NPRZ"),
+    ]
+    assert rungs("A7.1") == [("stuurgroep-veilig", "Stuurgroep Veilig"), ("driehoek", "Driehoek")]
+    assert rungs("A5.1a") == [(BOARD_KEY, "Bestuur NPRZ")]  # werk: no levels of its own
+    assert rungs("A3.1") == [(BOARD_KEY, "Bestuur NPRZ")]  # thuisbasis
+    assert pillar_of["A4.1"] == "school" and rungs("A4.1") == [
+        ("stuurgroep-childrens-zone", "Stuurgroep Children's Zone / Stuurgroep techniek"),
+        ("onderwijstafel", "Onderwijstafel"),
+        (BOARD_KEY, "Bestuur NPRZ"),
+    ]
+    no_pillar = next(a for a in nprz.agreements if a.pillar is None)
+    assert [r.label for r in agreement_ladder(nprz, no_pillar)] == ["Bestuur NPRZ"]
+
+
+def test_a_stored_position_above_a_shortened_ladder_reads_as_its_top_rung():
+    ladder = [Rung(1, "uitvoering", "Uitvoeringsoverleg"), Rung(2, BOARD_KEY, "Bestuur P")]
+    assert rung_at(ladder, None) is None
+    assert rung_at(ladder, 1) == ladder[0]
+    assert rung_at(ladder, 2) == ladder[1]
+    assert rung_at(ladder, 3) == ladder[1]  # the plan had a longer ladder when it was stored
+    assert rung_at(ladder, 7) == ladder[1]
+
+
+def test_a_plan_without_governance_has_one_rung_the_board():
+    plan = plan_from_documents({"plan.yaml": LADDERS_YAML.split("governance:")[0]})
+    assert plan.governance is None and len(plan.agreements) == 4
+    for agreement in plan.agreements:
+        assert agreement_ladder(plan, agreement) == [Rung(1, BOARD_KEY, BOARD_FALLBACK)]
 
 
 def test_a_plan_without_governance_has_no_board(example_plan: Plan):

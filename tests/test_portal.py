@@ -148,13 +148,16 @@ def test_partner_submits_bureau_approves_and_the_public_register_shows_it(portal
     post(
         bureau,
         "/portaal/afspraken/A1/escaleren",
-        {"trede": "uitvoeringsoverleg", "reden": "geheim"},
+        {"trede": "uitvoering", "reden": "geheim"},
         "/portaal/afspraken/A1",
     )
     detail = portal.client().get("/afspraken/A1").text
-    assert "status op schema" in detail and "geëscaleerd naar uitvoeringsoverleg" in detail
+    assert "status op schema" in detail and "geëscaleerd naar Uitvoeringsoverleg wonen" in detail
     assert "geheim" not in detail and "Fase 1 klaar" not in detail and "bureau" not in detail
-    assert portal.client().get("/api/agreements").json()[0]["escalation"] == "uitvoeringsoverleg"
+    assert (
+        portal.client().get("/api/agreements").json()[0]["escalation"]
+        == "Uitvoeringsoverleg wonen"
+    )
     assert portal.client().get("/afspraken/BESTAATNIET").status_code == 404
 
 
@@ -217,18 +220,20 @@ def test_escalating_asks_for_a_reason_and_climbs_one_rung(portal):
     refused = post(
         bureau,
         "/portaal/afspraken/A2/escaleren",
-        {"trede": "uitvoeringsoverleg", "reden": ""},
+        {"trede": "uitvoering", "reden": ""},
         page,
     )
     assert refused.status_code == 400 and "reden" in refused.text
     done = post(
         bureau,
         "/portaal/afspraken/A2/escaleren",
-        {"trede": "uitvoeringsoverleg", "reden": "Loopt vast"},
+        {"trede": "uitvoering", "reden": "Loopt vast"},
         page,
     )
     assert done.status_code == 303
-    assert "uitvoeringsoverleg" in bureau.get(page).text
+    shown = bureau.get(page).text
+    assert '<dd id="escalatie">Uitvoeringsoverleg wonen</dd>' in shown
+    assert "Escaleren naar Strategisch overleg wonen</button>" in shown
     assert "Geëscaleerd" in portal.client("gerda").get("/portaal").text
 
 
@@ -366,7 +371,7 @@ def test_each_role_can_do_exactly_what_it_should(portal):
         who: try_write(
             who,
             "/portaal/afspraken/A1/escaleren",
-            {"trede": "uitvoeringsoverleg", "reden": "r"},
+            {"trede": "uitvoering", "reden": "r"},
             "/portaal",
         )
         for who in ("anoniem", "wouter", "gerda", "beheer", "bureau")
@@ -569,14 +574,25 @@ def test_approved_statuses_and_escalations_reach_the_cli_and_the_board_agenda(
         )
         update = wf.submit(store, update.id, partner, update.version)
         wf.approve(store, update.id, bureau, update.version)
-        for rung in wf.LADDER:
-            wf.escalate(store, "nprz", other.id, bureau, rung, f"naar {rung}")
+        for rung in wf.ladder_of(plan, other.id):
+            wf.escalate(store, "nprz", other.id, bureau, rung.key, f"naar {rung.label}")
+        # a Veilig agreement at its top goes to the Driehoek; a Wonen one half-way up its
+        # ladder is not on the agenda
+        for rung in wf.ladder_of(plan, "A7.1"):
+            wf.escalate(store, "nprz", "A7.1", bureau, rung.key, f"naar {rung.label}")
+        wf.escalate(store, "nprz", "A6.1", bureau, 1, "loopt vast")
+        wf.escalate(store, "nprz", "A6.1", bureau, 2, "loopt vast")
     listed = {
         r["id"]: r["status"] for r in json.loads(run("agreements", "--format", "json").stdout)
     }
     assert listed[owned.id] == "vertraagd" and listed[other.id] == "niet gerapporteerd"
     agenda = json.loads(run("board", "agenda", "--format", "json").stdout)
     assert other.id in [item["id"] for item in agenda["escalated"]]
+    assert [i["id"] for i in agenda["escalated_elsewhere"]["Driehoek"]] == ["A7.1"]
+    on_agenda = {i["id"] for i in agenda["escalated"]} | {
+        i["id"] for items in agenda["escalated_elsewhere"].values() for i in items
+    }
+    assert "A6.1" not in on_agenda and "A7.1" not in {i["id"] for i in agenda["escalated"]}
 
 
 def test_an_import_into_a_closed_year_is_refused_and_stores_nothing(
@@ -645,7 +661,7 @@ def test_the_bureau_corrects_a_closed_year_and_ends_an_escalation_the_admin_deac
     post(
         bureau,
         "/portaal/afspraken/A1/escaleren",
-        {"trede": "uitvoeringsoverleg", "reden": "r"},
+        {"trede": "uitvoering", "reden": "r"},
         "/portaal/afspraken/A1",
     )
     ended = post(

@@ -43,10 +43,10 @@ from koers.store import schema as t
 from koers.web import create_app
 from koers.web.auth import LoginLimiter
 from koers.web.limits import MAX_BODY_BYTES
-from koers.workflow import LADDER, Role, State
+from koers.workflow import Role, State
 
 from .conftest import _reset_postgres
-from .helpers import PASSWORD, Portal, csrf_of, fast_hasher, login, open_portal
+from .helpers import PASSWORD, PLAN, Portal, csrf_of, fast_hasher, login, open_portal
 
 PAYLOADS = {
     "or": "' OR '1'='1",
@@ -176,7 +176,8 @@ class World:
         bureau = self.user("bureau")
         state = wf.agreement_state(self.store, "p", agreement)
         if escalated and state.escalation is None:
-            state = wf.escalate(self.store, "p", agreement, bureau, LADDER[0], "klaarzetten")
+            first = wf.ladder_of(PLAN, agreement)[0]
+            state = wf.escalate(self.store, "p", agreement, bureau, first.key, "klaarzetten")
         if not escalated and state.escalation is not None:
             state = wf.deescalate(self.store, "p", agreement, bureau, "klaarzetten")
         return state.version
@@ -433,7 +434,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             lambda world, who, tampered: {
                 "agreement_id": "A2",
                 "versie": world.escalation("A2", escalated=False),
-                "trede": LADDER[0].value,
+                "trede": wf.ladder_of(PLAN, "A2")[0].key,
                 "reden": "loopt vast",
             }
         ),

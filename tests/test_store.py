@@ -187,6 +187,50 @@ def test_the_store_knows_the_newest_migration():
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD
 
 
+def test_migration_0007_keeps_an_escalation_as_its_position_on_the_ladder(tmp_path):
+    """Before 0007 the store kept the text of a rung of a ladder fixed in code; 0007 keeps
+    its position (1 = lowest) and drops the text; its downgrade brings the text back."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from koers.store.store import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(url)
+
+    def migrate(to: str, *, down: bool = False) -> None:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, to)
+
+    migrate("0006")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO programmes VALUES ('p', 'P', 1, 'x')"))
+        for agreement, rung in [("A1", "strategisch overleg"), ("A2", None)]:
+            c.execute(
+                text(
+                    "INSERT INTO agreement_state (programme_id, agreement_id, escalation, "
+                    "version, updated_at, updated_by) "
+                    "VALUES ('p', :a, :rung, 1, '2024-05-01 10:00:00', 'bureau')"
+                ),
+                {"a": agreement, "rung": rung},
+            )
+    migrate("head")
+    with Store.open(url) as store:
+        assert store.schema_version() == "0007"
+        with store.transaction() as tx:
+            assert tx.updates.state("p", "A1").escalation == 2
+            assert tx.updates.state("p", "A2").escalation is None
+    migrate("0006", down=True)
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT agreement_id, escalation FROM agreement_state ORDER BY 1"))
+        assert [tuple(r) for r in rows] == [("A1", "strategisch overleg"), ("A2", None)]
+    engine.dispose()
+
+
 def test_an_empty_database_is_migrated_on_open(tmp_path):
     with Store.open(f"sqlite:///{tmp_path / 'new.db'}") as store:
         assert store.schema_version() == HEAD

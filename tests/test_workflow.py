@@ -15,14 +15,16 @@ from sqlalchemy.exc import DBAPIError
 
 from koers import workflow as wf
 from koers.areas import Observation
+from koers.board import Rung
+from koers.plan import plan_from_documents
 from koers.plan.summary import NOT_REPORTED, agreement_rows
 from koers.store import Store, StoreError, versions
 from koers.store import schema as t
 from koers.store import updates as store_updates
-from koers.workflow import AgreementStatus, ConflictError, Escalation, State, User
+from koers.workflow import AgreementStatus, ConflictError, State, User
 from koers.workflow.drafting import Change
 
-from .helpers import PASSWORD, PLAN
+from .helpers import LADDERS_PLAN, PASSWORD, PLAN, PLAN_YAML, WONEN_LADDER
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
@@ -252,37 +254,130 @@ def test_the_clock_is_passed_in(store, people):
 
 def test_escalation_needs_the_next_rung_and_a_reason(store, people):
     bureau = people.bureau
-    with pytest.raises(StoreError, match="de volgende trede is uitvoeringsoverleg"):
-        wf.escalate(store, "p", "A2", bureau, "strategisch overleg", "loopt vast")
+    with pytest.raises(StoreError, match="de volgende trede is Uitvoeringsoverleg wonen"):
+        wf.escalate(store, "p", "A2", bureau, "strategisch", "loopt vast")
     with pytest.raises(StoreError, match="reden van escalatie is verplicht"):
-        wf.escalate(store, "p", "A2", bureau, "uitvoeringsoverleg", " ")
+        wf.escalate(store, "p", "A2", bureau, "uitvoering", " ")
     with pytest.raises(StoreError, match="onbekende escalatietrede"):
         wf.escalate(store, "p", "A2", bureau, "minister", "loopt vast")
     with pytest.raises(PermissionError, match="geen afspraken escaleren"):
-        wf.escalate(store, "p", "A2", people.gemeente, "uitvoeringsoverleg", "loopt vast")
-    for rung in wf.LADDER:
-        state = wf.escalate(store, "p", "A2", bureau, rung, f"naar {rung}")
-        assert state.escalation is rung
-    assert state.version == 3 and state.status is None
+        wf.escalate(store, "p", "A2", people.gemeente, "uitvoering", "loopt vast")
+    # a Wonen agreement climbs the plan's three levels, then the board; by key or position
+    ladder = wf.ladder_of(PLAN, "A2")
+    assert [r.label for r in ladder] == WONEN_LADDER
+    assert [r.key for r in ladder] == ["uitvoering", "strategisch", "bestuurlijk", "bestuur"]
+    for rung in ladder:
+        step: int | str = rung.key if rung.position < 3 else rung.position
+        state = wf.escalate(store, "p", "A2", bureau, step, f"naar {rung.label}")
+        assert state.escalation == rung.position
+        assert wf.escalated_rung(PLAN, state) == rung
+    assert state.version == 4 and state.status is None
     with pytest.raises(StoreError, match="al op de hoogste trede"):
-        wf.escalate(store, "p", "A2", bureau, Escalation.BESTUURLIJK_OVERLEG, "nog hoger")
-    assert wf.escalations(store, "p") == {"A2": Escalation.BESTUURLIJK_OVERLEG}
+        wf.escalate(store, "p", "A2", bureau, "bestuur", "nog hoger")
+    assert wf.escalations(store, "p") == {"A2": ladder[-1]}
     with pytest.raises(ConflictError):
-        wf.deescalate(store, "p", "A2", bureau, "opgelost", version=2)
-    back = wf.deescalate(store, "p", "A2", bureau, "opgelost", version=3)
+        wf.deescalate(store, "p", "A2", bureau, "opgelost", version=3)
+    back = wf.deescalate(store, "p", "A2", bureau, "opgelost", version=4)
     assert back.escalation is None and wf.escalations(store, "p") == {}
     with pytest.raises(StoreError, match="niet geëscaleerd"):
         wf.deescalate(store, "p", "A2", bureau, "opgelost")
     log = wf.audit_log(store, "p", subject="agreement", subject_id="A2")
     assert [(e.action, e.reason) for e in log] == [
-        ("escalate", "naar uitvoeringsoverleg"),
-        ("escalate", "naar strategisch overleg"),
-        ("escalate", "naar bestuurlijk overleg"),
+        *(("escalate", f"naar {label}") for label in WONEN_LADDER),
         ("deescalate", "opgelost"),
     ]
-    assert log[1].before is not None and log[1].before["escalation"] == "uitvoeringsoverleg"
-    assert log[1].after is not None and log[1].after["escalation"] == "strategisch overleg"
+    # the audit log keeps the rung by the plan's label, and its position
+    assert log[1].before is not None and log[1].before["escalation"] == "Uitvoeringsoverleg wonen"
+    assert log[1].after is not None and log[1].after["escalation"] == "Strategisch overleg wonen"
+    assert log[1].after["escalation_level"] == 2
     assert log[0].before is None  # the agreement had no state yet
+
+
+@pytest.fixture
+def q_bureau(store: Store, monkeypatch: pytest.MonkeyPatch) -> User:
+    """The bureau of programme q: LADDERS_PLAN, whose pillars escalate differently."""
+    monkeypatch.setenv("KOERS_USER", "installateur")
+    store.save_plan(LADDERS_PLAN)
+    admin = wf.create_user(store, "q", "beheer", PASSWORD, "admin", by=None)
+    return wf.create_user(store, "q", "bureau", PASSWORD, "bureau", by=admin)
+
+
+def climb(store: Store, bureau: User, agreement: str) -> list[str]:
+    """Escalate ``agreement`` rung by rung to the top; the labels it passed."""
+    passed = []
+    ladder = wf.ladder_of(LADDERS_PLAN, agreement)
+    for rung in ladder:
+        state = wf.escalate(store, "q", agreement, bureau, rung.key, "loopt vast")
+        found = wf.escalated_rung(LADDERS_PLAN, state)
+        assert found is not None
+        passed.append(found.label)
+    with pytest.raises(StoreError, match="al op de hoogste trede"):
+        wf.escalate(store, "q", agreement, bureau, ladder[-1].key, "nog hoger")
+    return passed
+
+
+def test_each_pillar_climbs_the_ladder_of_the_plan(store, q_bureau):
+    assert climb(store, q_bureau, "W1") == [
+        "Uitvoeringsoverleg",
+        "Strategisch overleg",
+        "Bestuurlijk overleg",
+        "Bestuur Q",
+    ]
+    # Veilig ends at the Driehoek, the body accountable for it, not at the board
+    assert climb(store, q_bureau, "V1") == ["Stuurgroep Veilig", "Driehoek"]
+    # Werk has no levels of its own, an agreement without a pillar neither: the board
+    assert climb(store, q_bureau, "K1") == ["Bestuur Q"]
+    assert climb(store, q_bureau, "X1") == ["Bestuur Q"]
+    assert {a: r.label for a, r in wf.escalations(store, "q").items()} == {
+        "K1": "Bestuur Q",
+        "V1": "Driehoek",
+        "W1": "Bestuur Q",
+        "X1": "Bestuur Q",
+    }
+    assert all(
+        wf.at_top(LADDERS_PLAN, a, r) for a, r in wf.escalations(store, "q").items()
+    )
+
+
+def test_a_skipped_rung_is_refused_naming_the_ladder(store, q_bureau):
+    ladder = (
+        "de ladder van Wonen is Uitvoeringsoverleg → Strategisch overleg → Bestuurlijk overleg "
+        "→ Bestuur Q"
+    )
+    with pytest.raises(StoreError) as refused:
+        wf.escalate(store, "q", "W1", q_bureau, "bestuurlijk", "loopt vast")
+    assert str(refused.value) == (
+        "afspraak W1 is nog niet geëscaleerd; de volgende trede is Uitvoeringsoverleg, "
+        f"niet Bestuurlijk overleg; {ladder}"
+    )
+    wf.escalate(store, "q", "W1", q_bureau, 1, "loopt vast")
+    with pytest.raises(StoreError, match="staat nu op Uitvoeringsoverleg; de volgende trede"):
+        wf.escalate(store, "q", "W1", q_bureau, 3, "loopt vast")
+    with pytest.raises(StoreError) as unknown:  # the Driehoek is not on Wonen's ladder
+        wf.escalate(store, "q", "W1", q_bureau, "driehoek", "loopt vast")
+    assert str(unknown.value) == f"onbekende escalatietrede 'driehoek'; {ladder}"
+    with pytest.raises(StoreError, match="de ladder van Veilig is Stuurgroep Veilig → Driehoek"):
+        wf.escalate(store, "q", "V1", q_bureau, "driehoek", "loopt vast")
+
+
+def test_a_position_beyond_a_shortened_ladder_shows_the_top_rung(store, people):
+    for position in range(1, 5):
+        wf.escalate(store, "p", "A2", people.bureau, position, "loopt vast")
+    # the plan drops two levels: Wonen now goes Uitvoeringsoverleg wonen → Bestuur P
+    shorter = plan_from_documents(
+        {"plan.yaml": PLAN_YAML.replace("[uitvoering, strategisch, bestuurlijk]", "[uitvoering]")}
+    )
+    store.save_plan(shorter)
+    state = wf.agreement_state(store, "p", "A2")
+    assert state.escalation == 4  # stored as it was
+    assert [r.label for r in wf.ladder_of(shorter, "A2")] == ["Uitvoeringsoverleg wonen", "Bestuur P"]
+    assert wf.escalated_rung(shorter, state) == Rung(2, "bestuur", "Bestuur P")
+    assert wf.next_rung(shorter, state) is None
+    assert wf.escalations(store, "p") == {"A2": Rung(2, "bestuur", "Bestuur P")}
+    with pytest.raises(StoreError, match=r"al op de hoogste trede \(Bestuur P\)"):
+        wf.escalate(store, "p", "A2", people.bureau, "bestuur", "nog hoger")
+    wf.deescalate(store, "p", "A2", people.bureau, "opgelost")
+    assert wf.agreement_state(store, "p", "A2").escalation is None
 
 
 # -- closed periods and output values -------------------------------------------------------
@@ -432,7 +527,13 @@ def test_the_audit_log_has_before_and_after_of_every_change(store, people):
     assert (status.subject, status.before, status.after) == (
         "agreement",
         None,
-        {"status": "risico", "escalation": None, "update": approved.id, "version": 1},
+        {
+            "status": "risico",
+            "escalation": None,
+            "escalation_level": None,
+            "update": approved.id,
+            "version": 1,
+        },
     )
     assert wf.agreement_history(store, "p", "A2") == []
 

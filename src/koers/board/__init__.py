@@ -5,7 +5,8 @@ assessed and a date ``today`` the caller passes, so the same inputs give the sam
 One module per concern:
 
 - :mod:`~koers.board.terms`: terms and their signals, meetings, the composition review;
-- :mod:`~koers.board.ladders`: the body accountable for a pillar and the escalation ladders;
+- :mod:`~koers.board.ladders`: the body accountable for a pillar, the escalation ladders and
+  the rungs an agreement climbs;
 - :mod:`~koers.board.agenda`: the agenda of the board's next meeting;
 - :mod:`~koers.board.summary`: :func:`board_summary`, the board overview.
 
@@ -24,10 +25,14 @@ from koers.board.agenda import (
 )
 from koers.board.ladders import (
     BOARD_FALLBACK,
+    BOARD_KEY,
     Ladder,
+    Rung,
     accountable_body,
+    agreement_ladder,
     board_name,
     escalation_ladders,
+    rung_at,
 )
 from koers.board.summary import BoardSummary, MemberView, SeatView, board_rules, board_summary
 from koers.board.terms import (
@@ -53,6 +58,7 @@ from koers.board.terms import (
 
 __all__ = [
     "BOARD_FALLBACK",
+    "BOARD_KEY",
     "ENDING",
     "ESCALATED",
     "EXPIRED",
@@ -68,11 +74,13 @@ __all__ = [
     "BoardSummary",
     "Ladder",
     "MemberView",
+    "Rung",
     "SeatView",
     "TermSignal",
     "accountable_body",
     "add_months",
     "add_years",
+    "agreement_ladder",
     "board_agenda",
     "board_name",
     "board_rules",
@@ -84,6 +92,7 @@ __all__ = [
     "meeting_signals",
     "meetings_in",
     "next_meeting",
+    "rung_at",
     "term_end",
     "term_signals",
 ]

@@ -8,12 +8,18 @@ the whole programme); each item says which body is accountable.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from koers.assess import Assessment, Status
-from koers.board.ladders import Ladder, accountable_body, board_name, escalation_ladders
+from koers.board.ladders import (
+    Ladder,
+    accountable_body,
+    agreement_ladder,
+    board_name,
+    escalation_ladders,
+)
 from koers.board.terms import next_meeting
 from koers.errors import NotFoundError
 from koers.plan.model import Plan
@@ -110,7 +116,8 @@ def board_agenda(
     """The agenda of the board's next meeting.
 
     Three parts: the agreements escalated (``escalated``: their ids, as the caller's
-    escalation workflow names them), each with the body it goes to; the agreements whose due
+    escalation workflow names them: those at the top rung of their ladder), each with the
+    body it goes to (the top rung of :func:`agreement_ladder`); the agreements whose due
     date has passed and that are not 'afgerond' (an escalated one is listed only once); and
     the indicators that are rood now (``assessments_now``) and were not at the last meeting
     (``assessments_before``: ``evaluate(plan, obs, as_of=<year of the last meeting>)``).
@@ -139,7 +146,8 @@ def board_agenda(
             raise NotFoundError(f"afspraak '{agreement}' staat niet in het plan")
         row = rows[agreement]
         item = agreement_item(ESCALATED, row, f"Geëscaleerd; {about(row)}.")
-        escalations.append(item)
+        top = agreement_ladder(plan, row)[-1].label  # the body its escalations end at
+        escalations.append(replace(item, accountable=top))
     taken = {i.id for i in escalations}
     overdue = [
         agreement_item(OVERDUE, row, f"De deadline is verstreken; {about(row)}.")

@@ -7,17 +7,25 @@
   that pillar (or to no pillar: then it is the ladder of every pillar without one of its
   own), else the chain the pillar's bodies form with ``escalates_to``; where escalations end
   (the accountable body or the board) is shown above the ladder's top.
+- An agreement climbs the ladder of its pillar (:func:`agreement_ladder`): one rung per
+  level, then the body where the pillar's escalations end when the last level is not already
+  it. An agreement without a pillar, or of a pillar without levels, has that end as its one
+  rung (the board, unless the pillar names another accountable body). The workflow stores
+  the rung an agreement is escalated to as its position (1 = lowest); :func:`rung_at` reads
+  it back, also after the plan shortened the ladder.
 - ``het bestuur`` names the board of a plan without ``governance``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from koers.plan.model import Body, Governance, Plan
 
 BOARD_FALLBACK = "het bestuur"
+BOARD_KEY = "bestuur"  # the key of the board's rung (the board is not one of the bodies)
 
 
 def _find_body(governance: Governance, text: str | None) -> Body | None:
@@ -55,6 +63,7 @@ class Ladder:
     steps: list[list[str]]  # body names per level, lowest first
     top: str  # where escalations of the pillar end (the accountable body or the board)
     accountable: str | None  # the pillar's `accountable` as the plan words it
+    step_ids: list[list[str]] = field(default_factory=list, compare=False)  # body ids per level
 
     @property
     def route(self) -> list[str]:
@@ -88,25 +97,27 @@ def escalation_ladders(plan: Plan) -> list[Ladder]:
         if pillar.kind != "pillar":
             continue
         if listed and owners == {pillar.id}:
-            steps = [[b.name] for b in listed]
+            levels = [[b.id] for b in listed]
         else:
-            steps = _chain_levels(governance, pillar.id)
-            if not steps and listed and owners == {None}:
-                steps = [[b.name] for b in listed]
+            levels = _chain_levels(governance, pillar.id)
+            if not levels and listed and owners == {None}:
+                levels = [[b.id] for b in listed]
         ladders.append(
             Ladder(
                 pillar.id,
                 pillar.name,
-                steps,
+                [[bodies[i].name for i in level] for level in levels],
                 accountable_body(plan, pillar.id),
                 pillar.accountable,
+                levels,
             )
         )
     return ladders
 
 
 def _chain_levels(governance: Governance, pillar: str) -> list[list[str]]:
-    """Levels of the ``escalates_to`` chains among a pillar's bodies, lowest first."""
+    """Body ids per level of the ``escalates_to`` chains among a pillar's bodies, lowest
+    first."""
     bodies = {b.id: b for b in governance.bodies}
     own = [b for b in governance.bodies if b.pillar == pillar]
     members: list[str] = []
@@ -127,6 +138,65 @@ def _chain_levels(governance: Governance, pillar: str) -> list[list[str]]:
 
     heights = {node: height(node) for node in members}
     return [
-        [bodies[n].name for n in members if heights[n] == level]
+        [n for n in members if heights[n] == level]
         for level in sorted(set(heights.values()), reverse=True)
     ]
+
+
+@dataclass(frozen=True)
+class Rung:
+    """A rung of an agreement's escalation ladder."""
+
+    position: int  # 1 = the lowest
+    key: str  # stable: the id of its (first) body; BOARD_KEY for the board
+    label: str  # as shown: the names of its bodies, joined with " / "
+
+
+class Pillared(Protocol):
+    """An agreement as the plan (``Agreement``) or a summary (``AgreementRow``) holds it."""
+
+    @property
+    def pillar(self) -> str | None: ...
+
+
+def _end_key(plan: Plan, pillar: str | None) -> str:
+    """The key of the body where escalations of ``pillar`` end (BOARD_KEY for the board)."""
+    if plan.governance is None or pillar is None:
+        return BOARD_KEY
+    try:
+        accountable = plan.pillar(pillar).accountable
+    except KeyError:
+        return BOARD_KEY
+    body = _find_body(plan.governance, accountable)
+    return body.id if body is not None else BOARD_KEY
+
+
+def agreement_ladder(plan: Plan, agreement: Pillared) -> list[Rung]:
+    """The rungs an agreement escalates up, lowest first: the levels of its pillar's ladder,
+    then the body where the pillar's escalations end (:func:`accountable_body`) unless the
+    last level is already that body. An agreement without a pillar, or of a pillar without
+    levels, has one rung: that end (for no pillar: the board). Never empty."""
+    pillar = agreement.pillar
+    ladder = next((lad for lad in escalation_ladders(plan) if lad.pillar == pillar), None)
+    rungs: list[tuple[str, str]] = []
+    if ladder is not None:
+        rungs = [
+            (ids[0], " / ".join(names))
+            for ids, names in zip(ladder.step_ids, ladder.steps, strict=True)
+            if ids
+        ]
+    end = accountable_body(plan, pillar)
+    if not rungs or rungs[-1][1] != end:
+        rungs.append((_end_key(plan, pillar), end))
+    return [Rung(position, key, label) for position, (key, label) in enumerate(rungs, 1)]
+
+
+def rung_at(ladder: Sequence[Rung], position: int | None) -> Rung | None:
+    """The rung at a stored ``position`` (1 = lowest); None for none (not escalated).
+
+    A position above the ladder's top (the plan shortened the ladder after the agreement
+    was escalated) is read as the top rung: the escalation stays, at the highest body the
+    plan still names."""
+    if position is None or position < 1 or not ladder:
+        return None
+    return ladder[min(position, len(ladder)) - 1]

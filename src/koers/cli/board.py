@@ -143,11 +143,15 @@ def agenda(
         plan = store.plan(pid)
         observations = store.observations(pid)
         statuses = workflow.current_statuses(store, pid)
-        # on the board's agenda: what the bureau escalated to the top rung, and --escalate
-        top = workflow.LADDER[-1]
+        # on the agenda: what the bureau escalated to the top rung of its ladder (the body
+        # where its pillar's escalations end), and --escalate
         escalated = (
             *escalated,
-            *(a for a, rung in workflow.escalations(store, pid).items() if rung is top),
+            *(
+                a
+                for a, rung in workflow.escalations(store, pid).items()
+                if workflow.at_top(plan, a, rung)
+            ),
         )
     if plan.governance is None:
         raise NotFoundError("het plan heeft geen bestuur: de sectie 'governance' ontbreekt")

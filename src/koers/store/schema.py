@@ -298,7 +298,9 @@ agreement_state = Table(
     Column("agreement_id", String(80), primary_key=True),
     Column("status", String(20), nullable=True),  # the last approved status; none: not reported
     Column("update_id", Integer, ForeignKey("updates.id"), nullable=True),  # that approval
-    Column("escalation", String(30), nullable=True),  # the rung escalated to; none: not
+    # the position of the rung escalated to on the agreement's ladder in the plan (1 = the
+    # lowest; koers.board.agreement_ladder); none: not escalated
+    Column("escalation_level", Integer, nullable=True),
     Column("version", Integer, nullable=False),  # optimistic locking
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(120), nullable=False),

@@ -55,15 +55,6 @@ STATE_LABELS: dict[State, str] = {
 }
 
 
-class Escalation(StrEnum):
-    """The rungs of the escalation ladder, lowest first."""
-
-    UITVOERINGSOVERLEG = "uitvoeringsoverleg"
-    STRATEGISCH_OVERLEG = "strategisch overleg"
-    BESTUURLIJK_OVERLEG = "bestuurlijk overleg"  # or the body where the pillar's escalations
-    # end (koers.board.accountable_body: the board, or for Veilig the Driehoek)
-
-
 @dataclass(frozen=True)
 class Update:
     id: int
@@ -120,7 +111,9 @@ class AgreementState:
 
     agreement: str
     status: AgreementStatus | None  # none: not reported yet
-    escalation: Escalation | None  # none: not escalated
+    escalation: int | None  # the position of the rung escalated to (1 = lowest); none: not
+    # escalated. The rungs are the plan's (koers.board.agreement_ladder); a position above
+    # the ladder's top reads as the top rung (koers.board.rung_at).
     version: int  # 0: the agreement has no state yet
     updated_at: datetime | None
     updated_by: str | None
@@ -129,7 +122,7 @@ class AgreementState:
     def record(self) -> dict[str, Any]:
         return {
             "status": self.status.value if self.status else None,
-            "escalation": self.escalation.value if self.escalation else None,
+            "escalation": self.escalation,
             "update": self.update,
             "version": self.version,
         }
@@ -163,7 +156,7 @@ _UPDATE_FIELDS = {
     "decided_at": "decided_at",
     "decided_by": "decided_by",
 }
-_STATE_FIELDS = {"status": "status", "escalation": "escalation", "update": "update_id"}
+_STATE_FIELDS = {"status": "status", "escalation": "escalation_level", "update": "update_id"}
 
 
 class Updates:
@@ -296,7 +289,13 @@ class Updates:
         columns = _columns(_STATE_FIELDS, values)
         s = t.agreement_state.c
         if row is None:
-            fields = {"status": None, "update_id": None, "escalation": None, **columns, **stamp}
+            fields = {
+                "status": None,
+                "update_id": None,
+                "escalation_level": None,
+                **columns,
+                **stamp,
+            }
             try:
                 self.c.execute(
                     t.agreement_state.insert().values(
@@ -398,7 +397,7 @@ def _state(agreement: str, row: Any) -> AgreementState:
     return AgreementState(
         agreement=agreement,
         status=AgreementStatus(row.status) if row.status else None,
-        escalation=Escalation(row.escalation) if row.escalation else None,
+        escalation=row.escalation_level,
         version=row.version,
         updated_at=row.updated_at,
         updated_by=row.updated_by,

@@ -11,7 +11,7 @@ The programme bureau approves or returns what they submit; only approved updates
 - :mod:`~koers.workflow.approval`: approving, correcting and returning; the import of an
   approved figure
 - :mod:`~koers.workflow.agreements`: agreement states, current statuses, public history
-- :mod:`~koers.workflow.escalation`: the escalation ladder
+- :mod:`~koers.workflow.escalation`: escalation up each agreement's ladder from the plan
 - :mod:`~koers.workflow.periods`: closed years
 - :mod:`~koers.workflow.attention`: what needs a user's attention
 - :mod:`~koers.workflow.audit`: reading the audit log
@@ -33,7 +33,6 @@ from koers.store.updates import (
     AgreementState,
     AgreementStatus,
     ClosedPeriod,
-    Escalation,
     Kind,
     State,
     Update,
@@ -76,7 +75,15 @@ from koers.workflow.drafting import (
     updates,
     visible_updates,
 )
-from koers.workflow.escalation import LADDER, deescalate, escalate, escalations
+from koers.workflow.escalation import (
+    at_top,
+    deescalate,
+    escalate,
+    escalated_rung,
+    escalations,
+    ladder_of,
+    next_rung,
+)
 from koers.workflow.periods import close_period, closed_periods, closed_years
 from koers.workflow.roles import (
     ACTIONS,
@@ -96,7 +103,6 @@ __all__ = [
     "ACTIONS",
     "ATTENTION_REASONS",
     "BUREAU_ACTIONS",
-    "LADDER",
     "MAX_PASSWORD",
     "MAX_TEXT",
     "MIN_PASSWORD",
@@ -118,7 +124,6 @@ __all__ = [
     "Clock",
     "ClosedPeriod",
     "ConflictError",
-    "Escalation",
     "Kind",
     "Passwords",
     "Role",
@@ -129,6 +134,7 @@ __all__ = [
     "agreement_state",
     "agreement_states",
     "approve",
+    "at_top",
     "audit_log",
     "authenticate",
     "can",
@@ -145,11 +151,14 @@ __all__ = [
     "draft_update",
     "edit_draft",
     "escalate",
+    "escalated_rung",
     "escalations",
     "get_update",
     "get_user",
+    "ladder_of",
     "may_view",
     "needs_attention",
+    "next_rung",
     "partner_agreements",
     "partner_indicators",
     "public_history",

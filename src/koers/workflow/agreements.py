@@ -2,7 +2,9 @@
 
 Approving a status update sets the agreement's state (:func:`set_state`); so does each step
 on the escalation ladder (:mod:`koers.workflow.escalation`). A state carries a ``version``
-for optimistic locking; every change is audited with the state before and after.
+for optimistic locking; every change is audited with the state before and after, its
+escalation as the label of the plan's rung (``escalation``) and its position
+(``escalation_level``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from koers.board.ladders import agreement_ladder, rung_at
+from koers.plan.model import Plan
 from koers.store import Store, Transaction
 from koers.store.accounts import User
 from koers.store.updates import AgreementState
@@ -19,7 +23,7 @@ from koers.workflow.audit import audit_log
 
 def set_state(
     tx: Transaction,
-    programme: str,
+    plan: Plan,
     agreement: str,
     actor: User,
     values: Mapping[str, Any],
@@ -30,6 +34,7 @@ def set_state(
     version: int | None = None,
 ) -> AgreementState:
     """Change an agreement's state (created at its first change); audited."""
+    programme = plan.programme.id
     before = tx.updates.state(programme, agreement)
     after = tx.updates.set_state(
         programme, agreement, values, version=version, by=actor.username, at=at
@@ -40,12 +45,29 @@ def set_state(
         action,
         "agreement",
         agreement,
-        before.record() if before.version else None,
-        after.record(),
+        audited(plan, before) if before.version else None,
+        audited(plan, after),
         reason,
         at=at,
     )
     return after
+
+
+def audited(plan: Plan, state: AgreementState) -> dict[str, Any]:
+    """What the audit log keeps of a state: the rung escalated to by the plan's label."""
+    level = state.escalation
+    rung = None
+    if level is not None:
+        item = next((a for a in plan.agreements if a.id == state.agreement), None)
+        if item is not None:
+            rung = rung_at(agreement_ladder(plan, item), level)
+    record = state.record()
+    return {
+        "status": record["status"],
+        "escalation": rung.label if rung is not None else None,
+        "escalation_level": level,
+        **{k: v for k, v in record.items() if k not in ("status", "escalation")},
+    }
 
 
 def agreement_states(store: Store, programme: str) -> dict[str, AgreementState]:

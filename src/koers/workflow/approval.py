@@ -96,7 +96,7 @@ def _decide(change: Change, action: str, reason: str | None) -> Update:
         assert update.agreement is not None and update.status is not None
         set_state(
             change.tx,
-            update.programme,
+            change.plan,
             update.agreement,
             actor,
             {"status": update.status, "update": update.id},

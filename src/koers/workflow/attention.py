@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from koers.board.ladders import agreement_ladder, rung_at
 from koers.plan.model import Plan
 from koers.plan.summary import agreement_rows
 from koers.store import Store
@@ -80,10 +81,8 @@ def needs_attention(store: Store, plan: Plan, user: User, today: date) -> list[A
             )
     for row in rows:
         state = states.get(row.id)
-        if state is not None and state.escalation is not None:
-            found.append(
-                Attention(
-                    "geëscaleerd", f"Afspraak {row.id}: geëscaleerd naar {state.escalation}", row.id
-                )
-            )
+        rung = rung_at(agreement_ladder(plan, row), state.escalation) if state else None
+        if rung is not None:
+            shown = f"Afspraak {row.id}: geëscaleerd naar {rung.label}"
+            found.append(Attention("geëscaleerd", shown, row.id))
     return found

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from koers import nl, workflow
+from koers.board import agreement_ladder, rung_at
 from koers.plan.summary import NOT_REPORTED, AgreementRow
 from koers.web.views import Snapshot, SnapshotDep, choices, not_found, page
 
@@ -26,7 +27,7 @@ KNOWN_STATUSES = (NOT_REPORTED, *(s.value for s in workflow.AgreementStatus))
 class Listed:
     row: AgreementRow
     overdue: bool
-    escalation: str | None  # the rung it is escalated to
+    escalation: str | None  # the label of the rung it is escalated to (the plan's bodies)
 
 
 def due_year(due: str | None) -> int | None:
@@ -69,15 +70,19 @@ def select(
         raise not_found(f"Status '{status}' bestaat niet. Kies uit {choices(known)}.")
     states = snap.agreement_states
     listed = [
-        Listed(
-            row,
-            row.overdue_on(snap.today),
-            states[row.id].escalation if row.id in states else None,
-        )
+        Listed(row, row.overdue_on(snap.today), _rung(snap, row, states.get(row.id)))
         for row in snap.agreement_rows(pillar=pillar, owner=owner, status=status)
         if due is None or due_year(row.due) == due
     ]
     return [item for item in listed if item.overdue or not overdue]
+
+
+def _rung(snap: Snapshot, row: AgreementRow, state: workflow.AgreementState | None) -> str | None:
+    """The label of the rung an agreement is escalated to; None: not escalated."""
+    if state is None or state.escalation is None:
+        return None
+    rung = rung_at(agreement_ladder(snap.plan, row), state.escalation)
+    return rung.label if rung is not None else None
 
 
 def owners(snap: Snapshot) -> dict[str, str]:

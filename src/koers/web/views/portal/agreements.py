@@ -45,19 +45,18 @@ def agreement_page(
         if may_read_history
         else []
     )
-    position = -1 if state.escalation is None else workflow.LADDER.index(state.escalation)
-    next_rung = workflow.LADDER[position + 1] if position + 1 < len(workflow.LADDER) else None
     return show(
         portal,
         "portal_agreement.html",
         error=error,
         agreement=agreement,
         state=state,
+        rung=workflow.escalated_rung(portal.plan, state),
         updates=visible,
         open_update=open_update,
         may_draft=portal.can("draft", agreement=agreement) and open_update is None,
         may_escalate=portal.can("escalate", agreement=agreement),
-        next_rung=next_rung,
+        next_rung=workflow.next_rung(portal.plan, state),
         history=history,
         status_options=[s.value for s in workflow.AgreementStatus],
         when=nl.moment,
