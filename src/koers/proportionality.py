@@ -41,21 +41,13 @@ from typing import Any, Literal
 
 from koers import nl
 from koers.areas.values import Observation
-from koers.assess import Assessment, ObservationIndex, Status, evaluate
+from koers.assess import STATUS_LABELS, Assessment, ObservationIndex, Status, evaluate
 from koers.assess.engine import sign
 from koers.plan.model import Indicator, IndicatorKind, Plan, ProportionalShare, Unit
 from koers.plan.period import period_year
 
 NormKind = Literal["band", "minimum", "converge"]
 
-# the status words of the yearly reports (koers.report.render.STATUS_LABELS); repeated here
-# so the library stays free of the report's dependencies
-STATUS_WORDS = {
-    Status.GROEN: "op koers",
-    Status.ORANJE: "aandacht",
-    Status.ROOD: "achter",
-    Status.GRIJS: "geen oordeel",
-}
 NORM_KINDS: dict[str, str] = {"band": "bandbreedte", "minimum": "minimum", "converge": "traject"}
 _TABLE = re.compile(r"\b(Tabel|Figuur)\s+(\d+[a-z]?)\b")
 
@@ -129,7 +121,7 @@ class ServiceShare:
 
     @property
     def status_label(self) -> str:
-        return STATUS_WORDS[self.status]
+        return STATUS_LABELS[self.status]
 
     @property
     def share_text(self) -> str:

@@ -7,11 +7,12 @@ yields a :class:`Trajectory` of expected values, and every observation a :class:
 Dutch sentence a board member understands. No I/O; thresholds come from the plan.
 """
 
-from koers.assess.engine import Case, Outcome, Status, assess_case
+from koers.assess.engine import STATUS_LABELS, Case, Outcome, Status, assess_case
 from koers.assess.evaluate import Assessment, ObservationIndex, evaluate
 from koers.assess.trajectory import Trajectory
 
 __all__ = [
+    "STATUS_LABELS",
     "Assessment",
     "Case",
     "ObservationIndex",

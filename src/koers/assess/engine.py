@@ -44,6 +44,14 @@ class Status(StrEnum):
     GRIJS = "grijs"
 
 
+STATUS_LABELS = {  # the words a reader sees beside the colour, everywhere
+    Status.GROEN: "op koers",
+    Status.ORANJE: "aandacht",
+    Status.ROOD: "achter",
+    Status.GRIJS: "geen oordeel",
+}
+
+
 @dataclass(frozen=True)
 class Case:
     indicator: Indicator

@@ -4,15 +4,19 @@ kinds, pillar kinds, and a value with its unit or a dash where there is none."""
 from __future__ import annotations
 
 from koers import nl
-from koers.assess import Assessment, Status
+from koers.assess import STATUS_LABELS, Assessment, Status
 from koers.plan.model import Indicator, Unit
 
-STATUS_LABELS = {
-    Status.GROEN: "op koers",
-    Status.ORANJE: "aandacht",
-    Status.ROOD: "achter",
-    Status.GRIJS: "geen oordeel",
-}
+__all__ = [
+    "KIND_LABELS",
+    "KIND_TITLES",
+    "STATUS_LABELS",
+    "TARGET_LABELS",
+    "decimals_of",
+    "shown",
+    "status_label",
+]
+
 KIND_TITLES = {
     "pillar": "Pijlers",
     "aandachtsgebied": "Aandachtsgebieden",

@@ -80,6 +80,8 @@ def _svg(spec: dict[str, Any] | None) -> Markup:
 def render_documents(reports: ReportSet) -> Iterator[Document]:
     """Deel I, Deel II and one document per wijk, as HTML."""
     env = _environment()
+    programme = reports.plan.programme
+    names = {a.id: a.name for a in reports.plan.areas}
     common = {
         "r": reports,
         "plan": reports.plan,
@@ -87,6 +89,9 @@ def render_documents(reports: ReportSet) -> Iterator[Document]:
         "year": reports.year,
         "generated": reports.generated,
         "Status": Status,
+        # the programme's own area and city, named as the plan names them
+        "area_name": names.get(programme.area, programme.area),
+        "city_name": names.get(programme.city) if programme.city else None,
     }
     yield Document(
         "deel-1",
