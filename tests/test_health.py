@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -68,3 +70,44 @@ def test_head_answers_like_get_without_a_body(sqlite_url):
             assert head.status_code == got.status_code == 200, path
             assert head.content == b""
             assert head.headers["content-type"] == got.headers["content-type"]
+
+
+UNREACHABLE = "postgresql+psycopg://koers@127.0.0.1:1/koers"  # nothing listens on port 1
+
+
+def test_an_unreachable_database_is_a_503_with_one_log_line(sqlite_url, caplog):
+    with loaded(sqlite_url) as client:
+        store = client.app.state.store  # type: ignore[attr-defined]
+        store.engine.dispose()
+        store.engine = create_engine(UNREACHABLE)
+        with caplog.at_level("WARNING", logger="koers.web"):
+            page, api = client.get("/pijlers/werk"), client.get("/api/status")
+        store.engine.dispose()
+    assert page.status_code == api.status_code == 503
+    assert page.headers["retry-after"] == api.headers["retry-after"] == "30"
+    assert "Probeer het over een halve minuut opnieuw" in page.text
+    assert api.json() == {
+        "detail": "De gegevens zijn even niet bereikbaar. Probeer het over een halve minuut "
+        "opnieuw."
+    }
+    lines = [r.getMessage() for r in caplog.records if r.name == "koers.web"]
+    assert len(lines) == 2 and lines[0].startswith("GET /pijlers/werk: 503, de database ")
+    assert all("\n" not in line for line in lines)
+
+
+def test_an_unreachable_database_is_one_line_on_the_command_line():
+    refused = CliRunner().invoke(main, ["--db", UNREACHABLE, "status"])
+    assert refused.exit_code == 1
+    (line,) = refused.stderr.strip().splitlines()
+    assert line.startswith(f"fout: de database {UNREACHABLE} is niet bereikbaar (")
+
+
+def test_serve_waits_for_the_database_then_says_so_in_one_line():
+    started = time.monotonic()
+    refused = CliRunner().invoke(main, ["--db", UNREACHABLE, "serve", "--wait", "2"])
+    assert time.monotonic() - started >= 2  # it waited
+    assert refused.exit_code == 1
+    assert "koers draait op" not in refused.stdout  # no banner for a server that is not up
+    lines = refused.stderr.strip().splitlines()
+    assert lines[0].endswith("wacht tot 2 s op de database …")
+    assert lines[-1].startswith(f"fout: de database {UNREACHABLE} is niet bereikbaar (")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from koers.cli import main, reports_errors
 from koers.web.app import DEFAULT_REPORTS
+
+T = TypeVar("T")
 
 
 def address(host: str, port: int) -> str:
@@ -39,6 +44,14 @@ def address(host: str, port: int) -> str:
 @click.option(
     "--secure-cookies", is_flag=True, help="Send the session cookie over https only (behind TLS)."
 )
+@click.option(
+    "--wait",
+    "wait",
+    type=click.IntRange(0, 3600),
+    default=30,
+    show_default=True,
+    help="Seconds to wait at start-up for a database that is not reachable yet.",
+)
 @click.pass_context
 @reports_errors
 def serve(
@@ -49,6 +62,7 @@ def serve(
     reports_dir: Path,
     workers: int,
     secure_cookies: bool,
+    wait: int,
 ) -> None:
     """Serve the website: the public pages, the partner portal and the JSON API."""
     run_server(
@@ -59,6 +73,7 @@ def serve(
         reports_dir=reports_dir,
         workers=workers,
         secure_cookies=secure_cookies,
+        wait=wait,
     )
 
 
@@ -71,26 +86,35 @@ def run_server(
     reports_dir: Path,
     workers: int = 1,
     secure_cookies: bool = False,
+    wait: int = 0,
 ) -> None:
     import uvicorn
 
     from koers.web import create_app
 
-    click.echo(f"koers draait op {address(host, port)} (stoppen met Ctrl+C)")
-    click.echo(f"portaal voor partners: {address(host, port)}inloggen")
-    click.echo(f"API: {address(host, port)}openapi.json")
-    if workers == 1:
-        app = create_app(
-            db, programme=programme, reports_dir=reports_dir, secure_cookies=secure_cookies
-        )
-        uvicorn.run(app, host=host, port=port, log_level="info")
-        return
-    if not os.environ.get("KOERS_SECRET_KEY"):
+    if workers > 1 and not os.environ.get("KOERS_SECRET_KEY"):
         raise click.ClickException(
             "met meer dan één worker moet KOERS_SECRET_KEY gezet zijn: alle workers "
             "ondertekenen de sessies met dezelfde sleutel"
         )
-    create_app(db, programme=programme, reports_dir=None).state.store.close()  # fail early
+    # the store first (waiting for it if asked), the banner only when that worked
+    app = _when_reachable(
+        lambda: create_app(
+            db,
+            programme=programme,
+            reports_dir=reports_dir,
+            secure_cookies=secure_cookies,
+        ),
+        wait,
+    )
+    click.echo(f"koers draait op {address(host, port)} (stoppen met Ctrl+C)")
+    click.echo(f"portaal voor partners: {address(host, port)}inloggen")
+    click.echo(f"API: {address(host, port)}openapi.json")
+    click.echo(f"gezondheid: {address(host, port)}gezondheid")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+        return
+    app.state.store.close()  # each worker opens its own
     os.environ.update(
         {
             "KOERS_DB": db or os.environ.get("KOERS_DB", ""),
@@ -107,3 +131,22 @@ def run_server(
         workers=workers,
         log_level="info",
     )
+
+
+def _when_reachable(make: Callable[[], T], wait: int) -> T:
+    """``make()``, tried again every second for up to ``wait`` seconds while the database
+    cannot be reached (a server that starts before its database)."""
+    from koers.store import StoreUnavailable
+
+    deadline = time.monotonic() + wait
+    said = False
+    while True:
+        try:
+            return make()
+        except StoreUnavailable as error:
+            if time.monotonic() >= deadline:
+                raise
+            if not said:
+                click.echo(f"{error}; wacht tot {wait} s op de database …", err=True)
+                said = True
+            time.sleep(1)

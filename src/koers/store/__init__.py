@@ -9,7 +9,7 @@ A plan load records what changed; an import is one batch with its file name, che
 and time; a changed figure becomes a new revision and the old one stays in history.
 """
 
-from koers.store.base import StoreError
+from koers.store.base import StoreError, StoreUnavailable
 from koers.store.observations import Batch, BatchResult, ImportDiff
 from koers.store.plans import PlanChange, PlanLoad
 from koers.store.store import DEFAULT_URL, Store
@@ -26,5 +26,6 @@ __all__ = [
     "PlanLoad",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "Transaction",
 ]

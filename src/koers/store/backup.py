@@ -195,7 +195,7 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
     source = Path(path)
     manifest, files = _read(source)
     wanted = str(manifest["revision"])
-    with store.engine.begin() as c:
+    with store.connected() as c:
         revision = _revision(c)
         if not wanted.isdigit() or int(wanted) > int(revision):
             raise StoreError(

@@ -15,6 +15,11 @@ class StoreError(KoersError, RuntimeError):
     """A write the store refuses; nothing of it was stored."""
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be reached (down, wrong address or password, locked): try again
+    later; nothing was read or written."""
+
+
 def current_user() -> str:
     return os.environ.get("KOERS_USER") or getpass.getuser()
 

@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from koers.areas.values import Observation
 from koers.plan.model import Plan
 from koers.store import schema as t
-from koers.store.base import StoreError
+from koers.store.base import StoreError, StoreUnavailable
 from koers.store.observations import Batch, BatchResult, ImportDiff
 from koers.store.plans import PlanChange, PlanLoad
 from koers.store.transaction import Transaction
@@ -103,7 +103,7 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
+        with self.connected() as connection:
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             else:
@@ -112,11 +112,25 @@ class Store:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
+    @contextmanager
+    def connected(self, *, begin: bool = True) -> Iterator[Connection]:
+        """A connection (in a transaction when ``begin``); a database that cannot be reached,
+        or is lost or locked on the way, becomes :class:`StoreUnavailable` in one Dutch line
+        instead of a driver's traceback."""
+        try:
+            with self.engine.begin() if begin else self.engine.connect() as connection:
+                yield connection
+        except (OperationalError, InterfaceError) as error:
+            reason = str(error.orig or error).strip().splitlines()[0]
+            raise StoreUnavailable(
+                f"de database {shown_url(str(self.engine.url))} is niet bereikbaar ({reason})"
+            ) from None
+
     def health(self) -> Health:
         """Whether the database answers, its schema version, its programmes and when each
         last imported a batch; never raises for an unreachable database."""
         try:
-            with self.engine.connect() as connection:
+            with self.connected(begin=False) as connection:
                 version = _version_of(connection)
                 if version != HEAD:
                     return Health(True, version)
@@ -127,13 +141,13 @@ class Store:
                     .group_by(t.programmes.c.id)
                 )
                 latest: dict[str, datetime | None] = {pid: at for pid, at in rows}
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreUnavailable):
             return Health(False)
         return Health(True, version, dict(sorted(latest.items())))
 
     def schema_version(self) -> str | None:
         """The migration the database is at; None for a new, empty database."""
-        with self.engine.connect() as connection:
+        with self.connected(begin=False) as connection:
             return _version_of(connection)
 
     @contextmanager
@@ -146,7 +160,7 @@ class Store:
         everything as of its first statement: REPEATABLE READ on PostgreSQL (a snapshot
         there), one explicit read transaction on SQLite (WAL keeps it while others write).
         Nothing may be written through it; it is rolled back at the end."""
-        with self.engine.connect() as connection:
+        with self.connected(begin=False) as connection:
             if connection.dialect.name == "postgresql":
                 connection = connection.execution_options(isolation_level="REPEATABLE READ")
                 connection.exec_driver_sql("SET TRANSACTION READ ONLY")
@@ -161,7 +175,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """One transaction: committed when the block ends, rolled back on an error."""
-        with self.engine.begin() as connection:
+        with self.connected() as connection:
             yield Transaction(connection)
 
     # -- plan ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ SVG of a chart is kept per chart spec, because the same spec always gives the sa
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,7 +30,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from koers.store import Store
+from koers.store import Store, StoreUnavailable
 from koers.web.auth import LoginLimiter, Sessions
 from koers.web.cache import PageCache
 from koers.web.limits import MAX_BODY_BYTES, MAX_FORM_FIELDS, BodyLimit
@@ -48,6 +49,8 @@ from koers.web.views import (
 )
 
 DEFAULT_REPORTS = Path("out") / "rapportage"  # where `koers report` writes by default
+LOG = logging.getLogger("koers.web")
+RETRY_AFTER = "30"  # seconds, when the database cannot be reached
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -175,6 +178,20 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def store_unavailable(request: Request, exc: Exception) -> Response:
+    """An unreachable database is a 503 with ``Retry-After`` and one line in the log, not a
+    500 with a traceback per request."""
+    LOG.warning("%s %s: 503, %s", request.method, request.url.path, exc)
+    return await http_error(
+        request,
+        StarletteHTTPException(
+            503,
+            "De gegevens zijn even niet bereikbaar. Probeer het over een halve minuut opnieuw.",
+            headers={"Retry-After": RETRY_AFTER},
+        ),
+    )
+
+
 SERVER_ERROR = """<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -268,6 +285,7 @@ def create_app(
     app.add_middleware(HeadAsGet)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(Exception, server_error)
     app.add_exception_handler(portal.LoginRequired, portal.login_required)
     routers = (overview, pillars, indicators, wijken, agreements, portal, api, api_portal, health)

@@ -18,6 +18,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from koers.store import StoreUnavailable
+
 PASSING_PATHS = (
     "/portaal",
     "/api/portaal",
@@ -55,7 +57,11 @@ class PageCache:
             return
         # one small indexed query (well under a millisecond): cheaper in the event loop than
         # a hop to a worker thread and back
-        generation = scope["app"].state.store.generation()
+        try:
+            generation = scope["app"].state.store.generation()
+        except StoreUnavailable:  # the page says so itself (503), and is not kept
+            await self.app(scope, receive, send)
+            return
         key = (scope["path"], scope["query_string"], generation, date.today())
         with self._lock:
             found = self._found.get(key)
