@@ -20,7 +20,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 
 from koers.areas.values import Observation
 from koers.plan.model import Plan
@@ -103,14 +108,22 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.connected() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-            else:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for another writer
-            _refuse_newer(_version_of(connection))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        try:
+            with self.connected() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                else:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for another writer
+                _refuse_newer(_version_of(connection))
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except ProgrammingError as error:  # a runtime role without rights on the schema
+            reason = str(error.orig or error).strip().splitlines()[0]
+            raise StoreError(
+                f"de database {shown_url(str(self.engine.url))}: deze rol mag het schema niet "
+                f"aanmaken of bijwerken ({reason}); voer 'koers db upgrade' uit als de "
+                f"eigenaar van de database"
+            ) from None
 
     @contextmanager
     def connected(self, *, begin: bool = True) -> Iterator[Connection]:
