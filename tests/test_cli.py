@@ -178,3 +178,26 @@ def test_help_starts_without_loading_the_commands():
     assert result.returncode == 0, result.stderr
     assert "status" in result.stdout and "Status of every indicator" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_unexpected_error_is_one_line_and_the_traceback_comes_with_debug(
+    run, sqlite_url, monkeypatch
+):
+    from click.testing import CliRunner
+
+    import koers.cli.programme
+    from koers.cli import main
+
+    assert run("load", "--no-data", str(EXAMPLE)).exit_code == 0
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("schijf vol\nen nog veel meer")
+
+    monkeypatch.setattr(koers.cli.programme, "evaluate", broken)
+    failed = CliRunner().invoke(main, ["--db", sqlite_url, "status"])
+    assert failed.exit_code == 1
+    assert failed.stderr.strip().splitlines() == [
+        "fout: onverwachte fout (RuntimeError: schijf vol); de volledige melding met koers --debug"
+    ]
+    debug = CliRunner().invoke(main, ["--db", sqlite_url, "--debug", "status"])
+    assert isinstance(debug.exception, RuntimeError)

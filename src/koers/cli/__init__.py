@@ -124,6 +124,19 @@ def reports_errors(command: F) -> F:
         except KoersError as error:
             click.echo(f"fout: {error}", err=True)
             sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # a bug or the machine: one line, the rest with --debug
+            context = click.get_current_context(silent=True)
+            if context is not None and (context.find_root().obj or {}).get("debug"):
+                raise
+            first = (str(error).strip().splitlines() or [""])[0]
+            click.echo(
+                f"fout: onverwachte fout ({type(error).__name__}: {first}); "
+                f"de volledige melding met koers --debug",
+                err=True,
+            )
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -136,11 +149,12 @@ def reports_errors(command: F) -> F:
     metavar="URL",
     help="Database URL (default: sqlite:///koers.db; env KOERS_DB).",
 )
+@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error.")
 @click.version_option(package_name="koers")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, debug: bool) -> None:
     """koers: sturen en monitoren van het Nationaal Programma Rotterdam Zuid."""
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "debug": debug}
 
 
 def _console() -> Console:
