@@ -8,6 +8,7 @@ With ``KOERS_REQUIRE_POSTGRES=1`` (as in ``make test``) a missing server is a fa
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import shutil
 import socket
@@ -161,6 +162,21 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         _reset_postgres(url)
     with Store.open(url) as opened:
         yield opened
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_found() -> Iterator[None]:
+    """The root logger as the test found it: `koers serve` (here with uvicorn replaced) and
+    ``app_from_env`` set up the process's logging."""
+    from koers.web.logs import JsonFormatter, TextFormatter
+
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
+    for handler in root.handlers[:]:
+        if isinstance(handler.formatter, JsonFormatter | TextFormatter):
+            root.removeHandler(handler)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import click
 
 from koers.cli import main, reports_errors
 from koers.web.app import DEFAULT_REPORTS
+from koers.web.logs import FORMATS, LEVELS
 
 T = TypeVar("T")
 
@@ -52,6 +53,20 @@ def address(host: str, port: int) -> str:
     show_default=True,
     help="Seconds to wait at start-up for a database that is not reachable yet.",
 )
+@click.option(
+    "--log-level",
+    type=click.Choice(LEVELS),
+    default="info",
+    show_default=True,
+    help="Least important log lines written (info: one line per request).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Log lines as text or as one JSON object per line (to stderr).",
+)
 @click.pass_context
 @reports_errors
 def serve(
@@ -63,6 +78,8 @@ def serve(
     workers: int,
     secure_cookies: bool,
     wait: int,
+    log_level: str,
+    log_format: str,
 ) -> None:
     """Serve the website: the public pages, the partner portal and the JSON API."""
     run_server(
@@ -74,6 +91,8 @@ def serve(
         workers=workers,
         secure_cookies=secure_cookies,
         wait=wait,
+        log_level=log_level,
+        log_format=log_format,
     )
 
 
@@ -87,16 +106,22 @@ def run_server(
     workers: int = 1,
     secure_cookies: bool = False,
     wait: int = 0,
+    log_level: str = "info",
+    log_format: str = "text",
 ) -> None:
+    """Run the website with uvicorn; koers writes the request log itself (uvicorn's access
+    log is off) and uvicorn's own messages go through the same log set-up."""
     import uvicorn
 
     from koers.web import create_app
+    from koers.web.logs import configure_logging
 
     if workers > 1 and not os.environ.get("KOERS_SECRET_KEY"):
         raise click.ClickException(
             "met meer dan één worker moet KOERS_SECRET_KEY gezet zijn: alle workers "
             "ondertekenen de sessies met dezelfde sleutel"
         )
+    configure_logging(log_level, log_format)
     # the store first (waiting for it if asked), the banner only when that worked
     app = _when_reachable(
         lambda: create_app(
@@ -112,7 +137,9 @@ def run_server(
     click.echo(f"API: {address(host, port)}openapi.json")
     click.echo(f"gezondheid: {address(host, port)}gezondheid")
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(
+            app, host=host, port=port, log_level=log_level, log_config=None, access_log=False
+        )
         return
     app.state.store.close()  # each worker opens its own
     os.environ.update(
@@ -121,6 +148,8 @@ def run_server(
             "KOERS_PROGRAMME": programme or "",
             "KOERS_REPORTS": str(reports_dir),
             "KOERS_SECURE_COOKIES": "1" if secure_cookies else "",
+            "KOERS_LOG_LEVEL": log_level,
+            "KOERS_LOG_FORMAT": log_format,
         }
     )
     uvicorn.run(
@@ -129,7 +158,9 @@ def run_server(
         host=host,
         port=port,
         workers=workers,
-        log_level="info",
+        log_level=log_level,
+        log_config=None,  # each worker sets up its log in app_from_env
+        access_log=False,
     )
 
 

@@ -10,7 +10,8 @@ Owns the web application (:func:`create_app`, FastAPI):
   agreements, indicators, updates, audit log, closed years, users, API keys) and its write
   API under ``/api/portaal``, on the rules of :mod:`koers.workflow`;
 - sessions, CSRF and the login limit (``auth``), whole anonymous responses cached by the
-  store's generation (``cache``), and limits on request bodies and forms (``limits``).
+  store's generation (``cache``), limits on request bodies and forms (``limits``), and the
+  log: one line per request, text or JSON (``logs``).
 
 Pages work without JavaScript: charts and maps are inline SVG from :mod:`koers.present`,
 each with its figures as a table; nothing is loaded from elsewhere. Every response carries

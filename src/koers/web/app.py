@@ -34,6 +34,7 @@ from koers.store import Store, StoreUnavailable
 from koers.web.auth import LoginLimiter, Sessions
 from koers.web.cache import PageCache
 from koers.web.limits import MAX_BODY_BYTES, MAX_FORM_FIELDS, BodyLimit
+from koers.web.logs import RequestLog, configure_logging
 from koers.web.views import (
     SnapshotCache,
     agreements,
@@ -49,7 +50,7 @@ from koers.web.views import (
 )
 
 DEFAULT_REPORTS = Path("out") / "rapportage"  # where `koers report` writes by default
-LOG = logging.getLogger("koers.web")
+LOG = logging.getLogger("koers.web")  # set up by koers.web.logs.configure_logging
 RETRY_AFTER = "30"  # seconds, when the database cannot be reached
 
 SECURITY_HEADERS = {
@@ -221,7 +222,12 @@ def app_from_env() -> FastAPI:
     """The app as ``koers serve --workers N`` starts it in each worker process (uvicorn's
     ``--factory``): the store, programme and report folder from the environment
     (``KOERS_DB``, ``KOERS_PROGRAMME``, ``KOERS_REPORTS``, ``KOERS_SECURE_COOKIES=1``); the
-    workers share sessions through ``KOERS_SECRET_KEY``."""
+    workers share sessions through ``KOERS_SECRET_KEY``. Each worker sets up its own log
+    (:func:`~koers.web.logs.configure_logging`) from ``KOERS_LOG_LEVEL`` and
+    ``KOERS_LOG_FORMAT``."""
+    configure_logging(
+        os.environ.get("KOERS_LOG_LEVEL") or "info", os.environ.get("KOERS_LOG_FORMAT") or "text"
+    )
     return create_app(
         os.environ.get("KOERS_DB"),
         programme=os.environ.get("KOERS_PROGRAMME") or None,
@@ -283,6 +289,7 @@ def create_app(
     app.add_middleware(PageCache)  # inside SecurityHeaders: cached answers get them too
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RequestLog)  # the outermost: it logs every answer, HEAD as HEAD
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StoreUnavailable, store_unavailable)

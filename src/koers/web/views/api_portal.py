@@ -54,6 +54,7 @@ def api_user(
             "Deze API-sleutel is onbekend of ingetrokken, of de gebruiker is niet actief.",
             headers=challenge,
         )
+    request.state.user = user  # for the request's log line (koers.web.logs)
     return user
 
 
