@@ -1,5 +1,6 @@
 """Logging in and out of the portal: the login form, the check of name and password (rate
-limited per user name and address), and a new session for every login.
+limited per user name and address), a new session for every login, and logging out, which
+ends every session of the user.
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ def login(
 
 @router.post("/uitloggen", dependencies=CSRF)
 def logout(request: Request) -> Response:
+    """Log out: every session of the user ends, here and in any other browser (or a copied
+    cookie), not only this cookie."""
+    user = viewer_of(request).user
+    if user is not None:
+        workflow.end_sessions(request.app.state.store, user)
     response = RedirectResponse("/", status_code=303)
     request.app.state.sessions.clear(response)
     return response
