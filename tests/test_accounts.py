@@ -4,13 +4,22 @@ password, changing one's own password, and the slowing of password guessing."""
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import re
+import stat
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 
 from koers import workflow as wf
+from koers.cli import main
 from koers.web import create_app
 from koers.web.auth import SESSION_COOKIE
-from tests.helpers import PASSWORD, Portal, login, post
+from tests.helpers import PASSWORD, Portal, csrf_of, login, post
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
@@ -88,3 +97,199 @@ def test_a_session_signed_with_an_unknown_key_is_refused(portal: Portal) -> None
     rotated.cookies.set(SESSION_COOKIE, elsewhere.cookies[SESSION_COOKIE])
     assert rotated.get("/portaal").status_code == 303
 
+
+# --------------------------------------------------------------------------- the command line
+
+
+def koers(portal: Portal, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--db", portal.url, *args], catch_exceptions=False)
+
+
+def audit(portal: Portal) -> list[tuple[str, str, str]]:
+    return [(e.actor, e.action, e.subject_id) for e in wf.audit_log(portal.store, "p")]
+
+
+def first_login(portal: Portal, username: str, password: str) -> TestClient:
+    """A browser that logged in with a one-time password (and was sent to change it)."""
+    client = TestClient(portal.app, follow_redirects=False)
+    token = csrf_of(client)
+    response = client.post(
+        "/inloggen", data={"gebruikersnaam": username, "wachtwoord": password, "csrf": token}
+    )
+    assert response.status_code == 303
+    return client
+
+
+def change_password(client: TestClient, current: str, new: str, again: str | None = None):
+    return post(
+        client,
+        "/portaal/wachtwoord",
+        {"huidig": current, "nieuw": new, "herhaling": new if again is None else again},
+        page="/portaal/wachtwoord",
+    )
+
+
+def test_reset_gives_the_only_admin_a_way_back_in(portal: Portal) -> None:
+    browser = portal.client("beheer")
+    result = koers(portal, "users", "reset", "Beheer")
+    assert result.exit_code == 0, result.output
+    password = result.output.strip().splitlines()[-1]
+    assert len(password) >= wf.MIN_PASSWORD and password != PASSWORD
+    assert "alleen nu" in result.output
+    assert browser.get("/portaal").status_code == 303  # its sessions ended
+    assert wf.authenticate(portal.store, "beheer", PASSWORD) is None  # the old one is gone
+    client = first_login(portal, "beheer", password)
+    # every portal page sends the user to change the one-time password first
+    for path in ("/portaal", "/portaal/gebruikers", "/portaal/sleutels"):
+        response = client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"] == "/portaal/wachtwoord"
+    page = client.get("/portaal/wachtwoord")
+    assert page.status_code == 200 and "eenmalig wachtwoord" in page.text
+    assert change_password(client, password, "een eigen goed wachtwoord").status_code == 303
+    assert client.get("/portaal/gebruikers").status_code == 200  # this browser stays in
+    assert wf.authenticate(portal.store, "beheer", "een eigen goed wachtwoord") is not None
+    assert audit(portal)[-2:] == [
+        ("installateur", "reset_password", "beheer"),
+        ("beheer", "set_password", "beheer"),
+    ]
+
+
+def test_reset_with_activeer_reactivates_a_deactivated_account(portal: Portal) -> None:
+    admin = wf.authenticate(portal.store, "beheer", PASSWORD)
+    wouter = wf.authenticate(portal.store, "wouter", PASSWORD)
+    assert admin and wouter
+    wf.deactivate(portal.store, "wouter", by=admin, version=wouter.version)
+    without = koers(portal, "users", "reset", "wouter")
+    assert without.exit_code == 0 and "--activeer" in without.output
+    password = without.output.strip().splitlines()[-1]
+    assert wf.authenticate(portal.store, "wouter", password) is None  # still deactivated
+    result = koers(portal, "users", "reset", "wouter", "--activeer")
+    password = result.output.strip().splitlines()[-1]
+    user = wf.authenticate(portal.store, "wouter", password)
+    assert user is not None and user.active and user.must_change_password
+    entry = wf.audit_log(portal.store, "p")[-1]
+    assert (entry.actor, entry.action) == ("installateur", "reset_password")
+    assert (
+        entry.before
+        and entry.after
+        and (entry.before["active"], entry.after["active"])
+        == (
+            False,
+            True,
+        )
+    )
+    assert "password_hash" not in entry.after and password not in str(entry.after)
+
+
+def test_reset_of_an_unknown_user_is_one_dutch_line(portal: Portal) -> None:
+    result = koers(portal, "users", "reset", "niemand")
+    assert result.exit_code == 1
+    assert result.output.strip() == "fout: gebruiker 'niemand' bestaat niet"
+
+
+# --------------------------------------------------------------------------- changing a password
+
+
+def test_a_user_changes_their_own_password_and_other_sessions_end(portal: Portal) -> None:
+    client = portal.client("wouter")
+    elsewhere = TestClient(portal.app, follow_redirects=False)
+    login(elsewhere, "wouter")
+    assert "Wachtwoord wijzigen" in client.get("/portaal").text
+    wrong = change_password(client, "niet het wachtwoord", "een nieuw wachtwoord")
+    assert wrong.status_code == 403 and "huidige wachtwoord klopt niet" in wrong.text
+    differ = change_password(client, PASSWORD, "een nieuw wachtwoord", "een ander wachtwoord")
+    assert differ.status_code == 400 and "verschillen" in differ.text
+    short = change_password(client, PASSWORD, "kort")
+    assert short.status_code == 400 and "te kort" in short.text
+    done = change_password(client, PASSWORD, "een nieuw wachtwoord")
+    assert done.status_code == 303
+    assert "Uw wachtwoord is gewijzigd" in client.get(done.headers["location"]).text
+    assert elsewhere.get("/portaal").status_code == 303
+    assert wf.authenticate(portal.store, "wouter", "een nieuw wachtwoord") is not None
+    assert audit(portal)[-1] == ("wouter", "set_password", "wouter")
+
+
+# --------------------------------------------------------------------------- importing accounts
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_creates_every_account_with_a_one_time_password(
+    portal: Portal, tmp_path: Path
+) -> None:
+    source = write(
+        tmp_path / "mensen.csv",
+        "username,role,partner,email\nAnna,partner,woonbron,anna@woonbron.nl\nbert,bureau,,\n",
+    )
+    result = koers(portal, "users", "import", str(source))
+    assert result.exit_code == 0, result.output
+    assert "2 gebruikers aangemaakt" in result.output
+    shown = dict(re.findall(r"(anna|bert)\s*│\s*(\S+)", result.output))
+    assert set(shown) == {"anna", "bert"}
+    anna = wf.authenticate(portal.store, "anna", shown["anna"])
+    assert anna is not None and anna.must_change_password
+    assert (anna.role, anna.partner, anna.email) == (
+        wf.Role.PARTNER,
+        "woonbron",
+        "anna@woonbron.nl",
+    )
+    assert audit(portal)[-2:] == [
+        ("installateur", "create_user", "anna"),
+        ("installateur", "create_user", "bert"),
+    ]
+    client = first_login(portal, "bert", shown["bert"])
+    assert client.get("/portaal").headers["location"] == "/portaal/wachtwoord"
+
+
+def test_import_writes_the_passwords_to_a_new_private_file(portal: Portal, tmp_path: Path) -> None:
+    source = write(tmp_path / "mensen.csv", "username,role,partner\ncor,partner,gemeente\n")
+    out = tmp_path / "wachtwoorden.csv"
+    result = koers(portal, "users", "import", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0] == ["username", "password"] and rows[1][0] == "cor"
+    assert rows[1][1] not in result.output
+    assert wf.authenticate(portal.store, "cor", rows[1][1]) is not None
+    again = write(tmp_path / "meer.csv", "username,role\ndirk,bureau\n")
+    refused = koers(portal, "users", "import", str(again), "--out", str(out))
+    assert refused.exit_code == 1 and "bestaat al" in refused.output
+    assert out.read_text(encoding="utf-8").count("\n") == 2  # not overwritten
+    assert "dirk" not in [u.username for u in wf.users(portal.store, "p")]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("anna,partner,woonbron\nbert,baas,\n", "rij 3, kolom role: onbekende rol 'baas'"),
+        ("anna,partner,woningcorp\n", "rij 2, kolom partner: partner 'woningcorp' staat niet"),
+        ("anna,partner,\n", "rij 2, kolom partner: een gebruiker met de rol partner hoort"),
+        ("anna,bureau,\nANNA,bureau,\n", "rij 3, kolom username: 'anna' staat al op rij 2"),
+        (
+            "anna,bureau,\nwouter,bureau,\n",
+            "rij 3, kolom username: gebruikersnaam 'wouter' bestaat al",
+        ),
+        ("a b,bureau,\n", "rij 2, kolom username: gebruikersnaam 'a b' is ongeldig"),
+    ],
+)
+def test_import_refuses_a_bad_file_whole_naming_row_and_column(
+    portal: Portal, tmp_path: Path, rows: str, message: str
+) -> None:
+    source = write(tmp_path / "mensen.csv", "username,role,partner\n" + rows)
+    before = audit(portal)
+    result = koers(portal, "users", "import", str(source))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"fout: {source}, ") and message in result.output
+    assert "anna" not in [u.username for u in wf.users(portal.store, "p")]  # all or nothing
+    assert audit(portal) == before
+
+
+def test_import_needs_the_header(portal: Portal, tmp_path: Path) -> None:
+    source = write(tmp_path / "mensen.csv", "anna,bureau,,\n")
+    result = koers(portal, "users", "import", str(source))
+    assert result.exit_code == 1
+    assert f"fout: {source}, rij 1: de eerste rij noemt de kolommen" in result.output

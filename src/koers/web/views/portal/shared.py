@@ -47,19 +47,28 @@ DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the reques
     "gebruiker": "De gebruiker is aangemaakt.",
     "gewijzigd": "De gebruiker is gewijzigd.",
     "ingetrokken": "De sleutel is ingetrokken.",
+    "wachtwoord": "Uw wachtwoord is gewijzigd; op andere apparaten bent u uitgelogd.",
 }
 
 
-class LoginRequired(Exception):
-    """Raised by a portal page without a logged-in user: the app redirects to the login."""
+PASSWORD_PAGE = "/portaal/wachtwoord"  # where a user changes their own password
 
-    def __init__(self, path: str) -> None:
+
+class LoginRequired(Exception):
+    """Raised by a portal page without a logged-in user: the app redirects to the login;
+    or (``password_change``) by one for a user with a one-time password: to
+    :data:`PASSWORD_PAGE`."""
+
+    def __init__(self, path: str, *, password_change: bool = False) -> None:
         super().__init__(path)
         self.path = path
+        self.password_change = password_change
 
 
 async def login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
+    if exc.password_change:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
     return RedirectResponse(f"/inloggen?volgende={quote(exc.path)}", status_code=303)
 
 
@@ -92,6 +101,8 @@ def get_portal(request: Request) -> Portal:
     user = viewer_of(request).user
     if user is None:
         raise LoginRequired(request.url.path)
+    if user.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise LoginRequired(request.url.path, password_change=True)
     snapshots: SnapshotCache = request.app.state.snapshots
     snapshot = snapshots.get(request.app.state.store, user.programme)
     return Portal(request, user, snapshot)
