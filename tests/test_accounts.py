@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from koers import workflow as wf
 from koers.cli import main
 from koers.web import create_app
-from koers.web.auth import SESSION_COOKIE
+from koers.web.auth import SESSION_COOKIE, LoginLimiter
 from tests.helpers import PASSWORD, Portal, csrf_of, login, post
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
@@ -293,3 +293,72 @@ def test_import_needs_the_header(portal: Portal, tmp_path: Path) -> None:
     result = koers(portal, "users", "import", str(source))
     assert result.exit_code == 1
     assert f"fout: {source}, rij 1: de eerste rij noemt de kolommen" in result.output
+
+
+# --------------------------------------------------------------------------- slowing guessing
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_password_guesser_is_slowed_to_about_a_hundred_tries_a_day() -> None:
+    clock = Clock()
+    limiter = LoginLimiter(clock=clock)
+    tries, waits = 0, []
+    day_end = clock.now + 24 * 3600
+    while clock.now < day_end:
+        wait = limiter.retry_after("wouter", f"10.0.0.{tries % 250}")  # many addresses
+        if wait:
+            waits.append(wait)
+            clock.now += wait
+            continue
+        limiter.failed("wouter", f"10.0.0.{tries % 250}")
+        tries += 1
+    assert waits[:6] == [1, 2, 4, 8, 16, 32]  # doubling after 3 failures
+    assert max(waits) == 15 * 60  # up to 15 minutes
+    assert 90 < tries < 110  # instead of one every few milliseconds
+
+
+def test_an_office_behind_one_address_is_not_locked_out() -> None:
+    clock = Clock()
+    limiter = LoginLimiter(clock=clock)
+    for colleague in range(40):  # forty colleagues mistype their password twice
+        for _ in range(2):
+            assert limiter.retry_after(f"collega{colleague}", "gemeente") == 0
+            limiter.failed(f"collega{colleague}", "gemeente")
+    assert limiter.retry_after("collega0", "gemeente") == 0
+    # one address trying very many names is stopped for the rest of the window
+    for n in range(200 - 80):
+        limiter.failed(f"naam{n}", "gemeente")
+    assert limiter.retry_after("iemand", "gemeente") == 15 * 60
+    assert limiter.retry_after("iemand", "elders") == 0
+    clock.now += 15 * 60
+    assert limiter.retry_after("iemand", "gemeente") == 0
+
+
+def test_an_address_over_the_limit_gets_429_with_retry_after(portal: Portal) -> None:
+    limiter = portal.app.state.login_limiter
+    for n in range(limiter.per_address):
+        limiter.failed(f"naam{n}", "testclient")
+    client = TestClient(portal.app, follow_redirects=False)
+    token = csrf_of(client)
+    blocked = client.post(
+        "/inloggen", data={"gebruikersnaam": "gerda", "wachtwoord": PASSWORD, "csrf": token}
+    )
+    assert blocked.status_code == 429
+    assert blocked.headers["retry-after"] == str(15 * 60)
+    assert "Probeer het over 15 minuten opnieuw." in blocked.text
+
+
+def test_a_refused_import_leaves_no_password_file(portal: Portal, tmp_path: Path) -> None:
+    source = write(tmp_path / "mensen.csv", "username,role\nanna,bureau\nwouter,bureau\n")
+    out = tmp_path / "wachtwoorden.csv"
+    result = koers(portal, "users", "import", str(source), "--out", str(out))
+    assert result.exit_code == 1 and "gebruikersnaam 'wouter' bestaat al" in result.output
+    assert not out.exists()
+    assert "anna" not in [u.username for u in wf.users(portal.store, "p")]

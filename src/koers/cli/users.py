@@ -128,14 +128,17 @@ def _read_accounts(path: Path) -> list[workflow.NewAccount]:
     return accounts
 
 
-def _write_passwords(out: Path, rows: list[tuple[str, str]]) -> None:
-    """The passwords in a new CSV readable by its owner only (an existing file is refused)."""
+def _create_private(out: Path) -> int:
+    """A new file readable by its owner only (an existing file is refused), opened to write."""
     try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise KoersError(f"{out} bestaat al; kies een nieuw bestand") from None
     except OSError as exc:
         raise KoersError(f"{out}: niet aan te maken ({exc.strerror})") from None
+
+
+def _write_passwords(fd: int, rows: list[tuple[str, str]]) -> None:
     with open(fd, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["username", "password"])
@@ -166,14 +169,21 @@ def import_users(ctx: click.Context, file: Path, programme: str | None, out: Pat
     a one-time password to change at first login.
     """
     accounts = _read_accounts(file)
-    if out is not None and out.exists():
-        raise KoersError(f"{out} bestaat al; kies een nieuw bestand")
-    with _store(ctx) as store:
-        pid = store.resolve_programme(programme)
-        created = workflow.import_users(store, pid, accounts, source=str(file))
+    # the password file exists before any account does: no account without its password
+    fd = _create_private(out) if out is not None else None
+    try:
+        with _store(ctx) as store:
+            pid = store.resolve_programme(programme)
+            created = workflow.import_users(store, pid, accounts, source=str(file))
+    except BaseException:
+        if fd is not None:
+            os.close(fd)
+            assert out is not None
+            out.unlink()
+        raise
     rows = [(user.username, password) for user, password in created]
-    if out is not None:
-        _write_passwords(out, rows)
+    if fd is not None:
+        _write_passwords(fd, rows)
         click.echo(f"{len(rows)} gebruikers aangemaakt; de eenmalige wachtwoorden staan in {out}")
         return
     click.echo(

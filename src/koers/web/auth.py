@@ -43,6 +43,7 @@ DESIGN
 from __future__ import annotations
 
 import hmac
+import math
 import os
 import secrets
 import time
@@ -195,16 +196,51 @@ def csrf_ok(session: Session | None, submitted: str | None) -> bool:
 
 @dataclass
 class LoginLimiter:
-    """Failed logins per user name and per client address within a sliding window."""
+    """Slows password guessing: growing delays per user name, a limit per client address.
 
-    per_user: int = 5
-    per_address: int = 20
+    Per user name: the first :attr:`free_failures` failures in a row cost nothing; after
+    that each attempt must wait :attr:`first_delay` seconds after the last failure, doubling
+    with every further failure up to :attr:`max_delay` (3 failures: 1 s, then 2, 4, … up to
+    15 minutes). A successful login resets it, and a name without failures for
+    :attr:`forget_after` is forgotten. A guesser gets some 100 tries a day per name; a user
+    who mistypes a few times waits seconds. Per client address: at most :attr:`per_address`
+    failures within :attr:`window_seconds` (200 in 15 minutes, far above what an office of
+    users behind one shared address produces), then that address waits for the window.
+    """
+
+    free_failures: int = 3
+    first_delay: float = 1.0
+    max_delay: float = 15 * 60
+    per_address: int = 200
     window_seconds: float = 15 * 60
+    forget_after: float = 24 * 3600
     clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _accounts: dict[str, tuple[int, float]] = field(default_factory=dict)
+    _addresses: dict[str, deque[float]] = field(default_factory=dict)
 
-    def _recent(self, key: str) -> deque[float]:
-        stamps = self._failures.setdefault(key, deque())
+    _PRUNE_ABOVE = 10_000  # names and addresses kept before the stale ones are dropped
+
+    def delay(self, failures: int) -> float:
+        """Seconds an attempt waits after the last of ``failures`` failures in a row."""
+        if failures < self.free_failures:
+            return 0.0
+        doublings = min(failures - self.free_failures, 64)
+        return float(min(self.max_delay, self.first_delay * 2**doublings))
+
+    @staticmethod
+    def _name(username: str) -> str:
+        return username.strip().lower()
+
+    def _account(self, username: str) -> tuple[int, float] | None:
+        name = self._name(username)
+        found = self._accounts.get(name)
+        if found is not None and found[1] + self.forget_after <= self.clock():
+            del self._accounts[name]
+            return None
+        return found
+
+    def _recent(self, address: str) -> deque[float]:
+        stamps = self._addresses.setdefault(address, deque())
         horizon = self.clock() - self.window_seconds
         while stamps and stamps[0] <= horizon:
             stamps.popleft()
@@ -212,20 +248,33 @@ class LoginLimiter:
 
     def retry_after(self, username: str, address: str) -> int:
         """Seconds until another attempt is allowed; 0 when it is allowed now."""
+        now = self.clock()
         waits = [0.0]
-        for key, limit in (
-            (f"u:{username.strip().lower()}", self.per_user),
-            (f"a:{address}", self.per_address),
-        ):
-            stamps = self._recent(key)
-            if len(stamps) >= limit:
-                waits.append(stamps[0] + self.window_seconds - self.clock())
-        return max(0, int(max(waits) + 0.999))
+        account = self._account(username)
+        if account is not None:
+            failures, last = account
+            waits.append(last + self.delay(failures) - now)
+        stamps = self._recent(address)
+        if len(stamps) >= self.per_address:
+            waits.append(stamps[0] + self.window_seconds - now)
+        return max(0, math.ceil(max(waits)))
 
     def failed(self, username: str, address: str) -> None:
         now = self.clock()
-        for key in (f"u:{username.strip().lower()}", f"a:{address}"):
-            self._recent(key).append(now)
+        account = self._account(username)
+        self._accounts[self._name(username)] = ((account[0] if account else 0) + 1, now)
+        self._recent(address).append(now)
+        if len(self._accounts) + len(self._addresses) > self._PRUNE_ABOVE:
+            self._prune()
 
     def succeeded(self, username: str) -> None:
-        self._failures.pop(f"u:{username.strip().lower()}", None)
+        self._accounts.pop(self._name(username), None)
+
+    def _prune(self) -> None:
+        now = self.clock()
+        for name, (_, last) in list(self._accounts.items()):
+            if last + self.forget_after <= now:
+                del self._accounts[name]
+        for address in list(self._addresses):
+            if not self._recent(address):
+                del self._addresses[address]

@@ -41,6 +41,14 @@ def _login_page(
     return response
 
 
+def _duration(seconds: int) -> str:
+    """``1 seconde``, ``40 seconden``, ``1 minuut``, ``15 minuten`` (rounded up)."""
+    if seconds < 60:
+        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
+    minutes = -(-seconds // 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+
+
 def _safe_next(path: str | None) -> str:
     """Only a path on this site (no ``//host`` or scheme): no open redirect."""
     if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
@@ -66,11 +74,10 @@ def login(
     address = request.client.host if request.client else "onbekend"
     wait = limiter.retry_after(gebruikersnaam, address)
     if wait:
-        minutes = max(1, round(wait / 60))
         response = _login_page(
             request,
             status_code=429,
-            error=f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.",
+            error=f"Te veel mislukte pogingen. Probeer het over {_duration(wait)} opnieuw.",
             next_path=_safe_next(volgende),
         )
         response.headers["Retry-After"] = str(wait)
