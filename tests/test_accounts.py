@@ -362,3 +362,15 @@ def test_a_refused_import_leaves_no_password_file(portal: Portal, tmp_path: Path
     assert result.exit_code == 1 and "gebruikersnaam 'wouter' bestaat al" in result.output
     assert not out.exists()
     assert "anna" not in [u.username for u in wf.users(portal.store, "p")]
+
+
+def test_guessing_the_current_password_in_a_session_is_slowed_too(portal: Portal) -> None:
+    client = portal.client("wouter")
+    for _ in range(3):
+        assert change_password(client, "een gok van mij", "een nieuw wachtwoord").status_code == 403
+    blocked = change_password(client, PASSWORD, "een nieuw wachtwoord")
+    assert blocked.status_code == 429 and blocked.headers["retry-after"] == "1"
+    assert "Te veel mislukte pogingen. Probeer het over 1 seconde opnieuw." in blocked.text
+    assert wf.authenticate(portal.store, "wouter", PASSWORD) is not None  # nothing changed
+    portal.clock.now += 1
+    assert change_password(client, PASSWORD, "een nieuw wachtwoord").status_code == 303

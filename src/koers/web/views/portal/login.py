@@ -14,7 +14,7 @@ from starlette.responses import Response
 from koers import workflow
 from koers.web.auth import Session, Viewer, viewer_of
 from koers.web.views import page
-from koers.web.views.portal.shared import CSRF
+from koers.web.views.portal.shared import CSRF, duration
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,14 +39,6 @@ def _login_page(
     if fresh:
         request.app.state.sessions.write(response, session)
     return response
-
-
-def _duration(seconds: int) -> str:
-    """``1 seconde``, ``40 seconden``, ``1 minuut``, ``15 minuten`` (rounded up)."""
-    if seconds < 60:
-        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
-    minutes = -(-seconds // 60)
-    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
 
 
 def _safe_next(path: str | None) -> str:
@@ -77,7 +69,7 @@ def login(
         response = _login_page(
             request,
             status_code=429,
-            error=f"Te veel mislukte pogingen. Probeer het over {_duration(wait)} opnieuw.",
+            error=f"Te veel mislukte pogingen. Probeer het over {duration(wait)} opnieuw.",
             next_path=_safe_next(volgende),
         )
         response.headers["Retry-After"] = str(wait)

@@ -2,8 +2,11 @@
 in with a one-time password (an import or ``koers users reset``), which every other portal
 page redirects here until it is replaced (:func:`~.shared.get_portal`).
 
-A change ends every session of the user (:func:`koers.workflow.change_own_password`); this
-browser gets a new session for the changed user, so only the others are logged out.
+Wrong current passwords count as failed logins of the user
+(:class:`~koers.web.auth.LoginLimiter`), so a stolen session cannot be used to guess the
+password. A change ends every session of the user
+(:func:`koers.workflow.change_own_password`); this browser gets a new session for the changed
+user, so only the others are logged out.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from koers import workflow
+from koers.errors import NotAllowedError
 from koers.store import StoreError
 from koers.web.auth import Session
 from koers.web.views.portal.shared import (
@@ -24,6 +28,7 @@ from koers.web.views.portal.shared import (
     Portal,
     PortalDep,
     done,
+    duration,
     show,
 )
 
@@ -45,10 +50,28 @@ def password_form(portal: PortalDep) -> Response:
 def change_password(
     portal: PortalDep, huidig: PasswordField, nieuw: PasswordField, herhaling: PasswordField
 ) -> Response:
+    # guessing the current password here is slowed like at the login
+    limiter = portal.request.app.state.login_limiter
+    client = portal.request.client
+    address = client.host if client else "onbekend"
+    wait = limiter.retry_after(portal.user.username, address)
+    if wait:
+        response = password_page(
+            portal,
+            error=NotAllowedError(
+                f"Te veel mislukte pogingen. Probeer het over {duration(wait)} opnieuw."
+            ),
+        )
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
+        return response
     try:
         if nieuw != herhaling:
             raise StoreError("de twee nieuwe wachtwoorden verschillen; typ ze opnieuw")
         user = workflow.change_own_password(portal.store, portal.user, huidig, nieuw)
+    except NotAllowedError as error:  # the current password is wrong
+        limiter.failed(portal.user.username, address)
+        return password_page(portal, error=error)
     except WORKFLOW_ERRORS as error:
         return password_page(portal, error=error)
     response = done("/portaal", "wachtwoord")

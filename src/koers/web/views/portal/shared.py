@@ -132,6 +132,14 @@ def done(path: str, message: str) -> RedirectResponse:
     return RedirectResponse(f"{path}?gedaan={message}", status_code=303)
 
 
+def duration(seconds: int) -> str:
+    """``1 seconde``, ``40 seconden``, ``1 minuut``, ``15 minuten`` (rounded up)."""
+    if seconds < 60:
+        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
+    minutes = -(-seconds // 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+
+
 def refusal(error: Exception) -> tuple[int, str]:
     for kind, code in REFUSALS:
         if isinstance(error, kind):
