@@ -234,6 +234,16 @@ def _api(
     return lambda world, who, tampered: {"authorization": VALID, **make(world, who, tampered)}
 
 
+def _password_change(world: World, who: str, tampered: str | None) -> dict[str, object]:
+    """The user's password back to :data:`PASSWORD` (by the admin), so that it logs in; the
+    form then changes it."""
+    wf.set_password(
+        world.store, who, PASSWORD, by=world.user("beheer"), version=world.user(who).version
+    )
+    new = "een ander lang wachtwoord"
+    return {"huidig": PASSWORD, "nieuw": new, "herhaling": new}
+
+
 def _agreement_draft(world: World, who: str, tampered: str | None) -> dict[str, object]:
     return {
         "agreement_id": world.own_agreement(who),
@@ -376,8 +386,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
         _fixed(gebruikersnaam="wouter", wachtwoord=PASSWORD, volgende="/portaal", csrf=VALID),
         fresh_session=True,
     ),
-    ("POST", "/uitloggen"): Spec(
-        CSRF_FIELD, PARTNER_AND_BUREAU, _fixed(csrf=VALID), fresh_session=True
+    ("POST", "/uitloggen"): Spec(  # ends every session of the user: one of its own
+        CSRF_FIELD, ("uitlogger",), _fixed(csrf=VALID), fresh_session=True
     ),
     # ------------------------------------------------------------------ portal pages
     ("GET", "/portaal"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed(gedaan="opgesteld")),
@@ -406,7 +416,21 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/portaal/jaren"): Spec(GEDAAN, ("bureau",), _fixed()),
     ("GET", "/portaal/gebruikers"): Spec(GEDAAN, ("beheer",), _fixed()),
     ("GET", "/portaal/sleutels"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed()),
+    ("GET", "/portaal/wachtwoord"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed()),
     # ------------------------------------------------------------------ portal forms
+    ("POST", "/portaal/wachtwoord"): Spec(  # ends every session of the user: one of its own
+        {
+            "huidig": p("form", 400, 403),  # 400: longer than any password
+            "nieuw": p("form", 400),  # too short, too long or not the same as herhaling
+            "herhaling": p("form", 400),
+            **CSRF_FIELD,
+            **AFTER_POST,
+        },
+        ("wisselaar",),
+        _portal_form(_password_change),
+        writes=frozenset({"audit_log"}),
+        fresh_session=True,
+    ),
     ("POST", "/portaal/afspraken/{agreement_id}/update"): Spec(
         {
             "agreement_id": p("path", 404),
@@ -757,16 +781,17 @@ def world(
     reports = base / "rapportage" / "2023"
     reports.mkdir(parents=True)
     (reports / "deel-1-zuid-op-koers.html").write_text("<p>Deel I</p>", encoding="utf-8")
-    lenient = LoginLimiter(per_user=10**6, per_address=10**6)  # 401 stays the answer
+    lenient = LoginLimiter(free_failures=10**6, per_address=10**6)  # 401 stays the answer
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(wf.PASSWORDS, "hasher", fast_hasher())
         patch.setenv("KOERS_USER", "installateur")
         with open_portal(url, reports_dir=reports.parent, login_limiter=lenient) as portal:
             store, world = portal.store, World(portal)
             bureau = world.user("bureau")
-            wf.create_user(
-                store, "p", "doelwit", PASSWORD, "partner", "woonbron", by=world.user("beheer")
-            )
+            for name in ("doelwit", "uitlogger", "wisselaar"):
+                wf.create_user(
+                    store, "p", name, PASSWORD, "partner", "woonbron", by=world.user("beheer")
+                )
             for who in PARTNER_AND_BUREAU:
                 world.tokens[who] = wf.create_token(store, world.user(who), "t")[0]
             wf.close_period(store, "p", 2020, bureau)  # where the bureau corrects values

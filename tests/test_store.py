@@ -220,7 +220,7 @@ def test_migration_0007_keeps_an_escalation_as_its_position_on_the_ladder(tmp_pa
             )
     migrate("head")
     with Store.open(url) as store:
-        assert store.schema_version() == "0007"
+        assert store.schema_version() == HEAD
         with store.transaction() as tx:
             assert tx.updates.state("p", "A1").escalation == 2
             assert tx.updates.state("p", "A2").escalation is None
@@ -228,6 +228,54 @@ def test_migration_0007_keeps_an_escalation_as_its_position_on_the_ladder(tmp_pa
     with engine.connect() as c:
         rows = c.execute(text("SELECT agreement_id, escalation FROM agreement_state ORDER BY 1"))
         assert [tuple(r) for r in rows] == [("A1", "strategisch overleg"), ("A2", None)]
+    engine.dispose()
+
+
+def test_migration_0008_keeps_existing_users_able_to_log_in(tmp_path, fast_hashing):
+    """0008 adds an e-mail address, the one-time-password flag and the session epoch to
+    users: an existing user has none, need not change the password and is at epoch 0; the
+    downgrade drops the columns and keeps the users."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from koers import workflow as wf
+    from koers.store.store import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(url)
+
+    def migrate(to: str, *, down: bool = False) -> None:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, to)
+
+    migrate("0007")
+    password_hash = wf.PASSWORDS.hash("een lang genoeg wachtwoord")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO programmes VALUES ('p', 'P', 1, 'x')"))
+        c.execute(
+            text(
+                "INSERT INTO users (username, programme_id, role, password_hash, active, "
+                "version, created_at, updated_at) VALUES ('beheer', 'p', 'admin', :h, 1, 3, "
+                "'2024-05-01 10:00:00', '2024-05-01 10:00:00')"
+            ),
+            {"h": password_hash},
+        )
+    migrate("head")
+    with Store.open(url) as store:
+        assert store.schema_version() == "0008"
+        user = wf.authenticate(store, "beheer", "een lang genoeg wachtwoord")
+        assert user is not None
+        assert (user.email, user.must_change_password, user.session_epoch) == (None, False, 0)
+        assert user.version == 3
+    migrate("0007", down=True)
+    with engine.connect() as c:
+        assert [tuple(r) for r in c.execute(text("SELECT username, version FROM users"))] == [
+            ("beheer", 3)
+        ]
     engine.dispose()
 
 

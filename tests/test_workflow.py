@@ -498,7 +498,9 @@ def test_the_audit_log_has_before_and_after_of_every_change(store, people):
         "programme": "p",
         "role": "admin",
         "partner": None,
+        "email": None,
         "active": True,
+        "must_change_password": False,
         "version": 1,
     }
     draft_entry, edit, submitted, returned = log[4:]

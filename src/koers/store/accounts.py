@@ -40,6 +40,9 @@ class User:
     partner: str | None
     active: bool
     version: int
+    email: str | None = None
+    must_change_password: bool = False  # a one-time password: replace it first
+    session_epoch: int = 0  # raised on logout and password change: older sessions end
 
     def record(self) -> dict[str, Any]:
         return {
@@ -47,7 +50,9 @@ class User:
             "programme": self.programme,
             "role": self.role.value,
             "partner": self.partner,
+            "email": self.email,
             "active": self.active,
+            "must_change_password": self.must_change_password,
             "version": self.version,
         }
 
@@ -67,6 +72,7 @@ _USER_FIELDS = {
     "partner": "partner_id",
     "active": "active",
     "password_hash": "password_hash",
+    "must_change_password": "must_change_password",
 }
 
 
@@ -122,6 +128,8 @@ class Accounts:
         password_hash: str,
         by: str,
         at: datetime,
+        email: str | None = None,
+        must_change_password: bool = False,
     ) -> User:
         """A new active user at version 1; a name already taken is refused."""
         try:
@@ -134,6 +142,9 @@ class Accounts:
                     password_hash=password_hash,
                     active=True,
                     version=1,
+                    email=email,
+                    must_change_password=must_change_password,
+                    session_epoch=0,
                     created_at=at,
                     created_by=by,
                     updated_at=at,
@@ -150,8 +161,9 @@ class Accounts:
     def change(
         self, user: User, version: int, values: Mapping[str, Any], *, by: str, at: datetime
     ) -> User:
-        """Set ``values`` (``role``, ``partner``, ``active``, ``password_hash``) of ``user``,
-        if it is still at ``version`` (else :class:`~koers.store.versions.ConflictError`)."""
+        """Set ``values`` (``role``, ``partner``, ``active``, ``password_hash``,
+        ``must_change_password``) of ``user``, if it is still at ``version`` (else
+        :class:`~koers.store.versions.ConflictError`)."""
         columns = {_USER_FIELDS[k]: _plain(v) for k, v in values.items()}
         u = t.users.c
         row = self.c.execute(select(t.users).where(u.id == user.id)).one()
@@ -176,6 +188,15 @@ class Accounts:
             .where(u.id == user_id, u.password_hash == old_hash)
             .values(password_hash=new_hash)
         )
+
+    def end_sessions(self, user_id: int) -> int:
+        """Raise the user's session epoch (every session issued before it ends); the new
+        epoch. Not a change of the record: its ``version`` stays."""
+        u = t.users.c
+        self.c.execute(
+            t.users.update().where(u.id == user_id).values(session_epoch=u.session_epoch + 1)
+        )
+        return int(self.c.scalar(select(u.session_epoch).where(u.id == user_id)) or 0)
 
     # -- API tokens --------------------------------------------------------------------
 
@@ -234,4 +255,7 @@ def _user(row: Any) -> User:
         partner=row.partner_id,
         active=bool(row.active),
         version=row.version,
+        email=row.email,
+        must_change_password=bool(row.must_change_password),
+        session_epoch=int(row.session_epoch),
     )

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -257,6 +258,11 @@ users = Table(
     Column("created_by", String(120), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(120), nullable=True),
+    Column("email", String(254), nullable=True),  # from an import; optional
+    # a one-time password (import, koers users reset): replaced at first login
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
+    # carried by every session cookie; raised on logout and password change (web.auth)
+    Column("session_epoch", Integer, nullable=False, server_default="0"),
 )
 
 updates = Table(

@@ -36,7 +36,7 @@ from koers.store.plans import PlanChange, PlanLoad
 from koers.store.transaction import Transaction
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0007"  # the newest migration (tests check it against Alembic's head)
+HEAD = "0008"  # the newest migration (tests check it against Alembic's head)
 MIGRATION_LOCK = 0x6B6F657273  # "koers": the advisory lock an upgrade holds on PostgreSQL
 DEFAULT_URL = "sqlite:///koers.db"
 

@@ -10,12 +10,21 @@ Usernames are case-insensitive (stored lowercase), unique over the store, never 
 user is deactivated, never deleted, so the usernames in history stay meaningful. An admin
 manages the users of its programme; users set their own password; the last active admin of a
 programme cannot be demoted or deactivated. Every change is audited (never a password hash).
+
+From the command line (whoever has shell access to the store is its administrator, audited
+as the OS user): :func:`import_users` creates many accounts at once, :func:`reset_password`
+gives one a new password. Both hand out one-time passwords (:func:`one_time_password`): the
+account is marked ``must_change_password`` and the portal lets it do nothing else until the
+user chose their own (:func:`change_own_password`). Logging out (:func:`end_sessions`) and
+every password change raise the user's session epoch, which ends every session of the user.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -234,6 +243,9 @@ def _change_user(
             check(tx, before)
         now = clock()
         after = tx.accounts.change(before, version, values, by=actor.username, at=now)
+        if action == "set_password":
+            # every session of the user ends
+            after = replace(after, session_epoch=tx.accounts.end_sessions(after.id))
         before_record, after_record = before.record(), after.record()
         if action == "set_password":
             before_record["password"], after_record["password"] = "oud", "gewijzigd"
@@ -342,3 +354,197 @@ def set_password(
         values={"password_hash": _password(password, name, passwords)},
         clock=clock,
     )
+
+
+def one_time_password() -> str:
+    """A random password to hand out once (96 bits, 16 URL-safe characters)."""
+    return secrets.token_urlsafe(12)
+
+
+def end_sessions(store: Store, user: User) -> None:
+    """End every session of ``user`` (logging out): the sessions carry the user's epoch,
+    which this raises. Not audited (a logout changes nothing of the account)."""
+    with store.transaction() as tx:
+        tx.accounts.end_sessions(user.id)
+
+
+def change_own_password(
+    store: Store,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    passwords: Passwords = PASSWORDS,
+    clock: Clock = utc_now,
+) -> User:
+    """The user replaces their own password (also a one-time one) after giving the current
+    one; every session of the user ends (the caller gives the browser a new one)."""
+    if len(current) > MAX_PASSWORD:
+        raise NotAllowedError("Het huidige wachtwoord klopt niet.")
+    new_hash = _password(new, user.username, passwords)
+    with store.transaction() as tx:
+        actor = acting(tx, user)
+        found = tx.accounts.named(actor.username)
+        assert found is not None
+        if not passwords.verify(found[1], current):
+            raise NotAllowedError("Het huidige wachtwoord klopt niet.")
+        if passwords.verify(found[1], new):
+            raise StoreError("kies een ander wachtwoord dan het huidige")
+        now = clock()
+        after = tx.accounts.change(
+            actor,
+            actor.version,
+            {"password_hash": new_hash, "must_change_password": False},
+            by=actor.username,
+            at=now,
+        )
+        tx.accounts.end_sessions(actor.id)
+        before_record, after_record = actor.record(), after.record()
+        before_record["password"], after_record["password"] = "oud", "gewijzigd"
+        tx.audit.append(
+            actor.programme,
+            actor.username,
+            "set_password",
+            "user",
+            actor.username,
+            before_record,
+            after_record,
+            at=now,
+        )
+        fresh = tx.accounts.get(actor.id)
+    assert fresh is not None
+    return fresh
+
+
+def reset_password(
+    store: Store,
+    username: str,
+    *,
+    activate: bool = False,
+    passwords: Passwords = PASSWORDS,
+    clock: Clock = utc_now,
+) -> tuple[User, str]:
+    """A new one-time password for ``username``, from the command line (the actor is the
+    OS user): the way back in when a password, even the only admin's, is lost. With
+    ``activate`` a deactivated account is reactivated too. Every session of the user ends.
+    The password is returned once and never stored."""
+    password = one_time_password()
+    with store.transaction() as tx:
+        before = _existing(tx, username)
+        values: dict[str, Any] = {
+            "password_hash": _password(password, before.username, passwords),
+            "must_change_password": True,
+        }
+        if activate:
+            values["active"] = True
+        now = clock()
+        actor_name = current_user()
+        after = tx.accounts.change(before, before.version, values, by=actor_name, at=now)
+        after = replace(after, session_epoch=tx.accounts.end_sessions(after.id))
+        before_record, after_record = before.record(), after.record()
+        before_record["password"], after_record["password"] = "oud", "eenmalig"
+        tx.audit.append(
+            after.programme,
+            actor_name,
+            "reset_password",
+            "user",
+            after.username,
+            before_record,
+            after_record,
+            at=now,
+        )
+    return after, password
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """One account to import: a row of the import file (``row`` counts the header as 1)."""
+
+    row: int
+    username: str
+    role: str
+    partner: str | None = None
+    email: str | None = None
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def import_users(
+    store: Store,
+    programme: str,
+    accounts: Iterable[NewAccount],
+    *,
+    source: str,
+    passwords: Passwords = PASSWORDS,
+    clock: Clock = utc_now,
+) -> list[tuple[User, str]]:
+    """Create every account in one transaction (all or none), each with a one-time password
+    that must be changed at first login, from the command line (the actor is the OS user;
+    every account is audited). A refusal names ``source``, the row and the column.
+    Returns the users with their passwords, which are never stored."""
+    plan = store.plan(programme)
+    partners = {p.id for p in plan.partners}
+    checked: list[tuple[NewAccount, str, Role, str | None, str | None]] = []
+    seen: dict[str, int] = {}
+    for account in accounts:
+
+        def refuse(column: str, reason: str, account: NewAccount = account) -> StoreError:
+            return StoreError(f"{source}, rij {account.row}, kolom {column}: {reason}")
+
+        name = account.username.strip().lower()
+        if not USERNAME.match(name):
+            raise refuse(
+                "username",
+                f"gebruikersnaam '{account.username}' is ongeldig: 3 tot 120 tekens, kleine "
+                f"letters, cijfers en . _ @ -, beginnend met een letter of cijfer",
+            )
+        if name in seen:
+            raise refuse("username", f"'{name}' staat al op rij {seen[name]}")
+        seen[name] = account.row
+        try:
+            role = Role(account.role.strip().lower())
+        except ValueError:
+            raise refuse(
+                "role",
+                f"onbekende rol '{account.role}'; kies uit {', '.join(r.value for r in Role)}",
+            ) from None
+        partner = (account.partner or "").strip() or None
+        if role is Role.PARTNER and partner is None:
+            raise refuse("partner", "een gebruiker met de rol partner hoort bij een partner")
+        if partner is not None and partner not in partners:
+            raise refuse("partner", f"partner '{partner}' staat niet in het plan van {programme}")
+        email = (account.email or "").strip() or None
+        if email is not None and (len(email) > 254 or not EMAIL.match(email)):
+            raise refuse("email", f"'{email}' is geen e-mailadres")
+        checked.append((account, name, role, partner, email))
+    made = [(one_time_password(), entry) for entry in checked]
+    hashes = [passwords.hash(password) for password, _ in made]
+    now = clock()
+    actor_name = current_user()
+    created: list[tuple[User, str]] = []
+    with store.transaction() as tx:
+        for (password, (account, name, role, partner, email)), password_hash in zip(
+            made, hashes, strict=True
+        ):
+            if tx.accounts.exists(name):
+                raise StoreError(
+                    f"{source}, rij {account.row}, kolom username: gebruikersnaam '{name}' "
+                    f"bestaat al"
+                )
+            user = tx.accounts.add(
+                username=name,
+                programme=programme,
+                role=role,
+                partner=partner,
+                password_hash=password_hash,
+                by=actor_name,
+                at=now,
+                email=email,
+                must_change_password=True,
+            )
+            tx.audit.append(
+                programme, actor_name, "create_user", "user", name, None, user.record(), at=now
+            )
+            created.append((user, password))
+    return created

@@ -12,9 +12,10 @@ Restricted data (the notes and evidence of updates, the audit log, users) is fil
 is a 404, so its existence is not revealed either.
 
 One module per page family: :mod:`.login`, :mod:`.home`, :mod:`.agreements`,
-:mod:`.indicators`, :mod:`.updates`, :mod:`.audit`, :mod:`.periods`, :mod:`.users` and
-:mod:`.tokens`; what they share (the :class:`~.shared.Portal` dependency, the CSRF check,
-``show``, ``done``, ``refusal``) is in :mod:`.shared`. :data:`router` holds all their routes.
+:mod:`.indicators`, :mod:`.updates`, :mod:`.audit`, :mod:`.periods`, :mod:`.users`,
+:mod:`.tokens` and :mod:`.password`; what they share (the :class:`~.shared.Portal` dependency,
+the CSRF check, ``show``, ``done``, ``refusal``) is in :mod:`.shared`. :data:`router` holds
+all their routes.
 """
 
 from fastapi import APIRouter
@@ -25,6 +26,7 @@ from koers.web.views.portal import (
     home,
     indicators,
     login,
+    password,
     periods,
     tokens,
     updates,
@@ -40,7 +42,8 @@ from koers.web.views.portal.shared import (
 )
 
 router = APIRouter(include_in_schema=False)
-for _family in (login, home, agreements, indicators, updates, audit, periods, users, tokens):
+_FAMILIES = (login, password, home, agreements, indicators, updates, audit, periods, users, tokens)
+for _family in _FAMILIES:
     router.include_router(_family.router)
 
 __all__ = [

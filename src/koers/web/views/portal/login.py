@@ -1,5 +1,6 @@
 """Logging in and out of the portal: the login form, the check of name and password (rate
-limited per user name and address), and a new session for every login.
+limited per user name and address), a new session for every login, and logging out, which
+ends every session of the user.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from starlette.responses import Response
 from koers import workflow
 from koers.web.auth import Session, Viewer, viewer_of
 from koers.web.views import page
-from koers.web.views.portal.shared import CSRF
+from koers.web.views.portal.shared import CSRF, duration
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,11 +66,10 @@ def login(
     address = request.client.host if request.client else "onbekend"
     wait = limiter.retry_after(gebruikersnaam, address)
     if wait:
-        minutes = max(1, round(wait / 60))
         response = _login_page(
             request,
             status_code=429,
-            error=f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.",
+            error=f"Te veel mislukte pogingen. Probeer het over {duration(wait)} opnieuw.",
             next_path=_safe_next(volgende),
         )
         response.headers["Retry-After"] = str(wait)
@@ -91,6 +91,11 @@ def login(
 
 @router.post("/uitloggen", dependencies=CSRF)
 def logout(request: Request) -> Response:
+    """Log out: every session of the user ends, here and in any other browser (or a copied
+    cookie), not only this cookie."""
+    user = viewer_of(request).user
+    if user is not None:
+        workflow.end_sessions(request.app.state.store, user)
     response = RedirectResponse("/", status_code=303)
     request.app.state.sessions.clear(response)
     return response

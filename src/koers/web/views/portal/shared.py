@@ -47,19 +47,28 @@ DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the reques
     "gebruiker": "De gebruiker is aangemaakt.",
     "gewijzigd": "De gebruiker is gewijzigd.",
     "ingetrokken": "De sleutel is ingetrokken.",
+    "wachtwoord": "Uw wachtwoord is gewijzigd; op andere apparaten bent u uitgelogd.",
 }
 
 
-class LoginRequired(Exception):
-    """Raised by a portal page without a logged-in user: the app redirects to the login."""
+PASSWORD_PAGE = "/portaal/wachtwoord"  # where a user changes their own password
 
-    def __init__(self, path: str) -> None:
+
+class LoginRequired(Exception):
+    """Raised by a portal page without a logged-in user: the app redirects to the login;
+    or (``password_change``) by one for a user with a one-time password: to
+    :data:`PASSWORD_PAGE`."""
+
+    def __init__(self, path: str, *, password_change: bool = False) -> None:
         super().__init__(path)
         self.path = path
+        self.password_change = password_change
 
 
 async def login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
+    if exc.password_change:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
     return RedirectResponse(f"/inloggen?volgende={quote(exc.path)}", status_code=303)
 
 
@@ -92,6 +101,8 @@ def get_portal(request: Request) -> Portal:
     user = viewer_of(request).user
     if user is None:
         raise LoginRequired(request.url.path)
+    if user.must_change_password and request.url.path != PASSWORD_PAGE:
+        raise LoginRequired(request.url.path, password_change=True)
     snapshots: SnapshotCache = request.app.state.snapshots
     snapshot = snapshots.get(request.app.state.store, user.programme)
     return Portal(request, user, snapshot)
@@ -119,6 +130,14 @@ CSRF = [Depends(check_csrf)]
 def done(path: str, message: str) -> RedirectResponse:
     assert message in DONE_MESSAGES
     return RedirectResponse(f"{path}?gedaan={message}", status_code=303)
+
+
+def duration(seconds: int) -> str:
+    """``1 seconde``, ``40 seconden``, ``1 minuut``, ``15 minuten`` (rounded up)."""
+    if seconds < 60:
+        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
+    minutes = -(-seconds // 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
 
 
 def refusal(error: Exception) -> tuple[int, str]:
