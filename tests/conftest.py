@@ -97,8 +97,9 @@ def koers_server(url: str, *, workers: int = 2) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+@contextmanager
+def postgres_server() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A PostgreSQL server of its own on a free loopback port: (its URL, restart it)."""
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     if not initdb or not pg_ctl:
         if os.environ.get("KOERS_REQUIRE_POSTGRES") == "1":
@@ -128,18 +129,25 @@ def postgres_url() -> Iterator[str]:
         capture_output=True,
     )
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
+    control = [*prefix, pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "log"), "-w"]
+    subprocess.run([*control, "start"], check=True, capture_output=True)
+
+    def restart() -> None:
+        subprocess.run([*control, "-m", "fast", "restart"], check=True, capture_output=True)
+
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", restart
     finally:
         subprocess.run(
             [*prefix, pg_ctl, "-D", str(data), "-m", "fast", "stop"], capture_output=True
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with postgres_server() as (url, _restart):
+        yield url
 
 
 def _reset_postgres(url: str) -> None:

@@ -329,3 +329,33 @@ def test_a_backup_newer_than_the_database_is_refused(store, tmp_path):
         with pytest.raises(StoreError, match="schemaversie 9999, nieuwer dan deze database"):
             restore(fresh, newer)
         assert fresh.programme_ids() == []
+
+
+def test_a_backup_taken_while_the_bureau_approves_restores(store, tmp_path, request, monkeypatch):
+    """An approval writes an import batch, a figure, the update and the audit log in one
+    transaction; committed in the middle of a backup, it is in the backup whole or not at
+    all, and the backup restores."""
+    from koers.store import backup as backup_module
+    from tests.helpers import PLAN
+
+    store.save_plan(PLAN, user="test")
+    admin = wf.create_user(store, "p", "beheer", PASSWORD, "admin", by=None)
+    bureau = wf.create_user(store, "p", "bureau", PASSWORD, "bureau", by=admin)
+    partner = wf.create_user(store, "p", "partner", PASSWORD, "partner", "woonbron", by=admin)
+    update = wf.draft_update(store, "p", partner, indicator="O1", area="zuid", period="2024", value=120)
+    update = wf.submit(store, update.id, partner, update.version)
+    ordered = backup_module._ordered
+
+    def approve_while_reading(table):
+        if table.name == "observations":
+            with Store.open(url_of(store)) as other:
+                wf.approve(other, update.id, bureau, update.version)
+        return ordered(table)
+
+    monkeypatch.setattr(backup_module, "_ordered", approve_while_reading)
+    summary = backup(store, tmp_path / "tijdens.zip")
+    assert summary.tables["import_batches"] == 0 and summary.tables["observations"] == 0
+    assert [o.value for o in store.observations("p")] == [120]  # it did land in the store
+    with empty_store("sqlite", tmp_path, request) as fresh:
+        assert restore(fresh, tmp_path / "tijdens.zip").rows == summary.rows
+        assert wf.get_update(fresh, update.id).state is wf.State.SUBMITTED  # as backed up

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -111,3 +112,19 @@ def test_serve_waits_for_the_database_then_says_so_in_one_line():
     lines = refused.stderr.strip().splitlines()
     assert lines[0].endswith("wacht tot 2 s op de database …")
     assert lines[-1].startswith(f"fout: de database {UNREACHABLE} is niet bereikbaar (")
+
+
+@pytest.mark.postgres
+def test_a_restarted_postgres_costs_no_request():
+    """Every pooled connection dies when PostgreSQL restarts; checked before use (pre-ping),
+    the next requests get fresh ones instead of a 500 each."""
+    from .conftest import postgres_server
+
+    with postgres_server() as (url, restart), loaded(url) as client:
+        for path in ("/", "/api/status", "/pijlers/werk"):  # fill the pool
+            assert client.get(path).status_code == 200
+        restart()
+        store = client.app.state.store  # type: ignore[attr-defined]
+        assert store.programme_ids() == ["voorbeeld"]  # the first use after the restart
+        answers = [client.get(p).status_code for p in ("/", "/api/status", "/gezondheid")]
+        assert answers == [200, 200, 200]
