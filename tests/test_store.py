@@ -237,7 +237,6 @@ def test_migration_0008_keeps_existing_users_able_to_log_in(tmp_path, fast_hashi
     downgrade drops the columns and keeps the users."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import create_engine
 
     from koers import workflow as wf
     from koers.store.store import MIGRATIONS
@@ -245,7 +244,7 @@ def test_migration_0008_keeps_existing_users_able_to_log_in(tmp_path, fast_hashi
     url = f"sqlite:///{tmp_path / 'old.db'}"
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_engine(url)
+    engine = Store.open(url, migrate=False).engine  # with the store's foreign keys on
 
     def migrate(to: str, *, down: bool = False) -> None:
         with engine.begin() as connection:
@@ -263,6 +262,13 @@ def test_migration_0008_keeps_existing_users_able_to_log_in(tmp_path, fast_hashi
                 "'2024-05-01 10:00:00', '2024-05-01 10:00:00')"
             ),
             {"h": password_hash},
+        )
+        # a row that refers to the user: a copy of the users table would be refused by it
+        c.execute(
+            text(
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) "
+                "SELECT id, 'koppeling', 'abc', '2024-05-01 10:00:00' FROM users"
+            )
         )
     migrate("head")
     with Store.open(url) as store:

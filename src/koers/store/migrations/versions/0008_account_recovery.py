@@ -20,16 +20,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("email", sa.String(254), nullable=True))
-        batch.add_column(
-            sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false())
-        )
-        batch.add_column(sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"))
+    # plain ADD COLUMN, never a batch copy of the table: on SQLite a copy drops and recreates
+    # users, which the foreign keys of tokens, updates and the audit log refuse
+    op.add_column("users", sa.Column("email", sa.String(254), nullable=True))
+    op.add_column(
+        "users",
+        sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "users", sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0")
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("session_epoch")
-        batch.drop_column("must_change_password")
-        batch.drop_column("email")
+    for column in ("session_epoch", "must_change_password", "email"):
+        op.drop_column("users", column)  # SQLite 3.35+ drops a column in place
