@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import Column
 
 from koers.store.base import StoreError
-from koers.store.store import MIGRATIONS, Store, shown_url
+from koers.store.store import Store, _version_of, migrate_to, shown_url
 
 FORMAT = "koers-backup"
 VERSION = 1
@@ -63,26 +63,11 @@ def _tables(c: Connection) -> list[Table]:
     return [table for table in found.sorted_tables if table.name != "alembic_version"]
 
 
-def _migrate(c: Connection, revision: str) -> None:
-    """Bring the database on ``c`` to ``revision`` (up or down), inside ``c``'s transaction."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = c
-    current = _revision(c)
-    if revision == "head" or int(revision) > int(current):
-        command.upgrade(config, revision)
-    elif revision != current:
-        command.downgrade(config, revision)
-
-
 def _revision(c: Connection) -> str:
-    row = c.execute(text("SELECT version_num FROM alembic_version")).first()
-    if row is None:
+    found = _version_of(c)
+    if found is None:
         raise StoreError("de database heeft geen schemaversie; open hem eerst met koers")
-    return str(row[0])
+    return found
 
 
 def _encode(column: Column[Any], value: Any) -> Any:
@@ -212,14 +197,14 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
                 f"terugzetten kan alleen in een lege database; deze heeft al gegevens in "
                 f"{', '.join(filled)}"
             )
-        _migrate(c, wanted)
+        migrate_to(c, wanted)
         tables = _tables(c)
         unknown = sorted(set(files) - {table.name for table in tables})
         if unknown:
             raise StoreError(f"{source}: onbekende tabellen {', '.join(unknown)}")
         for table in tables:
             _insert(c, source, table, files.get(table.name, b""))
-        _migrate(c, revision)
+        migrate_to(c, revision)
         if c.dialect.name == "postgresql":
             _reset_sequences(c)
     return BackupSummary(

@@ -103,11 +103,6 @@ class Store:
         if version == HEAD:
             return
         _refuse_newer(version)
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
         try:
             with self.connected() as connection:
                 if connection.dialect.name == "postgresql":
@@ -115,8 +110,7 @@ class Store:
                 else:
                     connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits for another writer
                 _refuse_newer(_version_of(connection))
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                migrate_to(connection, "head")
         except ProgrammingError as error:  # a runtime role without rights on the schema
             reason = str(error.orig or error).strip().splitlines()[0]
             raise StoreError(
@@ -358,6 +352,22 @@ def _generation_query(programme: str | None) -> Any:
         of(func.max(n.updated_at), t.narratives, n.programme_id),
         of(func.max(a.id), t.audit_log, a.programme_id),
     )
+
+
+def migrate_to(connection: Connection, revision: str) -> None:
+    """Bring the database on ``connection`` to ``revision`` (``head``, or a number up or
+    down) with Alembic, inside the connection's transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    current = _version_of(connection)
+    if revision == "head" or current is None or int(revision) > int(current):
+        command.upgrade(config, revision)
+    elif revision != current:
+        command.downgrade(config, revision)
 
 
 def _version_of(connection: Connection) -> str | None:
