@@ -26,7 +26,7 @@ from koers.money import Spent
 from koers.plan.model import Area, AreaKind, Indicator, Pillar, Plan
 from koers.plan.summary import AgreementRow, agreement_rows
 from koers.store import Store
-from koers.workflow import AgreementState, agreement_states, current_statuses_of
+from koers.workflow import AgreementState, current_statuses_of
 
 __all__ = ["ProgrammeState", "read_boundaries"]
 
@@ -57,7 +57,7 @@ class ProgrammeState:
                 observations=tx.observations.current(pid),
                 narratives=tx.observations.narratives(pid),
                 today=today or date.today(),
-                agreement_states=agreement_states(store, pid),
+                agreement_states=tx.updates.states(pid),
                 spending=tx.spending.of(pid),
                 meetings=tx.alliance.meetings(pid),
                 **extra,
