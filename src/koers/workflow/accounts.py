@@ -25,6 +25,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -115,6 +116,22 @@ def _role_partner(plan: Plan, role: Role, partner: str | None) -> str | None:
     return partner or None
 
 
+def _add(tx: Transaction, actor: str, at: datetime, **fields: Any) -> User:
+    """A new account (``tx.accounts.add``'s fields), audited as made by ``actor``."""
+    user = tx.accounts.add(by=actor, at=at, **fields)
+    tx.audit.append(
+        fields["programme"],
+        actor,
+        "create_user",
+        "user",
+        user.username,
+        None,
+        user.record(),
+        at=at,
+    )
+    return user
+
+
 def _named(tx: Transaction, username: str) -> tuple[User, str] | None:
     """The user with this name and its password hash, or None. A name no user can have
     (see :data:`USERNAME`) is not looked up: PostgreSQL would refuse one with a NUL."""
@@ -168,17 +185,15 @@ def create_user(
             actor_name = actor.username
         if tx.accounts.exists(name):
             raise StoreError(f"gebruikersnaam '{name}' bestaat al")
-        user = tx.accounts.add(
+        user = _add(
+            tx,
+            actor_name,
+            now,
             username=name,
             programme=programme,
             role=chosen,
             partner=partner,
             password_hash=password_hash,
-            by=actor_name,
-            at=now,
-        )
-        tx.audit.append(
-            programme, actor_name, "create_user", "user", name, None, user.record(), at=now
         )
     return user
 
@@ -532,19 +547,17 @@ def import_users(
                     f"{source}, rij {account.row}, kolom username: gebruikersnaam '{name}' "
                     f"bestaat al"
                 )
-            user = tx.accounts.add(
+            user = _add(
+                tx,
+                actor_name,
+                now,
                 username=name,
                 programme=programme,
                 role=role,
                 partner=partner,
                 password_hash=password_hash,
-                by=actor_name,
-                at=now,
                 email=email,
                 must_change_password=True,
-            )
-            tx.audit.append(
-                programme, actor_name, "create_user", "user", name, None, user.record(), at=now
             )
             created.append((user, password))
     return created
