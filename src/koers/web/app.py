@@ -51,7 +51,6 @@ from koers.web.views import (
 
 DEFAULT_REPORTS = Path("out") / "rapportage"  # where `koers report` writes by default
 LOG = logging.getLogger("koers.web")  # set up by koers.web.logs.configure_logging
-RETRY_AFTER = "30"  # seconds, when the database cannot be reached
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -188,7 +187,7 @@ async def store_unavailable(request: Request, exc: Exception) -> Response:
         StarletteHTTPException(
             503,
             "De gegevens zijn even niet bereikbaar. Probeer het over een halve minuut opnieuw.",
-            headers={"Retry-After": RETRY_AFTER},
+            headers={"Retry-After": health.RETRY_AFTER},
         ),
     )
 

@@ -21,7 +21,7 @@ from koers.store.store import HEAD
 
 router = APIRouter()
 TAG = {"name": "gezondheid", "description": "Of de website het programma kan tonen."}
-RETRY_AFTER = "30"  # seconds: how soon a check may ask again (as every 503 of the site)
+RETRY_AFTER = "30"  # seconds: how soon to ask again after any 503 of the site
 
 
 @router.get(
