@@ -181,7 +181,7 @@ class CbsSource:
 
     def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
         table = parse(data, name)
-        mapping = context.choose_mapping(self.format, table.columns, name)
+        mapping = context.choose_mapping(self.format, table.columns, name, _stated(table))
         return _Reader(table, mapping, name, context).read()
 
 
@@ -223,6 +223,8 @@ class _Reader:
             )
         if self.issues:
             raise SourceError(self.issues)
+        if period_column is None and fixed_period is not None:
+            self.reading.assumed_periods.add(fixed_period)
 
         water = self.columns.get("water")
         seen: dict[tuple[str, str], int] = {}
@@ -529,6 +531,21 @@ def _cell(raw: object) -> tuple[float | None, str | None]:
         code = str(int(number))
         return None, MISSING_MARKS.get(code, f"ontbreekt (CBS {code})")
     return number, None
+
+
+def _stated(table: StatlineTable) -> set[str]:
+    """The years the file's own period column names (to choose between mappings)."""
+    lower = {c.lower(): c for c in table.columns}
+    column = next((lower[c.lower()] for c in PERIOD_COLUMNS if c.lower() in lower), None)
+    if column is None:
+        return set()
+    stated = set()
+    for _row, record in table.records:
+        try:
+            stated.add(_cbs_period(record.get(column)))
+        except ValueError:
+            continue  # reported against its row once the mapping is chosen
+    return stated
 
 
 def _cbs_period(raw: object) -> str:
