@@ -105,7 +105,9 @@ def test_wijken_that_are_one_wijkprofiel_area_have_two_years_of_enough_indicator
     the plan README, "Real figures per wijk")."""
     short = {}
     for wijk in state.wijken:
-        two_years = [i for i, years in years_with_figures(state, wijk.id).items() if len(years) >= 2]
+        two_years = [
+            i for i, years in years_with_figures(state, wijk.id).items() if len(years) >= 2
+        ]
         if len(two_years) < ENOUGH:
             short[wijk.id] = len(two_years)
     several_buurten = {w.id for w in state.wijken if len(w.members) > 1}

@@ -64,7 +64,9 @@ def agreements(
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--no-data", is_flag=True, help="Load only the plan, not the files in its data/ folder.")
+@click.option(
+    "--no-data", is_flag=True, help="Load only the plan, not the files in its data/ folder."
+)
 @click.pass_context
 @reports_errors
 def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
