@@ -127,8 +127,8 @@ def test_a_wijk_of_several_buurten_weights_a_cbs_percentage_by_its_count(
     codes = buurt_codes(plan, "carnisse-zuidplein")
     expected = sum(shares[c] * inhabitants[c] for c in codes) / sum(inhabitants[c] for c in codes)
     series = dict(state.index.series(plan, indicator, "carnisse-zuidplein"))
-    assert series["2024-01-01"].value == pytest.approx(expected)
-    assert set(series["2024-01-01"].members) == {"carnisse", "zuidplein"}
+    assert series["2024"].value == pytest.approx(expected)
+    assert set(series["2024"].members) == {"carnisse", "zuidplein"}
 
 
 @pytest.mark.xfail(
@@ -141,7 +141,7 @@ def test_zuid_inhabitants_2024_are_the_sum_of_its_buurten(state: ProgrammeState)
     inhabitants = buurt_figures("aantal_inwoners")
     codes = buurt_codes(plan, plan.programme.area)
     series = dict(state.index.series(plan, state.indicators["T1.R1"], plan.programme.area))
-    assert series["2024-01-01"].value == sum(inhabitants[c] for c in codes)
+    assert series["2024"].value == sum(inhabitants[c] for c in codes)
 
 
 def test_the_wijk_pages_show_the_wijks_own_figures(loaded: tuple[str, DirectoryLoad]) -> None:
