@@ -77,7 +77,7 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
     measured = {o.indicator for o in snap.observations if o.area in measured_in}
     zuid, city = snap.plan.programme.area, snap.plan.programme.city
     rows = []
-    for assessment in evaluate(snap.plan, snap.observations, area=wijk):
+    for assessment in evaluate(snap.plan, snap.index, area=wijk):
         if assessment.indicator not in measured or assessment.value is None:
             continue
         indicator = snap.indicators[assessment.indicator]
