@@ -251,3 +251,37 @@ def test_when_an_agreement_is_overdue(due, today, overdue):
     from koers.plan.period import due_passed as _overdue
 
     assert _overdue(due, today) is overdue
+
+
+MM = 72 / 25.4
+MARGIN = 17 * MM  # the left and right page margins of base.html
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "deel-1-zuid-op-koers",
+        "deel-2-voortgangsrapportage",
+        "jaarambitie-nieuw-zuid",  # the longest wijk name, on its map and in its table
+        "jaarambitie-groot-ijsselmonde-noord",
+    ],
+)
+def test_nothing_is_printed_past_the_margins(nprz, slug):
+    """Every character of every page lies inside the page's content box: no table column,
+    chart label or map label runs off the paper (landscape pages included)."""
+    import pdfplumber
+
+    *_, documents = nprz
+    with pdfplumber.open(io.BytesIO(to_pdf(documents[slug], DAY))) as pdf:
+        outside = [
+            (number, "".join(c["text"] for c in chars[:20]))
+            for number, page in enumerate(pdf.pages, start=1)
+            if (
+                chars := [
+                    c
+                    for c in page.chars
+                    if c["x0"] < MARGIN - 0.5 or c["x1"] > page.width - MARGIN + 0.5
+                ]
+            )
+        ]
+    assert outside == []

@@ -123,6 +123,11 @@ __all__ = [
 class Area(Model):
     id: Id
     name: str
+    short_name: str | None = Field(
+        None,
+        description="The name where space is short (a label on a map, a table column), for "
+        "an area whose name carries a description; defaults to the name.",
+    )
     kind: AreaKind
     cbs_code: str | None = Field(
         None, pattern=r"^(NL\d\d|GM\d{4}|WK\d{6}|BU\d{8})$", description="e.g. GM0599"
@@ -163,6 +168,11 @@ class Area(Model):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValueError("'valid_to' is before 'valid_from'")
         return self
+
+    @property
+    def label(self) -> str:
+        """The short name where the plan gives one, else the name."""
+        return self.short_name or self.name
 
     def valid_in(self, year: int) -> bool:
         return (self.valid_from is None or self.valid_from <= year) and (

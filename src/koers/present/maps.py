@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from koers import nl
@@ -43,7 +43,7 @@ def wijk_maps(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str,
                     else geometry["coordinates"]
                 )
             shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
-    names = {a.id: a.name for a in plan.areas}
+    names = {a.id: a.label for a in plan.areas}  # short names: labels on a small map
     return {wijk: wijk_map(shapes, names, wijk) for wijk in shapes}
 
 
@@ -192,6 +192,10 @@ def wijk_map(
                 }
             )
         lon, lat = _label_point(boundaries[highlight])
+        west, east = _longitudes(boundaries.values())
+        # a label near an edge runs inward instead of past the map's edge
+        third = (east - west) / 3
+        align = "left" if lon < west + third else "right" if lon > east - third else "center"
         label = {
             "data": {"values": [{"naam": names.get(highlight, highlight), "lon": lon, "lat": lat}]}
         }
@@ -204,7 +208,7 @@ def wijk_map(
             "type": "text",
             "fontSize": 12,
             "fontWeight": "bold",
-            "align": "center",
+            "align": align,
             "baseline": "middle",
             "aria": False,  # the shape of the area carries its name already
         }
@@ -284,6 +288,18 @@ def _rewound(geometry: Mapping[str, Any]) -> dict[str, Any]:
 
 def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _longitudes(geometries: Iterable[Mapping[str, Any]]) -> tuple[float, float]:
+    """(west, east) of the geometries."""
+    lons = [
+        point[0]
+        for geometry in geometries
+        for polygon in _polygons(geometry)
+        for ring in polygon
+        for point in ring
+    ]
+    return min(lons), max(lons)
 
 
 def _map_height(features: Sequence[Mapping[str, Any]]) -> int:
