@@ -522,7 +522,8 @@ def test_periods_must_be_known_and_agree():
             '{"value": [{"RegioS": "GM0599", "Mannen_6": "1"}]}',
             "bestand.json: geen koppeling ('mappings' in het plan) van formaat 'cbs' noemt een "
             "kolom van dit bestand; koppelingen in het plan: cbs-wbk-2024, cbs-kwb-2017, "
-            "cbs-kwb-2017-zonder-crosswalk, cbs-kwb-statline-r, cbs-test",
+            "cbs-kwb-2017-zonder-crosswalk, cbs-kwb-statline-r, cbs-test, cbs-kwb-werkmap, "
+            "cbs-statline-titels, cbs-kwb-odata4",
         ),
         (
             '{"value": [{"RegioS": "GM0599", "Perioden": "2020JJ00", "AantalInwoners_5": NaN}]}',

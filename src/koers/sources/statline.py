@@ -200,7 +200,7 @@ def _observations(document: dict[str, Any], records: list[Any], name: str) -> St
     first: dict[tuple[tuple[tuple[str, str], ...], str], int] = {}
     cells: dict[tuple[int, str], tuple[int, str]] = {}
     columns: dict[str, None] = {}
-    dimensions: dict[str, set[str]] = {}
+    dimensions: dict[str, set[str]] = {}  # dimension -> its values ("" where it is absent)
     for number, observation in enumerate(records, start=1):
         measure = observation.get("Measure")
         if not isinstance(measure, str) or not measure.strip():
@@ -229,6 +229,9 @@ def _observations(document: dict[str, Any], records: list[Any], name: str) -> St
         columns[measure] = None
         record[measure] = _v4_value(observation.get("Value"), observation.get("ValueAttribute"))
         cells[row, measure] = (number, "Value")
+    for record_key in by_key:
+        for dimension in dimensions.keys() - {k for k, _ in record_key}:
+            dimensions[dimension].add("")
     region = {c.lower() for c in REGION_COLUMNS}
     for dimension, values in dimensions.items():
         if dimension.lower() not in region | {"perioden"} and len(values) > 1:
