@@ -310,3 +310,22 @@ def test_sentinels_are_missing_values_in_the_wide_csv_xlsx_and_long_csv(store, t
     tarwewijk = found["werkloos", "tarwewijk", "2022"]
     assert (tarwewijk.numerator, tarwewijk.denominator) == (None, None)
     assert found["werkloos", "bloemhof", "2022"].value == 14.1
+
+
+def test_koers_import_takes_the_year_of_a_kwb_workbook(sqlite_url, tmp_path):
+    from click.testing import CliRunner
+
+    from koers.cli import main
+
+    def run(*args: str):
+        return CliRunner().invoke(main, ["--db", sqlite_url, *args], catch_exceptions=False)
+
+    assert run("load", str(CBS / "plan"), "--no-data").exit_code == 0
+    path = tmp_path / "kwb-2023.xlsx"
+    path.write_bytes(workbook(kwb_rows()))
+    refused = run("import", str(path))
+    assert refused.exit_code != 0
+    assert "geef het jaar met koers import --year JAAR" in refused.output
+    stored = run("import", str(path), "--year", "2023")
+    assert stored.exit_code == 0, stored.output
+    assert "(cbs)" in stored.stdout
