@@ -237,6 +237,7 @@ FILE_LEVEL = re.compile(
             r"het bestand bevat geen rijen",
             r"het werkblad bevat geen rijen",
             r"geen koppeling \('mappings' in het plan\)",
+            r"past bij \d+ koppelingen",  # several mappings fit and the file cannot choose
             r"geen leesbaar",
             r"geen CBS OData-bestand",
             r"'value' is geen lijst",

@@ -52,9 +52,9 @@ def read(path: Path, mapping: str | None = None) -> CbsReading:
     return reading
 
 
-def problems(path: Path) -> list[str]:
+def problems(path: Path, mapping: str | None = None) -> list[str]:
     with pytest.raises(SourceError) as caught:
-        read(path)
+        read(path, mapping)
     return [str(issue) for issue in caught.value.issues]
 
 
@@ -201,7 +201,7 @@ def test_the_g4_water_rows_are_skipped_not_taken_for_duplicates():
 
 @real
 def test_2017_odata_extract_cbs_disagrees_with_itself_within_rounding():
-    reading = read(KWB / "cbs_kwb_2017_rotterdam_odata_extract.json")
+    reading = read(KWB / "cbs_kwb_2017_rotterdam_odata_extract.json", "cbs-kwb-2017")
     assert reading.mapping == "cbs-kwb-2017"
     observations = reading.observations
     # 115 rows; two 2017 codes merge into 2024 areas (113 areas) × 8 columns, less the one
@@ -241,7 +241,7 @@ def test_2017_odata_extract_cbs_disagrees_with_itself_within_rounding():
 
 @real
 def test_2017_selection_csv_has_the_moved_65_plus_figure():
-    reading = read(KWB / "cbs_kwb_2017_rotterdam_selection.csv")
+    reading = read(KWB / "cbs_kwb_2017_rotterdam_selection.csv", "cbs-kwb-2017")
     observations = reading.observations
     assert len(observations) == 113 * 8
     assert total(observations, AGES, "bu") == 634_670
@@ -251,7 +251,9 @@ def test_2017_selection_csv_has_the_moved_65_plus_figure():
 
 @real
 def test_2017_values_income_times_1000_and_suppression():
-    observations = read(KWB / "cbs_kwb_2017_rotterdam_odata_extract.json").observations
+    observations = read(
+        KWB / "cbs_kwb_2017_rotterdam_odata_extract.json", "cbs-kwb-2017"
+    ).observations
     found = values(observations)
     assert found[("inkomen-per-inwoner", "rotterdam", "2017")] == 23_700  # "    23.7"
     assert found[("inkomen-per-inwoner", "bu05991571", "2017")] == 16_600  # Tarwewijk
@@ -277,7 +279,15 @@ def test_2017_codes_land_on_2024_areas_through_the_crosswalk():
     )
     assert len(without.observations) == 113 * 8 - 1
 
-    crossed = read(path)
+    # The two mappings name the same columns and the same year: the file cannot choose.
+    with pytest.raises(SourceError) as caught:
+        read(path)
+    assert [str(issue) for issue in caught.value.issues] == [
+        "cbs_kwb_2017_rotterdam_odata_extract.json: past bij 2 koppelingen (cbs-kwb-2017, "
+        "cbs-kwb-2017-zonder-crosswalk) en het bestand noemt zelf geen periode, dus niet "
+        "precies één koppeling waarvan de periode daarmee klopt; kies er één met --mapping"
+    ]
+    crossed = read(path, mapping="cbs-kwb-2017")
     assert crossed.unmapped_areas == Counter()
     schieveen = {o.indicator: o for o in crossed.observations if o.area == "bu05990454"}
     assert schieveen["inwoners-45-64"].value == 105  # 105 + 0 of Bedrijventerrein Schieveen
@@ -484,7 +494,7 @@ def test_periods_must_be_known_and_agree():
         "koppeling cbs-test geeft geen 'period'; geef het jaar met koers import --year JAAR, "
         "of zet 'period' in de koppeling"
     ]
-    assert problems(FIXTURES / "kwb2017_verkeerd_jaar.json") == [
+    assert problems(FIXTURES / "kwb2017_verkeerd_jaar.json", "cbs-kwb-2017") == [
         "kwb2017_verkeerd_jaar.json, rij 1, kolom 'Perioden': het bestand zegt 2018, "
         "koppeling cbs-kwb-2017 zegt periode 2017"
     ]

@@ -287,8 +287,9 @@ def test_a_semicolon_csv_with_years_as_columns_and_dutch_numbers():
 
 def test_years_as_columns_needs_one_mapping_when_several_could_apply():
     assert problems(read, "werkloos-per-jaar.csv") == [
-        "werkloos-per-jaar.csv: meer koppelingen voor jaren als kolommen "
-        "('werkloos-per-jaar', 'havo-per-schooljaar'); kies er een met --mapping"
+        "werkloos-per-jaar.csv: past bij 2 koppelingen (werkloos-per-jaar, "
+        "havo-per-schooljaar) en het bestand noemt 2019, 2020, 2021, dus niet precies één "
+        "koppeling waarvan de periode daarmee klopt; kies er één met --mapping"
     ]
 
 

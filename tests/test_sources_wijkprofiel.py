@@ -52,14 +52,30 @@ def messages(caught: pytest.ExceptionInfo[SourceError]) -> list[str]:
     return [str(issue) for issue in caught.value.issues]
 
 
-def plan_with(**changes: Any) -> Plan:
-    """The Zuid test plan with its first mapping ('wijkprofiel') changed."""
+def plan_with(*extra: dict[str, Any], **changes: Any) -> Plan:
+    """The Zuid test plan with its first mapping ('wijkprofiel') changed and ``extra``
+    mappings added."""
     documents = {
         p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
         for p in sorted((FIXTURES / "plan").glob("*.yaml"))
     }
     documents["mappings.yaml"]["mappings"][0].update(changes)
+    documents["mappings.yaml"]["mappings"].extend(extra)
     return plan_from_documents({name: json.dumps(doc) for name, doc in documents.items()})
+
+
+SPLIT = {  # a code split over several areas with weights: counts divided, an index copied
+    "id": "wijkprofiel-verdeeld",
+    "format": "wijkprofiel",
+    "name": "Wijkprofiel, test van het verdelen",
+    "source": "Testbestand",
+    "crosswalk": "wijkprofiel-verdeeld",
+    "status": "voorlopig",
+    "columns": [
+        {"column": "SI", "indicator": "wp-si"},
+        {"column": "inwoners", "indicator": "wp-inwoners"},
+    ],
+}
 
 
 def comparable(reading: Reading) -> set[tuple[object, ...]]:
@@ -391,7 +407,7 @@ def test_a_duplicate_row_is_an_error():
 
 
 def test_a_number_split_over_areas_divides_counts_and_copies_the_index():
-    reading = read(FIXTURES / "wijkprofiel_2016_verdeeld.csv", mapping="wijkprofiel-verdeeld")
+    reading = read(FIXTURES / "wijkprofiel_2016_verdeeld.csv", plan_with(SPLIT))
     got = {(o.indicator, o.area): o for o in reading.observations}
     assert got[("wp-inwoners", "charlois-zuidrand")].value == 376.04  # 1343 × 0.28
     assert got[("wp-inwoners", "zuiderpark")].value == 966.96  # 1343 × 0.72
@@ -487,8 +503,7 @@ def test_files_with_nothing_to_import():
         read_bytes(no_mapping, "wijkprofiel_2016_x.csv")
     assert messages(caught) == [
         "wijkprofiel_2016_x.csv: geen koppeling ('mappings' in het plan) van formaat "
-        "'wijkprofiel' noemt een kolom van dit bestand; koppelingen in het plan: wijkprofiel, "
-        "wijkprofiel-verdeeld"
+        "'wijkprofiel' noemt een kolom van dit bestand; koppelingen in het plan: wijkprofiel"
     ]
     with pytest.raises(SourceError) as caught:
         read_bytes(b"a,b,c\n1,2,3\n", "wijkprofiel_2016_x.csv")

@@ -72,6 +72,9 @@ class ObservationIndex:
             self._periods[obs.indicator].add(obs.period)
         for obs in sorted(self._by_key.values(), key=lambda o: o.period):
             self._by_year[(obs.indicator, obs.area, period_year(obs.period))] = obs
+        # The area graph and indicator lookup of the plan last asked about: a page asks for
+        # many series of one plan, and building the graph each time cost more than deriving.
+        self._plan: tuple[Plan, AreaGraph, dict[str, Indicator]] | None = None
 
     def get(self, indicator: str, area: str, period: str) -> Observation | None:
         """The observation for exactly this period, else one that counts for the same year
@@ -93,8 +96,9 @@ class ObservationIndex:
         self, plan: Plan, indicator: Indicator, area: str, as_of: int | None = None
     ) -> list[tuple[str, Value]]:
         """(period, value) of one area in time order, derived from members where needed."""
-        graph = AreaGraph(plan.areas)
-        indicators = {i.id: i for i in plan.indicators}
+        if self._plan is None or self._plan[0] is not plan:
+            self._plan = (plan, AreaGraph(plan.areas), {i.id: i for i in plan.indicators})
+        _, graph, indicators = self._plan
         return [
             (
                 period,
@@ -108,7 +112,7 @@ class ObservationIndex:
 
 def evaluate(
     plan: Plan,
-    observations: Iterable[Observation],
+    observations: Iterable[Observation] | ObservationIndex,
     *,
     area: str | None = None,
     year: int | None = None,
@@ -119,9 +123,14 @@ def evaluate(
 
     ``area`` judges every target for another area (a wijk, say) instead; ``year`` picks
     the period that counts for that year instead of the latest one with a value; ``as_of``
-    ignores figures of later years (the state of a yearly report).
+    ignores figures of later years (the state of a yearly report). Callers that assess
+    many areas pass one :class:`ObservationIndex` instead of the observations.
     """
-    index = ObservationIndex(observations)
+    index = (
+        observations
+        if isinstance(observations, ObservationIndex)
+        else ObservationIndex(observations)
+    )
     graph = AreaGraph(plan.areas)
     if area is not None and area not in graph:
         raise NotFoundError(f"gebied '{area}' staat niet in het plan")

@@ -56,8 +56,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("imports", "Import a file of figures (koers import FILE), list batches, undo one."),
     "load": (
         "programme",
-        "Load a plan directory into the store, with the figures (*.csv) and boundaries "
-        "(*.geojson) in its data/ folder.",
+        "Load a plan directory into the store, with the figures (*.csv), boundaries "
+        "(*.geojson) and publishers' files (data/MAPPING/*, read with that mapping) in its "
+        "data/ folder.",
     ),
     "money": (
         "money",

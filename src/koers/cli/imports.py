@@ -48,6 +48,11 @@ def import_group() -> None:
 )
 @click.option("--programme", help="Programme id (needed when the store holds several).")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")
+@click.option(
+    "--revise",
+    is_flag=True,
+    help="Allow revising figures of a period the file does not state itself (a correction).",
+)
 @click.pass_context
 @reports_errors
 def import_file_command(
@@ -58,6 +63,7 @@ def import_file_command(
     year: int | None,
     programme: str | None,
     dry_run: bool,
+    revise: bool,
 ) -> None:
     """Import a file as one batch: all rows or none."""
     with (
@@ -79,6 +85,7 @@ def import_file_command(
             mapping=mapping,
             year=year,
             dry_run=dry_run,
+            revise=revise,
             progress=progress,
         )
     click.echo(outcome_lines(outcome))

@@ -64,12 +64,15 @@ def agreements(
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--no-data", is_flag=True, help="Load only the plan, not its data/*.csv.")
+@click.option(
+    "--no-data", is_flag=True, help="Load only the plan, not the files in its data/ folder."
+)
 @click.pass_context
 @reports_errors
 def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
-    """Load a plan directory into the store, with the figures (*.csv) and boundaries
-    (*.geojson) in its data/ folder."""
+    """Load a plan directory into the store, with the figures (*.csv), boundaries
+    (*.geojson) and publishers' files (data/MAPPING/*, read with that mapping) in its data/
+    folder."""
     with _store(ctx, create=True) as store:
         _load(store, directory, not no_data)
 

@@ -115,6 +115,21 @@ def outcome_lines(outcome: ImportOutcome) -> str:
         ]
         if outcome.duplicate_of:
             lines.append(f"  dit bestand is al geïmporteerd als batch {outcome.duplicate_of}")
+        if diff.revised:
+            per_period = Counter(new.period for _, new in diff.revised)
+            lines.append(
+                "  zou herzien: "
+                + ", ".join(
+                    f"{nl.number(n)} {'cijfer' if n == 1 else 'cijfers'} van {period}"
+                    for period, n in sorted(per_period.items())
+                )
+            )
+        if (unstated := outcome.unstated_revisions) and not outcome.revise:
+            lines.append(
+                f"  zou geweigerd worden: het bestand noemt {', '.join(unstated)} niet zelf, "
+                f"die periode komt uit de koppeling; kies de juiste koppeling met --mapping, "
+                f"of importeer een correctie met --revise"
+            )
         for old, new in diff.revised[:20]:
             lines.append(
                 f"  {new.indicator} {new.area} {new.period}: {old.value} → {new.value}"

@@ -37,6 +37,22 @@ def period_year(period: str) -> int:
     raise ValueError(f"period '{period}' is not {PERIOD_FORMS}")
 
 
+def canonical_period(period: str, periodicity: str) -> str:
+    """One spelling per point in time, so that a file's ``2023`` and a mapping's
+    ``2023-01-01`` are one figure, not two.
+
+    Only for an indicator measured on a reference date (``periodicity`` ``reference_date``):
+    the first of January is written as the plain year (the year such a figure counts for; a
+    plain year there says "at the start of the year, or the date was not given"). Other
+    dates are other reference dates and stay; for an indicator counted per calendar year a
+    date is a deliberate point in time (a baseline "bij aanvang") and stays too.
+    """
+    match = _DATE.match(period.strip())
+    if periodicity == "reference_date" and match and match[2] == match[3] == "01":
+        return match[1]
+    return period
+
+
 def due_passed(due: str | None, today: date) -> bool:
     """Whether a due date (``2024``, ``2024-06``, ``2024-06-30``, a period ``2023-2027``)
     lies before ``today``; ``doorlopend`` is never overdue."""

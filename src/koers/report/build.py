@@ -135,7 +135,7 @@ def build_reports(
     statuses the bureau approved (:func:`koers.workflow.current_statuses`)."""
     index = ObservationIndex(observations)
     narratives = narratives or {}
-    assessments = {a.indicator: a for a in evaluate(plan, observations, as_of=year)}
+    assessments = {a.indicator: a for a in evaluate(plan, index, as_of=year)}
     rows = agreement_rows(plan, statuses=dict(agreement_statuses or {}))
     overdue = {r.id for r in rows if r.overdue_on(generated)}
 
@@ -229,6 +229,7 @@ def _overview(
     ]
     return columns, rows
 
+
 def _wijken(
     plan: Plan,
     observations: Sequence[Observation],
@@ -240,12 +241,13 @@ def _wijken(
 ) -> list[WijkView]:
     wijken = [a for a in plan.areas if a.kind is AreaKind.WIJK]
     city = plan.programme.city
-    measured = {o.indicator for o in observations if o.area in {w.id for w in wijken}}
+    measured_in = {w.id for w in wijken} | {m for w in wijken for m in w.members}
+    measured = {o.indicator for o in observations if o.area in measured_in}
     result = []
     for wijk in wijken:
         own = {
             a.indicator: a
-            for a in evaluate(plan, observations, area=wijk.id, as_of=year)
+            for a in evaluate(plan, index, area=wijk.id, as_of=year)
             if a.indicator in measured
         }
         wijk_rows = [

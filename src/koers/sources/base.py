@@ -40,6 +40,9 @@ class Reading:
     unmapped_areas: Counter[str] = field(default_factory=Counter)
     unmapped_columns: list[str] = field(default_factory=list)
     mapping: str | None = None
+    assumed_periods: set[str] = field(default_factory=set)
+    """Periods the file does not state itself but took from the mapping: revising figures
+    of those is refused without ``--revise`` (the file may be of another year)."""
 
     def report(self) -> list[str]:
         """Dutch lines on what was left out, for the import summary."""
@@ -183,15 +186,21 @@ class ImportContext:
         ]
         return found
 
-    def choose_mapping(self, format: str, columns: Iterable[str], name: str) -> SourceMapping:
-        """The mapping of this format that names most of the file's columns."""
+    def choose_mapping(
+        self, format: str, columns: Iterable[str], name: str, stated: Iterable[str] = ()
+    ) -> SourceMapping:
+        """The mapping of this format that names most of the file's columns.
+
+        Several mappings naming as many columns are a tie the file must break itself: the
+        one whose ``period`` agrees with a period the file ``stated`` (its period column, its
+        sheet or file name) is taken. Otherwise the file is refused with the names of the
+        tied mappings, since taking the first would file every figure under its period and
+        silently revise the figures of another year.
+        """
         present = set(columns)
-        candidates = self.mappings(format)
-        scored = sorted(
-            ((sum(c.column in present for c in m.columns), m) for m in candidates),
-            key=lambda pair: -pair[0],
-        )
-        if not scored or scored[0][0] == 0:
+        scored = [(sum(c.column in present for c in m.columns), m) for m in self.mappings(format)]
+        best = max((score for score, _ in scored), default=0)
+        if best == 0:
             known = ", ".join(m.id for m in self.plan.mappings) or "geen"
             raise SourceError(
                 [
@@ -204,7 +213,31 @@ class ImportContext:
                     )
                 ]
             )
-        return scored[0][1]
+        tied = [m for score, m in scored if score == best]
+        if len(tied) == 1:
+            return tied[0]
+        years = {period_year(p) for p in stated}
+        agreeing = [m for m in tied if m.period is not None and period_year(m.period) in years]
+        if len(agreeing) == 1:
+            return agreeing[0]
+        names = ", ".join(m.id for m in (agreeing or tied))
+        said = (
+            f"het bestand noemt {', '.join(str(y) for y in sorted(years))}"
+            if years
+            else "het bestand noemt zelf geen periode"
+        )
+        raise SourceError(
+            [
+                SourceIssue(
+                    name,
+                    None,
+                    None,
+                    f"past bij {len(agreeing or tied)} koppelingen ({names}) en {said}, dus "
+                    f"niet precies één koppeling waarvan de periode daarmee klopt; kies er "
+                    f"één met --mapping",
+                )
+            ]
+        )
 
     def resolve(self, code: str, crosswalk: str | None) -> list[tuple[str, float]]:
         """Plan areas (with weights) for a publisher's area code; empty when unknown.

@@ -205,7 +205,7 @@ class CbsSource:
 
     def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
         table = parse(data, name)
-        mapping = context.choose_mapping(self.format, table.columns, name)
+        mapping = context.choose_mapping(self.format, table.columns, name, stated_periods(table))
         reading = _Reader(table, mapping, name, context).read()
         reading.periods = stated_periods(table)
         return reading
@@ -256,6 +256,8 @@ class _Reader:
             )
         if self.issues:
             raise SourceError(self.issues)
+        if period_column is None and fixed_period is not None:
+            self.reading.assumed_periods.add(fixed_period)
 
         water = self.columns.get("water")
         recs = self.columns.get("recs") if region.lower() == "gwb_code_8" else None

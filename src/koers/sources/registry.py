@@ -12,13 +12,14 @@ and stores the reading through the store's repositories: figures as observations
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from koers.areas import Comparison, Observation, compare_with_members, rounding_tolerance
 from koers.plan.model import Plan
-from koers.plan.period import period_year
+from koers.plan.period import canonical_period, period_year
 from koers.sources.base import (
     BoundaryReader,
     BoundaryReading,
@@ -71,6 +72,16 @@ class ImportOutcome:
     duplicate_of: str | None = None
     mismatches: tuple[Comparison, ...] = ()
     """Group totals in the file that its own member figures do not add up to."""
+    revise: bool = False
+    """Whether figures of periods the file does not state may be revised (``--revise``)."""
+
+    @property
+    def unstated_revisions(self) -> dict[str, int]:
+        """Of a dry run: the periods the file does not state whose figures it would revise
+        (what the import refuses without ``--revise``), with how many."""
+        if self.diff is None or not isinstance(self.reading, Reading):
+            return {}
+        return unstated_revisions(self.reading, self.diff)
 
 
 def import_file(
@@ -82,6 +93,7 @@ def import_file(
     mapping: str | None = None,
     year: int | None = None,
     dry_run: bool = False,
+    revise: bool = False,
     user: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
@@ -89,7 +101,9 @@ def import_file(
 
     Figures become observations; boundary files (GeoJSON, TopoJSON) become area
     boundaries of their boundary ``year``. For a CBS file that states no period, ``year``
-    is the period of its figures; other formats state theirs and refuse a ``year``.
+    is the period of its figures; other formats state theirs and refuse a ``year``. A file
+    that would revise figures of a period it does not state itself (the period came from
+    the mapping or ``year``) is refused unless ``revise``.
     """
     path = Path(path)
     if not path.is_file():
@@ -117,7 +131,9 @@ def import_file(
     if format in BOUNDARY_READERS:
         reading = BOUNDARY_READERS[format].read_boundaries(data, path.name, context, year)
         return file.boundaries(reading, dry_run=dry_run, user=user)
-    return file.figures(SOURCES[format], context, dry_run=dry_run, user=user, progress=progress)
+    return file.figures(
+        SOURCES[format], context, dry_run=dry_run, revise=revise, user=user, progress=progress
+    )
 
 
 @dataclass(frozen=True)
@@ -137,11 +153,13 @@ class _File:
         context: ImportContext,
         *,
         dry_run: bool,
+        revise: bool,
         user: str | None,
         progress: Callable[[int], None] | None,
     ) -> ImportOutcome:
         store, programme = self.store, self.programme
         reading = source.read(self.data, self.name, context)
+        reading.observations = one_spelling(context.plan, self.name, reading.observations)
         refuse_closed_years(store, programme, self.name, reading.observations)
         mismatches = tuple(publisher_mismatches(context.plan, reading))
         if dry_run:
@@ -152,7 +170,14 @@ class _File:
                 diff=store.preview_import(programme, reading.observations),
                 duplicate_of=self.duplicate_of,
                 mismatches=mismatches,
+                revise=revise,
             )
+
+        def refuse_unstated(diff: ImportDiff) -> None:
+            unstated = unstated_revisions(reading, diff)
+            if unstated and not revise:
+                raise SourceError([unstated_issue(self.name, reading, unstated)])
+
         batch = store.import_observations(
             programme,
             reading.observations,
@@ -161,6 +186,7 @@ class _File:
             format=source.format,
             user=user,
             progress=progress,
+            check=refuse_unstated,
         )
         return ImportOutcome(
             self.name,
@@ -233,6 +259,53 @@ def refuse_closed_years(
     ]
     if issues:
         raise SourceError(issues)
+
+
+def one_spelling(plan: Plan, name: str, rows: list[Observation]) -> list[Observation]:
+    """``rows`` with each period in its one spelling (:func:`~koers.plan.period.
+    canonical_period`); the same figure given for two spellings of one moment is refused."""
+    periodicity = {i.id: i.periodicity.value for i in plan.indicators}
+    spelled: dict[tuple[str, str, str], str] = {}
+    result, issues = [], []
+    for obs in rows:
+        period = canonical_period(obs.period, periodicity.get(obs.indicator, ""))
+        key = (obs.indicator, obs.area, period)
+        if key in spelled:
+            issues.append(
+                SourceIssue(
+                    name,
+                    None,
+                    None,
+                    f"{obs.indicator} in {obs.area}: '{spelled[key]}' en '{obs.period}' zijn "
+                    f"hetzelfde moment, dus hetzelfde cijfer twee keer",
+                )
+            )
+        spelled[key] = obs.period
+        result.append(obs if period == obs.period else replace(obs, period=period))
+    if issues:
+        raise SourceError(issues)
+    return result
+
+
+def unstated_revisions(reading: Reading, diff: ImportDiff) -> dict[str, int]:
+    """Periods the file does not state (they came from its mapping) whose current figures
+    ``diff`` would revise, with how many, in order."""
+    assumed = {period_year(p) for p in reading.assumed_periods}
+    counts = Counter(new.period for _, new in diff.revised if period_year(new.period) in assumed)
+    return dict(sorted(counts.items()))
+
+
+def unstated_issue(name: str, reading: Reading, unstated: dict[str, int]) -> SourceIssue:
+    periods = ", ".join(f"{p} ({count})" for p, count in unstated.items())
+    return SourceIssue(
+        name,
+        None,
+        None,
+        f"zou cijfers herzien van {periods}, een periode die het bestand zelf niet noemt: "
+        f"die komt uit koppeling '{reading.mapping}'. Is het bestand van een ander jaar, kies "
+        f"dan de juiste koppeling met --mapping; is het een correctie, importeer dan met "
+        f"--revise",
+    )
 
 
 def read_plan_figures(plan: Plan, directory: str | Path) -> list[Observation]:

@@ -356,7 +356,7 @@ def _header(cell: object) -> str:
 
 def stated_periods(table: StatlineTable) -> set[str]:
     """The years a file states itself (its ``Perioden`` or ``jaar`` column), for choosing
-    among mappings that differ in their period; empty when it states none or a bad one."""
+    among mappings that differ in their period (a bad one is reported later, at its row)."""
     columns = {c.lower(): c for c in table.columns}
     column = next((columns[c.lower()] for c in PERIOD_COLUMNS if c.lower() in columns), None)
     found: set[str] = set()
@@ -366,7 +366,7 @@ def stated_periods(table: StatlineTable) -> set[str]:
         try:
             found.add(cbs_period(record.get(column)))
         except ValueError:
-            return set()
+            continue  # reported against its row once the mapping is chosen
     return found
 
 

@@ -68,6 +68,7 @@ from datetime import date, datetime, time
 
 from koers.areas.values import Observation
 from koers.plan.model import ColumnMapping, Indicator, SourceMapping
+from koers.plan.period import period_year
 from koers.sources.base import (
     ImportContext,
     Reading,
@@ -266,6 +267,8 @@ def read_wide(table: Table, context: ImportContext, format: str) -> Reading:
         used.add(period_at)
     ignored = set(AREA_COLUMNS + LABEL_COLUMNS)
     reading = Reading(mapping=mapping.id)
+    if mapping.period is not None and any(t.period is None for t in targets) and period_at is None:
+        reading.assumed_periods.add(mapping.period)
     reading.unmapped_columns = [
         column
         for i, column in enumerate(table.columns)
@@ -335,6 +338,22 @@ def read_wide(table: Table, context: ImportContext, format: str) -> Reading:
     return reading
 
 
+def _stated(table: Table) -> set[str]:
+    """The years the file names itself: its year columns, or its period column's cells."""
+    stated = {c for c in table.columns if PERIOD_HEADER.fullmatch(c)}
+    at = table.index(*PERIOD_COLUMNS)
+    if at is None:
+        return stated
+    for row in table.rows:
+        try:
+            text = cell_text(row.cells[at]) if at < len(row.cells) else ""
+            period_year(text)
+        except (CellError, ValueError):
+            continue  # reported against its row once the mapping is chosen
+        stated.add(text)
+    return stated
+
+
 def _every_period(mapping: SourceMapping) -> bool:
     return any(c.column == EVERY_PERIOD for c in mapping.columns)
 
@@ -360,34 +379,18 @@ def _choose_mapping(
                 )
             ]
         )
-    mapping = context.choose_mapping(format, present, file)
-    if _every_period(mapping):
-        if len(mapping.columns) != 1:
-            raise SourceError(
-                [
-                    SourceIssue(
-                        file,
-                        None,
-                        None,
-                        f"koppeling '{mapping.id}': '*' (elke jaarkolom) moet haar enige "
-                        f"kolom zijn",
-                    )
-                ]
-            )
-        others = [m.id for m in candidates if m is not mapping and _every_period(m)]
-        if others:
-            ids = ", ".join(f"'{i}'" for i in [mapping.id, *others])
-            raise SourceError(
-                [
-                    SourceIssue(
-                        file,
-                        None,
-                        None,
-                        f"meer koppelingen voor jaren als kolommen ({ids}); kies er een met "
-                        f"--mapping",
-                    )
-                ]
-            )
+    mapping = context.choose_mapping(format, present, file, _stated(table))
+    if _every_period(mapping) and len(mapping.columns) != 1:
+        raise SourceError(
+            [
+                SourceIssue(
+                    file,
+                    None,
+                    None,
+                    f"koppeling '{mapping.id}': '*' (elke jaarkolom) moet haar enige kolom zijn",
+                )
+            ]
+        )
     return mapping
 
 

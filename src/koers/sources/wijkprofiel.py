@@ -146,6 +146,7 @@ class _State:
     mappings: dict[str, None] = field(default_factory=dict)
     seen: dict[tuple[str, str, str], _Seen] = field(default_factory=dict)
     data_rows: int = 0
+    assumed: set[str] = field(default_factory=set)  # periods from the mapping, not the name
 
 
 class WijkprofielSource:
@@ -194,6 +195,7 @@ class WijkprofielSource:
             state.unmapped_areas,
             list(state.unmapped_columns),
             mapping=", ".join(state.mappings),
+            assumed_periods=state.assumed,
         )
 
 
@@ -214,7 +216,8 @@ def _read_table(table: _Table, state: _State) -> None:
         if _matches(c.column, kind, codes)
     }
     try:
-        mapping = context.choose_mapping(FORMAT, present, table.where)
+        year = sheet_year(table.label)
+        mapping = context.choose_mapping(FORMAT, present, table.where, [year] if year else [])
     except SourceError:
         for code in filter(None, codes):
             state.unmapped_columns[f"{table.sheet}: {code}" if table.sheet else code] = None
@@ -225,6 +228,8 @@ def _read_table(table: _Table, state: _State) -> None:
         state.issues.append(SourceIssue(table.where, row, column, message))
 
     period = mapping.period or sheet_year(table.label)
+    if sheet_year(table.label) is None and mapping.period is not None:
+        state.assumed.add(mapping.period)
     if period is None:
         issue(
             None,

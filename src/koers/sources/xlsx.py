@@ -93,6 +93,7 @@ class Xlsx:
             combined.observations += reading.observations
             combined.unmapped_areas.update(reading.unmapped_areas)
             combined.unmapped_columns += reading.unmapped_columns
+            combined.assumed_periods |= reading.assumed_periods
             if reading.mapping:
                 combined.mapping = ", ".join(filter(None, (combined.mapping, reading.mapping)))
         if issues:

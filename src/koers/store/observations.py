@@ -92,15 +92,19 @@ class Observations:
         format: str,
         user: str | None = None,
         progress: Callable[[int], None] | None = None,
+        check: Callable[[ImportDiff], None] | None = None,
     ) -> BatchResult:
         """Store ``rows`` as one batch. Changed values become new revisions; identical
-        values are skipped; the same file (by checksum) is never imported twice."""
+        values are skipped; the same file (by checksum) is never imported twice. ``check``
+        sees what would change before anything is written and may refuse it by raising."""
         previous = self.find_batch(programme, checksum)
         if previous is not None:
             return BatchResult(previous.id, programme, previous.rows, duplicate_of=previous.id)
         c = self.c
         batch_id = new_batch_id()
         diff = _diff(_latest(c, programme), rows)
+        if check is not None:
+            check(diff)
         insert_batch(
             c,
             batch_id,

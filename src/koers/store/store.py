@@ -250,6 +250,7 @@ class Store:
         format: str,
         user: str | None = None,
         progress: Callable[[int], None] | None = None,
+        check: Callable[[ImportDiff], None] | None = None,
     ) -> BatchResult:
         """Store ``rows`` as one batch (:meth:`koers.store.observations.Observations.add_batch`)."""
         with self.transaction() as tx:
@@ -261,6 +262,7 @@ class Store:
                 format=format,
                 user=user,
                 progress=progress,
+                check=check,
             )
 
     def undo_batch(self, batch_id: str, *, user: str | None = None) -> Batch:

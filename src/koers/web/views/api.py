@@ -201,7 +201,7 @@ def status(
     if pillar is None and area is None and year is None:
         results = list(snap.assessments.values())  # computed once per request
     else:
-        results = evaluate(snap.plan, snap.observations, area=area, year=year, pillar=pillar)
+        results = evaluate(snap.plan, snap.index, area=area, year=year, pillar=pillar)
     return [r.record() for r in results]
 
 

@@ -77,7 +77,7 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
     measured = {o.indicator for o in snap.observations if o.area in measured_in}
     zuid, city = snap.plan.programme.area, snap.plan.programme.city
     rows = []
-    for assessment in evaluate(snap.plan, snap.observations, area=wijk):
+    for assessment in evaluate(snap.plan, snap.index, area=wijk):
         if assessment.indicator not in measured or assessment.value is None:
             continue
         indicator = snap.indicators[assessment.indicator]
@@ -87,9 +87,7 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
                 assessment,
                 decimals_of(indicator, assessment),
                 value_at(snap, indicator, zuid, assessment.period),
-                value_at(snap, indicator, city, assessment.period)
-                if city in snap.names
-                else None,
+                value_at(snap, indicator, city, assessment.period) if city in snap.names else None,
             )
         )
     rows.sort(key=lambda r: (pillar_rank(snap.plan, r.indicator.pillar), r.indicator.id))
