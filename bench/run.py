@@ -39,6 +39,15 @@ Areas and their references (the floor of the same job, so the ratio is koers's o
         through ``json``) of the same files, the mapped columns melted to long rows and bulk
         inserted into a fresh SQLite file in one transaction: reading and storing the same
         figures without checking, mapping areas or keeping history.
+    kwb-import
+        ``kwb.py``: a national KWB workbook as CBS publishes it (about 17 000 rows × 120
+        columns, numbers as text cells, some ``.``; generated once with openpyxl into
+        ``--data``, ``$KOERS_BENCH_DIR`` or /tmp/koers-bench, as the panels) imported with
+        ``import_file`` into a fresh SQLite store whose plan maps ten of its columns
+        (Rotterdam's wijken and buurten, Zuid as a group of buurten, the G4 cities, NL),
+        each side in a fresh process with its peak memory. Reference: python-calamine
+        reading the same sheet into Python rows, the fastest plain reader. Targets: at most
+        60 s, at most 2× the reference, peak memory at most 2 GB.
     load
         ``load.py``'s wrk run (50 clients over 11 public pages and API paths) against
         ``koers serve --workers 2`` on the NPRZ store, against the same run on a bare ASGI
@@ -85,6 +94,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import basismonitor as bm
+import kwb
 import load
 import reports
 
@@ -98,7 +108,7 @@ from koers.store import Store
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 CBS_PLAN = ROOT / "tests" / "fixtures" / "cbs" / "plan"
-AREAS = ("cli-start", "plan-status", "report", "cbs-import", "load", "basismonitor")
+AREAS = ("cli-start", "plan-status", "report", "cbs-import", "kwb-import", "load", "basismonitor")
 HELP_TARGET = 0.3  # seconds of wall time for `koers --help`
 STATUS_TARGET = 0.8  # seconds of wall time for `koers status` on the NPRZ plan
 DEFAULT_SIZES = "1M,10M,50M"
@@ -293,6 +303,14 @@ def cbs_files() -> list[Path]:
     return sorted((shared / "data" / "external" / "cbs_kwb").glob("cbs_*"))
 
 
+TIED = {
+    "cbs_kwb_2017_rotterdam_odata_extract.json": "cbs-kwb-2017",
+    "cbs_kwb_2017_rotterdam_selection.csv": "cbs-kwb-2017",
+}
+"""Files two mappings of the CBS test plan fit (with and without its crosswalk) and that state
+no period to choose by: named, as a user would with ``--mapping``."""
+
+
 def koers_import(files: Sequence[Path], plan: Plan, folder: Path) -> tuple[float, int]:
     """Every file into a fresh store: (seconds of the imports alone, rows stored)."""
     shutil.rmtree(folder, ignore_errors=True)
@@ -302,7 +320,7 @@ def koers_import(files: Sequence[Path], plan: Plan, folder: Path) -> tuple[float
         start = time.perf_counter()
         stored = 0
         for path in files:
-            batch = import_file(store, path).batch
+            batch = import_file(store, path, mapping=TIED.get(path.name)).batch
             stored += batch.rows if batch is not None else 0
         return time.perf_counter() - start, stored
 
@@ -368,6 +386,41 @@ def cbs_import(context: Context) -> list[Row]:
             f"pandas read_csv + SQLite bulk insert ({number(floor_rows)} rows)",
             ratio(koers, reference),
         )
+    ]
+
+
+def kwb_import(context: Context) -> list[Row]:
+    path = kwb.workbook(context.args.data or kwb.DATA)
+    work = context.work / "kwb"
+    work.mkdir(exist_ok=True)
+    koers = kwb.measure("koers", path, work, context.args.repeat)
+    floor = kwb.measure("calamine", path, work, context.args.repeat)
+    size = f"{number(floor.rows)} rows × {len(kwb.DESCRIPTIVE) + len(kwb.MEASURES)} columns"
+    return [
+        Row(
+            "KWB import",
+            f"national KWB workbook ({size}, xlsx) into a fresh store, 10 columns mapped "
+            f"({number(koers.rows)} figures)",
+            seconds(koers.seconds),
+            seconds(floor.seconds),
+            "python-calamine: the sheet into Python rows",
+            ratio(koers.seconds, floor.seconds),
+            f"≤ {number(kwb.TARGET_SECONDS)} s, ≤ {number(kwb.TARGET_RATIO)}×",
+            verdict(
+                koers.seconds <= kwb.TARGET_SECONDS
+                and koers.seconds <= kwb.TARGET_RATIO * floor.seconds
+            ),
+        ),
+        Row(
+            "KWB import",
+            "peak memory of the process",
+            f"{number(koers.peak_mb)} MB",
+            f"{number(floor.peak_mb)} MB",
+            "python-calamine: the sheet into Python rows",
+            ratio(koers.peak_mb, floor.peak_mb),
+            f"≤ {number(kwb.TARGET_PEAK_MB)} MB",
+            verdict(koers.peak_mb <= kwb.TARGET_PEAK_MB),
+        ),
     ]
 
 
@@ -543,6 +596,7 @@ MEASURES: dict[str, Callable[[Context], list[Row]]] = {
     "plan-status": plan_status,
     "report": report,
     "cbs-import": cbs_import,
+    "kwb-import": kwb_import,
     "load": page_load,
     "basismonitor": basismonitor,
 }
@@ -603,7 +657,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per measurement")
-    parser.add_argument("--data", type=Path, default=None, help="Basismonitor panel cache")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="cache of the Basismonitor panels, KWB workbook"
+    )
     parser.add_argument("--markdown", action="store_true", help="the table as Markdown")
     args = parser.parse_args(argv)
     args.areas = [a.strip() for a in args.only.split(",") if a.strip()]

@@ -238,6 +238,10 @@ FILE_LEVEL = re.compile(
             r"het werkblad bevat geen rijen",
             r"geen koppeling \('mappings' in het plan\)",
             r"past bij \d+ koppelingen",  # several mappings fit and the file cannot choose
+            r"zou cijfers herzien van",  # a period the file does not state needs --revise
+            r"één pagina van een groter resultaat",  # an OData page with a nextLink
+            r"--year geldt alleen voor",
+            r"spreken elkaar tegen",  # --year against the mapping's period
             r"geen leesbaar",
             r"geen CBS OData-bestand",
             r"'value' is geen lijst",

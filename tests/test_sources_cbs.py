@@ -491,7 +491,8 @@ def test_two_rates_merged_without_numerators_is_an_error():
 def test_periods_must_be_known_and_agree():
     assert problems(FIXTURES / "geen_periode.csv") == [
         "geen_periode.csv: het bestand noemt geen periode (kolom Perioden of jaar) en "
-        "koppeling cbs-test geeft geen 'period'"
+        "koppeling cbs-test geeft geen 'period'; geef het jaar met koers import --year JAAR, "
+        "of zet 'period' in de koppeling"
     ]
     assert problems(FIXTURES / "kwb2017_verkeerd_jaar.json", "cbs-kwb-2017") == [
         "kwb2017_verkeerd_jaar.json, rij 1, kolom 'Perioden': het bestand zegt 2018, "
@@ -513,7 +514,8 @@ def test_periods_must_be_known_and_agree():
         ),
         (
             '{"rows": []}',
-            "bestand.json: geen CBS OData-bestand: de rijen horen onder 'value' te staan",
+            "bestand.json: geen CBS OData-bestand: de rijen horen onder 'value' of "
+            "'Observations' te staan",
         ),
         ('{"value": 3}', "bestand.json: 'value' is geen lijst of object met rijen"),
         ('{"value": [1]}', "bestand.json, rij 1: deze rij is geen object met kolommen"),
@@ -521,13 +523,17 @@ def test_periods_must_be_known_and_agree():
         (
             '{"value": [{"Codes": "GM0599", "AantalInwoners_5": "1"}]}',
             "bestand.json: geen kolom met CBS-gebiedscodes (WijkenEnBuurten, RegioS, "
-            "Regioaanduiding.Codering..code., Codering_3, buurtcode, wijkcode, gemeentecode)",
+            "Regioaanduiding.Codering..code., Regioaanduiding/Codering (code), Regiocode "
+            "(gemeente, wijk, buurt) (code), Codering (code), Codering_3, gwb_code_10, "
+            "gwb_code, gwb_code_8, buurtcode, wijkcode, gemeentecode, Wijken en buurten, "
+            "Regio's)",
         ),
         (
             '{"value": [{"RegioS": "GM0599", "Mannen_6": "1"}]}',
             "bestand.json: geen koppeling ('mappings' in het plan) van formaat 'cbs' noemt een "
             "kolom van dit bestand; koppelingen in het plan: cbs-wbk-2024, cbs-kwb-2017, "
-            "cbs-kwb-2017-zonder-crosswalk, cbs-kwb-statline-r, cbs-test",
+            "cbs-kwb-2017-zonder-crosswalk, cbs-kwb-statline-r, cbs-test, cbs-kwb-werkmap, "
+            "cbs-statline-titels, cbs-kwb-odata4",
         ),
         (
             '{"value": [{"RegioS": "GM0599", "Perioden": "2020JJ00", "AantalInwoners_5": NaN}]}',

@@ -41,7 +41,10 @@ def import_group() -> None:
 )
 @click.option("--mapping", help="The plan's mapping to use (default: the best match).")
 @click.option(
-    "--year", type=int, help="Boundary year of a GeoJSON/TopoJSON file (default: from the file)."
+    "--year",
+    type=int,
+    help="The year of a file that does not state it: the boundary year of a GeoJSON/TopoJSON "
+    "file, the period of a CBS file without a period column (default: from the file).",
 )
 @click.option("--programme", help="Programme id (needed when the store holds several).")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")

@@ -168,8 +168,10 @@ class SourceError(KoersError, ValueError):
 class ImportContext:
     """The plan as importers need it: indicators, area codes, mappings, shared checks."""
 
-    def __init__(self, plan: Plan, mapping: str | None = None) -> None:
+    def __init__(self, plan: Plan, mapping: str | None = None, year: int | None = None) -> None:
         self.plan = plan
+        self.year = year
+        """The year the user gave for a file that states none (``koers import --year``)."""
         self.indicators = {i.id: i for i in plan.indicators}
         self.areas = {a.id for a in plan.areas}
         self._cbs = {a.cbs_code: a.id for a in plan.areas if a.cbs_code}

@@ -1,21 +1,31 @@
 """CBS StatLine: Kerncijfers wijken en buurten (KWB) and the Wijk- en Buurtkaart, as CBS
 and its usual tools write them.
 
-Three shapes of the same tables are read as they come (into records by
-:mod:`koers.sources.statline`):
+These shapes of the same tables are read as they come (into records by
+:mod:`koers.sources.statline`, which describes each):
 
-* **OData v3 JSON**, as ``cbsodata`` or the raw API writes it: the rows under ``"value"``,
-  either a list of records or an object of id -> record; values are strings padded with
-  spaces (``"    23.7"``), numbers or ``null``. An optional ``"DataProperties"`` list
-  (``Key``, ``Title``, ``Unit``, ``Decimals``) beside ``"value"`` gives the titles used in
-  the report of columns left out. Rows are numbered by record, from 1.
-* **CSV with CBS column codes**: an OData v4 / StatLine download (``WijkenEnBuurten;
-  AantalInwoners_5``), or the snake_case attribute table of the Wijk- en Buurtkaart
-  (``buurtcode``, ``wijkcode``, ``gemeentecode``, ``jaar``). Rows are numbered as lines, the
-  header being row 1.
-* **R-mangled StatLine CSV** (``write.csv`` of a StatLine table): titles turned into names
-  such as ``Bevolking.Aantal.inwoners..aantal.``, the code in
-  ``Regioaanduiding.Codering..code.``.
+* **OData v3 JSON**, as ``cbsodata`` or the raw API writes it: the rows under ``"value"``;
+  values are strings padded with spaces (``"    23.7"``), numbers or ``null``; the titles of
+  ``"DataProperties"`` name columns in the report of what was left out.
+* **OData v4 JSON**: the ``Observations`` set (``Measure``, ``ValueAttribute``, ``Value``
+  and the dimensions), alone or with its code lists; a mapping names a measure by its code
+  (``M000352``), and a ``ValueAttribute`` such as ``Confidential`` is a missing value with
+  its meaning.
+* **CSV**: a StatLine download with codes (``WijkenEnBuurten;AantalInwoners_5``) or with
+  titles (``Regiocode (gemeente, wijk, buurt) (code)``, ``Regioaanduiding/Codering (code)``,
+  ``Bevolking/Aantal inwoners (aantal)``), ``;``-separated with a BOM, codes and numbers
+  padded with spaces; the snake_case attribute table of the Wijk- en Buurtkaart
+  (``buurtcode``, ``wijkcode``, ``gemeentecode``, ``jaar``); an R-mangled StatLine export
+  (``Bevolking.Aantal.inwoners..aantal.``, ``Regioaanduiding.Codering..code.``).
+* **The KWB workbook** as CBS publishes it (``kwb-YYYY.xlsx``, or saved as CSV): the area
+  code in ``gwb_code_10`` (other editions ``gwb_code``, or ``gwb_code_8`` without its
+  prefix, which ``recs`` — Land, Gemeente, Wijk, Buurt — gives back: ``599`` of a Gemeente
+  is ``GM0599``), ``regio``, ``gm_naam``, ``recs``, ``ind_wbi``, then the measures by short
+  name (``a_inw``, ``p_00_14_jr``, ``g_woz``); numbers stored as text, ``.`` where CBS gives
+  none. It names no period: the mapping's ``period`` or ``koers import --year`` gives it.
+
+A mapping's ``column`` names a column as the file names it: a code, a short name or a
+title, compared after trimming spaces.
 
 The separator is ``;`` or ``,`` (whichever the header has more of). CBS never groups
 thousands in these files, so a lone ``,`` or ``.`` is the decimal sign (``"2,1"`` and
@@ -35,17 +45,21 @@ denominators when every part has them, copied (without numerator and denominator
 would cover only that part) when only one part has a value, and is an error otherwise (a
 rate cannot be added up without its weights).
 
-Period: the mapping's ``period`` if set, else the file's ``Perioden`` (``2017JJ00`` -> ``2017``)
-or ``jaar``. KWB population figures are at 1 January; without a mapping period they get the
-plain year. When both the mapping and the file give a period, their years must agree.
+Period: the mapping's ``period`` if set, else the year given to the import (``koers import
+--year``, :attr:`ImportContext.year`), else the file's ``Perioden`` (``2017JJ00`` ->
+``2017``) or ``jaar``. KWB population figures are at 1 January; without a mapping period
+they get the plain year. Where two of these give a period, their years must agree; where
+none does, the file is refused with the ways to give one. :func:`stated_periods` tells the
+periods a file states itself, before any mapping is chosen.
 
 Missing values: every mark in :data:`MISSING_MARKS` (``.``, empty, ``x``, ``NA``, the CBS
-sentinels ``-99997`` and friends, also written ``-99997.0``) and JSON ``null`` become
-``value=None`` with the reason in the note, never 0. The Wijk- en Buurtkaart gives each
-gemeente a second row for its water (``water`` = ``JA``, all ``-99997``): those rows are
-skipped and counted, not taken for duplicates. The same area code twice for one period is
-an error, as is anything the shared checks (:func:`period_problem`, :func:`value_problems`)
-refuse; all problems are raised together and nothing of the file is imported.
+sentinels ``-99995`` … ``-99999``, also written ``-99997.0``), JSON ``null`` and a v4
+``ValueAttribute`` that says so become ``value=None`` with the reason in the note, never 0.
+The Wijk- en Buurtkaart gives each gemeente a second row for its water (``water`` = ``JA``,
+all ``-99997``): those rows are skipped and counted, not taken for duplicates. The same area
+code twice for one period is an error, as is anything the shared checks
+(:func:`period_problem`, :func:`value_problems`) refuse; all problems are raised together
+and nothing of the file is imported.
 
 What was left out (unmapped columns with their titles, mapped columns the file lacks or
 that some records lack, water rows) is reported by :meth:`CbsReading.report`.
@@ -53,7 +67,6 @@ that some records lack, water rows) is reported by :meth:`CbsReading.report`.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
 
@@ -70,21 +83,25 @@ from koers.sources.base import (
     period_problem,
     value_problems,
 )
-from koers.sources.statline import StatlineTable, parse, split_header
-from koers.sources.toolkit import MISSING_MARKS, finite, not_finite, shown, suggest
-
-REGION_COLUMNS = (
-    "WijkenEnBuurten",
-    "RegioS",
-    "Regioaanduiding.Codering..code.",
-    "Codering_3",
-    "buurtcode",
-    "wijkcode",
-    "gemeentecode",
+from koers.sources.statline import (
+    PERIOD_COLUMNS,
+    REGION_COLUMNS,
+    StatlineTable,
+    cbs_period,
+    cell_value,
+    kwb_code,
+    parse,
+    parse_cbs_number,
+    plain,
+    split_header,
+    stated_periods,
 )
-"""Columns holding a CBS region code, most specific first (matched without regard to case)."""
+from koers.sources.toolkit import (
+    suggest,
+)
+from koers.sources.workbook import ZIP, first_row
 
-PERIOD_COLUMNS = ("Perioden", "jaar")
+__all__ = ["REGION_COLUMNS", "CbsReading", "CbsSource", "parse_cbs_number", "stated_periods"]
 
 DESCRIPTIVE = {
     "id",
@@ -102,13 +119,18 @@ DESCRIPTIVE = {
     "regioaanduiding.gemeentenaam..naam.",
     "regioaanduiding.soort.regio..omschrijving.",
     "regioaanduiding.indelingswijziging.wijken.en.buurten..code.",
+    "regioaanduiding/gemeentenaam (naam)",
+    "regioaanduiding/soort regio (omschrijving)",
+    "regioaanduiding/indelingswijziging wijken en buurten (code)",
+    "gemeentenaam (naam)",
+    "soort regio (omschrijving)",
+    "indelingswijziging wijken en buurten (code)",
+    "regio",
+    "gm_naam",
+    "recs",
+    "ind_wbi",
 }
 """Columns that describe the row, not a figure: never reported as left out."""
-
-_SENTINELS = range(-99999, -99994)  # CBS codes for "no value" in numeric columns
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
-_PERIODEN_YEAR = re.compile(r"^(\d{4})JJ00$")
-_PERIODEN_OTHER = re.compile(r"^\d{4}(KW0[1-4]|MM(0[1-9]|1[0-2])|X\d{3}|G\d{3})$")
 
 
 @dataclass
@@ -116,6 +138,7 @@ class CbsReading(Reading):
     """A :class:`Reading` that also tells what of a CBS file was left out, and why."""
 
     titles: dict[str, str] = field(default_factory=dict)
+    periods: set[str] = field(default_factory=set)  # the years the file states itself
     absent_columns: list[tuple[str, str]] = field(default_factory=list)  # (column, effect)
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # column -> area codes
     water_rows: int = 0
@@ -169,20 +192,28 @@ class CbsSource:
     format = "cbs"
 
     def sniff(self, data: bytes, name: str) -> bool:
+        if data[:4] == ZIP:  # the KWB workbook: its header names a region column
+            return _names_region(first_row(data))
         head = data[:4000].decode("utf-8-sig", errors="replace").lstrip()
         if head.startswith("{"):
-            return '"value"' in head and any(
-                f'"{c}"' in head for c in ("WijkenEnBuurten", "RegioS")
+            return ('"value"' in head or '"Observations"' in head) and any(
+                f'"{c}"' in head for c in ("WijkenEnBuurten", "RegioS", "Measure")
             )
         if not name.lower().endswith((".csv", ".txt")):
             return False
-        header = {c.lower() for c in split_header(head.split("\n", 1)[0])}
-        return any(c.lower() in header for c in REGION_COLUMNS)
+        return _names_region(split_header(head.split("\n", 1)[0]))
 
     def read(self, data: bytes, name: str, context: ImportContext) -> Reading:
         table = parse(data, name)
-        mapping = context.choose_mapping(self.format, table.columns, name, _stated(table))
-        return _Reader(table, mapping, name, context).read()
+        mapping = context.choose_mapping(self.format, table.columns, name, stated_periods(table))
+        reading = _Reader(table, mapping, name, context).read()
+        reading.periods = stated_periods(table)
+        return reading
+
+
+def _names_region(header: list[str]) -> bool:
+    names = {c.strip().lower() for c in header}
+    return any(c.lower() in names for c in REGION_COLUMNS)
 
 
 class _Reader:
@@ -200,7 +231,8 @@ class _Reader:
         self.cells: dict[str, tuple[float | None, str | None] | None] = {}  # the row's, parsed
 
     def issue(self, row: int | None, column: str | None, message: str) -> None:
-        self.issues.append(SourceIssue(self.name, row, column, message))
+        row, column = self.table.locate(row, column)
+        self.issues.append(SourceIssue(self.table.where or self.name, row, column, message))
 
     def read(self) -> CbsReading:
         region = self._column(REGION_COLUMNS)
@@ -219,7 +251,8 @@ class _Reader:
                 None,
                 None,
                 f"het bestand noemt geen periode (kolom Perioden of jaar) en koppeling "
-                f"{self.mapping.id} geeft geen 'period'",
+                f"{self.mapping.id} geeft geen 'period'; geef het jaar met koers import "
+                f"--year JAAR, of zet 'period' in de koppeling",
             )
         if self.issues:
             raise SourceError(self.issues)
@@ -227,12 +260,15 @@ class _Reader:
             self.reading.assumed_periods.add(fixed_period)
 
         water = self.columns.get("water")
+        recs = self.columns.get("recs") if region.lower() == "gwb_code_8" else None
         seen: dict[tuple[str, str], int] = {}
         for row, record in self.table.records:
-            if water is not None and _text(record.get(water)).upper() == "JA":
+            if water is not None and plain(record.get(water)).upper() == "JA":
                 self.reading.water_rows += 1
                 continue
-            code = re.sub(r"\s+", "", _text(record.get(region)))
+            code = re.sub(r"\s+", "", plain(record.get(region)))
+            if recs is not None:
+                code = kwb_code(code, plain(record.get(recs)))
             period = self._period(record, row, period_column, fixed_period)
             if not code:
                 self.issue(row, region, "geen gebiedscode")
@@ -319,7 +355,7 @@ class _Reader:
         used: list[ColumnMapping] = []
         named: set[str] = set()
         by_indicator: dict[str, str] = {}
-        for column in self.mapping.columns:
+        for column in map(_trimmed, self.mapping.columns):
             named.update(c for c in (column.column, column.numerator, column.denominator) if c)
             if column.indicator in by_indicator:
                 self.issue(
@@ -347,11 +383,18 @@ class _Reader:
         return used
 
     def _fixed_period(self) -> str | None:
-        period = self.mapping.period
+        """The mapping's period, else the year given to the import; None when neither."""
+        period, year = self.mapping.period, self.context.year
         if period is None:
-            return None
+            return None if year is None else str(year)
         try:
-            period_year(period)
+            if year is not None and period_year(period) != year:
+                self.issue(
+                    None,
+                    None,
+                    f"--year {year} en koppeling {self.mapping.id} (periode {period}) "
+                    f"spreken elkaar tegen",
+                )
         except ValueError as error:
             self.issue(None, None, f"koppeling {self.mapping.id}: {error}")
         return period
@@ -363,18 +406,19 @@ class _Reader:
         in_file = None
         if column is not None:
             try:
-                in_file = _cbs_period(record.get(column))
+                in_file = cbs_period(record.get(column))
             except ValueError as error:
                 self.issue(row, column, str(error))
                 return None
         if fixed is None:
             return in_file
         if in_file is not None and period_year(fixed) != int(in_file):
-            self.issue(
-                row,
-                column,
-                f"het bestand zegt {in_file}, koppeling {self.mapping.id} zegt periode {fixed}",
+            said = (
+                f"koppeling {self.mapping.id} zegt periode {fixed}"
+                if self.mapping.period
+                else f"--year zegt {fixed}"
             )
+            self.issue(row, column, f"het bestand zegt {in_file}, {said}")
             return None
         return fixed
 
@@ -388,7 +432,7 @@ class _Reader:
             return None, None
         if column not in self.cells:  # a column may be a value here and a denominator there
             try:
-                self.cells[column] = _cell(record.get(column))
+                self.cells[column] = cell_value(record.get(column))
             except ValueError as error:
                 self.issue(row, column, str(error))
                 self.cells[column] = None
@@ -479,6 +523,13 @@ class _Reader:
         return None
 
 
+def _trimmed(column: ColumnMapping) -> ColumnMapping:
+    """The mapping's column with its names trimmed, as the file's header names are."""
+    names = ("column", "numerator", "denominator")
+    update = {n: getattr(column, n).strip() for n in names if getattr(column, n)}
+    return column.model_copy(update=update)
+
+
 def _weighted(indicator: Indicator, part: _Part) -> _Part:
     """The part with the crosswalk's share applied to what adds up (counts, numerators)."""
     value, numerator, denominator = apportion(
@@ -489,74 +540,3 @@ def _weighted(indicator: Indicator, part: _Part) -> _Part:
 
 def _noted(part: _Part, note: str) -> _Part:
     return replace(part, note="; ".join(n for n in (part.note, note) if n))
-
-
-def _text(raw: object) -> str:
-    return "" if raw is None else str(raw).strip()
-
-
-def parse_cbs_number(text: str) -> float:
-    """A number as CBS writes it (no thousands grouping); ValueError when it is none."""
-    raw = text.strip().replace("\u00a0", "").replace(" ", "")
-    if "," in raw and "." in raw:
-        if raw.rfind(",") > raw.rfind("."):
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
-    else:
-        raw = raw.replace(",", ".")
-    if not _NUMBER.match(raw):
-        raise ValueError(f"'{shown(text.strip())}' is geen getal")
-    number = float(raw)
-    if not math.isfinite(number):
-        raise ValueError(not_finite(text.strip(), number))
-    return number
-
-
-def _cell(raw: object) -> tuple[float | None, str | None]:
-    """(value, why it is missing) of one cell; ValueError when it is no number."""
-    if raw is None:
-        return None, MISSING_MARKS[""]
-    if isinstance(raw, bool):
-        raise ValueError(f"'{raw}' is geen getal")
-    if isinstance(raw, int | float):
-        number = finite(raw)
-    else:
-        text = str(raw).strip()
-        for mark in (text, text.lower(), text.upper()):
-            if mark in MISSING_MARKS:
-                return None, MISSING_MARKS[mark]
-        number = parse_cbs_number(text)
-    if number.is_integer() and int(number) in _SENTINELS:
-        code = str(int(number))
-        return None, MISSING_MARKS.get(code, f"ontbreekt (CBS {code})")
-    return number, None
-
-
-def _stated(table: StatlineTable) -> set[str]:
-    """The years the file's own period column names (to choose between mappings)."""
-    lower = {c.lower(): c for c in table.columns}
-    column = next((lower[c.lower()] for c in PERIOD_COLUMNS if c.lower() in lower), None)
-    if column is None:
-        return set()
-    stated = set()
-    for _row, record in table.records:
-        try:
-            stated.add(_cbs_period(record.get(column)))
-        except ValueError:
-            continue  # reported against its row once the mapping is chosen
-    return stated
-
-
-def _cbs_period(raw: object) -> str:
-    """'2017' for '2017JJ00' or '2017'; ValueError for anything else."""
-    text = _text(raw)
-    if re.fullmatch(r"\d{4}", text):
-        return text
-    if match := _PERIODEN_YEAR.match(text):
-        return match[1]
-    if _PERIODEN_OTHER.match(text):
-        raise ValueError(
-            f"periode '{text}' is geen jaar; van CBS worden alleen jaarcijfers (JJ00) gelezen"
-        )
-    raise ValueError(f"'{shown(text)}' is geen CBS-periode (zoals 2017JJ00 of 2017)")

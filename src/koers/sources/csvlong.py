@@ -7,7 +7,9 @@ comma is the decimal sign); in a ``,`` file the decimal sign is a point, and a q
 ``"12,4"`` without a point is read as a Dutch decimal comma. A number is digits with at
 most a sign, a decimal sign and an exponent (never ``nan``, ``inf`` or ``1_000``) and must fit
 a float (``1e400`` does not). An empty value is allowed only with a note saying why it is
-missing (e.g. a CBS suppression mark).
+missing (e.g. a CBS suppression mark). A CBS sentinel (``-99995`` … ``-99999``, also
+written ``-99997.0``) is a missing value too, never a negative number: the row is stored
+without that number and the sentinel's meaning leads its note.
 
 What the ``csv`` module cannot read (a field over its size limit, a carriage return inside
 an unquoted field), a NUL character and a line of more than
@@ -31,7 +33,14 @@ from koers.sources.base import (
     period_problem,
     value_problems,
 )
-from koers.sources.toolkit import csv_rows, decode, dict_reader, parse_number, suggest
+from koers.sources.toolkit import (
+    csv_rows,
+    decode,
+    dict_reader,
+    parse_number,
+    sentinel_text,
+    suggest,
+)
 
 UNKNOWN_SHOWN = 20
 """Unknown columns named one by one (with suggestions); the rest are counted."""
@@ -119,9 +128,8 @@ class LongCsv:
             yield issue("area", f"onbekend gebied '{area}'" + suggest(area, context.areas))
         numbers: dict[str, float | None] = {}
         for column in ("value", "numerator", "denominator"):
-            raw = _text(record, column)
             try:
-                numbers[column] = parse_number(raw, dutch) if raw else None
+                numbers[column] = _number(_text(record, column), dutch)
             except ValueError as error:
                 numbers[column] = None
                 yield issue(column, str(error))
@@ -144,9 +152,9 @@ class LongCsv:
     @staticmethod
     def _observation(record: dict[str, str | None], dutch: bool) -> Observation:
         def number(column: str) -> float | None:
-            raw = _text(record, column)
-            return parse_number(raw, dutch) if raw else None
+            return _number(_text(record, column), dutch)
 
+        notes = (sentinel_text(_text(record, "value")), _text(record, "note"))
         return Observation(
             indicator=_text(record, "indicator"),
             area=_text(record, "area"),
@@ -156,8 +164,15 @@ class LongCsv:
             denominator=number("denominator"),
             status=_text(record, "status") or "definitief",
             source=_text(record, "source") or None,
-            note=_text(record, "note") or None,
+            note="; ".join(n for n in notes if n) or None,
         )
+
+
+def _number(raw: str, dutch: bool) -> float | None:
+    """The cell's number; None when it is empty or a CBS sentinel (ValueError if neither)."""
+    if not raw or sentinel_text(raw):
+        return None
+    return parse_number(raw, dutch)
 
 
 def _text(record: dict[str, str | None], column: str) -> str:

@@ -55,6 +55,10 @@ BOUNDARY_READERS: dict[str, BoundaryReader] = {
 FORMATS: tuple[str, ...] = (*SOURCES, *BOUNDARY_READERS)
 """Every format name, in the order ``--format auto`` tries them."""
 
+YEAR_FORMATS: tuple[str, ...] = ("cbs", *BOUNDARY_READERS)
+"""The formats that take a ``year`` for a file that does not state it: boundaries (the
+boundary year) and CBS tables (the period of their figures, e.g. the KWB workbook)."""
+
 
 @dataclass(frozen=True)
 class ImportOutcome:
@@ -96,8 +100,10 @@ def import_file(
     """Read, check and store one file as a batch (or, with ``dry_run``, only compare).
 
     Figures become observations; boundary files (GeoJSON, TopoJSON) become area
-    boundaries of their boundary ``year``. A file that would revise figures of a period it
-    does not state itself (the period came from the mapping) is refused unless ``revise``.
+    boundaries of their boundary ``year``. For a CBS file that states no period, ``year``
+    is the period of its figures; other formats state theirs and refuse a ``year``. A file
+    that would revise figures of a period it does not state itself (the period came from
+    the mapping or ``year``) is refused unless ``revise``.
     """
     path = Path(path)
     if not path.is_file():
@@ -107,7 +113,19 @@ def import_file(
     data = path.read_bytes()
     checksum = hashlib.sha256(data).hexdigest()
     format = _format(data, path.name, format)
-    context = ImportContext(plan, mapping)
+    if year is not None and format not in YEAR_FORMATS:
+        raise SourceError(
+            [
+                SourceIssue(
+                    path.name,
+                    None,
+                    None,
+                    f"--year geldt alleen voor {', '.join(YEAR_FORMATS)}; een bestand van "
+                    f"formaat '{format}' noemt zijn periode zelf (of de koppeling doet dat)",
+                )
+            ]
+        )
+    context = ImportContext(plan, mapping, year if format not in BOUNDARY_READERS else None)
     previous = store.find_batch(programme, checksum)
     file = _File(store, programme, path.name, data, checksum, previous.id if previous else None)
     if format in BOUNDARY_READERS:

@@ -49,8 +49,9 @@ Dutch notation is expected, a point must group thousands: ``12.4`` is refused as
 instead of being read as 124. ``scale`` results are rounded to 10 decimals.
 
 **Missing values.** An empty cell or a publisher's mark (:data:`MISSING_MARKS`: ``.``,
-``x``, ``-``, ``NA``, CBS ``-99997`` …, as text or as a number) is an observation without a
-value whose note gives the reason, never 0. In the long layout an empty value still needs a
+``x``, ``-``, ``NA``, and CBS's sentinels ``-99995`` … ``-99999`` as text, also written
+``-99997.0``, or as a number) is an observation without a value whose note gives the
+reason, never 0 and never a negative number. In the long layout an empty value still needs a
 ``note``, as in the long CSV.
 
 **Row numbers** in messages are the CSV's line numbers and the sheet's row numbers as
@@ -78,7 +79,7 @@ from koers.sources.base import (
     period_problem,
     value_problems,
 )
-from koers.sources.toolkit import MISSING_MARKS, finite, parse_number
+from koers.sources.toolkit import finite, missing_mark, parse_number, sentinel
 
 AREA_COLUMNS = ("area", "code", "gebied")
 """Area column of a wide layout: the first of these the header has."""
@@ -221,12 +222,12 @@ def cell_number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
             number = finite(cell)
         except ValueError as error:
             raise CellError(str(error)) from None
-        if number.is_integer() and str(int(number)) in MISSING_MARKS:
-            return None, MISSING_MARKS[str(int(number))]
-        return number, None
+        reason = sentinel(number)
+        return (None, reason) if reason else (number, None)
     text = (cell or "").strip()
-    if text in MISSING_MARKS:
-        return None, MISSING_MARKS[text]
+    reason = missing_mark(text)
+    if reason is not None:
+        return None, reason
     try:
         number = parse_number(text, dutch)
     except ValueError as error:

@@ -31,9 +31,17 @@ MISSING_MARKS = {
     "-99997": "geheim of niet beschikbaar (CBS -99997)",
     "-99995": "niet van toepassing (CBS -99995)",
     "-99996": "niet van toepassing (CBS -99996)",
+    "-99998": "ontbreekt (CBS -99998)",
     "-99999": "onbekend (CBS -99999)",
 }
-"""Marks publishers use for a value they do not give: missing with a reason, never zero."""
+"""Marks publishers use for a value they do not give: missing with a reason, never zero.
+
+The CBS sentinels (-99995 … -99999, in KWB files and the Wijk- en Buurtkaart) stand in
+numeric columns where CBS gives no number; they count as marks however the cell writes
+them: as text (``-99997``, ``-99997.0``, ``-99997,0``, padded with spaces) or as a number
+(see :func:`missing_mark` and :func:`sentinel`)."""
+
+_SENTINEL_TEXT = re.compile(r"-9999[5-9](?:[.,]0*)?")
 
 MAX_JSON_DEPTH = 64
 """Deepest nesting of lists and objects a JSON file may have (GeoJSON needs about 8)."""
@@ -76,6 +84,30 @@ def parse_number(text: str, dutch: bool) -> float:
     if not math.isfinite(number):
         raise ValueError(not_finite(text, number))
     return number
+
+
+def missing_mark(text: str) -> str | None:
+    """Why a cell's text stands for a missing value (a mark of :data:`MISSING_MARKS`, in any
+    case, or a CBS sentinel however written); None when it is no such mark."""
+    text = text.strip()
+    for mark in (text, text.lower(), text.upper()):
+        if mark in MISSING_MARKS:
+            return MISSING_MARKS[mark]
+    return sentinel_text(text)
+
+
+def sentinel_text(text: str) -> str | None:
+    """Why a cell's text is a CBS sentinel (``-99997``, ``-99997.0``, ``-99997,0``); else
+    None. The long CSV, which takes no other marks, takes these."""
+    text = text.strip()
+    return MISSING_MARKS[text[:6]] if _SENTINEL_TEXT.fullmatch(text) else None
+
+
+def sentinel(number: float) -> str | None:
+    """Why a number is a CBS sentinel for a missing value (-99995 … -99999); else None."""
+    if -99999 <= number <= -99995 and number.is_integer():
+        return MISSING_MARKS[str(int(number))]
+    return None
 
 
 def not_finite(text: str, number: float) -> str:

@@ -67,12 +67,13 @@ from koers.sources.base import (
     value_problems,
 )
 from koers.sources.toolkit import (
-    MISSING_MARKS,
     csv_rows,
     decode,
     delimiter,
     finite,
+    missing_mark,
     parse_number,
+    sentinel,
     shown,
 )
 from koers.sources.workbook import ZIP, Cell, read_workbook, sheet_names
@@ -410,12 +411,15 @@ def _check_fractions(
 def _number(cell: Cell, dutch: bool) -> tuple[float | None, str | None]:
     """(value, reason it is missing); ValueError with a Dutch message when not a number."""
     if isinstance(cell, float):
-        return finite(cell), None
+        number = finite(cell)
+        reason = sentinel(number)
+        return (None, f"{reason} in de Wijkprofiel") if reason else (number, None)
     text = cell.strip()
-    if text in MISSING_MARKS:
-        if text == "":
-            return None, "leeg in de Wijkprofiel: door de gemeente niet gegeven"
-        return None, f"{MISSING_MARKS[text]} in de Wijkprofiel"
+    if text == "":
+        return None, "leeg in de Wijkprofiel: door de gemeente niet gegeven"
+    reason = missing_mark(text)
+    if reason is not None:
+        return None, f"{reason} in de Wijkprofiel"
     try:
         return parse_number(text, dutch), None  # always finite
     except ValueError:

@@ -1,13 +1,26 @@
 """Excel workbooks as rows of cells, for importers that read every sheet (the Wijkprofiel):
 .xlsx through openpyxl and the older .xls through xlrd, each cell a number or a text
 (a boolean as WAAR/ONWAAR, an error as its Excel text, a date where a number belongs as
-``datum (…)``), so the importer decides what a cell means."""
+``datum (…)``), so the importer decides what a cell means.
+
+Large workbooks of plain values (CBS's national KWB workbook: 17 000 rows × 120 columns)
+are read with python-calamine (:func:`fast_sheets`), about ten times faster than openpyxl.
+Calamine gives an Excel error or a formula without a saved result as an empty cell, so it
+serves only files that hold values, not partners' workbooks with formulas.
+:func:`first_row` reads the header row of the first sheet straight from the zip without
+loading the sheet, so recognising such a file costs milliseconds, not seconds.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 import warnings
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from xml.etree import ElementTree
 
 from koers.sources.base import SourceError, SourceIssue
 
@@ -108,3 +121,77 @@ def _xlsx_cell(value: object) -> Cell:
         except OverflowError:  # an integer beyond any float: _number refuses its text
             return str(value)
     return str(value)
+
+
+FastCell = str | float | int | bool | datetime | date | time | timedelta
+
+
+def fast_sheets(data: bytes, name: str) -> Iterator[tuple[str, int, list[list[FastCell]]]]:
+    """(sheet name, sheet row of the first row, rows of cells) of each worksheet in turn, read
+    by python-calamine when asked for; an empty cell is ``""``."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for index, sheet_name in enumerate(book.sheet_names):
+            sheet = book.get_sheet_by_index(index)
+            rows: list[list[FastCell]] = sheet.to_python()
+            yield str(sheet_name), (sheet.start or (0, 0))[0] + 1, rows
+    except Exception as error:  # calamine raises its own kinds on a damaged file
+        raise SourceError(
+            [SourceIssue(name, None, None, f"geen leesbaar Excel-bestand: {error}")]
+        ) from None
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def first_row(data: bytes) -> list[str]:
+    """The texts of the first row of an .xlsx workbook's first sheet, read from the zip
+    without loading the sheet; empty when the file is no readable workbook."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _first_row(archive)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, OSError):
+        return []
+
+
+def _first_row(archive: zipfile.ZipFile) -> list[str]:
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = book.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    if sheet is None:
+        return []
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        r.get("Target", "")
+        for r in rels.iter(f"{_PACKAGE_REL}Relationship")
+        if r.get("Id") == sheet.get(f"{_REL}id")
+    )
+    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    cells: list[tuple[str, str]] = []  # (type, raw value)
+    with archive.open(path) as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag == f"{_MAIN}c":
+                text = "".join(element.itertext()) if element.get("t") == "inlineStr" else None
+                value = element.findtext(f"{_MAIN}v") or ""
+                cells.append((element.get("t") or "n", text if text is not None else value))
+            elif element.tag == f"{_MAIN}row":
+                break
+    wanted = {int(v) for t, v in cells if t == "s" and v.isdigit()}
+    shared = _shared_strings(archive, max(wanted)) if wanted else []
+    return [shared[int(v)] if t == "s" and v.isdigit() else v for t, v in cells]
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
+    """The shared strings up to index ``last``, read no further than needed."""
+    strings: list[str] = []
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag == f"{_MAIN}si":
+                strings.append(re.sub(r"\s+", " ", "".join(element.itertext())).strip())
+                element.clear()
+                if len(strings) > last:
+                    break
+    return strings
