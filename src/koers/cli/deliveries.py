@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime
 
 import click
 from rich.table import Table
@@ -27,6 +28,12 @@ COLOURS = {
 @main.command()
 @click.option("--year", type=click.IntRange(1900, 2100), help="Het jaar (standaard: vorig jaar).")
 @click.option("--partner", help="Alleen wat deze partner (id) levert.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="JJJJ-MM-DD",
+    help="De dag waarop beoordeeld wordt (standaard: vandaag).",
+)
 @click.option("--programme", help="Programma-id; alleen nodig bij meer dan één programma.")
 @click.option(
     "--format",
@@ -39,7 +46,12 @@ COLOURS = {
 @click.pass_context
 @reports_errors
 def bronnen(
-    ctx: click.Context, year: int | None, partner: str | None, programme: str | None, fmt: str
+    ctx: click.Context,
+    year: int | None,
+    partner: str | None,
+    today: datetime | None,
+    programme: str | None,
+    fmt: str,
 ) -> None:
     """Levering van de cijfers: per indicator het laatste cijfer (periode en wanneer
     ingelezen), de verwachte levering, wie levert en of het cijfer over het jaar binnen, te
@@ -47,7 +59,7 @@ def bronnen(
     from koers.programme import ProgrammeState
 
     with _store(ctx) as store:
-        state = ProgrammeState.read(store, programme)
+        state = ProgrammeState.read(store, programme, today=today.date() if today else None)
     if partner is not None and partner not in state.partners:
         raise NotFoundError(f"partner '{partner}' staat niet in het plan")
     year = year or state.today.year - 1

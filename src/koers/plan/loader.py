@@ -204,12 +204,8 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
 
     # Cross-checks run even when the programme itself is invalid, so that one pass
     # reports everything; such a plan is never returned.
-    lists: dict[str, Any] = {
-        name: [model for model, _ in sections[name]] for name in LIST_SECTIONS
-    }
-    lists |= {
-        name: {item.key: model for model, item in sections[name]} for name in KEYED_SECTIONS
-    }
+    lists: dict[str, Any] = {name: [model for model, _ in sections[name]] for name in LIST_SECTIONS}
+    lists |= {name: {item.key: model for model, item in sections[name]} for name in KEYED_SECTIONS}
     programme = programmes[0][0] if programmes else None
     singles = {
         name: sections[name][0][0] if sections[name] else None for name in SINGLE_SECTIONS[1:]
@@ -350,9 +346,7 @@ def _keyed(
     since neither may silently replace the other."""
     if not isinstance(value, dict):
         issues.append(
-            PlanIssue(
-                doc.file, doc.line_of((section,)), section, "must be a mapping of id to item"
-            )
+            PlanIssue(doc.file, doc.line_of((section,)), section, "must be a mapping of id to item")
         )
         return
     for raw_key, raw in value.items():

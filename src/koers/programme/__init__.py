@@ -5,9 +5,9 @@ figures that count, the stories behind the curves, the agreement states the bure
 (statuses and escalations), the money spent and the resident alliance's conversations — and
 derives the rest once, lazily: the status of every indicator (exactly as ``koers status``
 computes it), the indicator passports and the delivery of each year's figures
-(:mod:`koers.programme.deliveries`), the observation index, look-ups by id. The command line, the website, the JSON
-API and the reports all read a programme through :meth:`ProgrammeState.read`, so they show the
-same state.
+(:mod:`koers.programme.deliveries`), the observation index, look-ups by id. The command
+line, the website, the JSON API and the reports all read a programme through
+:meth:`ProgrammeState.read`, so they show the same state.
 
 This module reads the store; what it derives is computed by the pure core (:mod:`koers.assess`
 and the mechanisms).

@@ -104,7 +104,9 @@ def due_date(passport: IndicatorPassport, year: int) -> date | None:
     if passport.expected_month is None:
         return None
     when = year + passport.expected_lag
-    return date(when, passport.expected_month, calendar.monthrange(when, passport.expected_month)[1])
+    return date(
+        when, passport.expected_month, calendar.monthrange(when, passport.expected_month)[1]
+    )
 
 
 def _sort_key(observation: Observation) -> tuple[int, str]:
