@@ -123,6 +123,11 @@ def test_an_area_level_must_be_an_area_kind_or_an_area():
     ]
 
 
+def test_a_passport_key_must_be_an_id():
+    [found] = problems('passports:\n  "E 1": {}\n')
+    assert found.startswith("extra0.yaml:2: passports (E 1): String should match pattern")
+
+
 def test_a_passport_stated_in_two_files_is_refused():
     found = problems("passports:\n  E1: {frequency: jaarlijks}\n", "passports:\n  E1: {}\n")
     assert found == [

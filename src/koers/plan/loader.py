@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from koers.errors import KoersError
 from koers.plan.model import (
     KEYED_SECTIONS,
+    Id,
     LIST_SECTIONS,
     SINGLE_SECTIONS,
     Agreement,
@@ -351,6 +352,14 @@ def _keyed(
         return
     for raw_key, raw in value.items():
         key = str(raw_key)
+        try:
+            TypeAdapter(Id).validate_python(key)
+        except ValidationError as error:
+            reason = _message(error.errors(include_url=False)[0])
+            issues.append(
+                PlanIssue(doc.file, doc.line_of((section, key)), f"{section} ({key})", reason)
+            )
+            continue
         earlier = next((item for _, item in out if item.key == key), None)
         if earlier is not None:
             issues.append(
