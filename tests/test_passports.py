@@ -149,13 +149,9 @@ def test_the_nprz_plan_has_a_passport_for_every_indicator(nprz_plan):
     assert found["E7.3"].state == "in ontwikkeling"  # "We gaan een monitorset nader uitwerken"
     # nothing in the passport file repeats a mapping: every mapped source has its mapping
     stated = {
-        (s.publisher, s.table, s.column)
-        for p in nprz_plan.passports.values()
-        for s in p.sources
+        (s.publisher, s.table, s.column) for p in nprz_plan.passports.values() for s in p.sources
     }
-    mapped = {
-        (m.source, m.name, c.column) for m in nprz_plan.mappings for c in m.columns
-    }
+    mapped = {(m.source, m.name, c.column) for m in nprz_plan.mappings for c in m.columns}
     assert stated.isdisjoint(mapped)
 
 

@@ -77,8 +77,8 @@ def test_the_source_appendix_cites_publisher_table_and_year_without_line_numbers
     ]
     t1r1 = next(r for r in reports.source_rows if r.indicator.id == "T1.R1")
     assert t1r1.citations[0] == "CBS, UWV en DUO, bewerking OBI (gemeente Rotterdam)"
-    assert "CBS, Kerncijfers wijken en buurten 2024, CBS Wijk- en Buurtkaart 2024" in (
-        t1r1.citations[1]
+    assert (
+        "CBS, Kerncijfers wijken en buurten 2024, CBS Wijk- en Buurtkaart 2024" in t1r1.citations[1]
     )
     assert t1r1.delivered_by == "Gemeente Rotterdam"
     assert "<td>T1.R1</td>" in appendix and "Gemeente Rotterdam" in appendix

@@ -24,7 +24,6 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from koers.errors import KoersError
 from koers.plan.model import (
     KEYED_SECTIONS,
-    Id,
     LIST_SECTIONS,
     SINGLE_SECTIONS,
     Agreement,
@@ -32,6 +31,7 @@ from koers.plan.model import (
     Crosswalk,
     Finance,
     Governance,
+    Id,
     Indicator,
     Intervention,
     Partner,
