@@ -8,6 +8,7 @@ import pytest
 from koers.plan import PlanError, plan_from_documents
 from koers.plan.passport import UNKNOWN, passport_of, passports
 from koers.present import citation, passport_facts
+from koers.present.passports import deliverers
 
 from .helpers import PLAN_YAML
 
@@ -95,6 +96,14 @@ def test_an_output_indicator_is_delivered_by_the_partners_that_report_it():
     assert by_id["O1"].partners == ["woonbron"]  # partner of its intervention
     assert by_id["O2"].partners == ["gemeente", "woonbron"]  # and the owner of A4, which lists it
     assert by_id["E1"].partners == []  # partners report output values only
+
+
+def test_a_long_list_of_deliverers_is_shortened_where_space_is_short():
+    plan = plan_with("passports:\n  E1: {delivery: {partners: [woonbron, gemeente]}}\n")
+    passport = passport_of(plan, plan.indicator("E1"))
+    assert deliverers(plan, passport) == "Woonbron, Gemeente Rotterdam"
+    assert deliverers(plan, passport, limit=1) == "Woonbron en 1 andere"
+    assert deliverers(plan, passport, limit=2) == "Woonbron, Gemeente Rotterdam"
 
 
 def test_passport_problems_name_file_field_and_rule():

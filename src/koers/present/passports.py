@@ -79,12 +79,16 @@ def levels_text(plan: Plan, passport: IndicatorPassport) -> str:
     return ", ".join(LEVEL_LABELS.get(level, names.get(level, level)) for level in passport.levels)
 
 
-def deliverers(plan: Plan, passport: IndicatorPassport) -> str:
-    """The partners that deliver, by name; else the publisher; else ``onbekend``."""
+def deliverers(plan: Plan, passport: IndicatorPassport, limit: int | None = None) -> str:
+    """The partners that deliver, by name; else the publisher; else ``onbekend``. With
+    ``limit``, a longer list names that many and counts the rest (``en 12 andere``)."""
     names = {p.id: p.name for p in plan.partners}
-    if passport.partners:
-        return ", ".join(names.get(p, p) for p in passport.partners)
-    return passport.publisher or UNKNOWN
+    if not passport.partners:
+        return passport.publisher or UNKNOWN
+    named = [names.get(p, p) for p in passport.partners]
+    if limit is not None and len(named) > limit:
+        return f"{', '.join(named[:limit])} en {len(named) - limit} andere"
+    return ", ".join(named)
 
 
 def expected_text(passport: IndicatorPassport) -> str:

@@ -231,7 +231,7 @@ def _source_rows(plan: Plan, observations: Sequence[Observation]) -> list[Source
                 citations,
                 [s for s in source_list(named[indicator_id]) if s not in citations],
                 passport.frequency,
-                deliverers(plan, passport),
+                deliverers(plan, passport, limit=3),
             )
         )
     return rows
