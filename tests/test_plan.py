@@ -229,7 +229,10 @@ def test_json_schema_describes_every_section():
         "partners",
         "mappings",
         "crosswalks",
+        "passports",
     }
+    [passport] = schema["properties"]["passports"]["patternProperties"].values()
+    assert passport == {"$ref": "#/$defs/Passport"}
     target_kinds = json.dumps(schema["$defs"])
     for kind in (
         "reach_reference",

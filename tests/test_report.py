@@ -64,6 +64,26 @@ def test_deel_2_holds_every_indicator_and_agreement_of_the_plan(nprz):
         assert f"<td>{agreement.id}</td>" in deel2, agreement.id
 
 
+def test_the_source_appendix_cites_publisher_table_and_year_without_line_numbers(nprz):
+    plan, rows, reports, documents = nprz
+    appendix = documents["deel-2-voortgangsrapportage"].split('<section id="bronnen">', 1)[1]
+    appendix = appendix.split("</section>", 1)[0]
+    assert "seed:" not in appendix and "[UNCERTAIN]" not in appendix
+    assert "<li>Uitvoeringsplan 2023-2027, Tabel 1</li>" in appendix  # where the figures are
+    # a row per indicator with figures, from its passport
+    with_figures = {o.indicator for o in rows if o.value is not None}
+    assert [r.indicator.id for r in reports.source_rows] == [
+        i.id for i in plan.indicators if i.id in with_figures
+    ]
+    t1r1 = next(r for r in reports.source_rows if r.indicator.id == "T1.R1")
+    assert t1r1.citations[0] == "CBS, UWV en DUO, bewerking OBI (gemeente Rotterdam)"
+    assert (
+        "CBS, Kerncijfers wijken en buurten 2024, CBS Wijk- en Buurtkaart 2024" in t1r1.citations[1]
+    )
+    assert t1r1.delivered_by == "Gemeente Rotterdam"
+    assert "<td>T1.R1</td>" in appendix and "Gemeente Rotterdam" in appendix
+
+
 def test_statuses_and_numbers_match_koers_status(nprz):
     plan, rows, _, documents = nprz
     deel2 = documents["deel-2-voortgangsrapportage"]

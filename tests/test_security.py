@@ -338,6 +338,9 @@ ROUTES: dict[tuple[str, str], Spec] = {
         PUBLIC,
         _public(pillar="wonen", kind="output"),
     ),
+    ("GET", "/api/indicators/{indicator}"): Spec(
+        {"indicator": p("path", 404), **PROGRAMME}, PUBLIC, _public(indicator="O1")
+    ),
     ("GET", "/api/indicators/{indicator}/observations"): Spec(
         {"indicator": p("path", 404), "area": p("query", 404), **PROGRAMME},
         PUBLIC,
@@ -414,6 +417,9 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ),
     ("GET", "/portaal/logboek.csv"): Spec({}, ("bureau",), _fixed()),
     ("GET", "/portaal/jaren"): Spec(GEDAAN, ("bureau",), _fixed()),
+    ("GET", "/portaal/bronnen"): Spec(
+        {"jaar": p("query", 400), **GEDAAN}, PARTNER_AND_BUREAU, _fixed(jaar="2024")
+    ),
     ("GET", "/portaal/gebruikers"): Spec(GEDAAN, ("beheer",), _fixed()),
     ("GET", "/portaal/sleutels"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed()),
     ("GET", "/portaal/wachtwoord"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed()),

@@ -39,6 +39,7 @@ API_PATHS = [
     "/api/plan",
     "/api/areas",
     "/api/indicators",
+    "/api/indicators/{indicator}",
     "/api/indicators/{indicator}/observations",
     "/api/status",
     "/api/agreements",
@@ -171,6 +172,17 @@ def test_indicator_page_shows_status_series_target_and_story(site):
     assert "op schema" in page and "32,0%" in page  # the trajectory up to 2031
     assert 'href="/indicatoren/E5.4.csv"' in page
     assert "<svg" in page
+
+
+def test_indicator_page_shows_the_passport_with_citations_not_line_numbers(site):
+    page = _ok(site, "/indicatoren/T1.R16")
+    passport = page.split('<h2 id="paspoort">', 1)[1].split("</dl>", 1)[0]
+    assert "<dt>Bron</dt><dd>CBS, UWV en DUO, bewerking OBI (gemeente Rotterdam); " in passport
+    assert "Basismonitor, microdata" in passport  # and the mapping that feeds it
+    assert "<dt>Levert</dt><dd>Gemeente Rotterdam</dd>" in passport
+    assert '<dt>Verwacht</dt><dd class="missing">onbekend</dd>' in passport  # the plan is silent
+    assert "Uitvoeringsplan 2023-2027, Tabel 1" in passport  # the figures' own source, cited
+    assert "seed:" not in page
 
 
 def test_a_chart_of_one_series_draws_its_points(site):
@@ -363,6 +375,28 @@ def test_api_plan_areas_and_indicators(site):
     }
     e54 = next(i for i in indicators if i["id"] == "E5.4")
     assert e54["target"]["kind"] == "proportional_share"
+
+
+def test_api_indicator_with_its_passport(site):
+    record = site.client.get("/api/indicators/T1.R1").json()
+    assert record["id"] == "T1.R1" and record["unit"] == "count"
+    passport = record["passport"]
+    assert passport["state"] == "beschikbaar" and passport["reference_date"] == "1 januari"
+    mapped = [s for s in passport["sources"] if s["mapping"] == "cbs-wbk-2024"]
+    assert mapped and mapped[0]["column"] == "aantal_inwoners"
+    assert passport["levels"] == ["country", "g4", "municipality", "zuid", "focuswijken"]
+    assert passport["expected_month"] is None and passport["frequency"] == "onbekend"
+    output = site.client.get("/api/indicators/O6.8").json()["passport"]
+    assert "woonbron" in output["partners"]
+    missing = site.client.get("/api/indicators/X.9")
+    assert missing.status_code == 404 and "X.9" in missing.json()["detail"]
+    schemas = site.client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["IndicatorRecord"]["properties"]["passport"] == {
+        "$ref": "#/components/schemas/IndicatorPassport"
+    }
+    assert {"sources", "partners", "state", "expected_month"} <= set(
+        schemas["IndicatorPassport"]["properties"]
+    )
 
 
 def test_api_observations(site):

@@ -47,6 +47,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "board",
         "The board: seats, members with term signals, meetings; the agenda of the next meeting.",
     ),
+    "bronnen": (
+        "deliveries",
+        "Levering van de cijfers: per indicator het laatste cijfer (periode en wanneer "
+        "ingelezen), de verwachte levering, wie levert en of het cijfer over het jaar binnen, "
+        "te laat of zonder bron is.",
+    ),
     "db": ("db", "The database: its schema version, and upgrading it (koers db upgrade)."),
     "demo": (
         "programme",

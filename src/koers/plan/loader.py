@@ -23,6 +23,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from koers.errors import KoersError
 from koers.plan.model import (
+    KEYED_SECTIONS,
     LIST_SECTIONS,
     SINGLE_SECTIONS,
     Agreement,
@@ -30,9 +31,11 @@ from koers.plan.model import (
     Crosswalk,
     Finance,
     Governance,
+    Id,
     Indicator,
     Intervention,
     Partner,
+    Passport,
     Pillar,
     Plan,
     Programme,
@@ -56,7 +59,8 @@ SINGLE_MODELS: dict[str, type[BaseModel]] = {
     "finance": Finance,
     "governance": Governance,
 }
-ALL_SECTIONS = (*SINGLE_SECTIONS, *LIST_SECTIONS)
+KEYED_MODELS: dict[str, type[BaseModel]] = {"passports": Passport}
+ALL_SECTIONS = (*SINGLE_SECTIONS, *LIST_SECTIONS, *KEYED_SECTIONS)
 
 MAX_DEPTH = 50
 """Deepest nesting of lists and mappings a plan file may have (a plan needs about 6)."""
@@ -96,12 +100,17 @@ class _Item:
     section: str
     index: int
     doc: Located
+    key: str | None = None  # the item's key in a keyed section (passports)
 
     def issue(self, field: str, message: str, item_id: str | None) -> PlanIssue:
         parts = field.split(".") if field else []
-        loc: tuple[str | int, ...] = (self.section, self.index, *parts)
-        label = self.section if self.index < 0 else f"{self.section}[{self.index}]"
-        label += f" ({item_id})" if item_id else ""
+        place = self.index if self.key is None else self.key
+        loc: tuple[str | int, ...] = (self.section, place, *parts)
+        if self.key is not None:
+            label = f"{self.section} ({self.key})"
+        else:
+            label = self.section if self.index < 0 else f"{self.section}[{self.index}]"
+            label += f" ({item_id})" if item_id else ""
         name = f"{label}.{field}" if field else label
         return PlanIssue(self.doc.file, self.doc.line_of(loc), name, message)
 
@@ -169,6 +178,8 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
                 )
             elif key in SINGLE_MODELS:
                 _validate(SINGLE_MODELS[key], value, _Item(key, -1, doc), sections[key], issues)
+            elif key in KEYED_MODELS:
+                _keyed(key, value, doc, sections[key], issues)
             elif not isinstance(value, list):
                 issues.append(PlanIssue(file, doc.line_of((key,)), key, "must be a list"))
             else:
@@ -194,7 +205,8 @@ def plan_from_documents(documents: Mapping[str, str]) -> Plan:
 
     # Cross-checks run even when the programme itself is invalid, so that one pass
     # reports everything; such a plan is never returned.
-    lists = {name: [model for model, _ in sections[name]] for name in LIST_SECTIONS}
+    lists: dict[str, Any] = {name: [model for model, _ in sections[name]] for name in LIST_SECTIONS}
+    lists |= {name: {item.key: model for model, item in sections[name]} for name in KEYED_SECTIONS}
     programme = programmes[0][0] if programmes else None
     singles = {
         name: sections[name][0][0] if sections[name] else None for name in SINGLE_SECTIONS[1:]
@@ -322,6 +334,44 @@ def _not_finite(doc: Located) -> list[PlanIssue]:
                 PlanIssue(doc.file, doc.line_of(path), ".".join(path), "not a finite number")
             )
     return issues
+
+
+def _keyed(
+    section: str,
+    value: Any,
+    doc: Located,
+    out: list[tuple[Any, _Item]],
+    issues: list[PlanIssue],
+) -> None:
+    """The items of a keyed section (``id: item``); a key given in two files is refused,
+    since neither may silently replace the other."""
+    if not isinstance(value, dict):
+        issues.append(
+            PlanIssue(doc.file, doc.line_of((section,)), section, "must be a mapping of id to item")
+        )
+        return
+    for raw_key, raw in value.items():
+        key = str(raw_key)
+        try:
+            TypeAdapter(Id).validate_python(key)
+        except ValidationError as error:
+            reason = _message(error.errors(include_url=False)[0])
+            issues.append(
+                PlanIssue(doc.file, doc.line_of((section, key)), f"{section} ({key})", reason)
+            )
+            continue
+        earlier = next((item for _, item in out if item.key == key), None)
+        if earlier is not None:
+            issues.append(
+                PlanIssue(
+                    doc.file,
+                    doc.line_of((section, key)),
+                    f"{section} ({key})",
+                    f"'{key}' is given more than once (also in {earlier.doc.file})",
+                )
+            )
+            continue
+        _validate(KEYED_MODELS[section], raw, _Item(section, len(out), doc, key), out, issues)
 
 
 def _validate(

@@ -50,6 +50,7 @@ from koers.plan.finance import (
     Seat,
     TermRules,
 )
+from koers.plan.passport import Passport
 from koers.plan.targets import (
     Absolute,
     Ceiling,
@@ -63,6 +64,7 @@ from koers.plan.targets import (
 )
 
 __all__ = [
+    "KEYED_SECTIONS",
     "LIST_SECTIONS",
     "SINGLE_SECTIONS",
     "Absolute",
@@ -98,6 +100,7 @@ __all__ = [
     "Overview",
     "OverviewColumn",
     "Partner",
+    "Passport",
     "Periodicity",
     "Pillar",
     "Plan",
@@ -426,6 +429,11 @@ class PlanFile(Model):
     partners: list[Partner] = Field(default_factory=list)
     mappings: list[SourceMapping] = Field(default_factory=list)
     crosswalks: list[Crosswalk] = Field(default_factory=list)
+    passports: dict[Id, Passport] = Field(
+        default_factory=dict,
+        description="Indicator id -> what the plan states about its figures "
+        "(koers.plan.passport); the rest of the passport is derived.",
+    )
 
 
 class Plan(Model):
@@ -442,6 +450,11 @@ class Plan(Model):
     partners: list[Partner] = Field(default_factory=list)
     mappings: list[SourceMapping] = Field(default_factory=list)
     crosswalks: list[Crosswalk] = Field(default_factory=list)
+    passports: dict[Id, Passport] = Field(
+        default_factory=dict,
+        description="Indicator id -> what the plan states about its figures "
+        "(koers.plan.passport); the rest of the passport is derived.",
+    )
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -473,3 +486,5 @@ LIST_SECTIONS: tuple[str, ...] = (
     "mappings",
     "crosswalks",
 )
+KEYED_SECTIONS: tuple[str, ...] = ("passports",)
+"""Sections that map an id to an item; the keys of all files are merged, each once."""

@@ -14,6 +14,7 @@ from koers.plan.model import (
     LIST_SECTIONS,
     Absolute,
     Aggregation,
+    AreaKind,
     Ceiling,
     Direction,
     Indicator,
@@ -45,6 +46,7 @@ def check_plan(plan: Plan) -> list[Finding]:
         *_area_cycles(plan),
         *_money_and_bodies(plan),
         *_mappings(plan),
+        *_passports(plan),
     ]
 
 
@@ -276,6 +278,31 @@ def _mappings(plan: Plan) -> Iterator[Finding]:
                     index,
                     f"entries.{pos}.weight",
                     f"the weights of code '{entry.code}' add up to more than 1",
+                )
+
+
+def _passports(plan: Plan) -> Iterator[Finding]:
+    """A passport names a known indicator, known partners and known area levels."""
+    indicators = {i.id for i in plan.indicators}
+    partners = {p.id for p in plan.partners}
+    levels = {k.value for k in AreaKind} | {a.id for a in plan.areas}
+    for index, (key, passport) in enumerate(plan.passports.items()):
+        if key not in indicators:
+            yield Finding("passports", index, "", f"unknown indicator '{key}'")
+        delivery = passport.delivery
+        for pos, partner in enumerate(delivery.partners if delivery else []):
+            if partner not in partners:
+                yield Finding(
+                    "passports", index, f"delivery.partners.{pos}", f"unknown partner '{partner}'"
+                )
+        for pos, level in enumerate(passport.levels):
+            if level not in levels:
+                yield Finding(
+                    "passports",
+                    index,
+                    f"levels.{pos}",
+                    f"unknown area level '{level}'; expected an area kind "
+                    f"({', '.join(k.value for k in AreaKind)}) or the id of an area",
                 )
 
 

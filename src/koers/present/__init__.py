@@ -6,7 +6,8 @@
 - :mod:`~koers.present.maps`: the wijk map (a ``geoshape`` choropleth) per wijk;
 - :mod:`~koers.present.series`: which lines a chart draws, which figure a cell shows, the
   order of the pillars;
-- :mod:`~koers.present.labels`: the Dutch words of statuses and kinds, a value or a dash.
+- :mod:`~koers.present.labels`: the Dutch words of statuses and kinds, a value or a dash;
+- :mod:`~koers.present.passports`: an indicator passport in Dutch, sources as citations.
 
 The report (:mod:`koers.report`) and the website (:mod:`koers.web`) lay these out; neither
 chooses a line, a label or a colour of its own.
@@ -23,6 +24,7 @@ from koers.present.labels import (
     status_label,
 )
 from koers.present.maps import wijk_map, wijk_maps
+from koers.present.passports import citation, passport_facts, source_list
 from koers.present.series import chart_lines, ordered_pillars, pillar_rank, value_at
 from koers.present.svg import to_svg
 
@@ -34,12 +36,15 @@ __all__ = [
     "TRAJECTORY_LABEL",
     "Line",
     "chart_lines",
+    "citation",
     "decimals_of",
     "ordered_pillars",
+    "passport_facts",
     "period_key",
     "pillar_rank",
     "series_chart",
     "shown",
+    "source_list",
     "status_label",
     "to_svg",
     "value_at",

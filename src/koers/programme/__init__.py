@@ -4,9 +4,10 @@
 figures that count, the stories behind the curves, the agreement states the bureau approved
 (statuses and escalations), the money spent and the resident alliance's conversations — and
 derives the rest once, lazily: the status of every indicator (exactly as ``koers status``
-computes it), the observation index, look-ups by id. The command line, the website, the JSON
-API and the reports all read a programme through :meth:`ProgrammeState.read`, so they show the
-same state.
+computes it), the indicator passports and the delivery of each year's figures
+(:mod:`koers.programme.deliveries`), the observation index, look-ups by id. The command
+line, the website, the JSON API and the reports all read a programme through
+:meth:`ProgrammeState.read`, so they show the same state.
 
 This module reads the store; what it derives is computed by the pure core (:mod:`koers.assess`
 and the mechanisms).
@@ -15,7 +16,7 @@ and the mechanisms).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any, Self
 
@@ -24,8 +25,10 @@ from koers.areas import Observation
 from koers.assess import Assessment, ObservationIndex, evaluate
 from koers.money import Spent
 from koers.plan.model import Area, AreaKind, Indicator, Pillar, Plan
+from koers.plan.passport import IndicatorPassport, passports
 from koers.plan.summary import AgreementRow, agreement_rows
-from koers.store import Store
+from koers.programme.deliveries import DeliveryRow, deliveries
+from koers.store import Batch, Store
 from koers.workflow import AgreementState, current_statuses_of
 
 __all__ = ["ProgrammeState", "read_boundaries"]
@@ -43,6 +46,7 @@ class ProgrammeState:
     agreement_states: dict[str, AgreementState] = field(default_factory=dict)
     spending: list[Spent] = field(default_factory=list)
     meetings: list[MeetingRecord] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
 
     @classmethod
     def read(
@@ -60,6 +64,7 @@ class ProgrammeState:
                 agreement_states=tx.updates.states(pid),
                 spending=tx.spending.of(pid),
                 meetings=tx.alliance.meetings(pid),
+                batches=tx.observations.batches(pid),
                 **extra,
             )
 
@@ -76,6 +81,28 @@ class ProgrammeState:
     def agreement_rows(self, **filters: str | None) -> list[AgreementRow]:
         """The agreements register with the statuses the bureau approved."""
         return agreement_rows(self.plan, statuses=self.statuses, **filters)
+
+    @cached_property
+    def passports(self) -> dict[str, IndicatorPassport]:
+        """Indicator id -> its passport (:mod:`koers.plan.passport`)."""
+        return passports(self.plan)
+
+    @cached_property
+    def imported(self) -> dict[str, datetime]:
+        """Batch id -> when it was stored."""
+        return {b.id: b.created_at for b in self.batches}
+
+    def deliveries(self, year: int, partner: str | None = None) -> list[DeliveryRow]:
+        """Per indicator, whether the figure of ``year`` is in, late or without a source
+        (:func:`koers.programme.deliveries.deliveries`), as of :attr:`today`."""
+        return deliveries(
+            self.plan,
+            self.observations,
+            self.imported,
+            year=year,
+            today=self.today,
+            partner=partner,
+        )
 
     @cached_property
     def index(self) -> ObservationIndex:

@@ -25,9 +25,19 @@ from koers.plan.model import (
     Pillar,
     Plan,
 )
+from koers.plan.passport import passports
 from koers.plan.period import period_year
 from koers.plan.summary import AgreementRow, agreement_rows
-from koers.present import Line, chart_lines, pillar_rank, series_chart, value_at, wijk_maps
+from koers.present import (
+    Line,
+    chart_lines,
+    pillar_rank,
+    series_chart,
+    source_list,
+    value_at,
+    wijk_maps,
+)
+from koers.present.passports import deliverers
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,19 @@ class WijkView:
 
 
 @dataclass(frozen=True)
+class SourceRow:
+    """A row of the source appendix: an indicator with figures, its passport's sources as
+    citations (publisher, table or file, year), the sources its figures name, and who
+    delivers it how often."""
+
+    indicator: Indicator
+    citations: list[str]
+    figures_from: list[str]
+    frequency: str
+    delivered_by: str
+
+
+@dataclass(frozen=True)
 class ReportSet:
     plan: Plan
     year: int
@@ -96,7 +119,8 @@ class ReportSet:
     agreements: list[AgreementRow]
     overdue: set[str]
     wijken: list[WijkView]
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the figures' sources, cited
+    source_rows: list[SourceRow] = field(default_factory=list)
     maps: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # wijk id -> map spec
     # further Deel II sections by name: each renders with templates/_<name>.html's section()
     extras: Mapping[str, Any] = field(default_factory=dict)
@@ -171,7 +195,7 @@ def build_reports(
     main = [v for v in pillar_views if v.pillar.kind == "pillar"]
     others = [v for v in pillar_views if v.pillar.kind != "pillar"]
     columns, general = _overview(plan, index, year)
-    sources = sorted({s for o in observations if o.source for s in [o.source]})
+    sources = source_list(o.source or "" for o in observations)
     return ReportSet(
         plan=plan,
         year=year,
@@ -184,9 +208,33 @@ def build_reports(
         overdue=overdue,
         wijken=_wijken(plan, observations, index, views, rows, year, narratives),
         sources=sources,
+        source_rows=_source_rows(plan, observations),
         maps=wijk_maps(plan, boundaries or {}),
         extras=dict(extras or {}),
     )
+
+
+def _source_rows(plan: Plan, observations: Sequence[Observation]) -> list[SourceRow]:
+    """The source appendix: every indicator with figures, in the plan's order."""
+    named: dict[str, set[str]] = {}
+    for o in observations:
+        if o.value is not None:
+            named.setdefault(o.indicator, set()).add(o.source or "")
+    rows = []
+    for indicator_id, passport in passports(plan).items():
+        if indicator_id not in named:
+            continue
+        citations = list(dict.fromkeys(c.text() for c in passport.sources))
+        rows.append(
+            SourceRow(
+                plan.indicator(indicator_id),
+                citations,
+                [s for s in source_list(named[indicator_id]) if s not in citations],
+                passport.frequency,
+                deliverers(plan, passport, limit=3),
+            )
+        )
+    return rows
 
 
 def _figure(

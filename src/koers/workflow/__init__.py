@@ -26,6 +26,7 @@ users read them. Refusals are :class:`~koers.store.StoreError` (bad input, wrong
 nothing written.
 """
 
+from koers.plan.passport import reporters
 from koers.store.accounts import ApiToken, Role, User
 from koers.store.audit import AuditEntry
 from koers.store.updates import (
@@ -102,7 +103,6 @@ from koers.workflow.roles import (
     may_view,
     partner_agreements,
     partner_indicators,
-    reporters,
 )
 
 __all__ = [

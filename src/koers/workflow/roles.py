@@ -12,7 +12,9 @@ What a partner owns. An agreement: the partner is one of its ``owners`` (an agre
 without owners is the bureau's). An output value: the indicator is an output indicator and
 the partner is one of the ``partners`` of the indicator's ``intervention``, or owns an
 agreement that lists the indicator in its ``indicators`` (:func:`reporters`). Co-owners
-share: each may edit and submit the other's draft.
+share: each may edit and submit the other's draft. The rule of who reports an output value
+is a fact of the plan, so it lives with the indicator passports
+(:func:`koers.plan.passport.reporters`) and is re-exported here.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Literal, get_args
 
 from koers.errors import NotAllowedError
 from koers.plan.model import Agreement, Indicator, IndicatorKind, Plan
+from koers.plan.passport import reporters
 from koers.store.accounts import Role, User
 from koers.store.updates import Kind, Update
 from koers.workflow.common import agreement_of, output_of
@@ -48,21 +51,6 @@ REFUSED: dict[Action, str] = {
     "escalate": "geen afspraken escaleren",
     "manage_users": "geen gebruikers beheren",
 }
-
-
-def reporters(plan: Plan, indicator: Indicator) -> set[str]:
-    """The partners that report values of ``indicator``: for an output indicator the
-    partners of its intervention and the owners of agreements that list it; else none."""
-    if indicator.kind is not IndicatorKind.OUTPUT:
-        return set()
-    found = {
-        p
-        for intervention in plan.interventions
-        if intervention.id == indicator.intervention
-        for p in intervention.partners
-    }
-    found.update(o for a in plan.agreements if indicator.id in a.indicators for o in a.owners)
-    return found
 
 
 def partner_agreements(plan: Plan, partner: str) -> list[Agreement]:

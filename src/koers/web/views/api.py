@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from koers.assess import evaluate
 from koers.plan.model import Area, Indicator, IndicatorKind
+from koers.plan.passport import IndicatorPassport
 from koers.plan.summary import summarise
 from koers.web.views import SnapshotDep, choices, not_found
 from koers.web.views.agreements import select
@@ -53,6 +54,14 @@ class PlanSummary(BaseModel):
     areas: dict[str, int] = Field(description="Areas by kind.")
     finance: bool
     governance: bool
+
+
+class IndicatorRecord(Indicator):
+    """An indicator as the plan gives it, with its passport: what is counted, the sources,
+    how often, at which levels, who delivers it and when, and whether a source exists
+    ('onbekend' where the plan does not say)."""
+
+    passport: IndicatorPassport
 
 
 class ObservationRecord(BaseModel):
@@ -145,6 +154,13 @@ def indicators(
         for i in snap.plan.indicators
         if (pillar is None or i.pillar == pillar) and (kind is None or i.kind is kind)
     ]
+
+
+@router.get("/indicators/{indicator}", tags=["indicatoren"], response_model=IndicatorRecord)
+def indicator(indicator: str, snap: SnapshotDep) -> IndicatorRecord:
+    """One indicator with its definition, target and passport."""
+    found = find_indicator(snap, indicator)
+    return IndicatorRecord(**dict(found), passport=snap.passports[indicator])
 
 
 @router.get(

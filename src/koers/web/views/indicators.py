@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from koers.areas import Observation
 from koers.plan.model import Indicator, ReachReference
-from koers.present import decimals_of, period_key
+from koers.present import decimals_of, passport_facts, period_key, source_list
 from koers.web.views import (
     Snapshot,
     SnapshotDep,
@@ -92,8 +92,9 @@ def indicator_xlsx(indicator: str, snap: SnapshotDep) -> Response:
 
 @router.get("/indicatoren/{indicator}", response_class=HTMLResponse)
 def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Response:
-    """Status and chart, the full series of every area with figures, the target and its
-    trajectory, and the story behind the curve per period."""
+    """Status and chart, the passport (what is counted, the source, who delivers it and
+    when), the full series of every area with figures, the target and its trajectory, and
+    the story behind the curve per period."""
     found = find_indicator(snap, indicator)
     assessment = snap.assessments[indicator]
     rows = figures(snap, indicator)
@@ -129,4 +130,6 @@ def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Respo
         stories=stories,
         narrative=snap.narratives.get((indicator, assessment.area, assessment.period or "")),
         agreements=[a for a in snap.plan.agreements if indicator in a.indicators],
+        passport=passport_facts(snap.plan, snap.passports[indicator]),
+        figure_sources=source_list(assessment.sources),
     )
