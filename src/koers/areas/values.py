@@ -31,6 +31,8 @@ class Observation:
     dimension: str | None = None
     category: str | None = None
     confirmation: str | None = None  # why a large change against the previous figure is right
+    # a total formed from a breakdown: the figures it adds up (koers.areas.breakdowns)
+    parts: tuple[Observation, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
