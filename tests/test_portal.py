@@ -189,7 +189,7 @@ def test_an_output_value_in_dutch_notation_counts_once_approved(portal):
         {
             "gebied": "zuid",
             "periode": "2024",
-            "waarde": "1.234,5",
+            "waarde": "1.234",
             "toelichting": "tweede kwartaal",
         },
         "/portaal/indicatoren/O1",
