@@ -229,6 +229,7 @@ def _overview(
     ]
     return columns, rows
 
+
 def _wijken(
     plan: Plan,
     observations: Sequence[Observation],

@@ -87,9 +87,7 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
                 assessment,
                 decimals_of(indicator, assessment),
                 value_at(snap, indicator, zuid, assessment.period),
-                value_at(snap, indicator, city, assessment.period)
-                if city in snap.names
-                else None,
+                value_at(snap, indicator, city, assessment.period) if city in snap.names else None,
             )
         )
     rows.sort(key=lambda r: (pillar_rank(snap.plan, r.indicator.pillar), r.indicator.id))
