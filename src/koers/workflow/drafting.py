@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from koers.areas import CONTRIBUTION, Observation
+from koers.errors import NotAllowedError
 from koers.plan.model import Agreement, Indicator, Plan
 from koers.store import Store, StoreError, Transaction
 from koers.store.accounts import User
@@ -227,6 +228,10 @@ def changing(
         actor = acting(tx, user)
         agreement, indicator = subject_of(plan, before)
         require(actor, action, agreement=agreement, indicator=indicator, plan=plan)
+        if not may_view(plan, actor, before):  # another partner's contribution
+            raise NotAllowedError(
+                f"Geen toestemming: update {before.id} is de bijdrage van een andere partner."
+            )
         tx.updates.check(before, version)
         yield Change(tx, plan, actor, before, version, clock)
 
