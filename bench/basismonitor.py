@@ -313,11 +313,14 @@ def sql_tabel1_households(panel: Path, households: str | None = None) -> str:
 
 
 def sql_tabel1_income(panel: Path, households: str | None = None) -> str:
-    source = households or f"""(
+    source = (
+        households
+        or f"""(
             SELECT year, gemeente, buurt, household, max(household_income) AS income
             FROM {_scan(panel)}
             GROUP BY year, gemeente, buurt, household
         )"""
+    )
     return f"""
         SELECT 'T1.R15' AS measure, {PERIOD_SQL["calendar"]} AS period, gemeente, buurt,
                CAST(NULL AS VARCHAR) AS band,

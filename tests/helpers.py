@@ -198,17 +198,22 @@ def open_portal(
     *,
     reports_dir: Path | None = None,
     login_limiter: LoginLimiter | None = None,
+    plan: Plan = PLAN,
+    partners: dict[str, str] | None = None,
     **options: Any,
 ) -> Iterator[Portal]:
-    """:class:`Portal` on the (empty) store at ``url``; ``KOERS_USER`` must be set, as it is
-    for whoever makes the first admin. ``options`` go to :func:`create_app`."""
+    """:class:`Portal` on the (empty) store at ``url`` with ``plan`` (default :data:`PLAN`)
+    and its users; ``partners``: partner users by username (default ``wouter`` of Woonbron,
+    ``gerda`` of the Gemeente). ``KOERS_USER`` must be set, as it is for whoever makes the
+    first admin. ``options`` go to :func:`create_app`."""
     store = Store.open(url)
-    store.save_plan(PLAN)
-    admin = wf.create_user(store, "p", "beheer", PASSWORD, "admin", by=None)
-    wf.create_user(store, "p", "bureau", PASSWORD, "bureau", by=admin)
-    wf.create_user(store, "p", "bureau2", PASSWORD, "bureau", by=admin)
-    wf.create_user(store, "p", "wouter", PASSWORD, "partner", "woonbron", by=admin)
-    wf.create_user(store, "p", "gerda", PASSWORD, "partner", "gemeente", by=admin)
+    store.save_plan(plan)
+    pid = plan.programme.id
+    admin = wf.create_user(store, pid, "beheer", PASSWORD, "admin", by=None)
+    wf.create_user(store, pid, "bureau", PASSWORD, "bureau", by=admin)
+    wf.create_user(store, pid, "bureau2", PASSWORD, "bureau", by=admin)
+    for username, partner in (partners or {"wouter": "woonbron", "gerda": "gemeente"}).items():
+        wf.create_user(store, pid, username, PASSWORD, "partner", partner, by=admin)
     clock = Clock()
     app = create_app(
         url,

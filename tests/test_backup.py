@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 
 from koers import workflow as wf
-from koers.areas import Observation
 from koers.cli import main
 from koers.plan import load_plan
 from koers.store import Store, StoreError
@@ -62,6 +61,17 @@ def populate(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     wf.escalate(store, "nprz", agreement.id, bureau, 1, "loopt vast")
     wf.close_period(store, "nprz", 2020, bureau)
     wf.create_token(store, partner, "koppeling")
+    # two corporations' contributions to the joint O6.8: breakdown rows of the figures
+    for name, corporation, value in (
+        ("woonstad", "woonstad-rotterdam", 1234),
+        ("havensteder", "havensteder", 500),
+    ):
+        reporter = wf.create_user(store, "nprz", name, PASSWORD, "partner", corporation, by=admin)
+        value_update = wf.draft_update(
+            store, "nprz", reporter, indicator="O6.8", area="zuid", period="2024", value=value
+        )
+        value_update = wf.submit(store, value_update.id, reporter, value_update.version)
+        wf.approve(store, value_update.id, bureau, value_update.version)
 
 
 def dump(store: Store) -> dict[str, list[dict[str, Any]]]:
@@ -105,6 +115,10 @@ def test_a_backup_restores_every_table_exactly(store, target, tmp_path, request,
     populate(store, monkeypatch)
     before = dump(store)
     assert all(before[name] for name in ("observations", "updates", "audit_log", "boundaries"))
+    assert {(o["category"], o["value"]) for o in before["observations"] if o["dimension"]} == {
+        ("woonstad-rotterdam", 1234.0),
+        ("havensteder", 500.0),
+    }
     summary = backup(store, tmp_path / "koers.zip")
     assert summary.tables["audit_log"] == len(before["audit_log"])
     with empty_store(target, tmp_path, request) as fresh:
@@ -290,14 +304,22 @@ def test_a_backup_of_the_previous_schema_version_restores_after_an_upgrade(
     assert isinstance(previous, str)
     with _at_revision(f"sqlite:///{tmp_path / 'oud.db'}", previous) as old:
         old.save_plan(load_plan(EXAMPLE), user="test")
-        old.import_observations(
-            "voorbeeld",
-            [Observation("inwoners", "zuid", "2024-01-01", 212345.0)],
-            source_name="oud.csv",
-            checksum="oud",
-            format="csv",
-            user="test",
-        )
+        # the figure as the older koers wrote it: the columns of its own schema revision
+        with old.engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO import_batches (id, programme_id, source_name, checksum, "
+                    "format, created_at, created_by, rows, state) VALUES ('oud', 'voorbeeld', "
+                    "'oud.csv', 'oud', 'csv', '2024-05-01 10:00:00', 'test', 1, 'applied')"
+                )
+            )
+            c.execute(
+                text(
+                    "INSERT INTO observations (programme_id, indicator_id, area_id, period, "
+                    "revision, value, status, batch_id) VALUES ('voorbeeld', 'inwoners', "
+                    "'zuid', '2024-01-01', 1, 212345.0, 'definitief', 'oud')"
+                )
+            )
         made = backup(old, tmp_path / "oud.zip")
     assert made.revision == previous
     with empty_store(target, tmp_path, request) as upgraded:

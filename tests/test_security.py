@@ -128,11 +128,12 @@ class World:
         return self._csrf[who]
 
     def period(self, *, closed: bool = False) -> str:
-        """A period no update is open for: a day of 2024 or later, or of the closed 2020."""
+        """A period no update is open for: a day of 2024 or later, or of the closed 2023
+        (the plan's first year: earlier ones lie outside its window)."""
         if closed:
             day = next(self._closed_days)
             assert day < 366, "the closed year has no more days"
-            return (date(2020, 1, 1) + timedelta(days=day)).isoformat()
+            return (date(2023, 1, 1) + timedelta(days=day)).isoformat()
         return (date(2024, 1, 1) + timedelta(days=next(self._days))).isoformat()
 
     def own_agreement(self, who: str) -> str:
@@ -266,7 +267,7 @@ def _edit(world: World, who: str, tampered: str | None) -> dict[str, object]:
 
 
 def _api_new(world: World, who: str, tampered: str | None) -> dict[str, object]:
-    if tampered in ("indicator", "area", "period", "value"):
+    if tampered in ("indicator", "area", "period", "value", "confirmation", "contributor"):
         period = world.period()
         return {"indicator": "O1", "area": "zuid", "period": period, "value": 3.0, "note": "n"}
     agreement = world.own_agreement(who)
@@ -495,6 +496,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "periode": p("form", 400),
             "waarde": p("form", 303, 400),  # "999…" is a number
             "toelichting": p("form", 303, 400, stored=t.updates.c.note),
+            "bevestiging": p("form", 303, 400, stored=t.updates.c.confirmation),
+            "partner": p("form", 303, 400),  # O1 has one reporter: no partner to name
             **CSRF_FIELD,
             **AFTER_POST,
         },
@@ -518,6 +521,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "toelichting": p("form", 303, 400, stored=t.updates.c.note),
             "bewijs": p("form", 303, 400, stored=t.updates.c.evidence),
             "waarde": p("form", 303, 400),
+            "bevestiging": p("form", 303, 400, stored=t.updates.c.confirmation),
             **CSRF_FIELD,
             **AFTER_POST,
         },
@@ -663,6 +667,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "period": p("json", 400),
             "value": p("json", 201, 422),  # "999…" is a number
             "note": p("json", 201, 400, stored=t.updates.c.note),
+            "confirmation": p("json", 201, 400, stored=t.updates.c.confirmation),
+            "contributor": p("json", 201, 400),  # O1 has one reporter: no partner to name
         },
         PARTNER_AND_BUREAU,
         _api(_api_new),
@@ -677,6 +683,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "note": p("json", 200, 400, stored=t.updates.c.note),
             "evidence": p("json", 200, 400, stored=t.updates.c.evidence),
             "value": p("json", 200, 422),
+            "confirmation": p("json", 200, 400, stored=t.updates.c.confirmation),
         },
         PARTNER_AND_BUREAU,
         _api(_api_edit),
@@ -800,7 +807,7 @@ def world(
                 )
             for who in PARTNER_AND_BUREAU:
                 world.tokens[who] = wf.create_token(store, world.user(who), "t")[0]
-            wf.close_period(store, "p", 2020, bureau)  # where the bureau corrects values
+            wf.close_period(store, "p", 2023, bureau)  # where the bureau corrects values
             update = world.submitted()  # and figures that an injection could lose
             wf.approve(store, update.id, bureau, update.version)
             assert store.observations("p")

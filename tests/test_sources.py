@@ -85,12 +85,12 @@ def test_a_bad_row_stores_nothing_and_every_problem_is_named(loaded, tmp_path):
         "cijfers.csv, rij 3, kolom 'indicator': onbekende indicator 'ee1' (bedoelde u: e1?)",
         "cijfers.csv, rij 4, kolom 'area': onbekend gebied 'noordd' (bedoelde u: noord?)",
         "cijfers.csv, rij 4, kolom 'value': 'abc' is geen getal",
-        "cijfers.csv, rij 4, kolom 'period': school year '2022/2024' must span two consecutive years",
+        "cijfers.csv, rij 4, kolom 'period': '2022/2024' is geen periode: schrijf een jaar ('2024'), een schooljaar ('2023/2024') of een datum ('2024-10-01')",
         "cijfers.csv, rij 5, kolom 'numerator': 'x' is geen getal",
         "cijfers.csv, rij 5, kolom 'value': 140 is geen percentage (moet tussen 0 en 100 liggen)",
-        "cijfers.csv, rij 6, kolom 'period': dubbele rij: dezelfde indicator, gebied en periode staan al in rij 2",
+        "cijfers.csv, rij 6, kolom 'period': dubbele rij: dezelfde indicator, gebied, periode en uitsplitsing staan al in rij 2",
         "cijfers.csv, rij 7, kolom 'period': '2022' is geen schooljaar; s wordt per schooljaar gemeten ('2022/2023'; een los jaar alleen met een toelichting in 'note')",
-        "cijfers.csv, rij 8, kolom 'value': -5 is negatief; een count kan dat niet zijn",
+        "cijfers.csv, rij 8, kolom 'value': -5 is negatief; een aantal kan dat niet zijn",
         "cijfers.csv, rij 9, kolom 'numerator': teller 600 is groter dan noemer 500",
     ]
     assert loaded.observations("p") == []

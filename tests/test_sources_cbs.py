@@ -402,10 +402,10 @@ def test_v4_csv_with_semicolons_padding_and_dutch_decimals():
 def test_bad_rows_are_all_named_and_nothing_is_read():
     assert problems(FIXTURES / "fouten.csv") == [
         "fouten.csv, rij 2, kolom 'GeboorteTotaal_24': teller 500 is groter dan noemer 400",
-        "fouten.csv, rij 3, kolom 'HuishoudensMetEenLaagInkomen_78': 140.5 is geen percentage (moet tussen 0 en 100 liggen)",
+        "fouten.csv, rij 3, kolom 'HuishoudensMetEenLaagInkomen_78': 140,5 is geen percentage (moet tussen 0 en 100 liggen)",
         "fouten.csv, rij 4, kolom 'WijkenEnBuurten': dubbele rij: gebied BU05991081, periode 2022 staat al in rij 2",
         "fouten.csv, rij 5, kolom 'AantalInwoners_5': 'abc' is geen getal",
-        "fouten.csv, rij 6, kolom 'AantalInwoners_5': -5 is negatief; een count kan dat niet zijn",
+        "fouten.csv, rij 6, kolom 'AantalInwoners_5': -5 is negatief; een aantal kan dat niet zijn",
         "fouten.csv, rij 6, kolom 'GeboorteTotaal_24': teller 90 is groter dan noemer -5",
         "fouten.csv, rij 6, kolom 'AantalInwoners_5': teller en noemer mogen niet negatief zijn",
         "fouten.csv, rij 7, kolom 'Perioden': periode '2022KW01' is geen jaar; van CBS worden alleen jaarcijfers (JJ00) gelezen",

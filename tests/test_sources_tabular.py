@@ -112,7 +112,7 @@ def test_a_long_workbook_names_every_problem_by_sheet_row_and_column():
         f"{where}, rij 5, kolom 'period': '2022' is geen schooljaar; havo-vwo wordt per "
         "schooljaar gemeten ('2022/2023'; een los jaar alleen met een toelichting in 'note')",
         f"{where}, rij 6, kolom 'numerator': teller 600 is groter dan noemer 500",
-        f"{where}, rij 7, kolom 'period': dubbele rij: dezelfde indicator, gebied en periode "
+        f"{where}, rij 7, kolom 'period': dubbele rij: dezelfde indicator, gebied, periode en uitsplitsing "
         "staan al in rij 2",
         f"{where}, rij 8, kolom 'value': '12.5' is geen getal in Nederlandse schrijfwijze (een "
         "punt scheidt duizendtallen, de komma is het decimaalteken: 1.234,5)",
@@ -120,7 +120,7 @@ def test_a_long_workbook_names_every_problem_by_sheet_row_and_column():
         f"{where}, rij 10, kolom 'value': leeg; geef in 'note' aan waarom de waarde ontbreekt",
         f"{where}, rij 11, kolom 'status': 'concept' is geen status; kies uit definitief, "
         "voorlopig, geschat",
-        f"{where}, rij 12, kolom 'value': -5 is negatief; een count kan dat niet zijn",
+        f"{where}, rij 12, kolom 'value': -5 is negatief; een aantal kan dat niet zijn",
         f"{where}, rij 13, kolom 'indicator': formule '=\"werk\"&\"loos\"' zonder opgeslagen "
         "uitkomst; open het bestand in Excel of LibreOffice, laat het herberekenen en sla het op",
         f"{where}, rij 14, kolom 'value': '2022-03-01' is een datum, geen getal",
@@ -348,7 +348,7 @@ def test_a_wide_csv_names_every_problem_by_line_and_column():
         "wijkcijfers-fouten.csv, rij 4, kolom 'Werkloos': '12.4' is geen getal in Nederlandse "
         "schrijfwijze (een punt scheidt duizendtallen, de komma is het decimaalteken: 1.234,5)",
         "wijkcijfers-fouten.csv, rij 5, kolom 'Werkloos': 'abc' is geen getal",
-        "wijkcijfers-fouten.csv, rij 5, kolom 'Inwoners': -5 is negatief; een count kan dat niet zijn",
+        "wijkcijfers-fouten.csv, rij 5, kolom 'Inwoners': -5 is negatief; een aantal kan dat niet zijn",
         "wijkcijfers-fouten.csv, rij 6, kolom 'Werklozen': teller 600 is groter dan noemer 500",
         "wijkcijfers-fouten.csv, rij 7, kolom 'periode': '2022/2023' is een schooljaar; werkloos wordt per kalenderjaar gemeten",
         "wijkcijfers-fouten.csv, rij 7, kolom 'periode': '2022/2023' is een schooljaar; geweld wordt per kalenderjaar gemeten",

@@ -272,7 +272,7 @@ def test_migration_0008_keeps_existing_users_able_to_log_in(tmp_path, fast_hashi
         )
     migrate("head")
     with Store.open(url) as store:
-        assert store.schema_version() == "0008"
+        assert store.schema_version() == HEAD
         user = wf.authenticate(store, "beheer", "een lang genoeg wachtwoord")
         assert user is not None
         assert (user.email, user.must_change_password, user.session_epoch) == (None, False, 0)
@@ -282,6 +282,96 @@ def test_migration_0008_keeps_existing_users_able_to_log_in(tmp_path, fast_hashi
         assert [tuple(r) for r in c.execute(text("SELECT username, version FROM users"))] == [
             ("beheer", 3)
         ]
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_migration_0009_keeps_every_figure_and_adds_the_breakdown(backend, tmp_path, request):
+    """A store at 0008 with figures (two revisions, one of them in an undone batch) upgrades
+    to 0009: each figure is the total it was, with its revision and batch; a breakdown of the
+    same key is then a figure of its own, and the downgrade keeps the totals."""
+    from alembic import command
+    from alembic.config import Config
+
+    from koers.store.store import MIGRATIONS
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        from tests.conftest import _reset_postgres
+
+        url = request.getfixturevalue("postgres_url")
+        _reset_postgres(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = Store.open(url, migrate=False).engine  # with the store's foreign keys on
+
+    def migrate(to: str, *, down: bool = False) -> None:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, to)
+
+    migrate("0008")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO programmes VALUES ('p', 'P', 1, 'x')"))
+        c.execute(
+            text(
+                "INSERT INTO indicators VALUES ('p', 'e1', 'Eén', 'effect', NULL, 'count', "
+                "'neutral', NULL)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO areas (programme_id, id, name, kind) VALUES ('p', 'zuid', 'Zuid', 'group')"
+            )
+        )
+        for batch, state in (("b1", "applied"), ("b2", "undone")):
+            c.execute(
+                text(
+                    "INSERT INTO import_batches (id, programme_id, source_name, checksum, format, "
+                    "created_at, rows, state) VALUES (:b, 'p', 'a.csv', :b, 'csv', "
+                    "'2024-05-01 10:00:00', 1, :s)"
+                ),
+                {"b": batch, "s": state},
+            )
+        for revision, value, batch in ((1, 1234.0, "b1"), (2, 500.0, "b2")):
+            c.execute(
+                text(
+                    "INSERT INTO observations (programme_id, indicator_id, area_id, period, "
+                    "revision, value, status, batch_id) VALUES ('p', 'e1', 'zuid', '2024', :r, "
+                    ":v, 'definitief', :b)"
+                ),
+                {"r": revision, "v": value, "b": batch},
+            )
+    migrate("0009")
+    with Store.open(url) as store:
+        assert store.schema_version() == "0009"
+        revisions = store.observations("p", all_revisions=True)
+        assert [(o.value, o.revision, o.batch, o.dimension) for o in revisions] == [
+            (1234.0, 1, "b1", None),
+            (500.0, 2, "b2", None),
+        ]
+        (current,) = store.observations("p")
+        assert (current.value, current.category) == (1234.0, None)
+        # the same key with a breakdown is a figure of its own, not a third revision
+        store.import_observations(
+            "p",
+            [Observation("e1", "zuid", "2024", 700, dimension="leeftijd", category="0-17")],
+            source_name="b.csv",
+            checksum="b",
+            format="csv",
+        )
+        stored = store.observations("p", breakdowns=True)
+        assert sorted((o.value, o.revision, o.category) for o in stored) == [
+            (700.0, 1, "0-17"),
+            (1234.0, 1, None),
+        ]
+    migrate("0008", down=True)
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT value, revision FROM observations ORDER BY id"))
+        assert [tuple(r) for r in rows] == [(1234.0, 1), (500.0, 2)]
     engine.dispose()
 
 

@@ -10,21 +10,27 @@ members when it was not imported:
 - means (``weighted_mean``) are weighted by a declared weight indicator;
 - percentages are never averaged without a weight.
 
-A derived value records the members it came from and the members that were missing.
+A derived value records the members it came from and the members that were missing. A
+figure may be stored for a breakdown (by partner, age group, ...); :func:`published` forms
+the totals that are assessed (:mod:`koers.areas.breakdowns`).
 Pure: no I/O.
 """
 
+from koers.areas.breakdowns import CONTRIBUTION, breakdowns_of, published
 from koers.areas.consistency import Comparison, compare_with_members, rounding_tolerance
 from koers.areas.graph import AreaGraph
 from koers.areas.values import Observation, Value, ValueLookup, derive_value
 
 __all__ = [
+    "CONTRIBUTION",
     "AreaGraph",
     "Comparison",
     "Observation",
     "Value",
     "ValueLookup",
+    "breakdowns_of",
     "compare_with_members",
     "derive_value",
+    "published",
     "rounding_tolerance",
 ]

@@ -26,6 +26,19 @@ class Observation:
     note: str | None = None
     batch: str | None = None
     revision: int = 1
+    # a breakdown of the figure (dimension ``partner``, category ``havensteder``); none: the
+    # figure is the total for the indicator, area and period
+    dimension: str | None = None
+    category: str | None = None
+    confirmation: str | None = None  # why a large change against the previous figure is right
+    # a total formed from a breakdown: the figures it adds up (koers.areas.breakdowns)
+    parts: tuple[Observation, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What a figure is stored by: indicator, area, period and its breakdown ('' for the
+        total)."""
+        return (self.indicator, self.area, self.period, self.dimension or "", self.category or "")
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,14 @@ class Aggregation(StrEnum):
     NONE = "none"  # cannot be derived: must be imported for the group itself
 
 
+class BreakdownTotal(StrEnum):
+    """How an indicator's total is formed from a breakdown of it (by partner, age group,
+    schoolweging band, ...) when no total is stored."""
+
+    SUM = "sum"  # the categories of a dimension add up to the total
+    NONE = "none"  # they do not (rates, averages): only a stored total counts
+
+
 class Periodicity(StrEnum):
     CALENDAR_YEAR = "calendar_year"
     SCHOOL_YEAR = "school_year"
@@ -101,3 +109,24 @@ class StatusRules(Model):
         le=1,
         description="direction/ceiling: a relative change smaller than this counts as no change.",
     )
+
+
+class PlausibilityRules(Model):
+    """What a reported or imported figure must satisfy beyond its unit's range. Plan
+    settings, not code; the defaults are documented in ``docs/targets.md``."""
+
+    change_factor: float | None = Field(
+        10.0,
+        gt=1,
+        description="A figure more than this many times larger or smaller than the previous "
+        "one of the same indicator, area and breakdown needs a confirmation with a reason "
+        "(stored with the figure); none: no such check.",
+    )
+
+
+class Bounds(Model):
+    """The range an indicator's values can plausibly take, beyond its unit's own range."""
+
+    min: float | None = None
+    max: float | None = None
+    ref: str | None = None

@@ -25,10 +25,13 @@ from pydantic import Field, model_validator
 from koers.plan.base import (
     Aggregation,
     AreaKind,
+    Bounds,
+    BreakdownTotal,
     Id,
     IndicatorKind,
     Model,
     Periodicity,
+    PlausibilityRules,
     Polarity,
     StatusRules,
     Unit,
@@ -76,6 +79,8 @@ __all__ = [
     "Board",
     "BoardMember",
     "Body",
+    "Bounds",
+    "BreakdownTotal",
     "BudgetLine",
     "Ceiling",
     "ColumnMapping",
@@ -105,6 +110,7 @@ __all__ = [
     "Pillar",
     "Plan",
     "PlanFile",
+    "PlausibilityRules",
     "Polarity",
     "Precondition",
     "Programme",
@@ -228,6 +234,21 @@ class Indicator(Model):
     source: str | None = None
     periodicity: Periodicity = Periodicity.CALENDAR_YEAR
     decimals: int = Field(1, ge=0, le=4)
+    breakdown_total: BreakdownTotal | None = Field(
+        None,
+        description="How the total is formed from a breakdown (by partner, age group, ...) "
+        "where no total is stored: 'sum' or 'none'; default 'sum' when the indicator's "
+        "aggregation is 'sum', else 'none'.",
+    )
+    areas: list[Id] = Field(
+        default_factory=list,
+        description="The areas the indicator is reported for, each with the areas inside it; "
+        "default: the programme's area and the areas inside it for an output indicator, "
+        "every area for the others.",
+    )
+    bounds: Bounds | None = Field(
+        None, description="The plausible range of a value, checked on every import and report."
+    )
     target: Target | None = None
     note: str | None = None
     ref: str | None = None
@@ -237,6 +258,16 @@ class Indicator(Model):
         if self.aggregation is Aggregation.WEIGHTED_MEAN and self.weight is None:
             raise ValueError("aggregation 'weighted_mean' needs a 'weight' indicator")
         return self
+
+    @property
+    def total_from_breakdown(self) -> BreakdownTotal:
+        """``breakdown_total``, or what the indicator's aggregation implies: counts that add
+        up over areas add up over partners and age groups too."""
+        if self.breakdown_total is not None:
+            return self.breakdown_total
+        if self.aggregation is Aggregation.SUM:
+            return BreakdownTotal.SUM
+        return BreakdownTotal.NONE
 
 
 class Intervention(Model):
@@ -353,6 +384,7 @@ class Programme(Model):
     ambition: str | None = None
     reporting_cycle: str | None = Field(None, description="How and how often it reports.")
     status_rules: StatusRules = Field(default_factory=StatusRules)
+    plausibility: PlausibilityRules = Field(default_factory=PlausibilityRules)
     ref: str | None = None
 
     @model_validator(mode="after")

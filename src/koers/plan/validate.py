@@ -137,6 +137,7 @@ def _references(plan: Plan) -> Iterator[Finding]:
                 known,
                 f"ambition of pillar '{ind.pillar}'",
             )
+        yield from missing("indicators", i, "areas", ind.areas, areas, "area")
         if ind.target is not None:
             yield from missing("indicators", i, "target.area", ind.target.area, areas, "area")
             if isinstance(ind.target, ReachReference):

@@ -1,8 +1,10 @@
 """The read model: *the programme as of a date*, assembled in one place.
 
 :class:`ProgrammeState` holds what every reader of one programme needs — the plan, the
-figures that count, the stories behind the curves, the agreement states the bureau approved
-(statuses and escalations), the money spent and the resident alliance's conversations — and
+figures that count (the totals: stored, or formed from a breakdown such as partners'
+contributions) and the breakdowns themselves, the stories behind the curves, the agreement
+states the bureau approved (statuses and escalations), the money spent and the resident
+alliance's conversations — and
 derives the rest once, lazily: the status of every indicator (exactly as ``koers status``
 computes it), the indicator passports and the delivery of each year's figures
 (:mod:`koers.programme.deliveries`), the observation index, look-ups by id. The command
@@ -21,7 +23,7 @@ from functools import cached_property
 from typing import Any, Self
 
 from koers.alliance import MeetingRecord
-from koers.areas import Observation
+from koers.areas import Observation, published
 from koers.assess import Assessment, ObservationIndex, evaluate
 from koers.money import Spent
 from koers.plan.model import Area, AreaKind, Indicator, Pillar, Plan
@@ -44,6 +46,7 @@ class ProgrammeState:
     narratives: dict[tuple[str, str, str], str]
     today: date
     agreement_states: dict[str, AgreementState] = field(default_factory=dict)
+    breakdowns: list[Observation] = field(default_factory=list)
     spending: list[Spent] = field(default_factory=list)
     meetings: list[MeetingRecord] = field(default_factory=list)
     batches: list[Batch] = field(default_factory=list)
@@ -55,10 +58,13 @@ class ProgrammeState:
         """Read ``programme`` (None: the only one in the store) as it stands now."""
         pid = store.resolve_programme(programme)
         with store.transaction() as tx:
+            plan = tx.plans.latest(pid)
+            current = tx.observations.current(pid)
             return cls(
                 programme=pid,
-                plan=tx.plans.latest(pid),
-                observations=tx.observations.current(pid),
+                plan=plan,
+                observations=published({i.id: i for i in plan.indicators}, current),
+                breakdowns=[o for o in current if o.dimension is not None],
                 narratives=tx.observations.narratives(pid),
                 today=today or date.today(),
                 agreement_states=tx.updates.states(pid),

@@ -17,16 +17,22 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from koers.areas.values import Observation
 from koers.errors import KoersError
-from koers.plan.model import Indicator, Periodicity, Plan, SourceMapping, Unit
+from koers.plan.model import Indicator, Plan, SourceMapping, Unit
 from koers.plan.period import period_year
+from koers.plan.plausibility import area_problem, indicator_areas, window_problem
+
+# the plan's plausibility rules every importer applies, re-exported for the importers
+from koers.plan.plausibility import period_problem as period_problem
+from koers.plan.plausibility import value_problems as value_problems
 
 REQUIRED = ("indicator", "area", "period", "value")
 """The columns of the long layout (a long CSV, a workbook sheet) every file must have."""
-OPTIONAL = ("numerator", "denominator", "status", "source", "note")
+OPTIONAL = ("numerator", "denominator", "status", "source", "note", "dimension", "category")
 """The columns of the long layout a file may have."""
 STATUSES = ("definitief", "voorlopig", "geschat")
 """A figure's status; a row without one is ``definitief``."""
@@ -168,15 +174,41 @@ class SourceError(KoersError, ValueError):
 class ImportContext:
     """The plan as importers need it: indicators, area codes, mappings, shared checks."""
 
-    def __init__(self, plan: Plan, mapping: str | None = None, year: int | None = None) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        mapping: str | None = None,
+        year: int | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
         self.plan = plan
         self.year = year
         """The year the user gave for a file that states none (``koers import --year``)."""
+        self.today = today or date.today()
+        self._areas_of: dict[str, set[str]] = {}
         self.indicators = {i.id: i for i in plan.indicators}
         self.areas = {a.id for a in plan.areas}
         self._cbs = {a.cbs_code: a.id for a in plan.areas if a.cbs_code}
         self._crosswalks = {c.id: c for c in plan.crosswalks}
         self.mapping_id = mapping
+
+    def placement_problems(
+        self, indicator: Indicator, area: str, period: str
+    ) -> list[tuple[str, str]]:
+        """What the plan's plausibility rules say about a figure of ``indicator`` for
+        ``area`` and ``period`` beyond its form: the area is one where the indicator exists,
+        the period lies in the plan's window and not after ``today``."""
+        problems: list[tuple[str, str]] = []
+        if indicator.id not in self._areas_of:
+            self._areas_of[indicator.id] = set(indicator_areas(self.plan, indicator))
+        if area in self.areas and area not in self._areas_of[indicator.id]:
+            found = area_problem(self.plan, indicator, area, None)
+            if found is not None:
+                problems.append(("area", found))
+        if (found := window_problem(self.plan, indicator, period, self.today)) is not None:
+            problems.append(("period", found))
+        return problems
 
     def mappings(self, format: str) -> list[SourceMapping]:
         found = [
@@ -260,57 +292,20 @@ class ImportContext:
         return []
 
 
-_SCHOOL_YEAR = re.compile(r"^\d{4}/\d{4}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BREAKDOWN_NAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
+"""A breakdown's dimension and category: lower-case letters, digits, '.', '_' and '-'."""
 
 
-def period_problem(indicator: Indicator, period: str, explained: bool = False) -> str | None:
-    """Why ``period`` does not fit the indicator's periodicity (None when it does).
-
-    A plain year for a school-year indicator passes only when the row ``explained`` it in a
-    note (a publisher that says "in 2011" without the school year).
-    """
-    try:
-        period_year(period)
-    except ValueError as error:
-        return str(error)
-    plain_year_explained = explained and re.fullmatch(r"\d{4}", period) is not None
-    if (
-        indicator.periodicity is Periodicity.SCHOOL_YEAR
-        and not _SCHOOL_YEAR.match(period)
-        and not plain_year_explained
-    ):
-        return (
-            f"'{period}' is geen schooljaar; {indicator.id} wordt per schooljaar gemeten "
-            f"('2022/2023'; een los jaar alleen met een toelichting in 'note')"
-        )
-    if indicator.periodicity is Periodicity.CALENDAR_YEAR and _SCHOOL_YEAR.match(period):
-        return f"'{period}' is een schooljaar; {indicator.id} wordt per kalenderjaar gemeten"
-    return None
-
-
-def value_problems(
-    indicator: Indicator, value: float | None, numerator: float | None, denominator: float | None
-) -> list[tuple[str, str]]:
-    """(column, message) for values out of range for the indicator's unit."""
-    problems = []
-    if value is not None:
-        if indicator.unit is Unit.PERCENT and not 0 <= value <= 100:
-            problems.append(
-                ("value", f"{value:g} is geen percentage (moet tussen 0 en 100 liggen)")
-            )
-        if indicator.unit in (Unit.COUNT, Unit.PER_1000) and value < 0:
-            problems.append(
-                ("value", f"{value:g} is negatief; een {indicator.unit.value} kan dat niet zijn")
-            )
-    if numerator is not None and denominator is not None:
-        if numerator > denominator and indicator.unit in (Unit.PERCENT, Unit.PER_1000, Unit.RATIO):
-            problems.append(
-                ("numerator", f"teller {numerator:g} is groter dan noemer {denominator:g}")
-            )
-        if denominator < 0 or numerator < 0:
-            problems.append(("denominator", "teller en noemer mogen niet negatief zijn"))
-    return problems
+def breakdown_problems(dimension: str, category: str) -> list[tuple[str, str]]:
+    """(column, message) for a breakdown that is half given or not a plain name."""
+    if bool(dimension) != bool(category):
+        column = "category" if dimension else "dimension"
+        return [(column, "een uitsplitsing heeft een dimensie én een categorie, of geen van beide")]
+    return [
+        (column, f"'{text}' is geen naam: gebruik kleine letters, cijfers, '.', '_' en '-'")
+        for column, text in (("dimension", dimension), ("category", category))
+        if text and not BREAKDOWN_NAME.match(text)
+    ]
 
 
 def apportion(

@@ -1,7 +1,10 @@
 """The long CSV format: one observation per row, in the plan's own ids.
 
 Columns ``indicator, area, period, value`` are required; ``numerator, denominator, status,
-source, note`` are optional, in any order. The separator is ``;`` or ``,`` (read from the
+source, note, dimension, category`` are optional, in any order: ``dimension`` and ``category``
+give a breakdown of the figure (``leeftijd`` / ``0-17``, ``partner`` / ``havensteder``;
+both or neither), a row without them is the total. Every row passes the plan's plausibility
+rules (:mod:`koers.plan.plausibility`). The separator is ``;`` or ``,`` (read from the
 header). Numbers: in a ``;`` file Dutch notation (``1.234,5``: dots group thousands, the
 comma is the decimal sign); in a ``,`` file the decimal sign is a point, and a quoted
 ``"12,4"`` without a point is read as a Dutch decimal comma. A number is digits with at
@@ -30,6 +33,7 @@ from koers.sources.base import (
     Reading,
     SourceError,
     SourceIssue,
+    breakdown_problems,
     period_problem,
     value_problems,
 )
@@ -75,21 +79,21 @@ class LongCsv:
         if issues:
             raise SourceError(issues)
         rows: list[Observation] = []
-        seen: dict[tuple[str, str, str], int] = {}
+        seen: dict[tuple[str, str, str, str, str], int] = {}
         for number, record in enumerate(csv_rows(reader, name), start=2):
             row_issues = list(self._check(record, name, number, context, dutch))
             if row_issues:
                 issues.extend(row_issues)
                 continue
             obs = self._observation(record, dutch)
-            key = (obs.indicator, obs.area, obs.period)
+            key = obs.key
             if key in seen:
                 issues.append(
                     SourceIssue(
                         name,
                         number,
                         "period",
-                        f"dubbele rij: dezelfde indicator, gebied en periode "
+                        f"dubbele rij: dezelfde indicator, gebied, periode en uitsplitsing "
                         f"staan al in rij {seen[key]}",
                     )
                 )
@@ -143,6 +147,13 @@ class LongCsv:
                 indicator, numbers["value"], numbers["numerator"], numbers["denominator"]
             ):
                 yield issue(column, message)
+            placed = context.placement_problems(indicator, area, _text(record, "period"))
+            for column, message in placed:
+                yield issue(column, message)
+        for column, message in breakdown_problems(
+            _text(record, "dimension"), _text(record, "category")
+        ):
+            yield issue(column, message)
         if not _text(record, "value") and not _text(record, "note"):
             yield issue("value", "leeg; geef in 'note' aan waarom de waarde ontbreekt")
         status = _text(record, "status")
@@ -165,6 +176,8 @@ class LongCsv:
             status=_text(record, "status") or "definitief",
             source=_text(record, "source") or None,
             note="; ".join(n for n in notes if n) or None,
+            dimension=_text(record, "dimension") or None,
+            category=_text(record, "category") or None,
         )
 
 

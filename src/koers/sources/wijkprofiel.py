@@ -329,16 +329,18 @@ def _cell(
     scaled = raw
     if raw is not None and column.mapping.scale != 1.0:
         scaled = round(raw * column.mapping.scale, 10)
+    # the figure as published is checked, not its shares: a count split over areas by a
+    # crosswalk's weights is a fraction of a whole number
+    problems = value_problems(indicator, scaled, None, None)
+    for _, message in problems:
+        issue(message)
+    if problems:
+        return
     for area, weight in areas:
         value = apportion(indicator, weight, scaled, None, None)[0]
         notes = [missing] if missing else []
         if split:
             notes.append(apportion_note(indicator, weight, wijknr) + f" ({naam})")
-        problems = value_problems(indicator, value, None, None)
-        for _, message in problems:
-            issue(message)
-        if problems:
-            return
         note = "; ".join(notes) or None
         key = (indicator.id, area, period)
         where = f"rij {row_no}, kolom '{column.code}'"

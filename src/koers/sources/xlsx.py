@@ -36,6 +36,7 @@ from koers.sources.base import (
     Reading,
     SourceError,
     SourceIssue,
+    breakdown_problems,
     period_problem,
     value_problems,
 )
@@ -73,7 +74,7 @@ class Xlsx:
         problems of all sheets are reported together."""
         combined = Reading()
         issues: list[SourceIssue] = []
-        seen: dict[tuple[str, str, str], str] = {}
+        seen: dict[tuple[str, str, str, str, str], str] = {}
         for table in _worksheet_tables(data, name):
             try:
                 reading = (
@@ -85,7 +86,7 @@ class Xlsx:
                 issues += error.issues
                 continue
             for obs in reading.observations:
-                key = (obs.indicator, obs.area, obs.period)
+                key = obs.key
                 if key in seen:
                     message = f"{obs.indicator} {obs.area} {obs.period} staat ook op werkblad"
                     issues.append(SourceIssue(table.name, None, None, f"{message} '{seen[key]}'"))
@@ -234,7 +235,7 @@ def _read_long(table: Table, context: ImportContext) -> Reading:
         raise SourceError(issues)
     at = {key: i for i, key in enumerate(table.keys) if key}
     observations: list[Observation] = []
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, str, str, str, str], int] = {}
     for row in table.rows:
         if not any(map(filled, row.cells)):
             continue
@@ -243,13 +244,14 @@ def _read_long(table: Table, context: ImportContext) -> Reading:
         if found or obs is None:
             issues += found
             continue
-        key = (obs.indicator, obs.area, obs.period)
+        key = obs.key
         if key in seen:
             issues.append(
                 table.issue(
                     row.number,
                     at["period"],
-                    f"dubbele rij: dezelfde indicator, gebied en periode staan al in rij "
+                    "dubbele rij: dezelfde indicator, gebied, periode en uitsplitsing staan al "
+                    f"in rij "
                     f"{seen[key]}",
                 )
             )
@@ -276,7 +278,16 @@ def _long_row(
         issues.append(table.issue(row.number, at.get(column, column), message))
 
     texts: dict[str, str] = {}
-    for column in ("indicator", "area", "period", "status", "source", "note"):
+    for column in (
+        "indicator",
+        "area",
+        "period",
+        "status",
+        "source",
+        "note",
+        "dimension",
+        "category",
+    ):
         try:
             texts[column] = cell_text(row.cells[at[column]]) if column in at else ""
         except CellError as error:
@@ -317,6 +328,10 @@ def _long_row(
             indicator, numbers["value"], numbers["numerator"], numbers["denominator"]
         ):
             issue(column, message)
+        for column, message in context.placement_problems(indicator, area, period):
+            issue(column, message)
+    for column, message in breakdown_problems(texts["dimension"], texts["category"]):
+        issue(column, message)
     if not filled(row.cells[at["value"]]) and not note:
         issue("value", "leeg; geef in 'note' aan waarom de waarde ontbreekt")
     status = texts["status"]
@@ -335,4 +350,6 @@ def _long_row(
         status=status or "definitief",
         source=f"{source} ({table.file})" if source else table.file,
         note="; ".join(part for part in (missing, note) if part) or None,
+        dimension=texts["dimension"] or None,
+        category=texts["category"] or None,
     )

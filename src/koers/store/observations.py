@@ -1,7 +1,10 @@
 """The figures repository: import batches, observations with their revisions, narratives.
 
-An import is one batch with its file name, checksum, user and time. A changed figure becomes a
-new revision and the old one stays in history; the same file (by checksum) is never imported
+An import is one batch with its file name, checksum, user and time. A figure is keyed by
+indicator, area, period and its breakdown (:attr:`~koers.areas.Observation.key`): a partner's
+contribution (``partner=havensteder``) is a figure of its own, never a revision of another
+partner's or of the total. A changed figure becomes a new revision and the old one stays in
+history; the same file (by checksum) is never imported
 twice; undoing a batch makes what it replaced count again. Boundaries take the same batch path
 (:mod:`koers.store.boundaries`).
 """
@@ -121,7 +124,7 @@ class Observations:
         revisions = _max_revisions(c, programme)
         inserts = []
         for obs in [*diff.added, *(new for _, new in diff.revised)]:
-            key = (obs.indicator, obs.area, obs.period)
+            key = obs.key
             revisions[key] = revisions.get(key, 0) + 1
             inserts.append(
                 {
@@ -137,6 +140,9 @@ class Observations:
                     "source": obs.source,
                     "note": obs.note,
                     "batch_id": batch_id,
+                    "dimension": obs.dimension or "",
+                    "category": obs.category or "",
+                    "confirmation": obs.confirmation,
                 }
             )
         for start in range(0, len(inserts), CHUNK):
@@ -170,7 +176,8 @@ class Observations:
         return _batch(row)
 
     def current(self, programme: str) -> list[Observation]:
-        """The figures that count: the highest revision per key of the applied batches."""
+        """The figures that count: the highest revision per key of the applied batches,
+        totals and breakdowns alike (:func:`koers.areas.published` forms the totals)."""
         return list(_latest(self.c, programme).values())
 
     def every_revision(self, programme: str) -> list[Observation]:
@@ -266,12 +273,13 @@ def insert_batch(
     )
 
 
-def _diff(
-    latest: dict[tuple[str, str, str], Observation], rows: Sequence[Observation]
-) -> ImportDiff:
+Key = tuple[str, str, str, str, str]  # indicator, area, period, dimension, category
+
+
+def _diff(latest: dict[Key, Observation], rows: Sequence[Observation]) -> ImportDiff:
     added, revised, unchanged = [], [], 0
     for obs in rows:
-        current = latest.get((obs.indicator, obs.area, obs.period))
+        current = latest.get(obs.key)
         if current is None:
             added.append(obs)
         elif _same(current, obs):
@@ -281,23 +289,29 @@ def _diff(
     return ImportDiff(added, revised, unchanged)
 
 
-def _max_revisions(c: Connection, programme: str) -> dict[tuple[str, str, str], int]:
+def _key_columns() -> tuple[Any, ...]:
+    o = t.observations
+    return (o.c.indicator_id, o.c.area_id, o.c.period, o.c.dimension, o.c.category)
+
+
+def _max_revisions(c: Connection, programme: str) -> dict[Key, int]:
     """Highest revision per key over all batches, undone ones included (numbers stay unique)."""
     o = t.observations
     rows = c.execute(
-        select(o.c.indicator_id, o.c.area_id, o.c.period, func.max(o.c.revision))
+        select(*_key_columns(), func.max(o.c.revision))
         .where(o.c.programme_id == programme)
-        .group_by(o.c.indicator_id, o.c.area_id, o.c.period)
+        .group_by(*_key_columns())
     )
-    return {(r[0], r[1], r[2]): r[3] for r in rows}
+    return {(r[0], r[1], r[2], r[3], r[4]): r[5] for r in rows}
 
 
 def _same(a: Observation, b: Observation) -> bool:
-    return (a.value, a.numerator, a.denominator, a.status) == (
+    return (a.value, a.numerator, a.denominator, a.status, a.confirmation) == (
         b.value,
         b.numerator,
         b.denominator,
         b.status,
+        b.confirmation,
     )
 
 
@@ -314,6 +328,9 @@ def _observation(row: Any) -> Observation:
         note=row.note,
         batch=row.batch_id,
         revision=row.revision,
+        dimension=row.dimension or None,
+        category=row.category or None,
+        confirmation=row.confirmation,
     )
 
 
@@ -336,13 +353,13 @@ def _batch(row: Any) -> Batch:
     )
 
 
-def _latest(c: Connection, programme: str) -> dict[tuple[str, str, str], Observation]:
+def _latest(c: Connection, programme: str) -> dict[Key, Observation]:
     o = t.observations
     top = (
-        select(o.c.indicator_id, o.c.area_id, o.c.period, func.max(o.c.revision).label("revision"))
+        select(*_key_columns(), func.max(o.c.revision).label("revision"))
         .join(t.import_batches, t.import_batches.c.id == o.c.batch_id)
         .where(o.c.programme_id == programme, t.import_batches.c.state == "applied")
-        .group_by(o.c.indicator_id, o.c.area_id, o.c.period)
+        .group_by(*_key_columns())
         .subquery()
     )
     rows = c.execute(
@@ -352,8 +369,10 @@ def _latest(c: Connection, programme: str) -> dict[tuple[str, str, str], Observa
             (o.c.indicator_id == top.c.indicator_id)
             & (o.c.area_id == top.c.area_id)
             & (o.c.period == top.c.period)
+            & (o.c.dimension == top.c.dimension)
+            & (o.c.category == top.c.category)
             & (o.c.revision == top.c.revision),
         )
         .where(o.c.programme_id == programme)
     )
-    return {(r.indicator_id, r.area_id, r.period): _observation(r) for r in rows}
+    return {(found := _observation(r)).key: found for r in rows}

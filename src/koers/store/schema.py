@@ -4,7 +4,9 @@ Everything is keyed by programme, so several programmes can live in one store. T
 kept twice on purpose: typed rows for what other tables and queries refer to (areas,
 indicators), a generic ``plan_items`` row per item for the rest, and the whole validated
 plan document per version so that what was loaded can always be reconstructed.
-Observations are never updated in place: a revision is a new row with a higher number.
+Observations are never updated in place: a revision is a new row with a higher number. A
+figure is keyed by indicator, area, period and its breakdown (dimension and category, both
+'' for the total).
 """
 
 from __future__ import annotations
@@ -152,11 +154,18 @@ observations = Table(
     Column("source", Text, nullable=True),
     Column("note", Text, nullable=True),
     Column("batch_id", String(32), ForeignKey("import_batches.id"), nullable=False),
+    # the breakdown ('partner' / 'havensteder', 'leeftijd' / '0-17'); '' for the total, so
+    # the key holds on both backends (NULLs never collide in a unique constraint)
+    Column("dimension", String(80), nullable=False, server_default=""),
+    Column("category", String(80), nullable=False, server_default=""),
+    Column("confirmation", Text, nullable=True),  # why a large change is right
     UniqueConstraint(
         "programme_id",
         "indicator_id",
         "area_id",
         "period",
+        "dimension",
+        "category",
         "revision",
         name="uq_observations_key_revision",
     ),
@@ -279,6 +288,9 @@ updates = Table(
     Column("area_id", String(80), nullable=True),
     Column("period", String(10), nullable=True),
     Column("value", Float, nullable=True),
+    # whose contribution the value is (breakdown partner=<id>); none: the total
+    Column("contributor", String(80), nullable=True),
+    Column("confirmation", Text, nullable=True),  # why a large change is right
     Column("source", Text, nullable=True),  # written on the observation: who reported it
     Column("note", Text, nullable=True),
     Column("reason", Text, nullable=True),  # why it was returned, or why a closed year changed

@@ -27,6 +27,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+from koers.areas.breakdowns import published
 from koers.areas.values import Observation
 from koers.plan.model import Plan
 from koers.store import schema as t
@@ -36,7 +37,7 @@ from koers.store.plans import PlanChange, PlanLoad
 from koers.store.transaction import Transaction
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0008"  # the newest migration (tests check it against Alembic's head)
+HEAD = "0009"  # the newest migration (tests check it against Alembic's head)
 MIGRATION_LOCK = 0x6B6F657273  # "koers": the advisory lock an upgrade holds on PostgreSQL
 DEFAULT_URL = "sqlite:///koers.db"
 
@@ -270,12 +271,20 @@ class Store:
         with self.transaction() as tx:
             return tx.observations.undo_batch(batch_id, user=user)
 
-    def observations(self, programme: str, *, all_revisions: bool = False) -> list[Observation]:
-        """Current observations (highest revision per key), or every revision."""
+    def observations(
+        self, programme: str, *, all_revisions: bool = False, breakdowns: bool = False
+    ) -> list[Observation]:
+        """The totals that count (stored, or formed from breakdowns by the plan's rule:
+        :func:`koers.areas.published`); with ``breakdowns`` every current figure as stored,
+        breakdowns included; with ``all_revisions`` every revision."""
         with self.transaction() as tx:
             if all_revisions:
                 return tx.observations.every_revision(programme)
-            return tx.observations.current(programme)
+            current = tx.observations.current(programme)
+            if breakdowns or all(o.dimension is None for o in current):
+                return current
+            indicators = {i.id: i for i in tx.plans.latest(programme).indicators}
+            return published(indicators, current)
 
     def batches(self, programme: str) -> list[Batch]:
         with self.transaction() as tx:

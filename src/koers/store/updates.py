@@ -81,6 +81,8 @@ class Update:
     submitted_by: str | None
     decided_at: datetime | None
     decided_by: str | None
+    contributor: str | None = None  # whose contribution the value is (a partner id)
+    confirmation: str | None = None  # why a large change against the previous figure is right
 
     @property
     def state_label(self) -> str:
@@ -98,6 +100,8 @@ class Update:
             "area": self.area,
             "period": self.period,
             "value": self.value,
+            "contributor": self.contributor,
+            "confirmation": self.confirmation,
             "note": self.note,
             "reason": self.reason,
             "batch": self.batch,
@@ -146,6 +150,8 @@ _UPDATE_FIELDS = {
     "area": "area_id",
     "period": "period",
     "value": "value",
+    "contributor": "contributor",
+    "confirmation": "confirmation",
     "source": "source",
     "note": "note",
     "reason": "reason",
@@ -388,6 +394,8 @@ def _update(row: Any) -> Update:
         submitted_by=row.submitted_by,
         decided_at=row.decided_at,
         decided_by=row.decided_by,
+        contributor=row.contributor,
+        confirmation=row.confirmation,
     )
 
 

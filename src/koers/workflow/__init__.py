@@ -8,6 +8,8 @@ The programme bureau approves or returns what they submit; only approved updates
 - :mod:`~koers.workflow.accounts`: users, passwords (:class:`Passwords`), logging in
 - :mod:`~koers.workflow.api_tokens`: API tokens
 - :mod:`~koers.workflow.drafting`: drafting, editing and submitting updates; their checks
+- :mod:`~koers.workflow.contributions`: partners' contributions to an indicator they report
+  together, the plausibility check of a value, what approving changes, corrections
 - :mod:`~koers.workflow.approval`: approving, correcting and returning; the import of an
   approved figure
 - :mod:`~koers.workflow.agreements`: agreement states, current statuses, public history
@@ -72,6 +74,14 @@ from koers.workflow.approval import PORTAL_FORMAT, approve, correct, return_upda
 from koers.workflow.attention import ATTENTION_REASONS, Attention, needs_attention
 from koers.workflow.audit import agreement_history, audit_log
 from koers.workflow.common import MAX_TEXT, Clock, utc_now
+from koers.workflow.contributions import (
+    Correction,
+    PlausibilityError,
+    Review,
+    co_reported,
+    corrections,
+    review_of,
+)
 from koers.workflow.drafting import (
     OPEN_STATES,
     UNSAFE_SCHEMES,
@@ -130,9 +140,12 @@ __all__ = [
     "Clock",
     "ClosedPeriod",
     "ConflictError",
+    "Correction",
     "Kind",
     "NewAccount",
     "Passwords",
+    "PlausibilityError",
+    "Review",
     "Role",
     "State",
     "Update",
@@ -149,7 +162,9 @@ __all__ = [
     "close_period",
     "closed_periods",
     "closed_years",
+    "co_reported",
     "correct",
+    "corrections",
     "create_token",
     "create_user",
     "current_statuses",
@@ -177,6 +192,7 @@ __all__ = [
     "reporters",
     "reset_password",
     "return_update",
+    "review_of",
     "revoke_token",
     "set_password",
     "set_role",

@@ -4,8 +4,10 @@ Only approved updates count. Approving a status sets the agreement's state
 (:func:`koers.workflow.agreements.set_state`). Approving an output value imports it as a
 batch of format :data:`PORTAL_FORMAT` (one batch per approval) through the store's
 observations repository, inside the approval's transaction, so both land or neither does;
-history, revisions and ``koers import undo`` work as for files. An undone batch leaves its
-update approved; the value stops counting, as for a file. A value of a closed year is
+history, revisions and ``koers import undo`` work as for files. A value of a co-reported
+indicator is the partner's contribution (breakdown ``partner=<id>``): approving it revises
+that contribution only, and the published total is formed from all of them. An undone batch
+leaves its update approved; the value stops counting, as for a file. A value of a closed year is
 approved only by :func:`correct`, with a reason the audit log keeps.
 """
 
@@ -22,6 +24,7 @@ from koers.store.base import digest
 from koers.store.updates import Kind, State, Update
 from koers.workflow.agreements import set_state
 from koers.workflow.common import Clock, text, utc_now
+from koers.workflow.contributions import figure_of
 from koers.workflow.drafting import Change, changing, in_state
 from koers.workflow.periods import closed_year
 
@@ -110,20 +113,11 @@ def _decide(change: Change, action: str, reason: str | None) -> Update:
 
 
 def _import(tx: Transaction, update: Update, actor: User, reason: str | None, now: datetime) -> str:
-    """Import an approved value as its own batch; audit the figure it replaces."""
-    assert update.indicator and update.area and update.period
-    key = (update.indicator, update.area, update.period)
-    current = {
-        (o.indicator, o.area, o.period): o for o in tx.observations.current(update.programme)
-    }
-    previous = current.get(key)
-    observation = Observation(
-        indicator=update.indicator,
-        area=update.area,
-        period=update.period,
-        value=update.value,
-        source=update.source,
-        note=update.note,
+    """Import an approved value as its own batch; audit the figure it replaces (of a
+    co-reported indicator: the same partner's contribution, never another's)."""
+    observation = figure_of(update)
+    previous = next(
+        (o for o in tx.observations.current(update.programme) if o.key == observation.key), None
     )
     correction = "correctie " if reason is not None else ""
     result = tx.observations.add_batch(
@@ -138,14 +132,21 @@ def _import(tx: Transaction, update: Update, actor: User, reason: str | None, no
     def figure(obs: Observation | None, batch: str | None) -> dict[str, Any] | None:
         if obs is None:
             return None
-        return {"value": obs.value, "status": obs.status, "source": obs.source, "batch": batch}
+        return {
+            "value": obs.value,
+            "status": obs.status,
+            "source": obs.source,
+            "batch": batch,
+            "contributor": obs.category,
+            "confirmation": obs.confirmation,
+        }
 
     tx.audit.append(
         update.programme,
         actor.username,
         "value",
         "observation",
-        "|".join(key),
+        "|".join(part for part in observation.key if part),
         figure(previous, previous.batch if previous else None),
         figure(observation, result.batch),
         reason,

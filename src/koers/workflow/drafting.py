@@ -5,7 +5,12 @@ Partners report on what their organisation owns: the status of an agreement (one
 output indicators (for an area and a period). An update goes draft → submitted → approved or
 returned (:mod:`koers.workflow.approval`); a returned update is edited (back to draft) and
 submitted again. One update per subject is open at a time (draft, submitted or returned):
-per agreement, and per indicator, area and period; a second drafter edits the open one.
+per agreement, and per indicator, area, period and contributor; a second drafter edits the
+open one. A value passes the plan's plausibility rules
+(:func:`koers.workflow.contributions.check_figure`: unit and range, the plan's window and no
+future, an area where the indicator exists, a confirmation with a reason for a large change)
+when it is drafted and when it is edited; of a co-reported indicator it is the reporting
+partner's contribution (:mod:`koers.workflow.contributions`).
 
 A write names the version of the update it saw; a stale one raises
 :class:`~koers.store.ConflictError`. Every change is audited. Refusals are
@@ -14,18 +19,19 @@ A write names the version of the update it saw; a stale one raises
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from koers.plan.model import Agreement, Indicator, Plan, Unit
-from koers.plan.period import period_year
+from koers.areas import CONTRIBUTION, Observation
+from koers.errors import NotAllowedError
+from koers.plan.model import Agreement, Indicator, Plan
 from koers.store import Store, StoreError, Transaction
 from koers.store.accounts import User
 from koers.store.updates import STATE_LABELS, AgreementStatus, Kind, State, Update
 from koers.workflow.common import Clock, acting, agreement_of, output_of, text, utc_now
+from koers.workflow.contributions import check_figure, contributor_for, figure_of
 from koers.workflow.periods import refuse_closed
 from koers.workflow.roles import Action, may_view, require, subject_of
 
@@ -49,38 +55,17 @@ def _status(value: str | AgreementStatus | None) -> AgreementStatus:
         ) from None
 
 
-def _period(period: str) -> tuple[str, int]:
-    found = period.strip()
-    try:
-        return found, period_year(found)
-    except ValueError:
-        raise StoreError(
-            f"periode '{period}' is geen jaar ('2024'), schooljaar ('2023/2024') of "
-            f"datum ('2024-10-01')"
-        ) from None
-
-
-def _value(indicator: Indicator, value: float) -> float:
-    number = float(value)
-    if not math.isfinite(number):
-        raise StoreError("de waarde moet een getal zijn")
-    if indicator.unit is Unit.PERCENT and not 0 <= number <= 100:
-        raise StoreError(f"de waarde van {indicator.id} is een percentage: tussen 0 en 100")
-    if indicator.unit is Unit.COUNT and number < 0:
-        raise StoreError(f"de waarde van {indicator.id} is een aantal: niet negatief")
-    return number
-
-
-def _area(plan: Plan, area: str, year: int) -> str:
-    try:
-        item = plan.area(area)
-    except KeyError:
-        raise StoreError(
-            f"gebied '{area}' staat niet in het plan van {plan.programme.id}"
-        ) from None
-    if not item.valid_in(year):
-        raise StoreError(f"gebied '{area}' bestaat niet in {year}")
-    return area
+def _figure(values: Mapping[str, Any]) -> Observation:
+    """The figure a drafted value would become."""
+    return Observation(
+        indicator=values["indicator"],
+        area=values["area"],
+        period=values["period"],
+        value=values["value"],
+        dimension=CONTRIBUTION if values.get("contributor") else None,
+        category=values.get("contributor"),
+        confirmation=values.get("confirmation"),
+    )
 
 
 def _open_key(kind: Kind, *parts: str) -> str:
@@ -115,11 +100,15 @@ def draft_update(
     area: str | None = None,
     period: str | None = None,
     value: float | None = None,
+    contributor: str | None = None,
+    confirmation: str | None = None,
     clock: Clock = utc_now,
 ) -> Update:
     """Draft the status of an ``agreement`` (``status``, ``note``, optional ``evidence``),
     or a ``value`` of an output ``indicator`` for an ``area`` and ``period`` (optional
-    ``note``). Refused while another update of the same subject is open."""
+    ``note``; ``confirmation``: why a large change is right; ``contributor``: the partner
+    whose contribution the bureau reports). Refused while another update of the same subject
+    is open."""
     plan = store.plan(programme)
     if (agreement is None) == (indicator is None):
         raise StoreError("een update gaat over een afspraak of over een outputindicator")
@@ -142,22 +131,28 @@ def draft_update(
         item = output_of(plan, indicator)
         if area is None or period is None or value is None:
             raise StoreError("een outputwaarde heeft een gebied, een periode en een waarde")
-        period_text, year = _period(period)
+        period_text = period.strip()
         values = {
             "kind": Kind.OUTPUT,
             "indicator": indicator,
-            "area": _area(plan, area, year),
+            "area": area.strip(),
             "period": period_text,
-            "value": _value(item, value),
+            "value": float(value),
             "note": text(note, "de toelichting"),
-            "open_key": _open_key(Kind.OUTPUT, indicator, area, period_text),
+            "confirmation": text(confirmation, "de reden van de bevestiging"),
         }
         what = f"indicator {indicator} in {area} over {period_text}"
     now = clock()
     with store.transaction() as tx:
         actor = acting(tx, user)
         require(actor, "draft", agreement=subject, indicator=item, plan=plan)
-        if values["kind"] is Kind.OUTPUT:
+        if item is not None:
+            values["contributor"] = contributor_for(plan, item, actor, contributor)
+            by = [values["contributor"]] if values["contributor"] else []
+            values["open_key"] = _open_key(Kind.OUTPUT, item.id, values["area"], period_text, *by)
+            if values["contributor"]:
+                what += f" (bijdrage van {values['contributor']})"
+            check_figure(tx, plan, item, _figure(values), now.date())
             refuse_closed(tx, actor, programme, values["period"])
         _refuse_open(tx, programme, values["open_key"], what)
         update = tx.updates.add(
@@ -233,6 +228,10 @@ def changing(
         actor = acting(tx, user)
         agreement, indicator = subject_of(plan, before)
         require(actor, action, agreement=agreement, indicator=indicator, plan=plan)
+        if not may_view(plan, actor, before):  # another partner's contribution
+            raise NotAllowedError(
+                f"Geen toestemming: update {before.id} is de bijdrage van een andere partner."
+            )
         tx.updates.check(before, version)
         yield Change(tx, plan, actor, before, version, clock)
 
@@ -247,11 +246,13 @@ def edit_draft(
     note: str | None = None,
     evidence: str | None = None,
     value: float | None = None,
+    confirmation: str | None = None,
     clock: Clock = utc_now,
 ) -> Update:
     """Change a draft or returned update (a returned one becomes a draft again).
 
-    Only what is given changes; ``evidence=""`` removes the evidence.
+    Only what is given changes; ``evidence=""`` removes the evidence, ``confirmation=""``
+    the confirmation.
     """
     with changing(store, update_id, user, version, "draft", clock) as change:
         before = change.before
@@ -270,11 +271,19 @@ def edit_draft(
             if status is not None or evidence is not None:
                 raise StoreError("een outputwaarde heeft geen status of bewijs")
             if value is not None:
-                indicator = subject_of(change.plan, before)[1]
-                assert indicator is not None
-                values["value"] = _value(indicator, value)
+                values["value"] = float(value)
+            if confirmation is not None:
+                values["confirmation"] = text(confirmation, "de reden van de bevestiging")
             if note is not None:
                 values["note"] = text(note, "de toelichting")
+            indicator = subject_of(change.plan, before)[1]
+            assert indicator is not None
+            figure = replace(
+                figure_of(before),
+                value=values.get("value", before.value),
+                confirmation=values.get("confirmation", before.confirmation),
+            )
+            check_figure(change.tx, change.plan, indicator, figure, change.clock().date())
         return change.save("edit", values)
 
 

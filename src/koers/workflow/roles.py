@@ -12,9 +12,11 @@ What a partner owns. An agreement: the partner is one of its ``owners`` (an agre
 without owners is the bureau's). An output value: the indicator is an output indicator and
 the partner is one of the ``partners`` of the indicator's ``intervention``, or owns an
 agreement that lists the indicator in its ``indicators`` (:func:`reporters`). Co-owners
-share: each may edit and submit the other's draft. The rule of who reports an output value
-is a fact of the plan, so it lives with the indicator passports
-(:func:`koers.plan.passport.reporters`) and is re-exported here.
+share: each may edit and submit the other's draft; but where several partners report an
+output indicator, each reports its own contribution, and neither sees nor edits the other's
+(:func:`may_view`). The rule of who reports an output value is a fact of the plan, so it
+lives with the indicator passports (:func:`koers.plan.passport.reporters`) and is
+re-exported here.
 """
 
 from __future__ import annotations
@@ -141,7 +143,8 @@ def subject_of(plan: Plan, update: Update) -> tuple[Agreement | None, Indicator 
 
 def may_view(plan: Plan, user: User, update: Update) -> bool:
     """Whether ``user`` may read ``update`` (its note and evidence are not public): the
-    bureau all of its programme's, a partner those about what its organisation reports."""
+    bureau all of its programme's, a partner those about what its organisation reports; of an
+    indicator several partners report, only its own contributions."""
     if not user.active or update.programme != user.programme:
         return False
     if user.role is Role.BUREAU:
@@ -151,4 +154,6 @@ def may_view(plan: Plan, user: User, update: Update) -> bool:
     subject, indicator = subject_of(plan, update)
     if subject is not None:
         return user.partner in subject.owners
+    if update.contributor is not None and update.contributor != user.partner:
+        return False
     return indicator is not None and user.partner in reporters(plan, indicator)

@@ -74,6 +74,12 @@ class UpdateRecord(BaseModel):
     area: str | None
     period: str | None
     value: float | None
+    contributor: str | None = Field(
+        None, description="De partner wiens bijdrage de waarde is (uitsplitsing partner)."
+    )
+    confirmation: str | None = Field(
+        None, description="Waarom een grote verandering tegenover het vorige cijfer klopt."
+    )
     note: str | None
     reason: str | None = Field(description="Waarom teruggestuurd of gecorrigeerd.")
     batch: str | None = Field(description="De importbatch van een goedgekeurde waarde.")
@@ -85,7 +91,9 @@ class UpdateRecord(BaseModel):
 
 class NewUpdate(BaseModel):
     """A status of an agreement (agreement, status, note, evidence) or a value of an
-    output indicator (indicator, area, period, value, note)."""
+    output indicator (indicator, area, period, value, note; confirmation: why a change of
+    more than the plan's factor against the previous figure is right; contributor: for the
+    bureau, the partner whose contribution to a co-reported indicator the value is)."""
 
     agreement: str | None = None
     status: str | None = None
@@ -95,6 +103,8 @@ class NewUpdate(BaseModel):
     period: str | None = None
     value: float | None = None
     note: str | None = None
+    confirmation: str | None = None
+    contributor: str | None = None
 
 
 class Edit(BaseModel):
@@ -103,6 +113,7 @@ class Edit(BaseModel):
     note: str | None = None
     evidence: str | None = None
     value: float | None = None
+    confirmation: str | None = None
 
 
 class Version(BaseModel):
@@ -133,6 +144,8 @@ def _record(update: Update) -> UpdateRecord:
         area=update.area,
         period=update.period,
         value=update.value,
+        contributor=update.contributor,
+        confirmation=update.confirmation,
         note=update.note,
         reason=update.reason,
         batch=update.batch,
@@ -195,6 +208,8 @@ def create_update(request: Request, user: UserDep, body: NewUpdate) -> UpdateRec
             area=body.area,
             period=body.period,
             value=body.value,
+            confirmation=body.confirmation,
+            contributor=body.contributor,
         )
     )
 
@@ -213,6 +228,7 @@ def edit_update(request: Request, user: UserDep, update_id: RowId, body: Edit) -
             note=body.note,
             evidence=body.evidence,
             value=body.value,
+            confirmation=body.confirmation,
         )
     )
 

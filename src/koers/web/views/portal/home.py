@@ -1,5 +1,5 @@
 """The portal's home page: what needs the user's attention, and (partners) what their
-organisation reports on.
+organisation reports on and where the bureau changed one of its contributions.
 """
 
 from __future__ import annotations
@@ -36,4 +36,6 @@ def home(portal: PortalDep) -> Response:
         agreements=agreements,
         indicators=indicators,
         statuses=workflow.current_statuses_of(portal.snap.agreement_states),
+        corrections=workflow.corrections(portal.store, plan, user),
+        decimals={i.id: i.decimals for i in plan.indicators},
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
@@ -199,14 +200,15 @@ def require_role(portal: Portal, *roles: workflow.Role) -> None:
 
 
 def number(text: str) -> float:
-    """A number as a Dutch user types it: ``1.234,5`` or ``1234.5``."""
+    """A number as a Dutch user types it: ``1.234,5``, ``1.234`` (dots group thousands) or
+    ``1234.5``."""
     cleaned = text.strip().replace(" ", "")
-    if "," in cleaned:
+    if "," in cleaned or re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
         return float(cleaned)
     except ValueError:
-        raise StoreError(f"'{text}' is geen getal; schrijf bijvoorbeeld 1.234,5") from None
+        raise StoreError(f"waarde: '{text}' is geen getal; schrijf bijvoorbeeld 1.234,5") from None
 
 
 def csv_response(rows: list[list[object]], filename: str) -> Response:

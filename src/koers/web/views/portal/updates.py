@@ -58,6 +58,9 @@ def update_page(portal: Portal, update_id: int, *, error: Exception | None = Non
         may_submit=update.state is workflow.State.DRAFT and portal.can("submit", **subject),
         may_decide=update.state is workflow.State.SUBMITTED and portal.can("approve"),
         in_closed_year=in_closed_year,
+        review=(
+            workflow.review_of(portal.store, portal.plan, update) if portal.can("approve") else None
+        ),
         status_options=[s.value for s in workflow.AgreementStatus],
         history=workflow.audit_log(
             portal.store, portal.programme, subject="update", subject_id=str(update.id)
@@ -96,6 +99,7 @@ def edit_update(
     toelichting: Annotated[str | None, Form()] = None,
     bewijs: Annotated[str | None, Form()] = None,
     waarde: Annotated[str | None, Form()] = None,
+    bevestiging: Annotated[str | None, Form()] = None,
 ) -> Response:
     def edit() -> object:
         return workflow.edit_draft(
@@ -107,6 +111,7 @@ def edit_update(
             note=toelichting,
             evidence=bewijs,
             value=number(waarde) if waarde else None,
+            confirmation=bevestiging,
         )
 
     return _act(portal, update_id, edit, "bewerkt")
