@@ -136,3 +136,15 @@ def test_a_file_that_states_its_period_revises_it_without_being_asked(koers):
     assert corrected.exit_code == 0, corrected.output
     assert "0 nieuw, 1 herzien" in corrected.output
     assert koers.figures() == {("zuid", "2023"): 202}
+
+
+def test_categories_of_one_moment_are_not_two_spellings(koers):
+    long = koers.file(
+        "leeftijd.csv",
+        "indicator,area,period,value,dimension,category\n"
+        "inwoners,zuid,2023,60,leeftijd,0-17\n"
+        "inwoners,zuid,2023-01-01,140,leeftijd,18+\n",
+    )
+    result = koers("import", long)
+    assert result.exit_code == 0, result.output
+    assert "2 nieuw" in result.output

@@ -265,11 +265,12 @@ def one_spelling(plan: Plan, name: str, rows: list[Observation]) -> list[Observa
     """``rows`` with each period in its one spelling (:func:`~koers.plan.period.
     canonical_period`); the same figure given for two spellings of one moment is refused."""
     periodicity = {i.id: i.periodicity.value for i in plan.indicators}
-    spelled: dict[tuple[str, str, str], str] = {}
+    spelled: dict[tuple[str, ...], str] = {}
     result, issues = [], []
     for obs in rows:
         period = canonical_period(obs.period, periodicity.get(obs.indicator, ""))
-        key = (obs.indicator, obs.area, period)
+        spelled_once = obs if period == obs.period else replace(obs, period=period)
+        key = spelled_once.key
         if key in spelled:
             issues.append(
                 SourceIssue(
@@ -281,7 +282,7 @@ def one_spelling(plan: Plan, name: str, rows: list[Observation]) -> list[Observa
                 )
             )
         spelled[key] = obs.period
-        result.append(obs if period == obs.period else replace(obs, period=period))
+        result.append(spelled_once)
     if issues:
         raise SourceError(issues)
     return result
