@@ -56,3 +56,17 @@ def test_a_moment_is_written_in_dutch_time():
     # 13:03 UTC in March is 14:03 in Amsterdam (winter time); a naive time is UTC
     assert nl.moment(datetime(2025, 3, 5, 13, 3, tzinfo=UTC)) == "5 maart 2025 om 14:03"
     assert nl.moment(datetime(2025, 7, 5, 13, 3)) == "5 juli 2025 om 15:03"
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [
+        ("2024-01-01", "1 januari 2024"),
+        ("2022-10-01", "1 oktober 2022"),
+        ("2024", "2024"),
+        ("2022/2023", "2022/2023"),
+        (None, "—"),
+    ],
+)
+def test_a_period_as_a_reader_says_it(period, said):
+    assert nl.period(period) == said

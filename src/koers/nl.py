@@ -85,6 +85,17 @@ def long_date(day: date | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def period(text: str | None) -> str:
+    """A period as a reader says it: a reference date ``2024-01-01`` as ``1 januari 2024``;
+    a year (``2024``) and a school year (``2022/2023``) as they are."""
+    if not text:
+        return "—"
+    try:
+        return long_date(date.fromisoformat(text)) if len(text) == 10 else text
+    except ValueError:
+        return text
+
+
 def moment(at: datetime) -> str:
     """``5 maart 2025 om 14:03`` in Dutch time (UTC where no time zone data is installed).
 

@@ -55,6 +55,7 @@ def _environment() -> Environment:
     env.filters["euro"] = nl.euro
     env.filters["share"] = nl.percent
     env.filters["longdate"] = nl.long_date
+    env.filters["period"] = nl.period
     env.filters["status_label"] = status_label
     env.filters["cited"] = source_list
     env.filters["svg"] = _svg

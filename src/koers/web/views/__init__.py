@@ -243,6 +243,7 @@ def _environment() -> Environment:
     env.filters["status_label"] = status_label
     env.filters["svg"] = svg
     env.filters["longdate"] = nl.long_date
+    env.filters["period"] = nl.period
     env.globals["kind_titles"] = KIND_TITLES
     env.globals["target_labels"] = TARGET_LABELS
     env.globals["kind_labels"] = KIND_LABELS
