@@ -251,7 +251,9 @@ def test_2017_selection_csv_has_the_moved_65_plus_figure():
 
 @real
 def test_2017_values_income_times_1000_and_suppression():
-    observations = read(KWB / "cbs_kwb_2017_rotterdam_odata_extract.json", "cbs-kwb-2017").observations
+    observations = read(
+        KWB / "cbs_kwb_2017_rotterdam_odata_extract.json", "cbs-kwb-2017"
+    ).observations
     found = values(observations)
     assert found[("inkomen-per-inwoner", "rotterdam", "2017")] == 23_700  # "    23.7"
     assert found[("inkomen-per-inwoner", "bu05991571", "2017")] == 16_600  # Tarwewijk
