@@ -195,14 +195,20 @@ def gate(
         keep=keep,
     )
     if spans:
-        left = audit(spans, [v.key for v in verdicts if v.suppressed])
-        if left:
-            named = "; ".join(" / ".join(p for p in r.key if p) for r in left[:20])
-            raise StoreError(
-                f"controle op terugrekenen: {nl.number(len(left))} onderdrukte cellen zijn af "
-                f"te leiden uit gepubliceerde cellen, niets vrijgegeven of opgeslagen: {named}"
-            )
+        check_audit(spans, verdicts)
     return verdicts
+
+
+def check_audit(spans: Mapping[Key, Span], verdicts: Sequence[Verdict]) -> None:
+    """The recovery audit over a gate's verdicts: ``StoreError`` naming the suppressed
+    cells that the published ones determine (nothing is then written or stored)."""
+    left = audit(spans, [v.key for v in verdicts if v.suppressed])
+    if left:
+        named = "; ".join(" / ".join(p for p in r.key if p) for r in left[:20])
+        raise StoreError(
+            f"controle op terugrekenen: {nl.number(len(left))} onderdrukte cellen zijn af "
+            f"te leiden uit gepubliceerde cellen, niets vrijgegeven of opgeslagen: {named}"
+        )
 
 
 def observations(
