@@ -27,9 +27,8 @@ Primary rules (a cell is unsafe by itself):
    ``Rules.dominance``, if the n largest contributions sum to more than ``k`` times the
    total, one or two contributors could estimate each other's value: unsafe. ``Cell.top``
    gives the largest contributions (descending); if it holds fewer than n of them the rule
-   cannot be checked and the cell is unsafe (fail closed). Contributions must be
-   non-negative (a negative income must be clipped or the cell checked on absolute values
-   by the caller). A total of 0 cannot be dominated.
+   cannot be checked and the cell is unsafe (fail closed), as is a cell with a negative
+   contribution. A total of 0 cannot be dominated.
 
 Secondary suppression. A :class:`Relation` says ``total = sum(parts)`` (Rotterdam-Zuid =
 sum of its wijken; Rotterdam = Zuid + rest). If exactly one cell of a relation is
@@ -54,15 +53,21 @@ otherwise). Counting an absent cell as unpublished would fail open: the cell may
 published by another run, or the key may be a typo. A cell that really is never
 published elsewhere is passed like any other and goes through the gate too.
 
-Limits, stated plainly: the gate guarantees that *no single relation* lets a suppressed
-cell be recomputed from published cells. It does not audit combinations of relations (in
-a two-dimensional table rows and columns together can pin down a cell, and published
-cells bound suppressed ones to intervals); that needs the linear-programming audit of a
-tool such as τ-ARGUS and is not done here. Rounding (``Rules.round_to``) rounds the
-published counts half up to a multiple; the value (a percentage or mean) is computed from
-the true counts (:attr:`Verdict.ratio`), so a value with many decimals next to a rounded
-small denominator can give the true counts back: rounding here is presentation, the
-protection comes from the minimum count and suppression.
+The relations protect each sum on its own; combinations of relations (a wijk minus a
+wijkraad, the gebieden minus Zuid) are covered by the recovery audit
+(:mod:`koers.basismonitor.audit`) when ``spans`` are given: complementary suppressions are
+added until no suppressed cell can be computed from the published ones, the ``keep`` cells
+(the programme's own area) chosen last. Bounds (intervals) are not audited. Rounding
+(``Rules.round_to``) rounds the published counts half up to a multiple; the value (a
+percentage or mean) is computed from the true counts (:attr:`Verdict.ratio`) and the
+publisher rounds it to the indicator's decimals.
+
+Per kind of measure (``rules_of``): ``min_population`` raises the minimum denominator (CBS:
+100 for income), ``extreme_share`` is CBS's income rule (the absolute largest and smallest
+contribution each at most that share of the absolute sum; contributions may be negative),
+and ``all_or_nothing`` suppresses cells where nobody or everybody has the property (group
+disclosure). A magnitude with a negative contribution cannot be checked by the dominance
+rules, which assume non-negative contributions: it is unsafe under them (fail closed).
 
 A :class:`Verdict` can only be made by :func:`check` (its constructor raises; there is a
 private factory). This guards against accidents, such as a publisher building or

@@ -156,8 +156,9 @@ SCHEMA = pa.schema([pa.field(f.name, f.type, nullable=f.nullable) for f in FIELD
 COLUMNS = tuple(f.name for f in FIELDS)
 
 
-META_FILE = "koers-panel.json"
-"""The panel's metadata, next to its year directories: ``{"synthetisch": true, "seed": …,
+META_FILE = "_koers-panel.json"
+"""The panel's metadata, next to its year directories (the underscore makes Spark and
+Arrow datasets pass it over when they read the directory): ``{"synthetisch": true, "seed": …,
 "scope": …, "persons": …, "first_year": …, "years": …}`` for a synthetic panel. A panel
 without it (a real one, prepared in the secure environment) is real."""
 
