@@ -268,7 +268,7 @@ def _long_sql(
                CAST(cell.numerator AS DOUBLE) AS numerator,
                CAST(cell.denominator AS BIGINT) AS denominator,
                CAST(NULL AS DOUBLE) AS total, CAST(NULL AS DOUBLE) AS top1,
-               CAST(NULL AS DOUBLE) AS top2
+               CAST(NULL AS DOUBLE) AS top2, CAST(NULL AS DOUBLE) AS low
         FROM (SELECT {keys}, unnest([{items}]) AS cell FROM {source})
         WHERE cell.denominator > 0"""
 
@@ -325,7 +325,7 @@ def sql_tabel1_income(panel: Path, households: str | None = None) -> str:
         SELECT 'T1.R15' AS measure, {PERIOD_SQL["calendar"]} AS period, gemeente, buurt,
                CAST(NULL AS VARCHAR) AS band,
                sum(income) AS numerator, count(*) AS denominator, sum(income) AS total,
-               max(income, 2)[1] AS top1, max(income, 2)[2] AS top2
+               max(income, 2)[1] AS top1, max(income, 2)[2] AS top2, min(income) AS low
         FROM {source}
         WHERE income IS NOT NULL
         GROUP BY year, gemeente, buurt"""
@@ -675,7 +675,7 @@ def _pd_leaf(frame: Any) -> pa.Table:
     for name in ("buurt", "band"):
         column = frame[name].astype(object)
         frame[name] = column.where(column.notna() & (column != ""), None)
-    for name in ("total", "top1", "top2"):
+    for name in ("total", "top1", "top2", "low"):
         if name not in frame:
             frame[name] = pd.Series(float("nan"), index=frame.index, dtype="float64")
     table = pa.Table.from_pandas(frame[list(LEAF_SCHEMA.names)], preserve_index=False)
@@ -800,6 +800,7 @@ def pd_tabel1_income(df: Any, households: Any = None) -> pa.Table:
             "denominator": grouped.size(),
             "top1": grouped.max(),
             "top2": first_two.min(),
+            "low": grouped.min(),
         }
     )
     # top2: the second largest of a leaf, or null when the leaf has one household.
@@ -1004,7 +1005,7 @@ def first_difference(expected: pa.Table, actual: pa.Table) -> str | None:
         key_a, key_b = tuple(a[k] for k in LEAF_KEY), tuple(b[k] for k in LEAF_KEY)
         if key_a != key_b:
             return f"row {i}: cell {key_a} against {key_b}"
-        for name in ("numerator", "denominator", "total", "top1", "top2"):
+        for name in ("numerator", "denominator", "total", "top1", "top2", "low"):
             x, y = a[name], b[name]
             if x is None or y is None:
                 same = x is None and y is None

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from koers import workflow as wf
 from koers.basismonitor import publish
-from koers.basismonitor.disclosure import Rules
+from koers.basismonitor.audit import audit
+from koers.basismonitor.policy import RuleBook
 from koers.basismonitor.synth import calibration_targets, generate
 from koers.plan.period import period_year
 from koers.store import Store, StoreError
@@ -38,8 +42,8 @@ def nprz_store(run, sqlite_url) -> Store:  # type: ignore[no-untyped-def]
 
 
 def test_a_run_stores_only_what_the_gate_publishes(nprz_store, panel, tmp_path):
-    out = tmp_path / "aggregaten.csv"
-    outcome = publish.run(nprz_store, panel, out_csv=out)
+    out, annex = tmp_path / "vrijgave.csv", tmp_path / "bijlage.csv"
+    outcome = publish.run(nprz_store, panel, out=out, annex=annex)
     counted = outcome.counted()
     assert counted["onderdrukt"] > 0 and counted["gepubliceerd"] > 0
     published = {v.key for v in outcome.verdicts if not v.suppressed}
@@ -55,16 +59,148 @@ def test_a_run_stores_only_what_the_gate_publishes(nprz_store, panel, tmp_path):
         assert key in published and key not in suppressed
         assert o.denominator is not None and o.denominator >= 10
         assert o.note is not None and o.note.startswith("onthullingscontrole: gepubliceerd")
-        assert o.source == f"Basismonitor, panel {panel.name} (duckdb)"
-    # the CSV has every aggregate, suppressed values empty, with the reason
-    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+        assert o.source == f"Basismonitor, synthetisch panel {panel.name} (duckdb, seed 7)"
+        assert o.status == "synthetisch"
+    # the release file: every aggregate, suppressed values empty, no reasons, no raw counts
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# koers basismonitor vrijgavebestand"
+    assert "# synthetisch: ja" in lines and "# seed: 7" in lines
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
     assert len(rows) == len(outcome.verdicts)
+    assert "reden" not in rows[0] and "aantal_eenheden" not in rows[0]
     hidden = [r for r in rows if r["besluit"] == "onderdrukt"]
-    assert hidden and all(
-        r["waarde"] == r["teller"] == r["noemer"] == r["aantal_eenheden"] == "" for r in hidden
+    assert hidden and all(r["waarde"] == r["teller"] == r["noemer"] == "" for r in hidden)
+    # the annex: the true counts and the reasons, for the checkers only
+    text = annex.read_text(encoding="utf-8")
+    assert text.startswith("# koers basismonitor controlebijlage: ALLEEN VOOR DE OUTPUTCONTROLEURS")
+    annexed = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    assert len(annexed) == len(outcome.verdicts)
+    assert all(r["reden"] and r["regels"] for r in annexed)
+    assert any(r["reden"].startswith("secundair") for r in annexed)
+    assert "0 onderdrukte cellen af te leiden" in text
+    # a reason names the rule and its limit, never a count of the cell
+    for v in outcome.verdicts:
+        counts = {str(round(x)) for x in (v.cell.numerator, v.cell.denominator) if x}
+        words = {w.strip("();,%") for w in v.reason.split()}
+        assert not (counts - {"10", "100", "30", "50", "85", "2"}) & words, v.reason
+
+
+def test_rounding_leaves_no_unrounded_count_in_the_release_file(nprz_store, panel, tmp_path):
+    out = tmp_path / "vrijgave.csv"
+    outcome = publish.run(nprz_store, panel, rules=RuleBook.of(round_to=5), out=out)
+    rows = list(
+        csv.DictReader(
+            line for line in out.read_text(encoding="utf-8").splitlines() if line[0] != "#"
+        )
     )
-    assert all(r["reden"] for r in hidden)
-    assert any(r["reden"].startswith("secundair") for r in hidden)
+    shown = [r for r in rows if r["besluit"] != "onderdrukt"]
+    assert shown and {r["besluit"] for r in shown} == {"afgerond"}
+    for r in shown:
+        for column in ("teller", "noemer"):
+            assert r[column] == "" or int(r[column]) % 5 == 0, r
+        decimals = r["waarde"].partition(".")[2]
+        assert len(decimals) <= 1, r  # the indicator's decimals, never the full ratio
+    by_key = {(r["maat"], r["periode"], r["schoolwegingband"], r["gebied"]): r for r in rows}
+    raw = 0
+    for v in outcome.verdicts:
+        row = by_key[v.key]
+        if not v.suppressed and v.cell.denominator % 5:
+            raw += 1
+            assert str(round(v.cell.denominator)) not in (row["teller"], row["noemer"])
+    assert raw > 100  # plenty of true counts that are not multiples of 5, none shown
+
+
+def test_the_audit_finds_nothing_on_the_nprz_areas_after_a_synthetic_run(nprz_store, panel):
+    plan = nprz_store.plan("nprz")
+    area_cells, area_relations, area_spans = publish.compute(plan, panel)
+    verdicts = publish.gate(
+        area_cells, area_relations, RuleBook(), spans=area_spans, keep_area="zuid"
+    )
+    assert audit(area_spans, [v.key for v in verdicts if v.suppressed]) == []
+    # not a test that cannot fail: without the audit the same cells leave some recoverable
+    old = publish.gate(area_cells, area_relations, RuleBook())
+    assert audit(area_spans, [v.key for v in old if v.suppressed])
+    # the programme's own area is never a complementary suppression
+    assert not [v for v in verdicts if v.key[3] == "zuid" and v.suppressed and not v.primary]
+
+
+def test_a_g4_panel_publishes_no_nederland(nprz_store, panel):
+    outcome = publish.run(nprz_store, panel)
+    areas = {v.key[3] for v in outcome.verdicts}
+    assert "g4" in areas and "zuid" in areas and "nl" not in areas
+
+
+def test_a_synthetic_run_is_refused_into_a_store_with_real_figures(run, sqlite_url, panel):
+    assert run("load", str(NPRZ)).exit_code == 0  # with the plan's printed (real) figures
+    with Store.open(sqlite_url) as store:
+        real = {(o.indicator, o.area, o.period): o for o in store.observations("nprz")}
+        with pytest.raises(StoreError, match="synthetisch panel"):
+            publish.run(store, panel)
+        assert [b for b in store.batches("nprz") if b.format == "basismonitor"] == []
+        allowed = publish.run(store, panel, allow_synthetic=True)
+        assert allowed.skipped_real > 0  # T1.R12 for Zuid in 2021 and the like stay real
+        now = {(o.indicator, o.area, o.period): o for o in store.observations("nprz")}
+        for key, figure in real.items():
+            assert now[key].value == figure.value and now[key].status != "synthetisch"
+        added = [o for k, o in now.items() if k not in real]
+        assert added and all(o.status == "synthetisch" for o in added)
+    refused = run("basismonitor", "run", str(panel))
+    assert refused.exit_code == 1 and "synthetisch" in refused.stderr
+
+
+def test_a_negative_income_does_not_stop_the_run(nprz_store, panel, tmp_path):
+    copy = tmp_path / "panel"
+    shutil.copytree(panel, copy)
+    part = sorted((copy / "year=2019").glob("*.parquet"))[0]
+    table = pq.read_table(part)
+    rows = table.to_pylist()
+    # every member of one Zuid household loses 3 million
+    target = next(
+        r["household"] for r in rows if r["buurt"] == "BU05991086" and r["household_income"]
+    )
+    for r in rows:
+        if r["household"] == target:
+            r["household_income"] = -3_000_000.0
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), part, store_schema=False)
+    outcome = publish.run(nprz_store, copy)
+    income = {v.key[3]: v for v in outcome.verdicts if v.key[:3] == ("T1.R15", "2019", "")}
+    assert income["afrikaanderwijk"].suppressed
+    assert "extreme waarde" in income["afrikaanderwijk"].reason
+
+
+def test_the_release_file_imports_into_a_fresh_store(nprz_store, panel, tmp_path):
+    from click.testing import CliRunner
+
+    from koers.cli import main
+
+    out, annex = tmp_path / "vrijgave.csv", tmp_path / "bijlage.csv"
+    outcome = publish.run(nprz_store, panel, rules=RuleBook.of(round_to=5), out=out, annex=annex)
+    direct = {(o.indicator, o.area, o.period): o for o in outcome.stored}
+    home = f"sqlite:///{tmp_path / 'thuis.db'}"
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, ["--db", home, *args])
+
+    assert run("load", "--no-data", str(NPRZ)).exit_code == 0
+    done = run("import", str(out))
+    assert done.exit_code == 0, done.stderr
+    with Store.open(home) as store:
+        imported = {(o.indicator, o.area, o.period): o for o in store.observations("nprz")}
+        (batch,) = store.batches("nprz")
+    assert batch.format == "basismonitor"
+    assert imported.keys() == direct.keys()
+    for key, figure in imported.items():
+        mine = direct[key]
+        assert (figure.value, figure.numerator, figure.denominator) == (
+            mine.value,
+            mine.numerator,
+            mine.denominator,
+        )
+        assert figure.status == "synthetisch"
+        assert figure.source == mine.source  # the panel, engine and seed
+        assert figure.note is not None and f"run {outcome.provenance['run']}" in figure.note
+    refused = run("import", str(annex))
+    assert refused.exit_code == 1 and "controlebijlage" in refused.stderr
 
 
 def test_the_kernels_on_the_synthetic_panel_reproduce_tabel_1_for_zuid(nprz_store, panel):
@@ -91,7 +227,7 @@ def test_a_second_run_of_the_same_panel_stores_nothing_and_undo_takes_it_back(
     first = publish.run(nprz_store, panel)
     again = publish.run(nprz_store, panel)
     assert again.batch is not None and again.batch.duplicate_of == first.batch.batch  # type: ignore[union-attr]
-    other_rules = publish.run(nprz_store, panel, rules=Rules(min_count=20))
+    other_rules = publish.run(nprz_store, panel, rules=RuleBook.of(min_count=20))
     assert other_rules.batch.duplicate_of is None  # type: ignore[union-attr]
     history = json.loads(run("import", "history", "--format", "json").stdout)
     assert [b["format"] for b in history].count("basismonitor") == 2
@@ -134,7 +270,7 @@ def test_a_distribution_cannot_give_away_its_small_category():
         AreaCell(f"cohort.g8.advice.{advice}", "2020/2021", None, "zuid", n, sum(counts.values()))
         for advice, n in counts.items()
     ]
-    verdicts = {v.key[0]: v for v in publish.gate(cells, [], Rules())}
+    verdicts = {v.key[0]: v for v in publish.gate(cells, [], RuleBook())}
     hidden = sorted(m for m, v in verdicts.items() if v.suppressed)
     assert len(hidden) == 2 and "cohort.g8.advice.pro" in hidden
     assert verdicts["cohort.g8.advice.pro"].primary and not verdicts[hidden[0]].primary
@@ -164,7 +300,10 @@ def test_the_cli_synthesises_and_runs_with_a_progress_report(run, tmp_path):
     done = run("basismonitor", "run", str(panel), "--round-to", "5", "--out", str(out))
     assert done.exit_code == 0, done.stderr
     assert "aggregaten:" in done.stdout and "onderdrukt" in done.stdout and "batch " in done.stdout
-    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert "synthetisch" in done.stdout
+    rows = list(
+        csv.DictReader(line for line in out.read_text("utf-8").splitlines() if line[0] != "#")
+    )
     published = [r for r in rows if r["besluit"] == "afgerond"]
     assert published and all(float(r["noemer"]) % 5 == 0 for r in published)
     missing = run("basismonitor", "run", str(tmp_path / "bestaatniet"))

@@ -29,6 +29,7 @@ LEAF_COLUMNS = (
     "total",
     "top1",
     "top2",
+    "low",
 )
 LEAF_KEY = ("measure", "period", "gemeente", "buurt", "band")
 LEAF_SCHEMA = pa.schema(
@@ -43,6 +44,7 @@ LEAF_SCHEMA = pa.schema(
         pa.field("total", pa.float64()),
         pa.field("top1", pa.float64()),
         pa.field("top2", pa.float64()),
+        pa.field("low", pa.float64()),
     ]
 )
 
@@ -61,6 +63,7 @@ class LeafCell:
     total: float | None = None
     top1: float | None = None
     top2: float | None = None
+    low: float | None = None
 
 
 def leaf_cells(table: pa.Table) -> list[LeafCell]:
@@ -123,7 +126,7 @@ class Cells:
     ``frame`` has one row per group (the :data:`GROUP` columns, ``buurt`` "" for none,
     and ``band`` for a comparison per schoolweging band) and each measure's numerator and
     denominator as columns (several measures per row: one aggregation counts them all). A
-    ``magnitude`` aggregate has one measure and also ``total``, ``top1`` and ``top2``.
+    ``magnitude`` aggregate has one measure and also ``total``, ``top1``, ``top2`` and ``low``.
     :func:`lengthen` turns the collected aggregate into leaf cells, one row per group and
     measure, in Arrow: the aggregate is small (one row per leaf and year), and doing it in
     the engine cost a relation step per operation and a CASE over every measure.
@@ -155,7 +158,7 @@ def lengthen(wide: pa.Table, cells: Cells) -> pa.Table:
     }
     magnitude = {
         name: wide[name] if cells.magnitude else pa.nulls(rows, pa.float64())
-        for name in ("total", "top1", "top2")
+        for name in ("total", "top1", "top2", "low")
     }
     parts = []
     for measure in cells.measures:

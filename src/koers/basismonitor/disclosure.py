@@ -27,9 +27,8 @@ Primary rules (a cell is unsafe by itself):
    ``Rules.dominance``, if the n largest contributions sum to more than ``k`` times the
    total, one or two contributors could estimate each other's value: unsafe. ``Cell.top``
    gives the largest contributions (descending); if it holds fewer than n of them the rule
-   cannot be checked and the cell is unsafe (fail closed). Contributions must be
-   non-negative (a negative income must be clipped or the cell checked on absolute values
-   by the caller). A total of 0 cannot be dominated.
+   cannot be checked and the cell is unsafe (fail closed), as is a cell with a negative
+   contribution. A total of 0 cannot be dominated.
 
 Secondary suppression. A :class:`Relation` says ``total = sum(parts)`` (Rotterdam-Zuid =
 sum of its wijken; Rotterdam = Zuid + rest). If exactly one cell of a relation is
@@ -54,15 +53,21 @@ otherwise). Counting an absent cell as unpublished would fail open: the cell may
 published by another run, or the key may be a typo. A cell that really is never
 published elsewhere is passed like any other and goes through the gate too.
 
-Limits, stated plainly: the gate guarantees that *no single relation* lets a suppressed
-cell be recomputed from published cells. It does not audit combinations of relations (in
-a two-dimensional table rows and columns together can pin down a cell, and published
-cells bound suppressed ones to intervals); that needs the linear-programming audit of a
-tool such as τ-ARGUS and is not done here. Rounding (``Rules.round_to``) rounds the
-published counts half up to a multiple; the value (a percentage or mean) is computed from
-the true counts (:attr:`Verdict.ratio`), so a value with many decimals next to a rounded
-small denominator can give the true counts back: rounding here is presentation, the
-protection comes from the minimum count and suppression.
+The relations protect each sum on its own; combinations of relations (a wijk minus a
+wijkraad, the gebieden minus Zuid) are covered by the recovery audit
+(:mod:`koers.basismonitor.audit`) when ``spans`` are given: complementary suppressions are
+added until no suppressed cell can be computed from the published ones, the ``keep`` cells
+(the programme's own area) chosen last. Bounds (intervals) are not audited. Rounding
+(``Rules.round_to``) rounds the published counts half up to a multiple; the value (a
+percentage or mean) is computed from the true counts (:attr:`Verdict.ratio`) and the
+publisher rounds it to the indicator's decimals.
+
+Per kind of measure (``rules_of``): ``min_population`` raises the minimum denominator (CBS:
+100 for income), ``extreme_share`` is CBS's income rule (the absolute largest and smallest
+contribution each at most that share of the absolute sum; contributions may be negative),
+and ``all_or_nothing`` suppresses cells where nobody or everybody has the property (group
+disclosure). A magnitude with a negative contribution cannot be checked by the dominance
+rules, which assume non-negative contributions: it is unsafe under them (fail closed).
 
 A :class:`Verdict` can only be made by :func:`check` (its constructor raises; there is a
 private factory). This guards against accidents, such as a publisher building or
@@ -73,7 +78,7 @@ deliberate circumvention, which Python cannot offer.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -81,9 +86,8 @@ from itertools import pairwise
 from typing import SupportsFloat
 
 from koers import nl
-
-Key = tuple[str, ...]
-"""A cell's identity, e.g. ``(measure, area, period)``."""
+from koers.basismonitor.audit import Key as Key
+from koers.basismonitor.audit import Span, audit
 
 _TOLERANCE = 1e-9  # relative slack when comparing sums of float contributions
 
@@ -94,7 +98,7 @@ def _is_int(value: object) -> bool:
 
 @dataclass(frozen=True)
 class Rules:
-    """The output-checking settings of one publication."""
+    """The output-checking settings of one kind of measure."""
 
     min_count: int = 10
     """Minimum number of units behind every count (denominator, numerator, complement)."""
@@ -102,6 +106,15 @@ class Rules:
     """(n, k): the n largest contributions above k times the total make a cell unsafe."""
     round_to: int | None = None
     """Round published counts half up to a multiple of this (e.g. 5); None: no rounding."""
+    min_population: int | None = None
+    """Minimum denominator (units in the cell) when it is higher than ``min_count``: CBS
+    publishes income percentages and means only on at least 100 units."""
+    extreme_share: float | None = None
+    """CBS's rule for income sums and means: the absolute value of the largest and of the
+    smallest contribution may each be at most this share of the absolute sum (0.3)."""
+    all_or_nothing: bool = False
+    """Suppress a cell in which nobody or everybody has the property (group disclosure:
+    "none of the 12 bijstand entrants had work" says it of each of them)."""
 
     def __post_init__(self) -> None:
         if not _is_int(self.min_count) or self.min_count < 1:
@@ -114,6 +127,20 @@ class Rules:
                 raise ValueError(f"dominance rule {rule!r}: k must lie in (0, 1]")
         if self.round_to is not None and (not _is_int(self.round_to) or self.round_to < 1):
             raise ValueError(f"round_to must be a whole number >= 1, not {self.round_to!r}")
+        if self.min_population is not None and (
+            not _is_int(self.min_population) or self.min_population < 1
+        ):
+            raise ValueError(
+                f"min_population must be a whole number >= 1, not {self.min_population!r}"
+            )
+        share = self.extreme_share
+        if share is not None and not (isinstance(share, int | float) and 0 < share <= 1):
+            raise ValueError(f"extreme_share must lie in (0, 1], not {share!r}")
+
+    @property
+    def least_population(self) -> int:
+        """The minimum denominator: ``min_population`` or, when lower or unset, ``min_count``."""
+        return max(self.min_count, self.min_population or 0)
 
 
 DEFAULT_RULES = Rules()
@@ -127,10 +154,13 @@ class Cell:
     - a *frequency* cell: ``numerator`` units of ``denominator`` have the property;
     - a *magnitude* cell: ``total`` is the sum of the contributions of ``denominator``
       units (e.g. income); ``top`` holds the largest contributions, descending, as many as
-      the dominance rules need (two for the default rules).
+      the dominance rules need (two for the default rules), and ``low`` the smallest one
+      (for the extreme-value rule). Contributions may be negative (a loss-making
+      household's income): the total then is too, and the dominance rules, which assume
+      non-negative contributions, cannot be checked (fail closed).
 
-    Counts are whole, non-negative numbers; contributions are finite and non-negative.
-    Invalid cells raise ``ValueError`` naming the key and the field.
+    Counts are whole, non-negative numbers; contributions are finite. Invalid cells raise
+    ``ValueError`` naming the key and the field.
     """
 
     key: Key
@@ -138,6 +168,7 @@ class Cell:
     denominator: float
     total: float | None = None
     top: tuple[float, ...] = ()
+    low: float | None = None
 
     def __post_init__(self) -> None:
         key = self.key
@@ -159,15 +190,12 @@ class Cell:
                 )
             object.__setattr__(self, "numerator", numerator)
         if self.total is None:
-            if self.top:
+            if self.top or self.low is not None:
                 raise ValueError(f"cell {key!r}: top contributions given without a total")
             return
         total = _finite(key, "total", self.total)
-        if total < 0:
-            raise ValueError(f"cell {key!r}: total {total:g} is negative")
         top = tuple(_finite(key, "top", value) for value in self.top)
-        if any(value < 0 for value in top):
-            raise ValueError(f"cell {key!r}: top contributions must be non-negative: {top!r}")
+        low = None if self.low is None else _finite(key, "low", self.low)
         if any(a < b for a, b in pairwise(top)):
             raise ValueError(f"cell {key!r}: top contributions are not descending: {top!r}")
         if len(top) > denominator:
@@ -175,7 +203,10 @@ class Cell:
                 f"cell {key!r}: {len(top)} top contributions but only {denominator:g} "
                 "contributors (denominator)"
             )
-        if sum(top) > total * (1 + _TOLERANCE) + _TOLERANCE:
+        if low is not None and top and low > top[0]:
+            raise ValueError(f"cell {key!r}: smallest contribution {low:g} above the largest")
+        signed = (low is not None and low < 0) or any(value < 0 for value in top) or total < 0
+        if not signed and sum(top) > total * (1 + _TOLERANCE) + _TOLERANCE:
             raise ValueError(
                 f"cell {key!r}: top contributions sum to {sum(top):g}, more than the total "
                 f"{total:g}"
@@ -184,10 +215,18 @@ class Cell:
             raise ValueError(f"cell {key!r}: total {total:g} without contributors")
         object.__setattr__(self, "total", total)
         object.__setattr__(self, "top", top)
+        object.__setattr__(self, "low", low)
 
     @property
     def magnitude(self) -> bool:
         return self.total is not None
+
+    @property
+    def signed(self) -> bool:
+        """A magnitude with a negative contribution (or total)."""
+        return self.total is not None and (
+            self.total < 0 or any(t < 0 for t in self.top) or (self.low or 0) < 0
+        )
 
 
 @dataclass(frozen=True)
@@ -297,8 +336,20 @@ def check(
     cells: Sequence[Cell],
     relations: Sequence[Relation] = (),
     rules: Rules = DEFAULT_RULES,
+    *,
+    rules_of: Mapping[Key, Rules] | None = None,
+    spans: Mapping[Key, Span] | None = None,
+    keep: Collection[Key] = (),
 ) -> list[Verdict]:
-    """One verdict per cell, in the order of ``cells``; see the module docstring."""
+    """One verdict per cell, in the order of ``cells``; see the module docstring.
+
+    ``rules_of`` gives a cell its own rules (by key; ``rules`` for the others). ``spans``
+    (:class:`~koers.basismonitor.audit.Span` by key) turn on the recovery audit: after the
+    relations, complementary suppressions are added until no suppressed cell can be
+    computed from the published ones (:func:`~koers.basismonitor.audit.audit`). ``keep``:
+    cells chosen for a complementary suppression only when nothing else will do (the
+    programme's own area).
+    """
     by_key: dict[Key, Cell] = {}
     for cell in cells:
         if not isinstance(cell, Cell):
@@ -310,22 +361,37 @@ def check(
         for key in relation.keys:
             if key not in by_key:
                 raise ValueError(f"relation {relation.label!r}: key {key!r} is not among the cells")
+    for key in spans or {}:
+        if key not in by_key:
+            raise ValueError(f"span of {key!r}: not among the cells")
+    ruled = rules_of or {}
+    kept = set(keep)
 
-    primary = {cell.key: r for cell in cells if (r := _primary_reasons(cell, rules))}
+    def rules_for(key: Key) -> Rules:
+        return ruled.get(key, rules)
+
+    primary = {cell.key: r for cell in cells if (r := _primary_reasons(cell, rules_for(cell.key)))}
     suppressed = set(primary)
-    secondary: dict[Key, Relation] = {}
-    changed = True
-    while changed:
-        changed = False
-        for relation in relations:
-            hidden = [key for key in relation.keys if key in suppressed]
-            if len(hidden) != 1:
-                continue
-            candidates = [key for key in relation.keys if key not in suppressed]
-            choice = min(candidates, key=lambda k: _cost(by_key[k], relation))
-            suppressed.add(choice)
-            secondary[choice] = relation
-            changed = True
+    secondary: dict[Key, str] = {}
+    while True:
+        _relation_pass(relations, by_key, suppressed, secondary, kept)
+        if not spans:
+            break
+        recoveries = audit(spans, suppressed)
+        if not recoveries:
+            break
+        chosen: set[Key] = set()
+        for recovery in recoveries:
+            candidates = [k for k in recovery.needed or (k for k, _ in recovery.used)]
+            if chosen.intersection(candidates):
+                continue  # this round's choice may already break it: look again
+            choice = min(candidates, key=lambda k: _cost(by_key[k], None, kept))
+            chosen.add(choice)
+            secondary[choice] = (
+                f"secundair onderdrukt: anders is {' / '.join(p for p in recovery.key if p)} "
+                "terug te rekenen uit gepubliceerde cellen (lineaire controle)"
+            )
+        suppressed |= chosen
 
     verdicts = []
     for cell in cells:
@@ -335,14 +401,12 @@ def check(
                 Verdict._make(cell, Decision.SUPPRESSED, reason, True, None, None, None)
             )
         elif cell.key in secondary:
-            reason = (
-                f"secundair onderdrukt: anders terug te rekenen uit {secondary[cell.key].label}"
-            )
             verdicts.append(
-                Verdict._make(cell, Decision.SUPPRESSED, reason, False, None, None, None)
+                Verdict._make(
+                    cell, Decision.SUPPRESSED, secondary[cell.key], False, None, None, None
+                )
             )
-        elif rules.round_to is not None:
-            step = rules.round_to
+        elif (step := rules_for(cell.key).round_to) is not None:
             numerator = None if cell.numerator is None else round_half_up(cell.numerator, step)
             denominator = round_half_up(cell.denominator, step)
             reason = f"aantallen afgerond op {nl.number(step)}"
@@ -366,6 +430,31 @@ def check(
     return verdicts
 
 
+def _relation_pass(
+    relations: Sequence[Relation],
+    by_key: Mapping[Key, Cell],
+    suppressed: set[Key],
+    secondary: dict[Key, str],
+    kept: set[Key],
+) -> None:
+    """Suppress one more cell of every relation with exactly one suppressed cell, until
+    none has (a fixed point: every round suppresses at least one more cell)."""
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            hidden = [key for key in relation.keys if key in suppressed]
+            if len(hidden) != 1:
+                continue
+            candidates = [key for key in relation.keys if key not in suppressed]
+            choice = min(candidates, key=lambda k: _cost(by_key[k], relation, kept))
+            suppressed.add(choice)
+            secondary[choice] = (
+                f"secundair onderdrukt: anders terug te rekenen uit {relation.label}"
+            )
+            changed = True
+
+
 def round_half_up(value: float, multiple: int) -> float:
     """``value`` rounded to the nearest multiple, halves upwards: 12 → 10, 12.5 → 15 (by 5).
 
@@ -380,23 +469,30 @@ def _primary_reasons(cell: Cell, rules: Rules) -> list[str]:
     A reason names the rule, never the cell's counts or shares: it travels with the output,
     and "7 van 200" would publish the very value the suppression hides."""
     reasons: list[str] = []
-    least = rules.min_count
     count = cell.denominator
-    if 0 < count < least:
-        reasons.append(f"minder dan {nl.number(least)} eenheden")
+    if 0 < count < rules.least_population:
+        reasons.append(f"minder dan {nl.number(rules.least_population)} eenheden")
     elif cell.numerator is not None:
+        least = rules.min_count
         with_it, without = cell.numerator, count - cell.numerator
         if 0 < with_it < least:
             reasons.append(f"minder dan {nl.number(least)} eenheden met het kenmerk")
         if 0 < without < least:
             reasons.append(f"minder dan {nl.number(least)} eenheden zonder het kenmerk")
+        if rules.all_or_nothing and count > 0 and (with_it == 0 or without == 0):
+            reasons.append("groepsonthulling: niemand of iedereen in de groep heeft het kenmerk")
     if cell.total is not None and cell.denominator > 0:
         reasons.extend(_dominance(cell, rules))
+        reasons.extend(_extremes(cell, rules))
     return reasons
 
 
 def _dominance(cell: Cell, rules: Rules) -> list[str]:
     assert cell.total is not None
+    if not rules.dominance:
+        return []
+    if cell.signed:
+        return ["dominantie niet te toetsen: negatieve bijdragen"]
     if cell.total == 0:
         return []  # non-negative contributions summing to 0: nothing dominates
     reasons = []
@@ -415,6 +511,23 @@ def _dominance(cell: Cell, rules: Rules) -> list[str]:
     return reasons
 
 
+def _extremes(cell: Cell, rules: Rules) -> list[str]:
+    """CBS's income rule: |largest| and |smallest| each at most k × |sum|."""
+    k = rules.extreme_share
+    if k is None:
+        return []
+    assert cell.total is not None
+    if not cell.top or cell.low is None:
+        return ["extreme waarde niet te toetsen: grootste en kleinste bijdrage nodig"]
+    extreme = max(abs(cell.top[0]), abs(cell.low))
+    if extreme > k * abs(cell.total) * (1 + _TOLERANCE):
+        return [
+            f"extreme waarde: grootste of kleinste bijdrage (in absolute waarde) meer dan "
+            f"{_percent(k)} van de absolute som"
+        ]
+    return []
+
+
 def _percent(fraction: float) -> str:
     """``0.5`` → ``50%``, ``0.855`` → ``85,5%``: as many decimals (up to 2) as it takes."""
     percent = fraction * 100
@@ -424,9 +537,13 @@ def _percent(fraction: float) -> str:
     return f"{nl.number(percent, 2)}%"
 
 
-def _cost(cell: Cell, relation: Relation) -> tuple[bool, bool, float, Key]:
-    """Order of preference for a secondary suppression in ``relation`` (smallest first)."""
-    return (cell.denominator == 0, cell.key == relation.total, cell.denominator, cell.key)
+def _cost(
+    cell: Cell, relation: Relation | None, kept: Collection[Key]
+) -> tuple[bool, bool, bool, float, Key]:
+    """Order of preference for a secondary suppression (smallest first): a kept cell last,
+    then an empty one, then (in a relation) its total; then the smallest denominator."""
+    is_total = relation is not None and cell.key == relation.total
+    return (cell.key in kept, cell.denominator == 0, is_total, cell.denominator, cell.key)
 
 
 def _finite(key: Key, field: str, value: object) -> float:

@@ -28,6 +28,8 @@ The leaf cell
         total        float? magnitude measures only: the sum of the contributions
         top1, top2   float? magnitude measures only: the two largest contributions (for
                             the disclosure gate's dominance rule)
+        low          float? magnitude measures only: the smallest contribution (for
+                            the extreme-value rule; a negative income is one)
 
     A leaf is the finest geography (gemeente + buurt). Cells are *additive*: the value of
     any area is the sum of the numerators over the sum of the denominators of its leaves,
@@ -251,7 +253,9 @@ def tabel1_income(panel: Frame, kept: Frame | None = None) -> Cells:
     household once per leaf and year); denominator = the number of those households; the
     mean is numerator / denominator. ``top1``/``top2`` are the two largest household
     incomes of the leaf (equal when two households tie for the largest), taken by value:
-    a negative income (a loss) is never a top contribution while a positive one exists.
+    a negative income (a loss) is never a top contribution while a positive one exists;
+    ``low`` is the smallest (a negative income counts as it is: CBS includes negative
+    incomes in its means and sums and checks them with its extreme-value rule).
     ``kept``: the households computed once (see :func:`households_of`).
     """
     keys = list(GROUP)
@@ -278,6 +282,7 @@ def tabel1_income(panel: Frame, kept: Frame | None = None) -> Cells:
             nw.len().alias("denominator"),
             income.sum().alias("total"),
             income.max().alias("top1"),
+            income.min().alias("low"),
             _count(income == top).alias("_at_top"),
             nw.when(income < top).then(income).max().alias("_below_top"),
         )

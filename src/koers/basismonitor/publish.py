@@ -4,19 +4,28 @@ The one road from microdata to the store, so nothing bypasses the disclosure gat
 
 1. :func:`compute` runs every kernel on the panel's engine (DuckDB or Spark) and sums the
    leaf cells into the plan's areas (:func:`~koers.basismonitor.rollup.rollup`), with the
-   additivity relations between them;
+   additivity relations between them and each cell's span over the leaves (for the
+   recovery audit, :mod:`~koers.basismonitor.audit`);
 2. :func:`gate` passes every area cell through
-   :func:`~koers.basismonitor.disclosure.check`, adding the relations that a distribution
-   brings (the advice categories of a cohort, the vmbo/havo/vwo shares of the diplomas add up
-   to their population: one small category could otherwise be recovered from the others);
-3. :func:`observations` turns the published verdicts into figures for the indicators the
-   plan's ``basismonitor`` mapping names (a share × the mapping's scale, a mean as is),
-   each carrying the gate's decision in its note;
+   :func:`~koers.basismonitor.disclosure.check` with the rules of its kind of measure
+   (:mod:`~koers.basismonitor.policy`), adding the relations that a distribution brings
+   (the advice categories of a cohort, the vmbo/havo/vwo shares of the diplomas add up to
+   their population), never choosing the programme's own area (Zuid) as a complementary
+   suppression while anything else will do; then audits the result once more and fails,
+   naming the cells, if any suppressed cell can be computed from the published ones;
+3. :func:`observations` turns the release rows (:func:`~koers.basismonitor.release.
+   release_rows`: the published values, rounded where the rules say so) into figures for
+   the indicators the plan's ``basismonitor`` mapping names, each carrying the gate's
+   decision and the run in its note;
 4. :func:`run` stores them as one import batch (undo and history as for any import) and,
-   when asked, writes every aggregate with its cell count and the gate's decision to CSV,
-   the suppressed values left empty.
+   when asked, writes the release file and the checker's annex
+   (:mod:`~koers.basismonitor.release`).
 
-A measure the plan does not map is computed and gated (and written to the CSV) but not
+A synthetic panel (its metadata says so, :data:`~koers.basismonitor.schema.META_FILE`) is
+refused into a store that holds real figures unless ``allow_synthetic``; its figures get
+status ``synthetisch`` and a source that says so, and never replace a real figure.
+
+A measure the plan does not map is computed and gated (and written to the files) but not
 stored; the result lists it. Figures for a year the bureau closed are refused, as for any
 import. A run on the same panel with the same rules and mapping is recognised (by a
 fingerprint of the panel's files) and stores nothing twice.
@@ -24,29 +33,34 @@ fingerprint of the panel's files) and stores nothing twice.
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
 import hashlib
+import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from koers import nl
 from koers.areas import Observation
-from koers.basismonitor.disclosure import (
-    DEFAULT_RULES,
-    Cell,
-    Decision,
-    Relation,
-    Rules,
-    Verdict,
-    check,
-)
+from koers.basismonitor.audit import Span, audit
+from koers.basismonitor.disclosure import Cell, Decision, Key, Relation, Rules, Verdict, check
 from koers.basismonitor.engines import Engine, open_panel
 from koers.basismonitor.kernels import all_kernels
-from koers.basismonitor.rollup import AreaCell, cell_key, relations, rollup
+from koers.basismonitor.policy import MeasureRule, RuleBook, kind_of, rules_of
+from koers.basismonitor.release import release_rows, write_annex, write_release
+from koers.basismonitor.rollup import AreaCell, cell_key, relations, rollup, spans
+from koers.basismonitor.schema import is_synthetic, read_meta
 from koers.plan.model import Plan, SourceMapping
 from koers.sources import refuse_closed_years
+from koers.sources.basismonitor import (
+    SYNTHETIC,
+    keep_apart,
+    provenance_text,
+    real_figures,
+    refuse_synthetic,
+)
 from koers.store import BatchResult, Store, StoreError
 
 FORMAT = "basismonitor"
@@ -57,20 +71,6 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     ),
     "T1.R9-R11": ("T1.R9", "T1.R10", "T1.R11"),
 }
-CSV_COLUMNS = (
-    "maat",
-    "periode",
-    "schoolwegingband",
-    "gebied",
-    "indicator",
-    "waarde",
-    "teller",
-    "noemer",
-    "aantal_eenheden",
-    "besluit",
-    "reden",
-)
-
 Progress = Callable[[str], None]
 
 
@@ -83,6 +83,9 @@ class Outcome:
     unmapped: list[str]
     batch: BatchResult | None
     seconds: dict[str, float] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+    skipped_real: int = 0
+    """Synthetic figures not stored because a real figure is there."""
 
     def counted(self) -> dict[str, int]:
         counts = {d.value: 0 for d in Decision}
@@ -112,18 +115,23 @@ def compute(
     engine: Engine = "duckdb",
     *,
     threads: int | None = None,
-) -> tuple[list[AreaCell], list[Relation]]:
-    """Every kernel on the panel, summed into the plan's areas, with their relations."""
+) -> tuple[list[AreaCell], list[Relation], dict[Key, Span]]:
+    """Every kernel on the panel, summed into the plan's areas, with their relations and
+    their spans over the leaves."""
     with open_panel(panel_dir, engine, threads=threads) as panel:
         leaves = panel.cells(all_kernels(panel.frame, keep=panel.keep))
     area_cells = rollup(plan, leaves)
-    return area_cells, relations(plan, leaves, area_cells)
+    return (
+        area_cells,
+        relations(plan, leaves, area_cells),
+        spans(plan, leaves, area_cells, DISTRIBUTIONS),
+    )
 
 
 def _cell(area_cell: AreaCell) -> Cell:
     if area_cell.total is not None:  # a magnitude: a sum over its contributors
         top = tuple(t for t in (area_cell.top1, area_cell.top2) if t is not None)
-        return Cell(area_cell.key, None, area_cell.denominator, area_cell.total, top)
+        return Cell(area_cell.key, None, area_cell.denominator, area_cell.total, top, area_cell.low)
     return Cell(area_cell.key, area_cell.numerator, area_cell.denominator)
 
 
@@ -144,48 +152,100 @@ def _distribution_cells(area_cells: Sequence[AreaCell]) -> tuple[list[Cell], lis
     return cells, found
 
 
+def plan_rules(mapping: SourceMapping | None) -> dict[str, MeasureRule]:
+    """What the plan's mapping says about the kind and sensitivity of its measures."""
+    return {
+        c.column: MeasureRule(c.disclosure, c.sensitive)
+        for c in (mapping.columns if mapping else [])
+        if c.disclosure is not None or c.sensitive is not None
+    }
+
+
 def gate(
-    area_cells: Sequence[AreaCell], area_relations: Sequence[Relation], rules: Rules
+    area_cells: Sequence[AreaCell],
+    area_relations: Sequence[Relation],
+    rules: RuleBook | Rules,
+    *,
+    spans: Mapping[Key, Span] | None = None,
+    keep_area: str | None = None,
+    measure_rules: Mapping[str, MeasureRule] | None = None,
 ) -> list[Verdict]:
-    """The gate's verdict on every area cell and every distribution total."""
+    """The gate's verdict on every area cell and every distribution total.
+
+    ``rules``: one set for every cell, or a :class:`~koers.basismonitor.policy.RuleBook`
+    (the rules of each cell's kind of measure, ``measure_rules`` from the plan). With
+    ``spans`` the recovery audit runs, and a suppressed cell that can still be computed
+    from the published ones afterwards is an error naming the cells (``StoreError``).
+    """
     extra_cells, extra_relations = _distribution_cells(area_cells)
-    return check(
-        [*(_cell(c) for c in area_cells), *extra_cells],
+    cells = [*(_cell(c) for c in area_cells), *extra_cells]
+    keys = [c.key for c in cells]
+    if isinstance(rules, RuleBook):
+        per_key = rules_of(keys, rules, measure_rules or {})
+        general = rules.algemeen
+    else:
+        per_key, general = dict.fromkeys(keys, rules), rules
+    keep = [k for k in keys if keep_area is not None and k[-1] == keep_area]
+    verdicts = check(
+        cells,
         [*area_relations, *extra_relations],
-        rules,
+        general,
+        rules_of=per_key,
+        spans=spans,
+        keep=keep,
     )
+    if spans:
+        check_audit(spans, verdicts)
+    return verdicts
+
+
+def check_audit(spans: Mapping[Key, Span], verdicts: Sequence[Verdict]) -> None:
+    """The recovery audit over a gate's verdicts: ``StoreError`` naming the suppressed
+    cells that the published ones determine (nothing is then written or stored)."""
+    left = audit(spans, [v.key for v in verdicts if v.suppressed])
+    if left:
+        named = "; ".join(" / ".join(p for p in r.key if p) for r in left[:20])
+        raise StoreError(
+            f"controle op terugrekenen: {nl.number(len(left))} onderdrukte cellen zijn af "
+            f"te leiden uit gepubliceerde cellen, niets vrijgegeven of opgeslagen: {named}"
+        )
 
 
 def observations(
-    plan: Plan, mapping: SourceMapping, verdicts: Sequence[Verdict], source: str
+    plan: Plan,
+    mapping: SourceMapping,
+    verdicts: Sequence[Verdict],
+    source: str,
+    *,
+    status: str = "definitief",
+    run_note: str | None = None,
 ) -> tuple[list[Observation], list[str]]:
-    """The published verdicts as figures of the mapped indicators (school-weging band cells
-    stay in the CSV: the store keys figures by indicator, area and period only), and the
-    measures the mapping does not name."""
-    columns = {c.column: c for c in mapping.columns}
-    decimals = {i.id: i.decimals for i in plan.indicators}
+    """The published release rows as figures of the mapped indicators (school-weging band
+    cells stay in the files: the store keys figures by indicator, area and period only),
+    and the measures the mapping does not name."""
     areas = {a.id for a in plan.areas}
+    reasons = {v.key: v.reason for v in verdicts}
     stored, unmapped = [], set()
-    for verdict in verdicts:
-        measure, period, band, area = verdict.key
-        column = columns.get(measure)
-        if column is None:
-            if measure not in DISTRIBUTIONS:  # a distribution's total is for the gate only
-                unmapped.add(measure)
+    for row in release_rows(plan, mapping, verdicts):
+        if row.indicator is None:
+            if row.measure not in DISTRIBUTIONS:  # a distribution's total is for the gate only
+                unmapped.add(row.measure)
             continue
-        if band or verdict.suppressed or verdict.ratio is None or area not in areas:
+        if row.band or row.value is None or row.area not in areas:
             continue
-        value = round(verdict.ratio * column.scale, decimals.get(column.indicator, 1))
+        key = (row.measure, row.period, row.band, row.area)
+        note = f"onthullingscontrole: {row.decision} ({reasons[key]})"
         stored.append(
             Observation(
-                column.indicator,
-                area,
-                period,
-                value,
-                numerator=verdict.numerator,
-                denominator=verdict.denominator,
+                row.indicator,
+                row.area,
+                row.period,
+                row.value,
+                numerator=row.numerator,
+                denominator=row.denominator,
+                status=status,
                 source=source,
-                note=f"onthullingscontrole: {verdict.decision.value} ({verdict.reason})",
+                note=note if run_note is None else f"{note}; {run_note}",
             )
         )
     return stored, sorted(unmapped)
@@ -205,30 +265,24 @@ def fingerprint(panel_dir: Path, *parts: str) -> str:
     return digest.hexdigest()
 
 
-def write_csv(verdicts: Sequence[Verdict], mapping: SourceMapping | None, path: Path) -> None:
-    """Every aggregate with its cell count and the gate's decision; suppressed values empty."""
-    indicator_of = {c.column: c.indicator for c in (mapping.columns if mapping else [])}
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(CSV_COLUMNS)
-        for v in verdicts:
-            measure, period, band, area = v.key
-            ratio = v.ratio
-            writer.writerow(
-                [
-                    measure,
-                    period,
-                    band,
-                    area,
-                    indicator_of.get(measure, ""),
-                    "" if ratio is None else repr(ratio),
-                    "" if v.numerator is None else repr(v.numerator),
-                    "" if v.denominator is None else repr(v.denominator),
-                    "" if v.suppressed else repr(v.cell.denominator),
-                    v.decision.value,
-                    v.reason,
-                ]
-            )
+def provenance(
+    panel: Path, engine: str, checksum: str, meta: Mapping[str, object], book: RuleBook
+) -> dict[str, str]:
+    """Where a run's figures come from: run id (from the fingerprint), date, panel, engine,
+    synthetic or not (with seed and scope), the rules."""
+    found = {
+        "run": checksum[:12],
+        "datum": dt.date.today().isoformat(),
+        "panel": panel.name,
+        "vingerafdruk": checksum,
+        "engine": engine,
+        "synthetisch": "ja" if is_synthetic(dict(meta)) else "nee",
+    }
+    if is_synthetic(dict(meta)):
+        found |= {k: str(meta[k]) for k in ("seed", "scope", "persons") if k in meta}
+    rounding = book.algemeen.round_to
+    found["afronding"] = f"aantallen op {rounding}" if rounding else "geen"
+    return found
 
 
 def run(
@@ -237,38 +291,81 @@ def run(
     *,
     programme: str | None = None,
     engine: Engine = "duckdb",
-    rules: Rules = DEFAULT_RULES,
+    rules: RuleBook | None = None,
     mapping: str | None = None,
-    out_csv: Path | None = None,
+    out: Path | None = None,
+    annex: Path | None = None,
+    allow_synthetic: bool = False,
     threads: int | None = None,
     user: str | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Compute, gate and store one panel (see the module doc)."""
+    """Compute, gate and store one panel (see the module doc); ``out`` and ``annex``: the
+    release file and the checker's annex to write."""
     panel = Path(panel_dir)
     if not panel.is_dir() or not any(panel.rglob("*.parquet")):
         raise StoreError(f"{panel}: geen panel (map met year=JJJJ/*.parquet)")
     programme = store.resolve_programme(programme)
     plan = store.plan(programme)
     chosen = basismonitor_mapping(plan, mapping)
+    book = rules or RuleBook()
+    meta = read_meta(panel)
+    synthetic = is_synthetic(meta)
+    if synthetic and not allow_synthetic:
+        refuse_synthetic(panel.name, programme, real_figures(store, programme))
+    checksum = fingerprint(
+        panel, repr(book), chosen.model_dump_json(), json.dumps(meta, sort_keys=True)
+    )
+    origin = provenance(panel, engine, checksum, meta, book)
     say = progress or (lambda _: None)
     seconds: dict[str, float] = {}
 
     started = time.perf_counter()
     say(f"kernels berekenen op {engine}")
-    area_cells, area_relations = compute(plan, panel, engine, threads=threads)
+    area_cells, area_relations, area_spans = compute(plan, panel, engine, threads=threads)
     seconds["berekenen"] = time.perf_counter() - started
 
     started = time.perf_counter()
     say(f"onthullingscontrole op {len(area_cells)} aggregaten")
-    verdicts = gate(area_cells, area_relations, rules)
-    source = f"Basismonitor, panel {panel.name} ({engine})"
-    stored, unmapped = observations(plan, chosen, verdicts, source)
+    said = plan_rules(chosen)
+    verdicts = gate(
+        area_cells,
+        area_relations,
+        book,
+        spans=area_spans,
+        keep_area=plan.programme.area,
+        measure_rules=said,
+    )
+    source, run_note = provenance_text(origin)
+    stored, unmapped = observations(
+        plan,
+        chosen,
+        verdicts,
+        source,
+        status=SYNTHETIC if synthetic else "definitief",
+        run_note=run_note,
+    )
     seconds["controleren"] = time.perf_counter() - started
 
-    if out_csv is not None:
-        write_csv(verdicts, chosen, out_csv)
+    if out is not None:
+        write_release(out, release_rows(plan, chosen, verdicts), origin)
+    if annex is not None:
+        per_key = rules_of([v.key for v in verdicts], book, said)
+        kinds = {v.key[0]: kind_of(v.key[0], said) for v in verdicts}
+        hidden = sum(v.suppressed for v in verdicts)
+        summary = [
+            f"cellen: {len(verdicts)}, onderdrukt: {hidden} (primair "
+            f"{sum(v.primary for v in verdicts)})",
+            f"relaties gecontroleerd: {len(area_relations)}; lineaire controle op "
+            f"terugrekenen over {len({s.family for s in area_spans.values()})} families: "
+            "0 onderdrukte cellen af te leiden",
+            "methode: docs/basismonitor.md, 'Disclosure control'",
+        ]
+        write_annex(annex, verdicts, per_key, kinds, origin, summary)
     refuse_closed_years(store, programme, panel.name, stored)
+    stored, skipped = keep_apart(
+        store, programme, panel.name, stored, allow_synthetic=allow_synthetic
+    )
 
     started = time.perf_counter()
     say(f"{len(stored)} cijfers opslaan")
@@ -276,9 +373,9 @@ def run(
         programme,
         stored,
         source_name=panel.name,
-        checksum=fingerprint(panel, repr(rules), chosen.model_dump_json()),
+        checksum=checksum,
         format=FORMAT,
         user=user,
     )
     seconds["opslaan"] = time.perf_counter() - started
-    return Outcome(verdicts, stored, unmapped, batch, seconds)
+    return Outcome(verdicts, stored, unmapped, batch, seconds, origin, skipped)

@@ -37,11 +37,12 @@ relation lists only the parts that have a cell; a part without one contributes z
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 from koers.areas import AreaGraph
+from koers.basismonitor.audit import Span, Vector
 from koers.basismonitor.disclosure import Relation
 from koers.basismonitor.kernels import LeafCell
 from koers.plan.model import Plan
@@ -63,6 +64,7 @@ class AreaCell:
     total: float | None = None
     top1: float | None = None
     top2: float | None = None
+    low: float | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -91,6 +93,11 @@ class AreaLeaves:
         self.graph = graph
         self.leaves = frozenset(leaves)
         self.year = year
+        self.gemeenten = frozenset(gemeente for gemeente, _ in self.leaves)
+        named = {a.cbs_code for a in graph if a.cbs_code and a.cbs_code.startswith("GM")}
+        # Nederland is covered only when the panel reaches beyond the municipalities the
+        # plan names (a panel of the G4 is not the country)
+        self.country = bool(self.gemeenten - named)
         self.parts_of = {a.id: a.part_of for a in graph if a.part_of is not None}
         self._cache: dict[str, frozenset[Leaf] | None] = {}
 
@@ -104,6 +111,8 @@ class AreaLeaves:
         area = self.graph[area_id]
         code = area.cbs_code
         if code:
+            if not self.covers(code):
+                return None
             return frozenset(leaf for leaf in self.leaves if _in_code(leaf, code))
         if not area.members:
             return None
@@ -117,6 +126,15 @@ class AreaLeaves:
         added = frozenset().union(*(self(m) or () for m in plus_ids))
         taken = frozenset().union(*(self(m) or () for m in minus_ids))
         return added - taken
+
+    def covers(self, code: str) -> bool:
+        """Whether the panel holds the whole area of a CBS code: the country only when it
+        reaches beyond the plan's municipalities, a municipality (and its wijken and
+        buurten) when it has rows of it. A panel holds every resident of a municipality
+        it has rows of."""
+        if code.startswith("NL"):
+            return self.country
+        return "GM" + code[2:6] in self.gemeenten
 
     def substitute(self, members: Sequence[str]) -> list[str] | None:
         """Members with complete sets of parts replaced by their whole (None: incomplete)."""
@@ -230,12 +248,15 @@ class _Sum:
         self.denominator = 0
         self.total: float | None = None
         self.tops: list[float] = []
+        self.low: float | None = None
 
     def add(self, cell: LeafCell) -> None:
         self.numerator += cell.numerator
         self.denominator += cell.denominator
         if cell.total is not None:
             self.total = (self.total or 0.0) + cell.total
+        if cell.low is not None:
+            self.low = cell.low if self.low is None else min(self.low, cell.low)
         self.tops = sorted(
             [*self.tops, *(t for t in (cell.top1, cell.top2) if t is not None)], reverse=True
         )[:2]
@@ -243,7 +264,16 @@ class _Sum:
     def cell(self, measure: str, period: str, band: str | None, area: str) -> AreaCell:
         tops = [*self.tops, None, None]
         return AreaCell(
-            measure, period, band, area, self.numerator, self.denominator, self.total, *tops[:2]
+            measure,
+            period,
+            band,
+            area,
+            self.numerator,
+            self.denominator,
+            self.total,
+            top1=tops[0],
+            top2=tops[1],
+            low=self.low,
         )
 
 
@@ -284,3 +314,84 @@ def relations(
             label = f"{resolvers[period_year(period)].graph.name(total)} = som van {names}"
             result.append(Relation(total_key, part_keys, label))
     return result
+
+
+def spans(
+    plan: Plan,
+    cells: Sequence[LeafCell],
+    area_cells: Sequence[AreaCell],
+    distributions: Mapping[str, Sequence[str]],
+) -> dict[tuple[str, ...], Span]:
+    """The :class:`~koers.basismonitor.audit.Span` of every area cell, and of the total of
+    each distribution (key ``(distribution, period, band, area)``), for the recovery audit.
+
+    Atoms per family (one measure, or one distribution, in one period): ``(leaf, band)``,
+    where band "" is the rest of a leaf outside every schoolweging band (the unbanded cell
+    covers its bands and that rest; the rest has an atom only when it holds units); for a
+    distribution ``(leaf, band, category)``. A leaf without a cell has no atoms (known 0).
+    A category cell publishes its category and, as its denominator, the distribution's
+    total; what must stay hidden is the category and its complement.
+    """
+    resolvers = _resolvers(plan, cells)
+    family_of = {m: name for name, measures in distributions.items() for m in measures}
+    present: dict[tuple[str, str, str, Leaf], int] = {}
+    bands: dict[tuple[str, str, Leaf], list[str]] = defaultdict(list)
+    for c in cells:
+        leaf = (c.gemeente, c.buurt)
+        present[(c.measure, c.period, c.band or "", leaf)] = c.denominator
+        if c.band:
+            bands[(c.measure, c.period, leaf)].append(c.band)
+    result: dict[tuple[str, ...], Span] = {}
+    totals: set[tuple[str, str, str, str]] = set()
+    for ac in area_cells:
+        leaves = sorted(resolvers[period_year(ac.period)](ac.area) or (), key=_leaf_order)
+        band = ac.band or ""
+        family = family_of.get(ac.measure)
+        if family is not None:
+            categories = distributions[family]
+
+            own = _atoms(present, leaves, [ac.measure], ac.period, band)
+            others = _atoms(
+                present, leaves, [m for m in categories if m != ac.measure], ac.period, band
+            )
+            result[ac.key] = Span((family, ac.period), (own, own + others), (own, others))
+            total_key = cell_key(family, ac.period, ac.band, ac.area)
+            if total_key not in totals:
+                totals.add(total_key)
+                every = _atoms(present, leaves, categories, ac.period, band)
+                result[total_key] = Span((family, ac.period), (every,), (every,))
+            continue
+        vector: list[tuple[Leaf | tuple[Leaf, str], int]] = []
+        for leaf in leaves:
+            here = present.get((ac.measure, ac.period, band, leaf))
+            if here is None:
+                continue
+            if band:
+                vector.append(((leaf, band), 1))
+                continue
+            inside = bands.get((ac.measure, ac.period, leaf), [])
+            vector += [((leaf, b), 1) for b in sorted(inside)]
+            if here > sum(present[(ac.measure, ac.period, b, leaf)] for b in inside):
+                vector.append(((leaf, ""), 1))
+        result[ac.key] = Span((ac.measure, ac.period), (tuple(vector),), (tuple(vector),))
+    return result
+
+
+def _atoms(
+    present: Mapping[tuple[str, str, str, Leaf], int],
+    leaves: Sequence[Leaf],
+    measures: Sequence[str],
+    period: str,
+    band: str,
+) -> Vector:
+    """The atoms ``(leaf, band, measure)`` of a distribution's categories that hold units."""
+    return tuple(
+        ((leaf, band, m), 1)
+        for leaf in leaves
+        for m in measures
+        if (m, period, band, leaf) in present
+    )
+
+
+def _leaf_order(leaf: Leaf) -> tuple[str, str]:
+    return (leaf[0], leaf[1] or "")

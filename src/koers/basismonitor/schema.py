@@ -20,7 +20,10 @@ values work in DuckDB, Spark and pandas without categorical types.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -151,3 +154,29 @@ FIELDS: tuple[Field, ...] = (
 
 SCHEMA = pa.schema([pa.field(f.name, f.type, nullable=f.nullable) for f in FIELDS])
 COLUMNS = tuple(f.name for f in FIELDS)
+
+
+META_FILE = "_koers-panel.json"
+"""The panel's metadata, next to its year directories (the underscore makes Spark and
+Arrow datasets pass it over when they read the directory): ``{"synthetisch": true, "seed": …,
+"scope": …, "persons": …, "first_year": …, "years": …}`` for a synthetic panel. A panel
+without it (a real one, prepared in the secure environment) is real."""
+
+
+def read_meta(panel: Path) -> dict[str, Any]:
+    """The panel's metadata (empty for a panel without :data:`META_FILE`)."""
+    path = panel / META_FILE
+    if not path.is_file():
+        return {}
+    found = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(found, dict):
+        raise ValueError(f"{path}: geen JSON-object")
+    return found
+
+
+def write_meta(panel: Path, meta: dict[str, Any]) -> None:
+    (panel / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", "utf-8")
+
+
+def is_synthetic(meta: dict[str, Any]) -> bool:
+    return bool(meta.get("synthetisch"))

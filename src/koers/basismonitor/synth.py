@@ -1699,6 +1699,19 @@ def generate(
                 written += rows
                 if progress is not None:
                     progress(written)
+    out.mkdir(parents=True, exist_ok=True)
+    schema.write_meta(
+        out,
+        {
+            "synthetisch": True,
+            "generator": "koers basismonitor synth",
+            "seed": seed,
+            "scope": scope,
+            "persons": persons,
+            "first_year": first_year,
+            "years": years,
+        },
+    )
     return SynthSummary(
         persons=persons,
         person_years=written,

@@ -15,7 +15,6 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from koers import nl
-from koers.basismonitor.disclosure import Rules
 from koers.basismonitor.engines import ENGINES
 from koers.cli import _store, main, reports_errors
 
@@ -70,14 +69,32 @@ def synth(persons: int, years: int, first_year: int, seed: int, scope: str, out:
 @click.option(
     "--min-count", type=click.IntRange(1), default=10, show_default=True, help="Gate: cell minimum."
 )
+@click.option(
+    "--min-count-income",
+    type=click.IntRange(1),
+    default=100,
+    show_default=True,
+    help="Gate: minimum population of income and benefit cells (CBS: 100).",
+)
 @click.option("--round-to", type=click.IntRange(1), help="Gate: round published counts to this.")
 @click.option("--mapping", help="The plan's Basismonitor mapping (when it has several).")
 @click.option("--programme", help="Programme id; needed when the store holds several.")
 @click.option(
     "--out",
-    "out_csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write every aggregate with its cell count and the gate's decision as CSV.",
+    help="Write the release file: only the publishable values (koers import reads it).",
+)
+@click.option(
+    "--annex",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the checker's annex: cell counts and rules, for CBS's output checkers only.",
+)
+@click.option(
+    "--synthetisch-toestaan",
+    "allow_synthetic",
+    is_flag=True,
+    help="Store a synthetic panel's figures in a store with real figures (marked synthetic, "
+    "never over a real figure).",
 )
 @click.pass_context
 @reports_errors
@@ -87,15 +104,19 @@ def run_command(
     engine: str,
     threads: int | None,
     min_count: int,
+    min_count_income: int,
     round_to: int | None,
     mapping: str | None,
     programme: str | None,
-    out_csv: Path | None,
+    out: Path | None,
+    annex: Path | None,
+    allow_synthetic: bool,
 ) -> None:
     """Compute the indicators on a panel, gate every aggregate, store what passes."""
+    from koers.basismonitor.policy import RuleBook
     from koers.basismonitor.publish import run
 
-    rules = Rules(min_count=min_count, round_to=round_to)
+    rules = RuleBook.of(min_count, min_count_income, round_to)
     with _store(ctx) as store, _bar() as bar:
         task = bar.add_task("starten", total=3)
 
@@ -109,7 +130,9 @@ def run_command(
             engine=engine,  # type: ignore[arg-type]
             rules=rules,
             mapping=mapping,
-            out_csv=out_csv,
+            out=out,
+            annex=annex,
+            allow_synthetic=allow_synthetic,
             threads=threads,
             progress=step,
         )
@@ -118,8 +141,16 @@ def run_command(
     click.echo(
         f"{nl.number(len(outcome.verdicts))} aggregaten: {nl.number(counted['gepubliceerd'])} "
         f"gepubliceerd, {nl.number(counted['afgerond'])} afgerond, "
-        f"{nl.number(counted['onderdrukt'])} onderdrukt"
+        f"{nl.number(counted['onderdrukt'])} onderdrukt; geen onderdrukte cel is terug te "
+        "rekenen uit de gepubliceerde"
     )
+    if outcome.provenance.get("synthetisch") == "ja":
+        click.echo("synthetisch panel: de cijfers zijn opgeslagen met status 'synthetisch'")
+    if outcome.skipped_real:
+        click.echo(
+            f"{nl.number(outcome.skipped_real)} synthetische cijfers niet opgeslagen: daar staat "
+            "een echt cijfer"
+        )
     batch = outcome.batch
     if batch is not None and batch.duplicate_of:
         click.echo(f"dit panel is al opgeslagen als batch {batch.duplicate_of}; niets gewijzigd")
@@ -129,9 +160,13 @@ def run_command(
             f"herzien, {nl.number(batch.unchanged)} ongewijzigd"
         )
     if outcome.unmapped:
-        click.echo(f"niet gekoppeld in het plan (alleen in de CSV): {', '.join(outcome.unmapped)}")
-    if out_csv is not None:
-        click.echo(f"alle aggregaten met het besluit van de controle: {out_csv}")
+        click.echo(
+            f"niet gekoppeld in het plan (alleen in de bestanden): {', '.join(outcome.unmapped)}"
+        )
+    if out is not None:
+        click.echo(f"vrijgavebestand (alleen publiceerbare waarden): {out}")
+    if annex is not None:
+        click.echo(f"controlebijlage (alleen voor de outputcontroleurs): {annex}")
 
 
 def _bar() -> Progress:

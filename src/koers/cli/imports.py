@@ -53,6 +53,13 @@ def import_group() -> None:
     is_flag=True,
     help="Allow revising figures of a period the file does not state itself (a correction).",
 )
+@click.option(
+    "--synthetisch-toestaan",
+    "allow_synthetic",
+    is_flag=True,
+    help="Store figures of a synthetic panel in a store with real figures (marked synthetic, "
+    "never over a real figure).",
+)
 @click.pass_context
 @reports_errors
 def import_file_command(
@@ -64,6 +71,7 @@ def import_file_command(
     programme: str | None,
     dry_run: bool,
     revise: bool,
+    allow_synthetic: bool,
 ) -> None:
     """Import a file as one batch: all rows or none."""
     with (
@@ -86,6 +94,7 @@ def import_file_command(
             year=year,
             dry_run=dry_run,
             revise=revise,
+            allow_synthetic=allow_synthetic,
             progress=progress,
         )
     click.echo(outcome_lines(outcome))

@@ -403,6 +403,16 @@ class ColumnMapping(Model):
     numerator: str | None = Field(None, description="Column holding the numerator.")
     denominator: str | None = Field(None, description="Column holding the denominator.")
     note: str | None = None
+    disclosure: Literal["algemeen", "inkomen", "uitkering"] | None = Field(
+        None,
+        description="Basismonitor only: the kind of measure, which sets its output rules "
+        "(default: the measure's own kind, docs/basismonitor.md).",
+    )
+    sensitive: bool | None = Field(
+        None,
+        description="Basismonitor only: suppress cells where nobody or everybody has the "
+        "property (default: yes for income and benefit measures).",
+    )
 
 
 class SourceMapping(Model):

@@ -29,6 +29,7 @@ from koers.sources.base import (
     SourceError,
     SourceIssue,
 )
+from koers.sources.basismonitor import BasismonitorRelease, keep_apart
 from koers.sources.boundaries import GeoJsonBoundaries
 from koers.sources.cbs import CbsSource
 from koers.sources.csvlong import LongCsv
@@ -38,6 +39,7 @@ from koers.sources.xlsx import Xlsx
 from koers.store import BatchResult, ImportDiff, Store
 
 SOURCES: dict[str, Source] = {
+    "basismonitor": BasismonitorRelease(),
     "csv": LongCsv(),
     "cbs": CbsSource(),
     "wijkprofiel": WijkprofielSource(),
@@ -94,6 +96,7 @@ def import_file(
     year: int | None = None,
     dry_run: bool = False,
     revise: bool = False,
+    allow_synthetic: bool = False,
     user: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
@@ -104,6 +107,8 @@ def import_file(
     is the period of its figures; other formats state theirs and refuse a ``year``. A file
     that would revise figures of a period it does not state itself (the period came from
     the mapping or ``year``) is refused unless ``revise``.
+    Figures of a synthetic panel (a Basismonitor release file) are refused into a store with
+    real figures unless ``allow_synthetic`` (:func:`koers.sources.basismonitor.keep_apart`).
     """
     path = Path(path)
     if not path.is_file():
@@ -132,7 +137,13 @@ def import_file(
         reading = BOUNDARY_READERS[format].read_boundaries(data, path.name, context, year)
         return file.boundaries(reading, dry_run=dry_run, user=user)
     return file.figures(
-        SOURCES[format], context, dry_run=dry_run, revise=revise, user=user, progress=progress
+        SOURCES[format],
+        context,
+        dry_run=dry_run,
+        revise=revise,
+        allow_synthetic=allow_synthetic,
+        user=user,
+        progress=progress,
     )
 
 
@@ -154,12 +165,16 @@ class _File:
         *,
         dry_run: bool,
         revise: bool,
+        allow_synthetic: bool,
         user: str | None,
         progress: Callable[[int], None] | None,
     ) -> ImportOutcome:
         store, programme = self.store, self.programme
         reading = source.read(self.data, self.name, context)
         reading.observations = one_spelling(context.plan, self.name, reading.observations)
+        reading.observations, _ = keep_apart(
+            store, programme, self.name, reading.observations, allow_synthetic=allow_synthetic
+        )
         refuse_closed_years(store, programme, self.name, reading.observations)
         mismatches = tuple(publisher_mismatches(context.plan, reading))
         if dry_run:
