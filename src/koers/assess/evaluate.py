@@ -236,19 +236,13 @@ def _assessment(
     ref_value: Value | None,
 ) -> Assessment:
     explanation = outcome.explanation
-    if used is not None and used.missing and used.value is not None:
-        names = ", ".join(graph.name(m) for m in used.missing)
-        explanation += (
-            f" Afgeleid uit {len(used.members)} van "
-            f"{len(used.members) + len(used.missing)} gebieden; ontbreekt: {names}."
-        )
+    # a derived value is whole or not given (koers.areas.values): missing members are said
+    # in the reason of the value that is not given, never beside a value
     if ref_value is not None and ref_value.derived and reference_area is not None:
         explanation += (
             f" {graph.name(reference_area)} is afgeleid uit "
             f"{', '.join(graph.name(m) for m in ref_value.members)}."
         )
-        if ref_value.missing:
-            explanation += f" Ontbreekt: {', '.join(graph.name(m) for m in ref_value.missing)}."
     observations = (used.observations if used else ()) + (
         ref_value.observations if ref_value else ()
     )
