@@ -109,8 +109,12 @@ def test_real_files_land_on_the_nprz_plan(run):
     assert found["E7.2"]["value"] == pytest.approx(83.5435, abs=1e-4)  # veiligheidsindex 2016
     assert found["E7.2"]["status"] == "groen"  # up from 2014, the target is a rise
     zuid = {r["indicator"]: r for r in json.loads(run("status", "--format", "json").stdout)}
-    # Groot-IJsselmonde's two wijken split one CBS buurt: Zuid's total cannot be summed
-    assert zuid["T1.R1"]["explanation"] == (
-        "Rotterdam-Zuid, 2024: niet af te leiden: geen gegevens voor Groot IJsselmonde Noord, "
-        "Groot IJsselmonde Zuid."
-    )
+    # Groot-IJsselmonde's two wijken split one CBS buurt, which stands in for both: Zuid is
+    # the sum of its 22 buurten (the 23 of the three gebieden, 212.640, without Zuiderpark)
+    assert zuid["T1.R1"]["explanation"] == "Rotterdam-Zuid 211.810 in 2024; alleen gevolgd."
+    assert zuid["T1.R1"]["derived_from"].count("groot-ijsselmonde") == 1
+    assert len(zuid["T1.R1"]["derived_from"]) == 22
+    half = run("status", "--area", "groot-ijsselmonde-zuid", "--format", "json").stdout
+    (population,) = [r for r in json.loads(half) if r["indicator"] == "T1.R1"]
+    assert population["value"] is None
+    assert "is een deel van Groot IJsselmonde" in population["explanation"]
