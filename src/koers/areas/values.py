@@ -139,10 +139,10 @@ def derive_value(
             if found is not None:
                 value, weight = _observed(found), None
                 if indicator.aggregation is Aggregation.WEIGHTED_MEAN and indicator.weight:
+                    weight_of = indicators(indicator.weight)
                     weight = derive_value(
-                        indicators(indicator.weight), member, period, year, graph, lookup,
-                        indicators,
-                    )  # fmt: skip
+                        weight_of, member, period, year, graph, lookup, indicators
+                    )
                 if _usable(indicator.aggregation, value, weight):
                     usable[member] = (value, weight)
         return usable[member] is not None
@@ -152,7 +152,7 @@ def derive_value(
         return Value(
             None,
             missing=resolved.missing,
-            reason=f"niet af te leiden: {missing_text(graph, area_id, year, resolved.missing)}",
+            reason=f"niet af te leiden: {_missing_text(graph, area_id, year, resolved.missing)}",
         )
     terms: list[tuple[int, Value, Value | None]] = []  # (sign, value, weight)
     for sign, areas in ((1, resolved.plus), (-1, resolved.minus)):
@@ -171,7 +171,7 @@ def derive_value(
     )
 
 
-def missing_text(graph: AreaGraph, area_id: str, year: int, missing: tuple[str, ...]) -> str:
+def _missing_text(graph: AreaGraph, area_id: str, year: int, missing: tuple[str, ...]) -> str:
     """'geen gegevens voor A, B en C', or counted when more than :data:`NAMED_MISSING` of
     the group's members are missing: 'geen gegevens voor 15 van de 15 wijken'."""
     if len(missing) <= NAMED_MISSING:
@@ -183,9 +183,7 @@ def missing_text(graph: AreaGraph, area_id: str, year: int, missing: tuple[str, 
 
 
 def _observed(observation: Observation) -> Value:
-    return Value(
-        observation.value, observation.numerator, observation.denominator, (observation,)
-    )
+    return Value(observation.value, observation.numerator, observation.denominator, (observation,))
 
 
 def _usable(aggregation: Aggregation, value: Value, weight: Value | None) -> bool:

@@ -20,9 +20,10 @@ Sets of leaves, not signed sums: a minus-group is summed from its own leaves, so
 contributions are exact too. An area with neither a code nor members cannot be resolved,
 nor can a group with such a member, *unless* the member is one of several parts that
 together make up a coded area (an area's ``part_of`` in the plan, resolved by
-:func:`koers.areas.cover` as for every group value). The NPRZ plan has one case: the wijken Groot IJsselmonde Noord and Zuid split CBS buurt Groot IJsselmonde
-(BU05991289), which the panel cannot split; ``zuid`` lists both wijken, so the buurt stands
-in for the pair. Neither half gets a cell of its own.
+:func:`koers.areas.cover` as for every group value). The NPRZ plan has one case: the
+wijken Groot IJsselmonde Noord and Zuid split CBS buurt Groot IJsselmonde (BU05991289),
+which the panel cannot split; ``zuid`` lists both wijken, so the buurt stands in for the
+pair. Neither half gets a cell of its own.
 
 Relations (:func:`relations`: :class:`koers.basismonitor.disclosure.Relation` over keys
 ``(measure, period, band or "", area)``) are what the disclosure gate needs to stop
