@@ -118,3 +118,29 @@ def test_real_files_land_on_the_nprz_plan(run):
     (population,) = [r for r in json.loads(half) if r["indicator"] == "T1.R1"]
     assert population["value"] is None
     assert "is een deel van Groot IJsselmonde" in population["explanation"]
+
+
+def test_a_national_boundary_file_shows_the_plan_areas_first(sqlite_url, tmp_path):
+    from .test_sources_boundaries import SMALL, national_buurten
+
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "plan.yaml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "buurten_2024.geojson").write_bytes(national_buurten())
+    runner = CliRunner()
+    db = ["--db", sqlite_url]
+    assert runner.invoke(main, [*db, "load", str(tmp_path / "plan"), "--no-data"]).exit_code == 0
+    result = runner.invoke(main, [*db, "import", str(tmp_path / "buurten_2024.geojson")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()  # the progress bar leaves an empty line
+    assert lines[0].startswith("buurten_2024.geojson: batch ")
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "2 grenzen voor grensjaar 2024 (bestandsnaam) uit 1.203 objecten",
+        "1 object overgeslagen",
+        "buurten_2024.geojson, rij 2",  # Afrikaanderwijk: no geometry
+        "1 gebied van het plan niet in het bestand",
+        "buurten_2024.geojson",  # Noordereiland
+        "1 waarschuwing",
+        "buurten_2024.geojson, rij 3",  # Feijenoord: a ring of zero area
+        "1.200 codes of namen niet in het plan, overgeslagen (daarbij 2 objecten zonder "
+        "geometrie, 3 objecten met een ontaarde ring of een leeg vlak)",
+    ]
