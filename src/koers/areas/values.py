@@ -177,9 +177,14 @@ def _missing_text(graph: AreaGraph, area_id: str, year: int, missing: tuple[str,
     if len(missing) <= NAMED_MISSING:
         return f"geen gegevens voor {nl.listing([graph.name(m) for m in missing])}"
     plus, minus = graph.members(area_id, year)
-    kinds = {graph[m].kind for m in (*plus, *minus)}
+    return f"geen gegevens voor {len(missing)} van de {counted(graph, (*plus, *minus))}"
+
+
+def counted(graph: AreaGraph, areas: tuple[str, ...]) -> str:
+    """'15 wijken', '22 buurten'; '7 gebieden' when they are of several kinds."""
+    kinds = {graph[a].kind if a in graph else AreaKind.GROUP for a in areas}
     noun = KIND_PLURAL[kinds.pop()] if len(kinds) == 1 else "gebieden"
-    return f"geen gegevens voor {len(missing)} van de {len(plus) + len(minus)} {noun}"
+    return f"{len(areas)} {noun}"
 
 
 def _observed(observation: Observation) -> Value:
