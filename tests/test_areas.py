@@ -237,6 +237,13 @@ def test_parts_with_figures_of_their_own_are_used_instead_of_their_whole():
     assert value.members == ("b1", "b2", "w2", "groot-n", "groot-z")
 
 
+def test_one_part_with_figures_cannot_stand_for_both():
+    # a figure for Groot Noord only: neither the whole nor both parts; the other is missing
+    value = derive(split_plan(), counts(b1=100, b2=200, w2=300, **{"groot-n": 400}), "n", "zuid")
+    assert (value.value, value.missing) == (None, ("groot-z",))
+    assert value.reason == "niet af te leiden: geen gegevens voor Groot Zuid"
+
+
 def test_a_part_without_figures_is_grey_and_says_what_it_is_part_of():
     value = derive(split_plan(), counts(groot=1000), "n", "groot-n")
     assert value.value is None

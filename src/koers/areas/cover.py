@@ -85,9 +85,10 @@ class _Resolver:
             for member in self._substitute(members):
                 part = self.cover(member, path)
                 if not part.complete:
-                    # a whole that stands in for parts is missing as those parts
+                    # a whole that stands in for parts is missing as those of its parts
+                    # that have no figures of their own
                     parts = [p for p in self.graph.parts(member, self.year) if p in members]
-                    missing += parts or [member]
+                    missing += [p for p in parts if not self.stops(p)] or parts or [member]
                     continue
                 into, out_of = (added, taken) if sign > 0 else (taken, added)
                 into.update(dict.fromkeys(part.plus))
