@@ -74,12 +74,13 @@ def test_rates_are_recomputed_from_numerators_and_denominators():
     assert (value.numerator, value.denominator) == (1300, 4000)
 
 
-def test_a_rate_with_a_missing_member_is_derived_from_the_rest_and_flagged():
+def test_a_rate_with_a_missing_member_is_not_given_and_the_member_is_named():
+    # 10% for Zuid alone is not the rate of Zuid and Noord together: no partial value
     plan = make_plan(RATE)
     value = derive(plan, [Observation("r", "zuid", "2022", 10.0, 100, 1000)], "r", "wijken")
-    assert value.value == pytest.approx(10.0)
-    assert value.members == ("zuid",)
+    assert value.value is None
     assert value.missing == ("noord",)
+    assert value.reason == "niet af te leiden: geen gegevens voor Noord"
 
 
 def test_a_rate_without_numerator_is_a_missing_member():
@@ -88,6 +89,7 @@ def test_a_rate_without_numerator_is_a_missing_member():
     value = derive(plan, obs, "r", "wijken")
     assert value.value is None
     assert value.missing == ("zuid", "noord")
+    assert value.reason == "niet af te leiden: geen gegevens voor Zuid en Noord"
 
 
 def test_means_are_weighted_by_the_declared_weight():
@@ -161,3 +163,129 @@ def test_published_groups_are_compared_with_their_members():
     assert not count.agrees(rounding_tolerance(count, Unit.COUNT, 0))  # 15 > 2 members × 5
     assert (rate.area, rate.difference) == ("wijken", 0)
     assert compare_with_members(plan, obs, indicator="r") == [rate]
+
+
+# -- groups resolved into the areas they cover: part_of, each area once, minus --------------
+
+SPLIT = [
+    {"id": "stad", "name": "Stad", "kind": "municipality", "cbs_code": "GM0599"},
+    {"id": "b1", "name": "Buurt 1", "kind": "buurt", "cbs_code": "BU05991001", "parent": "w1"},
+    {"id": "b2", "name": "Buurt 2", "kind": "buurt", "cbs_code": "BU05991002", "parent": "w1"},
+    {"id": "w1", "name": "Wijk 1", "kind": "wijk", "members": ["b1", "b2"]},
+    {"id": "w2", "name": "Wijk 2", "kind": "wijk", "cbs_code": "BU05991003"},
+    {"id": "groot", "name": "Groot", "kind": "buurt", "cbs_code": "BU05991004"},
+    # two wijken that split one CBS buurt, as Groot IJsselmonde Noord and Zuid do
+    {"id": "groot-n", "name": "Groot Noord", "kind": "wijk", "part_of": "groot"},
+    {"id": "groot-z", "name": "Groot Zuid", "kind": "wijk", "part_of": "groot"},
+    {
+        "id": "zuid",
+        "name": "Zuid",
+        "kind": "group",
+        "parent": "stad",
+        "members": ["w1", "w2", "groot-n", "groot-z"],
+    },
+    {"id": "raad", "name": "Wijkraad", "kind": "group", "members": ["b2", "w2"]},
+    {"id": "samen", "name": "Wijk 1 en wijkraad", "kind": "group", "members": ["w1", "raad"]},
+    {"id": "rest", "name": "Stad zonder Zuid", "kind": "group", "members": ["stad"], "minus": ["zuid"]},
+    {"id": "heel", "name": "Rest en Zuid", "kind": "group", "members": ["rest", "zuid"]},
+    {"id": "half", "name": "Half", "kind": "group", "members": ["groot-n", "w2"]},
+]  # fmt: skip
+SPLIT_MEAN = {"id": "m", "aggregation": "weighted_mean", "weight": "n", "unit": "score"}
+
+
+def split_plan() -> object:
+    return make_plan(COUNT, RATE, SPLIT_MEAN, areas=SPLIT)
+
+
+def counts(**values: float) -> list[Observation]:
+    return [Observation("n", area, "2022", v) for area, v in values.items()]
+
+
+def test_the_buurt_two_wijken_split_counts_once_for_both():
+    value = derive(split_plan(), counts(b1=100, b2=200, w2=300, groot=1000), "n", "zuid")
+    assert value.value == 1600
+    assert value.members == ("b1", "b2", "w2", "groot")
+    assert value.missing == ()
+
+
+def test_a_share_of_a_group_with_a_split_buurt_is_recomputed_from_all_its_counts():
+    obs = [
+        Observation("r", "b1", "2022", 10.0, 10, 100),
+        Observation("r", "b2", "2022", 10.0, 20, 200),
+        Observation("r", "w2", "2022", 10.0, 30, 300),
+        Observation("r", "groot", "2022", 30.0, 300, 1000),
+    ]
+    value = derive(split_plan(), obs, "r", "zuid")
+    assert (value.numerator, value.denominator) == (360, 1600)
+    assert value.value == pytest.approx(22.5)  # without Groot it would be 10%
+
+
+def test_a_mean_of_a_group_with_a_split_buurt_is_weighted_over_the_buurt_once():
+    obs = counts(b1=100, b2=200, w2=300, groot=1000) + [
+        Observation("m", area, "2022", v)
+        for area, v in {"b1": 10.0, "b2": 20.0, "w2": 30.0, "groot": 40.0}.items()
+    ]
+    value = derive(split_plan(), obs, "m", "zuid")
+    assert value.value == pytest.approx((1_000 + 4_000 + 9_000 + 40_000) / 1_600)
+
+
+def test_parts_with_figures_of_their_own_are_used_instead_of_their_whole():
+    # the Wijkprofiel has figures for the two halves, not for the CBS buurt
+    obs = counts(b1=100, b2=200, w2=300, **{"groot-n": 400, "groot-z": 600})
+    value = derive(split_plan(), obs, "n", "zuid")
+    assert value.value == 1600
+    assert value.members == ("b1", "b2", "w2", "groot-n", "groot-z")
+
+
+def test_one_part_with_figures_cannot_stand_for_both():
+    # a figure for Groot Noord only: neither the whole nor both parts; the other is missing
+    value = derive(split_plan(), counts(b1=100, b2=200, w2=300, **{"groot-n": 400}), "n", "zuid")
+    assert (value.value, value.missing) == (None, ("groot-z",))
+    assert value.reason == "niet af te leiden: geen gegevens voor Groot Zuid"
+
+
+def test_a_part_without_figures_is_grey_and_says_what_it_is_part_of():
+    value = derive(split_plan(), counts(groot=1000), "n", "groot-n")
+    assert value.value is None
+    assert value.reason == (
+        "geen eigen gegevens: Groot Noord is een deel van Groot, waarvan de cijfers niet te "
+        "splitsen zijn"
+    )
+    # a group with only one of the parts cannot use the whole either
+    half = derive(split_plan(), counts(groot=1000, w2=300), "n", "half")
+    assert (half.value, half.missing) == (None, ("groot-n",))
+    assert half.reason == "niet af te leiden: geen gegevens voor Groot Noord"
+
+
+def test_a_buurt_reached_through_two_members_counts_once():
+    # samen = wijk 1 (b1, b2) and the wijkraad (b2, w2): b2 lies in both
+    value = derive(split_plan(), counts(b1=100, b2=200, w2=300), "n", "samen")
+    assert value.value == 600
+    assert value.members == ("b1", "b2", "w2")
+
+
+def test_an_area_within_another_member_with_its_own_figure_counts_once():
+    # wijk 1 has a figure of its own; b2 (reached through the wijkraad) lies within it
+    value = derive(split_plan(), counts(w1=333, b2=200, w2=300), "n", "samen")
+    assert value.value == 633
+    assert value.members == ("w1", "w2")
+
+
+def test_a_group_minus_a_group_and_both_together():
+    obs = counts(stad=5000, b1=100, b2=200, w2=300, groot=1000)
+    assert derive(split_plan(), obs, "n", "rest").value == 3400
+    together = derive(split_plan(), obs, "n", "heel")  # (Stad − Zuid) ∪ Zuid = Stad
+    assert (together.value, together.members) == (5000, ("stad",))
+
+
+def test_many_missing_members_are_counted_a_few_are_named():
+    nothing = derive(split_plan(), counts(stad=5000), "n", "zuid")
+    assert nothing.missing == ("w1", "w2", "groot-n", "groot-z")
+    assert nothing.reason == "niet af te leiden: geen gegevens voor 4 van de 4 wijken"
+    three = derive(split_plan(), counts(b1=100, b2=200), "n", "zuid")
+    assert three.reason == (
+        "niet af te leiden: geen gegevens voor Wijk 2, Groot Noord en Groot Zuid"
+    )
+    # one buurt of wijk 1 missing: wijk 1 cannot be given, so neither can Zuid
+    inner = derive(split_plan(), counts(b1=100, w2=300, groot=1000), "n", "zuid")
+    assert inner.reason == "niet af te leiden: geen gegevens voor Wijk 1"

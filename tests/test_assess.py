@@ -10,7 +10,7 @@ from koers.areas import Observation, Value
 from koers.assess import Case, Status, Trajectory, assess_case, evaluate
 from koers.plan import Indicator, StatusRules
 
-from .helpers import make_plan
+from .helpers import AREAS, make_plan
 
 G4 = {
     "kind": "reach_reference",
@@ -131,6 +131,27 @@ def test_reference_derived_from_members_is_said():
     )
     assert result.reference == pytest.approx(10.0)
     assert "G2 is afgeleid uit Rotterdam, Amsterdam." in result.explanation
+
+
+def test_a_reference_derived_from_many_buurten_counts_them():
+    buurten = [f"b{n}" for n in range(1, 8)]
+    areas = [
+        *AREAS,
+        *({"id": b, "name": f"Buurt {b}", "kind": "buurt"} for b in buurten),
+        {"id": "stad", "name": "Stad", "kind": "group", "members": buurten},
+    ]
+    plan = make_plan(
+        {"id": "w", "aggregation": "ratio", "target": {**G4, "reference_area": "stad"}},
+        areas=areas,
+    )
+    figures = [
+        Observation("w", "zuid", "2011", 14.0),
+        Observation("w", "zuid", "2021", 12.0),
+        *(Observation("w", b, y, 10.0, 10, 100) for b in buurten for y in ("2011", "2021")),
+    ]
+    (result,) = evaluate(plan, figures)
+    assert result.reference == pytest.approx(10.0)
+    assert result.explanation.endswith(" Stad is afgeleid uit 7 buurten.")
 
 
 SHARE = {

@@ -109,8 +109,38 @@ def test_real_files_land_on_the_nprz_plan(run):
     assert found["E7.2"]["value"] == pytest.approx(83.5435, abs=1e-4)  # veiligheidsindex 2016
     assert found["E7.2"]["status"] == "groen"  # up from 2014, the target is a rise
     zuid = {r["indicator"]: r for r in json.loads(run("status", "--format", "json").stdout)}
-    # Groot-IJsselmonde's two wijken split one CBS buurt: Zuid's total cannot be summed
-    assert zuid["T1.R1"]["explanation"] == (
-        "Rotterdam-Zuid, 2024: niet af te leiden: geen gegevens voor Groot IJsselmonde Noord, "
-        "Groot IJsselmonde Zuid."
-    )
+    # Groot-IJsselmonde's two wijken split one CBS buurt, which stands in for both: Zuid is
+    # the sum of its 22 buurten (the 23 of the three gebieden, 212.640, without Zuiderpark)
+    assert zuid["T1.R1"]["explanation"] == "Rotterdam-Zuid 211.810 in 2024; alleen gevolgd."
+    assert zuid["T1.R1"]["derived_from"].count("groot-ijsselmonde") == 1
+    assert len(zuid["T1.R1"]["derived_from"]) == 22
+    half = run("status", "--area", "groot-ijsselmonde-zuid", "--format", "json").stdout
+    (population,) = [r for r in json.loads(half) if r["indicator"] == "T1.R1"]
+    assert population["value"] is None
+    assert "is een deel van Groot IJsselmonde" in population["explanation"]
+
+
+def test_a_national_boundary_file_shows_the_plan_areas_first(sqlite_url, tmp_path):
+    from .test_sources_boundaries import SMALL, national_buurten
+
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "plan.yaml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "buurten_2024.geojson").write_bytes(national_buurten())
+    runner = CliRunner()
+    db = ["--db", sqlite_url]
+    assert runner.invoke(main, [*db, "load", str(tmp_path / "plan"), "--no-data"]).exit_code == 0
+    result = runner.invoke(main, [*db, "import", str(tmp_path / "buurten_2024.geojson")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()  # the progress bar leaves an empty line
+    assert lines[0].startswith("buurten_2024.geojson: batch ")
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "2 grenzen voor grensjaar 2024 (bestandsnaam) uit 1.203 objecten",
+        "1 object overgeslagen",
+        "buurten_2024.geojson, rij 2",  # Afrikaanderwijk: no geometry
+        "1 gebied van het plan niet in het bestand",
+        "buurten_2024.geojson",  # Noordereiland
+        "1 waarschuwing",
+        "buurten_2024.geojson, rij 3",  # Feijenoord: a ring of zero area
+        "1.200 codes of namen niet in het plan, overgeslagen (daarbij 2 objecten zonder "
+        "geometrie, 3 objecten met een ontaarde ring of een leeg vlak)",
+    ]

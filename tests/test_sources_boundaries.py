@@ -256,13 +256,24 @@ def test_codes_from_every_property_and_what_is_left_out():
         "codes_2024.geojson, rij 10: WK059926: gebied gebied-bedrijventerrein-schieveen bestaat "
         "volgens het plan niet in 2024 (geldig …–2017); toch opgeslagen",
     ]
+    # the file has wijk and buurt codes of Rotterdam: the plan's others are said to be missing
+    coded = {a.id for a in PLAN.areas if a.cbs_code and a.cbs_code[:2] in ("WK", "BU")}
+    lacking = {a for a in coded if PLAN.area(a).valid_in(2024)} - set(reading.matched_by)
+    # the 21 wijken of 2024 less the 5 matched, the 91 buurten less Afrikaanderwijk
+    assert len(reading.missing) == len(lacking) == 21 - 5 + 91 - 1
+    assert str(reading.missing[0]) == (
+        "codes_2024.geojson: WK059901 (Rotterdam Centrum): gebied gebied-rotterdam-centrum "
+        "staat niet in het bestand; geen grens voor 2024"
+    )
     assert reading.report() == [
         "7 grenzen voor grensjaar 2024 (bestandsnaam) uit 10 objecten",
-        "1 codes of namen niet in het plan, overgeslagen: WK059999",
         "1 object overgeslagen:",
         f"  {reading.problems[0]}",
+        f"{len(lacking)} gebieden van het plan niet in het bestand:",
+        *(f"  {m}" for m in reading.missing),
         "3 waarschuwingen:",
         *(f"  {w}" for w in reading.warnings),
+        "1 code of naam niet in het plan, overgeslagen: WK059999",
     ]
 
 
@@ -466,6 +477,83 @@ def test_degenerate_rings_and_empty_polygons_are_warnings():
         "hem geeft — neem zo nodig een ander grensjaar",
         "BU05991081: vlak 1: vlak zonder ringen",
     ]
+
+
+# -- a national file: what matters to the plan first, the rest in one line ---------------------
+
+SMALL = """
+programme: {id: p, name: P, area: zuid, period_start: 2023, period_end: 2027, horizon: 2031}
+areas:
+  - {id: rotterdam, name: Rotterdam, kind: municipality, cbs_code: GM0599}
+  - {id: bloemhof, name: Bloemhof, kind: buurt, cbs_code: BU05991081}
+  - {id: afrikaanderwijk, name: Afrikaanderwijk, kind: buurt, cbs_code: BU05991086}
+  - {id: feijenoord, name: Feijenoord, kind: buurt, cbs_code: BU05991087}
+  - {id: noordereiland, name: Noordereiland, kind: buurt, cbs_code: BU05991088}
+  - {id: zuid, name: Zuid, kind: group, members: [bloemhof, afrikaanderwijk, feijenoord, noordereiland]}
+"""
+
+
+def national_buurten(outside: int = 1_200) -> bytes:
+    """A national buurt file as CBS publishes it, in small: three of the plan's four buurten
+    (Afrikaanderwijk without geometry, Feijenoord a 3-point ring of zero area, Noordereiland
+    not at all), and ``outside`` buurten of other gemeenten, two of them without geometry and
+    three of them 3-point rings."""
+    triangle = [[4.5, 51.9], [4.51, 51.9], [4.5, 51.9]]
+    features = [
+        feature({"buurtcode": "BU05991081", "buurtnaam": "Bloemhof"}),
+        {"type": "Feature", "properties": {"buurtcode": "BU05991086"}, "geometry": None},
+        feature({"buurtcode": "BU05991087", "buurtnaam": "Feijenoord"}, triangle),
+    ]
+    for n in range(outside):
+        properties = {"buurtcode": f"BU{3000 + n // 100:04d}{n % 100:04d}"}
+        if n in (7, 700):
+            features.append({"type": "Feature", "properties": properties, "geometry": None})
+        else:
+            features.append(feature(properties, triangle if n in (1, 2, 999) else None))
+    return collection(*features).encode()
+
+
+def test_a_national_file_puts_the_plan_areas_first_and_the_rest_in_one_line():
+    from koers.plan import plan_from_documents
+
+    plan = plan_from_documents({"plan.yaml": SMALL})
+    name = "buurten_2024.geojson"
+    reading = read_boundaries(national_buurten(), name, ImportContext(plan), None)
+    assert set(reading.boundaries) == {"bloemhof", "feijenoord"}
+    degenerate = (
+        "buitenring is ontaard (3 punten, oppervlak 0); opgeslagen zoals het bestand hem "
+        "geeft — neem zo nodig een ander grensjaar"
+    )
+    assert reading.report() == [
+        "2 grenzen voor grensjaar 2024 (bestandsnaam) uit 1.203 objecten",
+        "1 object overgeslagen:",
+        f"  {name}, rij 2: BU05991086: geen geometrie (null); overgeslagen",
+        "1 gebied van het plan niet in het bestand:",
+        f"  {name}: BU05991088 (Noordereiland): gebied noordereiland staat niet in het "
+        "bestand; geen grens voor 2024",
+        "1 waarschuwing:",
+        f"  {name}, rij 3: BU05991087 (Feijenoord): {degenerate}",
+        "1.200 codes of namen niet in het plan, overgeslagen (daarbij 2 objecten zonder "
+        "geometrie, 3 objecten met een ontaarde ring of een leeg vlak): BU30000000, "
+        "BU30000001, BU30000002, BU30000003, BU30000004, BU30000005, BU30000006, BU30000007, "
+        "BU30000008, BU30000009, BU30000010, BU30000011 en 1.188 meer",
+    ]
+    assert len(reading.unmapped_areas) == 1_200
+
+
+@real
+def test_the_2015_buurten_on_the_nprz_plan_say_only_what_concerns_zuid():
+    # Witte Dorp (null) and Landzicht (a 3-point ring) lie outside Zuid; Wielewaal and
+    # Heijplaat (3-point rings too) are buurten of the plan
+    reading = read("rotterdam_buurten_2015_wgs84.geojson", plan=NPRZ)
+    assert reading.problems == [] and reading.missing == []
+    assert [w.row for w in reading.warnings] == [69, 73]
+    assert reading.report()[1:3] == ["2 waarschuwingen:", f"  {reading.warnings[0]}"]
+    assert reading.report()[-1].startswith(
+        "69 codes of namen niet in het plan, overgeslagen (daarbij 1 object zonder geometrie, "
+        "1 object met een ontaarde ring of een leeg vlak): BU05990110, "
+    )
+    assert len(reading.report()) == 5
 
 
 # -- the real files --------------------------------------------------------------------------

@@ -63,6 +63,13 @@ def share(fraction: float) -> str:
     return f"{number(fraction * 100, 0)}%"
 
 
+def listing(items: list[str]) -> str:
+    """Words in a Dutch list: ``A``, ``A en B``, ``A, B en C``."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
 def unit_follows(unit: Unit) -> bool:
     """Whether a difference in this unit is written as a number followed by a word."""
     return unit in (Unit.PERCENT, Unit.INDEX, Unit.SCORE)

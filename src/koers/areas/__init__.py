@@ -2,15 +2,19 @@
 
 Owns the area graph (countries, cities, districts, wijken, buurten and *groups defined by
 their members*, such as the G4, Rotterdam-Zuid, the focuswijken or "Rotterdam without
-Zuid"), the :class:`Observation` record, and how a group's value is derived from its
-members when it was not imported:
+Zuid"), the :class:`Observation` record, the one resolution of a group into the areas it
+covers (:func:`cover`: ``part_of`` honoured, each area once, ``minus`` subtracted; the
+Basismonitor's rollup uses it too), and how a group's value is derived from them when it
+was not imported:
 
-- counts (``sum``) add up, and only when every member is known;
+- counts (``sum``) add up;
 - rates (``ratio``) are recomputed from summed numerators and denominators;
 - means (``weighted_mean``) are weighted by a declared weight indicator;
-- percentages are never averaged without a weight.
+- percentages are never averaged without a weight;
+- only when every member is covered: otherwise no value, with the missing members named
+  (or counted, when more than a few are missing).
 
-A derived value records the members it came from and the members that were missing. A
+A derived value records the areas it came from, or the members that were missing. A
 figure may be stored for a breakdown (by partner, age group, ...); :func:`published` forms
 the totals that are assessed (:mod:`koers.areas.breakdowns`).
 Pure: no I/O.
@@ -18,6 +22,7 @@ Pure: no I/O.
 
 from koers.areas.breakdowns import CONTRIBUTION, breakdowns_of, published
 from koers.areas.consistency import Comparison, compare_with_members, rounding_tolerance
+from koers.areas.cover import Cover, cover
 from koers.areas.graph import AreaGraph
 from koers.areas.values import Observation, Value, ValueLookup, derive_value
 
@@ -25,11 +30,13 @@ __all__ = [
     "CONTRIBUTION",
     "AreaGraph",
     "Comparison",
+    "Cover",
     "Observation",
     "Value",
     "ValueLookup",
     "breakdowns_of",
     "compare_with_members",
+    "cover",
     "derive_value",
     "published",
     "rounding_tolerance",

@@ -1,12 +1,22 @@
-"""Observed values and the derivation of group values from their members."""
+"""Observed values and the derivation of group values from their members.
+
+A group's value comes from the areas its :class:`~koers.areas.cover.Cover` adds and
+subtracts: counts add up, rates are recomputed from summed numerators and denominators,
+means are weighted by the declared weight. A group with a member that cannot be covered is
+not given at all, for every aggregation: a share of 14 of 15 wijken is not Zuid's share,
+and a partial value would look like a whole one. The reason names the missing members, or
+counts them when more than :data:`NAMED_MISSING` are missing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from koers import nl
+from koers.areas.cover import cover
 from koers.areas.graph import AreaGraph
-from koers.plan.model import Aggregation, Indicator, Unit
+from koers.plan.model import Aggregation, AreaKind, Indicator, Unit
 
 SCALE = {Unit.PERCENT: 100.0, Unit.PER_1000: 1000.0}
 
@@ -46,8 +56,9 @@ class Value:
     """A value as the engine uses it: observed, or derived from members.
 
     ``value`` is None when it cannot be given; ``reason`` then says why. ``members`` lists
-    the areas a derived value came from, ``missing`` the members that had no value (a
-    partial derivation is flagged, never silently passed off as complete).
+    the areas a derived value came from (those added, then those subtracted), ``missing``
+    the group's own members that could not be covered: then there is no value at all, never
+    a partial one passed off as complete.
     """
 
     value: float | None
@@ -71,11 +82,17 @@ ValueLookup = Callable[[str, str, str], Observation | None]
 """(indicator id, area id, period) -> the current observation, or None."""
 
 
-@dataclass
-class _Parts:
-    used: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
+NAMED_MISSING = 3
+"""Up to this many missing members are named; more are counted ("15 van de 15 wijken")."""
+
+KIND_PLURAL = {
+    AreaKind.COUNTRY: "landen",
+    AreaKind.MUNICIPALITY: "gemeenten",
+    AreaKind.DISTRICT: "gebieden",
+    AreaKind.WIJK: "wijken",
+    AreaKind.BUURT: "buurten",
+    AreaKind.GROUP: "gebieden",
+}
 
 
 def derive_value(
@@ -87,54 +104,91 @@ def derive_value(
     lookup: ValueLookup,
     indicators: Callable[[str], Indicator],
 ) -> Value:
-    """The value of ``indicator`` for ``area_id``: imported if present, else derived."""
+    """The value of ``indicator`` for ``area_id``: imported if present, else derived.
+
+    A group is resolved by :func:`koers.areas.cover.cover` into the areas nearest to it that
+    have a usable figure of their own (``part_of`` honoured, each area once, ``minus``
+    subtracted); only a complete cover gives a value.
+    """
     observed = lookup(indicator.id, area_id, period)
     if observed is not None:
-        return Value(observed.value, observed.numerator, observed.denominator, (observed,))
-    if area_id not in graph or not graph.is_group(area_id):
+        return _observed(observed)
+    if area_id not in graph:
+        return Value(None, reason="geen gegevens")
+    if not graph.is_group(area_id):
+        whole = graph[area_id].part_of
+        if whole is not None and whole in graph:
+            return Value(
+                None,
+                reason=f"geen eigen gegevens: {graph.name(area_id)} is een deel van "
+                f"{graph.name(whole)}, waarvan de cijfers niet te splitsen zijn",
+            )
         return Value(None, reason="geen gegevens")
     if indicator.aggregation is Aggregation.NONE:
         return Value(
             None, reason="geen gegevens; deze indicator is niet op te tellen over gebieden"
         )
 
-    plus, minus = graph.members(area_id, year)
-    parts = _Parts()
-    terms: list[tuple[int, Value, Value | None]] = []  # (sign, value, weight)
-    for sign, members in ((1, plus), (-1, minus)):
-        for member in members:
-            value = derive_value(indicator, member, period, year, graph, lookup, indicators)
-            weight = None
-            if indicator.aggregation is Aggregation.WEIGHTED_MEAN and indicator.weight:
-                weight = derive_value(
-                    indicators(indicator.weight), member, period, year, graph, lookup, indicators
-                )
-            if _usable(indicator.aggregation, value, weight):
-                parts.used.append(member)
-                parts.observations.extend(value.observations)
-                terms.append((sign, value, weight))
-            else:
-                parts.missing.append(member)
+    usable: dict[str, tuple[Value, Value | None] | None] = {}
 
-    complete_needed = indicator.aggregation is Aggregation.SUM or bool(minus)
-    if not parts.used or (parts.missing and complete_needed):
-        what = ", ".join(graph.name(m) for m in parts.missing)
+    def stops(member: str) -> bool:
+        """Whether ``member`` has a figure of its own that the aggregation can use."""
+        if member not in usable:
+            usable[member] = None
+            found = lookup(indicator.id, member, period) if member != area_id else None
+            if found is not None:
+                value, weight = _observed(found), None
+                if indicator.aggregation is Aggregation.WEIGHTED_MEAN and indicator.weight:
+                    weight_of = indicators(indicator.weight)
+                    weight = derive_value(
+                        weight_of, member, period, year, graph, lookup, indicators
+                    )
+                if _usable(indicator.aggregation, value, weight):
+                    usable[member] = (value, weight)
+        return usable[member] is not None
+
+    resolved = cover(graph, area_id, year, stops)
+    if not resolved.complete:
         return Value(
             None,
-            members=tuple(parts.used),
-            missing=tuple(parts.missing),
-            reason=f"niet af te leiden: geen gegevens voor {what}",
+            missing=resolved.missing,
+            reason=f"niet af te leiden: {_missing_text(graph, area_id, year, resolved.missing)}",
         )
+    terms: list[tuple[int, Value, Value | None]] = []  # (sign, value, weight)
+    for sign, areas in ((1, resolved.plus), (-1, resolved.minus)):
+        for member in areas:
+            found = usable[member]
+            assert found is not None  # the cover only holds areas that stop
+            terms.append((sign, *found))
     derived = _combine(indicator, terms)
     return Value(
         derived[0],
         derived[1],
         derived[2],
-        tuple(parts.observations),
-        members=tuple(parts.used),
-        missing=tuple(parts.missing),
+        tuple(o for _, v, _ in terms for o in v.observations),
+        members=(*resolved.plus, *resolved.minus),
         reason=None if derived[0] is not None else "niet af te leiden: noemer is nul",
     )
+
+
+def _missing_text(graph: AreaGraph, area_id: str, year: int, missing: tuple[str, ...]) -> str:
+    """'geen gegevens voor A, B en C', or counted when more than :data:`NAMED_MISSING` of
+    the group's members are missing: 'geen gegevens voor 15 van de 15 wijken'."""
+    if len(missing) <= NAMED_MISSING:
+        return f"geen gegevens voor {nl.listing([graph.name(m) for m in missing])}"
+    plus, minus = graph.members(area_id, year)
+    return f"geen gegevens voor {len(missing)} van de {counted(graph, (*plus, *minus))}"
+
+
+def counted(graph: AreaGraph, areas: tuple[str, ...]) -> str:
+    """'15 wijken', '22 buurten'; '7 gebieden' when they are of several kinds."""
+    kinds = {graph[a].kind if a in graph else AreaKind.GROUP for a in areas}
+    noun = KIND_PLURAL[kinds.pop()] if len(kinds) == 1 else "gebieden"
+    return f"{len(areas)} {noun}"
+
+
+def _observed(observation: Observation) -> Value:
+    return Value(observation.value, observation.numerator, observation.denominator, (observation,))
 
 
 def _usable(aggregation: Aggregation, value: Value, weight: Value | None) -> bool:

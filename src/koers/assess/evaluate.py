@@ -13,11 +13,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from koers.areas.graph import AreaGraph
-from koers.areas.values import Observation, Value, derive_value
+from koers.areas.values import Observation, Value, counted, derive_value
 from koers.assess.engine import Case, Outcome, Status, assess_case
 from koers.errors import NotFoundError
 from koers.plan.model import Indicator, Plan, ProportionalShare, ReachReference, Unit
 from koers.plan.period import period_year
+
+NAMED_SOURCES = 6
+"""A derived reference names up to this many areas it came from; more are counted."""
 
 
 @dataclass(frozen=True)
@@ -236,19 +239,16 @@ def _assessment(
     ref_value: Value | None,
 ) -> Assessment:
     explanation = outcome.explanation
-    if used is not None and used.missing and used.value is not None:
-        names = ", ".join(graph.name(m) for m in used.missing)
-        explanation += (
-            f" Afgeleid uit {len(used.members)} van "
-            f"{len(used.members) + len(used.missing)} gebieden; ontbreekt: {names}."
-        )
+    # a derived value is whole or not given (koers.areas.values): missing members are said
+    # in the reason of the value that is not given, never beside a value
     if ref_value is not None and ref_value.derived and reference_area is not None:
-        explanation += (
-            f" {graph.name(reference_area)} is afgeleid uit "
-            f"{', '.join(graph.name(m) for m in ref_value.members)}."
+        members = ref_value.members
+        named = (
+            ", ".join(graph.name(m) for m in members)
+            if len(members) <= NAMED_SOURCES
+            else counted(graph, members)  # "22 buurten", not a list of 22 names
         )
-        if ref_value.missing:
-            explanation += f" Ontbreekt: {', '.join(graph.name(m) for m in ref_value.missing)}."
+        explanation += f" {graph.name(reference_area)} is afgeleid uit {named}."
     observations = (used.observations if used else ()) + (
         ref_value.observations if ref_value else ()
     )

@@ -13,15 +13,17 @@ every plan area that can be resolved to a set of leaves:
 - an area with ``members`` (groups such as ``g4``, ``zuid``, ``focuswijken``, the wijken of
   several buurten, the wijkraden): the union of its members' leaves, minus the leaves of
   its ``minus`` areas (``rotterdam-excl-zuid`` = Rotterdam's leaves without Zuid's), with
-  membership as valid in the period's year (:meth:`AreaGraph.members`).
+  membership as valid in the period's year: :func:`koers.areas.cover` resolves the group
+  into the coded areas it covers, the same resolution that derives group figures.
 
 Sets of leaves, not signed sums: a minus-group is summed from its own leaves, so its top
 contributions are exact too. An area with neither a code nor members cannot be resolved,
 nor can a group with such a member, *unless* the member is one of several parts that
-together make up a coded area (an area's ``part_of`` in the plan). The NPRZ plan has one
-case: the wijken Groot IJsselmonde Noord and Zuid split CBS buurt Groot IJsselmonde
-(BU05991289), which the panel cannot split; ``zuid`` lists both wijken, so the buurt stands
-in for the pair. Neither half gets a cell of its own.
+together make up a coded area (an area's ``part_of`` in the plan, resolved by
+:func:`koers.areas.cover` as for every group value). The NPRZ plan has one case: the
+wijken Groot IJsselmonde Noord and Zuid split CBS buurt Groot IJsselmonde (BU05991289),
+which the panel cannot split; ``zuid`` lists both wijken, so the buurt stands in for the
+pair. Neither half gets a cell of its own.
 
 Relations (:func:`relations`: :class:`koers.basismonitor.disclosure.Relation` over keys
 ``(measure, period, band or "", area)``) are what the disclosure gate needs to stop
@@ -41,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from koers.areas import AreaGraph
+from koers.areas import AreaGraph, cover
 from koers.basismonitor.audit import Span, Vector
 from koers.basismonitor.disclosure import Relation
 from koers.basismonitor.kernels import LeafCell
@@ -98,7 +100,6 @@ class AreaLeaves:
         # Nederland is covered only when the panel reaches beyond the municipalities the
         # plan names (a panel of the G4 is not the country)
         self.country = bool(self.gemeenten - named)
-        self.parts_of = {a.id: a.part_of for a in graph if a.part_of is not None}
         self._cache: dict[str, frozenset[Leaf] | None] = {}
 
     def __call__(self, area_id: str) -> frozenset[Leaf] | None:
@@ -108,23 +109,18 @@ class AreaLeaves:
         return self._cache[area_id]
 
     def _resolve(self, area_id: str) -> frozenset[Leaf] | None:
-        area = self.graph[area_id]
-        code = area.cbs_code
+        code = self.graph[area_id].cbs_code
         if code:
             if not self.covers(code):
                 return None
             return frozenset(leaf for leaf in self.leaves if _in_code(leaf, code))
-        if not area.members:
+        if not self.graph.is_group(area_id):
             return None
-        plus, minus = self.graph.members(area_id, self.year)
-        plus_ids, minus_ids = self.substitute(plus), self.substitute(minus)
-        if plus_ids is None or minus_ids is None:
+        resolved = cover(self.graph, area_id, self.year)  # down to coded areas
+        if not resolved.complete:
             return None
-        parts = [self(m) for m in (*plus_ids, *minus_ids)]
-        if any(part is None for part in parts):
-            return None
-        added = frozenset().union(*(self(m) or () for m in plus_ids))
-        taken = frozenset().union(*(self(m) or () for m in minus_ids))
+        added = frozenset().union(*(self(a) or () for a in resolved.plus))
+        taken = frozenset().union(*(self(a) or () for a in resolved.minus))
         return added - taken
 
     def covers(self, code: str) -> bool:
@@ -138,19 +134,8 @@ class AreaLeaves:
 
     def substitute(self, members: Sequence[str]) -> list[str] | None:
         """Members with complete sets of parts replaced by their whole (None: incomplete)."""
-        result: list[str] = []
-        wholes: dict[str, set[str]] = defaultdict(set)
-        for member in members:
-            if member in self.parts_of:
-                wholes[self.parts_of[member]].add(member)
-            else:
-                result.append(member)
-        for whole, present in wholes.items():
-            needed = {p for p, w in self.parts_of.items() if w == whole}
-            if present != needed:
-                return None
-            result.append(whole)
-        return result
+        result, alone = self.graph.substitute(members, self.year)
+        return None if alone else result
 
     def partitions(self, area_id: str) -> list[tuple[str, ...]]:
         """Sets of areas that partition ``area_id``'s leaves (members, minus, children)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from koers import nl
 from koers.areas.values import Observation
 from koers.errors import KoersError
 from koers.plan.model import Indicator, Plan, SourceMapping, Unit
@@ -86,7 +87,13 @@ Geometry = dict[str, Any]
 
 @dataclass
 class BoundaryReading:
-    """What a :class:`BoundaryReader` made of a file: one geometry per plan area."""
+    """What a :class:`BoundaryReader` made of a file: one geometry per plan area.
+
+    ``problems``, ``missing`` and ``warnings`` concern the plan's areas only, each worth a
+    line of its own. A national file holds thousands of areas outside the plan: they are
+    counted in ``unmapped_areas``, and what is wrong with their geometry only in
+    ``outside_issues`` (a Dutch phrase → how many objects), for one summary line.
+    """
 
     name: str
     format: str  # "geojson" or "topojson"
@@ -97,28 +104,44 @@ class BoundaryReading:
     matched_by: dict[str, str] = field(default_factory=dict)  # area -> code(s) or name(s)
     unmapped_areas: Counter[str] = field(default_factory=Counter)
     problems: list[SourceIssue] = field(default_factory=list)  # features left out
+    missing: list[SourceIssue] = field(default_factory=list)  # plan areas not in the file
     warnings: list[SourceIssue] = field(default_factory=list)  # stored, but check them
+    outside_issues: Counter[str] = field(default_factory=Counter)
 
     def report(self) -> list[str]:
-        """Dutch lines on what was read and what was left out, for the import summary."""
+        """Dutch lines for the import summary: what was read, then every problem with an
+        area of the plan on its own line, then one line for everything outside the plan."""
         lines = [
             f"{count(len(self.boundaries), 'grens', 'grenzen')} voor grensjaar {self.year} "
             f"({self.year_from}) uit {count(self.features, 'object', 'objecten')}"
         ]
-        if self.unmapped_areas:
-            keys = sorted(self.unmapped_areas)
-            more = len(keys) - 12
-            lines.append(
-                f"{len(keys)} codes of namen niet in het plan, overgeslagen: "
-                + ", ".join(keys[:12])
-                + (f" en {more} meer" if more > 0 else "")
-            )
         if self.problems:
             lines.append(f"{count(len(self.problems), 'object', 'objecten')} overgeslagen:")
             lines += [f"  {issue}" for issue in self.problems]
+        if self.missing:
+            lines.append(
+                f"{count(len(self.missing), 'gebied', 'gebieden')} van het plan niet in het "
+                f"bestand:"
+            )
+            lines += [f"  {issue}" for issue in self.missing]
         if self.warnings:
             lines.append(f"{count(len(self.warnings), 'waarschuwing', 'waarschuwingen')}:")
             lines += [f"  {issue}" for issue in self.warnings]
+        if self.unmapped_areas:
+            keys = sorted(self.unmapped_areas)
+            more = len(keys) - 12
+            issues = ", ".join(
+                f"{count(n, 'object', 'objecten')} {what}"
+                for what, n in self.outside_issues.items()
+            )
+            lines.append(
+                f"{count(len(keys), 'code of naam', 'codes of namen')} niet in het plan, "
+                "overgeslagen"
+                + (f" (daarbij {issues})" if issues else "")
+                + ": "
+                + ", ".join(keys[:12])
+                + (f" en {nl.number(more)} meer" if more > 0 else "")
+            )
         return lines
 
 
@@ -140,8 +163,8 @@ class BoundaryReader(Protocol):
 
 
 def count(n: int, one: str, many: str) -> str:
-    """'1 grens', '3 grenzen'."""
-    return f"{n} {one if n == 1 else many}"
+    """'1 grens', '3 grenzen', '1.204 objecten'."""
+    return f"{nl.number(n)} {one if n == 1 else many}"
 
 
 @dataclass(frozen=True)

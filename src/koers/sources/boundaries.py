@@ -41,6 +41,12 @@ Reading:
   are named as such). No year, or no feature for any plan area, is an error too.
 - Two features for the same area are merged into one MultiPolygon, with a warning.
 - Issues carry the feature's 1-based position in the file as their row.
+- What matters comes first (:meth:`~koers.sources.base.BoundaryReading.report`): problems
+  and warnings of features for plan areas, each on its own line, and the plan areas the file
+  should hold but lacks (``missing``: a BU or WK area of the plan, valid in the boundary
+  year, when the file has codes of that level for its gemeente). Features outside the plan
+  — a national file holds thousands — are one summary line: how many codes, with how many
+  null geometries and degenerate shapes among them (``outside_issues``), never a line each.
 
 Storing (:meth:`koers.store.boundaries.Boundaries.add_batch`): one batch
 (``import_batches``, format ``geojson`` or ``topojson``) and its ``boundaries`` rows in one
@@ -90,6 +96,7 @@ LABEL_PROPERTIES = ("statnaam", "buurtnaam", "wijknaam", "bu_naam", "wk_naam", *
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _WGS84_CRS = re.compile(r"(CRS84|EPSG:(?:[\d.]*:)?:?4326)$", re.IGNORECASE)
+_CBS_CODE = re.compile(r"^(WK\d{6}|BU\d{8})$")
 _SNIFF = re.compile(r'"type"\s*:\s*"(FeatureCollection|Topology)"')
 
 
@@ -219,18 +226,68 @@ def read_boundaries(
     issues.raise_errors()
     assert boundary_year is not None
     reading = BoundaryReading(name, format, boundary_year, year_from, len(features))
-    _resolve(features, context, reading, issues)
+    found, outside = _resolve(features, context, reading, issues)
+    problems, warnings = _set_apart(issues, outside, reading)
     if not reading.boundaries:
         unmapped = ", ".join(sorted(reading.unmapped_areas)[:12]) or "geen"
         issues.error(
             f"geen enkel object geeft een grens voor een gebied van het plan "
             f"(codes of namen niet in het plan: {unmapped})"
         )
-        issues.errors += issues.problems + issues.warnings  # why, for the user
+        issues.errors += problems + warnings  # why, for the user
     issues.raise_errors()
-    reading.problems = sorted(issues.problems, key=_position)
-    reading.warnings = sorted(issues.warnings, key=_position)
+    reading.problems = sorted(problems, key=_position)
+    reading.warnings = sorted(warnings, key=_position)
+    reading.missing = _missing(features, context, found, reading)
     return reading
+
+
+def _set_apart(
+    issues: _Problems, outside: set[int], reading: BoundaryReading
+) -> tuple[list[SourceIssue], list[SourceIssue]]:
+    """(problems, warnings) of the plan's areas; those of features outside the plan are
+    only counted, per kind, in ``reading.outside_issues``."""
+    for issue in issues.problems:
+        if issue.row in outside:
+            reading.outside_issues["zonder geometrie"] += 1
+    warned = {issue.row for issue in issues.warnings if issue.row in outside}
+    if warned:
+        reading.outside_issues["met een ontaarde ring of een leeg vlak"] = len(warned)
+    return (
+        [i for i in issues.problems if i.row not in outside],
+        [i for i in issues.warnings if i.row not in outside],
+    )
+
+
+def _missing(
+    features: list[_Feature], context: ImportContext, found: set[str], reading: BoundaryReading
+) -> list[SourceIssue]:
+    """Plan areas of a CBS level (wijk, buurt) that the file should have but lacks.
+
+    A file covers a level of a gemeente when it has codes of that level there (a national
+    buurt file covers every gemeente's buurten); then every plan area of that level and
+    gemeente valid in the boundary year should be in it. Files matched by name are not
+    checked: a name says nothing of what else the file should hold.
+    """
+    covered = set()
+    for feature in features:
+        code = feature.code()
+        if code is not None and _CBS_CODE.match(code[1].upper()):
+            covered.add((code[1][:2].upper(), code[1][2:6]))
+    return [
+        SourceIssue(
+            reading.name,
+            None,
+            None,
+            f"{area.cbs_code} ({area.name}): gebied {area.id} staat niet in het bestand; "
+            f"geen grens voor {reading.year}",
+        )
+        for area in context.plan.areas
+        if area.cbs_code
+        and (area.cbs_code[:2], area.cbs_code[2:6]) in covered
+        and area.valid_in(reading.year)
+        and area.id not in found
+    ]
 
 
 def _position(issue: SourceIssue) -> int:
@@ -414,9 +471,11 @@ def _resolve(
     context: ImportContext,
     reading: BoundaryReading,
     issues: _Problems,
-) -> None:
+) -> tuple[set[str], set[int]]:
+    """(plan areas the file has a feature for, numbers of the features outside the plan)."""
     found: dict[str, list[_Feature]] = defaultdict(list)
     matched: dict[int, str] = {}  # feature number -> the code or name it was matched by
+    outside: set[int] = set()
     by_name: list[tuple[_Feature, str, list[Area]]] = []
     names: dict[str, list[Area]] = defaultdict(list)
     for area in context.plan.areas:
@@ -427,6 +486,7 @@ def _resolve(
             entries = context.resolve(code[1], None)
             if not entries:
                 reading.unmapped_areas[code[1]] += 1
+                outside.add(feature.number)
             else:  # without a crosswalk a code is one area or none
                 found[entries[0][0]].append(feature)
                 matched[feature.number] = code[1]
@@ -440,7 +500,7 @@ def _resolve(
             )
             continue
         by_name.append((feature, name, names.get(normalise_name(name), [])))
-    _resolve_names(by_name, found, matched, reading, issues)
+    outside |= _resolve_names(by_name, found, matched, reading, issues)
     plan_areas = {a.id: a for a in context.plan.areas}
     for area_id, members in found.items():
         geometries = [f.geometry for f in members if f.geometry]
@@ -462,6 +522,7 @@ def _resolve(
                 f"(geldig {area.valid_from or '…'}–{area.valid_to or '…'}); toch opgeslagen",
                 members[0],
             )
+    return set(found), outside
 
 
 def _resolve_names(
@@ -470,8 +531,10 @@ def _resolve_names(
     matched: dict[int, str],
     reading: BoundaryReading,
     issues: _Problems,
-) -> None:
-    """Match features by name; a name file is one level, the kind most names fit."""
+) -> set[int]:
+    """Match features by name; a name file is one level, the kind most names fit.
+    Returns the numbers of the features whose name fits no area of the plan."""
+    outside: set[int] = set()
     votes: Counter[str] = Counter()
     for _, _, candidates in by_name:
         votes.update({a.kind.value for a in candidates})
@@ -484,6 +547,8 @@ def _resolve_names(
             matched[feature.number] = name
             continue
         reading.unmapped_areas[name] += 1
+        if not candidates:
+            outside.add(feature.number)
         if len(fitting) > 1:
             issues.warning(
                 f"naam '{name}' past bij meerdere gebieden "
@@ -497,6 +562,7 @@ def _resolve_names(
                 f"andere namen in dit bestand; overgeslagen",
                 feature,
             )
+    return outside
 
 
 def _merge(geometries: list[Geometry]) -> Geometry:
