@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from koers.assess import evaluate
+from koers.plan.period import period_year
 from koers.report import build_reports, latest_year, render_documents, to_pdf
 from koers.report.sections import standard_sections
 from koers.sources import ImportContext
@@ -305,3 +306,24 @@ def test_nothing_is_printed_past_the_margins(nprz, slug):
             )
         ]
     assert outside == []
+
+
+def test_deel_1_states_the_ambition_as_ambition_and_the_gap_closure_as_measured(nprz):
+    plan, rows, reports, documents = nprz
+    cover = documents["deel-1-zuid-op-koers"].split("</header>")[0]
+    assert "De ambitie is dat in 20 jaar het G4-niveau wordt bereikt" in cover
+    assert "is een kwart van de achterstand ingelopen" not in cover  # not stated as a result
+    overview = plan.programme.overview
+    measured = {
+        a.indicator: (a.gap_closed, a.period)
+        for a in evaluate(plan, rows, as_of=reports.year)
+        if a.indicator in overview.indicators and a.gap_closed is not None
+    }
+    quarter = sum(1 for gap, _ in measured.values() if gap >= 0.25)
+    behind = sum(1 for gap, _ in measured.values() if gap < 0)
+    years = sorted(period_year(period) for _, period in measured.values())
+    assert (
+        f"Gemeten: van de {len(measured)} indicatoren van Tabel 1 met een nulmeting (2011) en "
+        f"een later cijfer ({years[0]} tot en met {years[-1]}) is bij {quarter} een kwart of "
+        f"meer van de achterstand ingelopen; bij {behind} is de achterstand groter geworden."
+    ) in " ".join(cover.split())

@@ -108,6 +108,44 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class GapProgress:
+    """What the overview's indicators (Tabel 1) measured of the gap they are to close: the
+    counterpart of the ambition's milestone, so the cover states the result as measured and
+    the ambition as ambition."""
+
+    table: str
+    baseline: int | None  # the year the gap is measured from
+    measured: int  # indicators with a baseline and a later figure
+    quarter: int  # of those, with at least a quarter of the gap closed
+    behind: int  # of those, further behind than at the baseline
+    first: int  # the years of the latest figures: from ...
+    last: int  # ... to
+
+
+def gap_progress(plan: Plan, assessments: Mapping[str, Assessment]) -> GapProgress | None:
+    """The measured gap closure of the plan's overview indicators (None without any)."""
+    overview = plan.programme.overview
+    if overview is None:
+        return None
+    closed = [
+        (a.gap_closed, period_year(a.period))
+        for i in overview.indicators
+        if (a := assessments.get(i)) is not None and a.gap_closed is not None and a.period
+    ]
+    if not closed:
+        return None
+    return GapProgress(
+        overview.table,
+        plan.programme.start_year,
+        len(closed),
+        sum(1 for gap, _ in closed if gap >= 0.25),
+        sum(1 for gap, _ in closed if gap < 0),
+        min(year for _, year in closed),
+        max(year for _, year in closed),
+    )
+
+
+@dataclass(frozen=True)
 class ReportSet:
     plan: Plan
     year: int
@@ -124,6 +162,7 @@ class ReportSet:
     maps: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # wijk id -> map spec
     # further Deel II sections by name: each renders with templates/_<name>.html's section()
     extras: Mapping[str, Any] = field(default_factory=dict)
+    gap: GapProgress | None = None
 
     @property
     def finance(self) -> Finance | None:
@@ -211,6 +250,7 @@ def build_reports(
         source_rows=_source_rows(plan, observations),
         maps=wijk_maps(plan, boundaries or {}),
         extras=dict(extras or {}),
+        gap=gap_progress(plan, assessments),
     )
 
 
