@@ -188,7 +188,7 @@ class InterventionLine(Model):
     ref: str | None = None
 
 
-class Pillar(Model):
+class Pillar(Readable):
     id: Id
     name: str
     kind: Literal["pillar", "aandachtsgebied", "thema"] = Field(
