@@ -49,6 +49,7 @@ from koers.plan.period import period_year
 
 Leaf = tuple[str, str | None]  # (gemeente, buurt)
 
+
 @dataclass(frozen=True)
 class AreaCell:
     """A leaf-cell sum for one plan area."""

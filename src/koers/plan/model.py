@@ -65,6 +65,7 @@ from koers.plan.targets import (
 )
 
 __all__ = [
+    "COMMITMENT_KINDS",
     "LIST_SECTIONS",
     "SINGLE_SECTIONS",
     "Absolute",
@@ -80,7 +81,6 @@ __all__ = [
     "Ceiling",
     "ColumnMapping",
     "Commitment",
-    "COMMITMENT_KINDS",
     "Contribution",
     "CostShare",
     "Crosswalk",
@@ -310,6 +310,14 @@ class Agreement(Readable):
     def is_commitment(self) -> bool:
         """A promise to report on: not a wish, a principle or a pointer."""
         return self.kind in COMMITMENT_KINDS
+
+    @property
+    def reported_by(self) -> list[str]:
+        """The partners who report on it: its owners and, for a collective owner, the
+        reporters the plan names; nobody for a wish, a principle or a pointer."""
+        if not self.is_commitment:
+            return []
+        return list(dict.fromkeys([*self.owners, *self.reporters]))
 
     @model_validator(mode="after")
     def _kind_and_due(self) -> Agreement:

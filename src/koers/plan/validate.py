@@ -226,7 +226,7 @@ def _agreement_links(plan: Plan) -> Iterator[Finding]:
                 "agreements",
                 i,
                 "parent",
-                f"'{ag.parent}' is an item itself; a parent is the passage the items were split from",
+                f"'{ag.parent}' is an item itself; a parent is the passage split into items",
             )
 
 

@@ -32,6 +32,7 @@ SECTION_TITLES = {  # Deel II sections beyond the indicators (templates/_<name>.
     "alliance": "Bondgenootschap met bewoners",
 }
 
+
 @dataclass(frozen=True)
 class Document:
     kind: str  # deel-1, deel-2, wijk

@@ -188,9 +188,7 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
                 f"({revision}); werk koers en de database eerst bij"
             )
         filled = [
-            table.name
-            for table in _tables(c)
-            if c.scalar(select(func.count()).select_from(table))
+            table.name for table in _tables(c) if c.scalar(select(func.count()).select_from(table))
         ]
         if filled:
             raise StoreError(

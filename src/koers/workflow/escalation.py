@@ -88,11 +88,7 @@ def escalate(
     except KeyError:
         pillar_name = None
     wanted = next(
-        (
-            r
-            for r in ladder
-            if (r.position == rung if isinstance(rung, int) else r.key == rung)
-        ),
+        (r for r in ladder if (r.position == rung if isinstance(rung, int) else r.key == rung)),
         None,
     )
     if wanted is None:

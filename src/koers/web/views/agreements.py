@@ -134,7 +134,7 @@ def agreements_page(
         snap,
         listed=listed,
         chosen=chosen,
-        total=len(snap.plan.agreements),
+        total=sum(1 for a in snap.plan.agreements if a.is_commitment),
         overdue_count=sum(1 for item in listed if item.overdue),
         pillar_options=[p for p in snap.ordered_pillars() if p.id in with_agreements],
         owner_options=sorted(owners(snap).items(), key=lambda item: item[1].lower()),
