@@ -166,9 +166,7 @@ def test_backup_and_restore_on_the_command_line(run, sqlite_url, tmp_path):
     assert status.exit_code == 0 and "E5.4" in status.stdout
 
 
-def test_a_backup_taken_while_an_import_commits_restores(
-    store, tmp_path, request, monkeypatch
-):
+def test_a_backup_taken_while_an_import_commits_restores(store, tmp_path, request, monkeypatch):
     """The review's failure: an import that commits between the backup's reading of the
     batches and of the figures left figures whose batch the zip did not hold, and the
     restore failed on a foreign key. The backup reads one snapshot: the import is in it
@@ -342,7 +340,9 @@ def test_a_backup_taken_while_the_bureau_approves_restores(store, tmp_path, requ
     admin = wf.create_user(store, "p", "beheer", PASSWORD, "admin", by=None)
     bureau = wf.create_user(store, "p", "bureau", PASSWORD, "bureau", by=admin)
     partner = wf.create_user(store, "p", "partner", PASSWORD, "partner", "woonbron", by=admin)
-    update = wf.draft_update(store, "p", partner, indicator="O1", area="zuid", period="2024", value=120)
+    update = wf.draft_update(
+        store, "p", partner, indicator="O1", area="zuid", period="2024", value=120
+    )
     update = wf.submit(store, update.id, partner, update.version)
     ordered = backup_module._ordered
 

@@ -161,8 +161,7 @@ def test_partner_submits_bureau_approves_and_the_public_register_shows_it(portal
     assert "status op schema" in detail and "geëscaleerd naar Uitvoeringsoverleg wonen" in detail
     assert "geheim" not in detail and "Fase 1 klaar" not in detail and "bureau" not in detail
     assert (
-        portal.client().get("/api/agreements").json()[0]["escalation"]
-        == "Uitvoeringsoverleg wonen"
+        portal.client().get("/api/agreements").json()[0]["escalation"] == "Uitvoeringsoverleg wonen"
     )
     assert portal.client().get("/afspraken/BESTAATNIET").status_code == 404
 

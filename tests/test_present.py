@@ -88,9 +88,7 @@ def figures() -> list[Observation]:
 def lines_of(the_plan: Plan, indicator: str, as_of: int | None = None) -> list[tuple]:
     index = ObservationIndex(figures())
     assessment = {a.indicator: a for a in evaluate(the_plan, figures())}[indicator]
-    found = chart_lines(
-        the_plan, index, the_plan.indicator(indicator), assessment, as_of=as_of
-    )
+    found = chart_lines(the_plan, index, the_plan.indicator(indicator), assessment, as_of=as_of)
     return [(line.area_name, line.role, line.points) for line in found]
 
 

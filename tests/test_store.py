@@ -308,9 +308,7 @@ def test_processes_that_upgrade_at_once_take_turns(empty_url):
     the work done; none crashes on a table another one just made."""
     code = "import sys\nfrom koers.store import Store\nStore.open(sys.argv[1]).close()\n"
     processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", code, empty_url], stderr=subprocess.PIPE, text=True
-        )
+        subprocess.Popen([sys.executable, "-c", code, empty_url], stderr=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
     errors = [p.communicate(timeout=120)[1] for p in processes]

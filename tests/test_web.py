@@ -259,18 +259,23 @@ def test_wijk_page_has_its_map_figures_and_agreements(site):
 
 def test_agreements_register_filters(site):
     agreements = json.loads(site.run("agreements", "--format", "json").stdout)
-    all_ids = _rows(_ok(site, "/afspraken"))
-    assert all_ids == [a["id"] for a in agreements] and len(all_ids) == 204
+    register = _ok(site, "/afspraken")
+    all_ids = _rows(register)
+    assert all_ids == [a["id"] for a in agreements] and len(all_ids) == 229
+    commitments = [a for a in agreements if a["kind"] in ("afspraak", "toezegging")]
+    assert f"Het register van de {len(commitments)} afspraken en toezeggingen" in register
     werk = _rows(_ok(site, "/afspraken?pijler=werk"))
     assert werk == [a["id"] for a in agreements if a["pillar"] == "werk"] and werk
     owned = _rows(_ok(site, "/afspraken?eigenaar=gemeente&pijler="))  # "" = alle
     cli = json.loads(site.run("agreements", "--owner", "gemeente", "--format", "json").stdout)
     assert owned == [a["id"] for a in cli]
     page = _ok(site, "/afspraken?verlopen=1")
-    overdue = [a["id"] for a in agreements if _overdue(a["due"], date.today())]
+    overdue = [a["id"] for a in commitments if _overdue(a["due"], date.today(), a["due_kind"])]
     assert overdue and _rows(page) == overdue
     assert page.count('<tr role="row" class="overdue">') == len(overdue)
-    assert _rows(_ok(site, "/afspraken?status=niet+gerapporteerd")) == all_ids
+    assert _rows(_ok(site, "/afspraken?status=niet+gerapporteerd")) == [
+        a["id"] for a in commitments
+    ]
     due_2025 = _rows(_ok(site, "/afspraken?gepland=2025"))
 
     # a period "2023-2025" is due in its last year; "2025-06" and "2025-06-30" in 2025
@@ -381,7 +386,10 @@ def test_api_agreements_are_the_register(site):
     api = site.client.get("/api/agreements?pillar=werk").json()
     assert [{k: v for k, v in a.items() if k not in ("overdue", "escalation")} for a in api] == cli
     assert {a["escalation"] for a in api} == {None}
-    assert [a["overdue"] for a in api] == [_overdue(a["due"], date.today()) for a in cli]
+    assert [a["overdue"] for a in api] == [
+        a["kind"] in ("afspraak", "toezegging") and _overdue(a["due"], date.today(), a["due_kind"])
+        for a in cli
+    ]
     overdue = site.client.get("/api/agreements?overdue=true").json()
     assert overdue and all(a["overdue"] for a in overdue)
     assert site.client.get("/api/agreements?pillar=bestaatniet").status_code == 404

@@ -334,9 +334,7 @@ def test_each_pillar_climbs_the_ladder_of_the_plan(store, q_bureau):
         "W1": "Bestuur Q",
         "X1": "Bestuur Q",
     }
-    assert all(
-        wf.at_top(LADDERS_PLAN, a, r) for a, r in wf.escalations(store, "q").items()
-    )
+    assert all(wf.at_top(LADDERS_PLAN, a, r) for a, r in wf.escalations(store, "q").items())
 
 
 def test_a_skipped_rung_is_refused_naming_the_ladder(store, q_bureau):
@@ -370,7 +368,10 @@ def test_a_position_beyond_a_shortened_ladder_shows_the_top_rung(store, people):
     store.save_plan(shorter)
     state = wf.agreement_state(store, "p", "A2")
     assert state.escalation == 4  # stored as it was
-    assert [r.label for r in wf.ladder_of(shorter, "A2")] == ["Uitvoeringsoverleg wonen", "Bestuur P"]
+    assert [r.label for r in wf.ladder_of(shorter, "A2")] == [
+        "Uitvoeringsoverleg wonen",
+        "Bestuur P",
+    ]
     assert wf.escalated_rung(shorter, state) == Rung(2, "bestuur", "Bestuur P")
     assert wf.next_rung(shorter, state) is None
     assert wf.escalations(store, "p") == {"A2": Rung(2, "bestuur", "Bestuur P")}

@@ -119,7 +119,11 @@ def agreement_rows(
     names = {p.id: p.name for p in plan.partners}
     rows = []
     for agreement in plan.agreements:
-        current = (statuses or {}).get(agreement.id, NOT_REPORTED)
+        current = (
+            (statuses or {}).get(agreement.id, NOT_REPORTED)
+            if agreement.is_commitment
+            else NOT_A_COMMITMENT
+        )
         if pillar is not None and agreement.pillar != pillar:
             continue
         if owner is not None and owner not in agreement.owners:
@@ -135,7 +139,7 @@ def agreement_rows(
                 or ([NO_OWNER] if agreement.is_commitment else []),
                 partners=[names.get(p, p) for p in agreement.partners],
                 due=agreement.due,
-                status=current if agreement.is_commitment else NOT_A_COMMITMENT,
+                status=current,
                 text=agreement.text,
                 due_kind=agreement.due_kind,
                 reporters=[names.get(r, r) for r in agreement.reporters],

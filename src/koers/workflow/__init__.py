@@ -15,6 +15,8 @@ The programme bureau approves or returns what they submit; only approved updates
 - :mod:`~koers.workflow.periods`: closed years
 - :mod:`~koers.workflow.attention`: what needs a user's attention
 - :mod:`~koers.workflow.audit`: reading the audit log
+- :mod:`~koers.workflow.plan_review`: the bureau confirms or corrects the plan's uncertain
+  readings ("Te bevestigen"), recorded in the audit log
 
 All persistence goes through the store's repositories (``tx.accounts``, ``tx.updates``,
 ``tx.audit``, ``tx.observations``), one transaction per action, so an action lands whole
@@ -91,6 +93,7 @@ from koers.workflow.escalation import (
     next_rung,
 )
 from koers.workflow.periods import close_period, closed_periods, closed_years
+from koers.workflow.plan_review import Review, review_reading, reviews
 from koers.workflow.roles import (
     ACTIONS,
     BUREAU_ACTIONS,
@@ -133,6 +136,7 @@ __all__ = [
     "Kind",
     "NewAccount",
     "Passwords",
+    "Review",
     "Role",
     "State",
     "Update",
@@ -177,6 +181,8 @@ __all__ = [
     "reporters",
     "reset_password",
     "return_update",
+    "review_reading",
+    "reviews",
     "revoke_token",
     "set_password",
     "set_role",

@@ -35,7 +35,15 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 Action = Literal[
-    "draft", "submit", "approve", "return", "close_period", "correct", "escalate", "manage_users"
+    "draft",
+    "submit",
+    "approve",
+    "return",
+    "close_period",
+    "correct",
+    "escalate",
+    "review_plan",
+    "manage_users",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 PARTNER_ACTIONS: frozenset[Action] = frozenset({"draft", "submit"})
@@ -49,6 +57,7 @@ REFUSED: dict[Action, str] = {
     "close_period": "geen jaar afsluiten",
     "correct": "geen afgesloten jaar corrigeren",
     "escalate": "geen afspraken escaleren",
+    "review_plan": "geen lezingen van het plan bevestigen of corrigeren",
     "manage_users": "geen gebruikers beheren",
 }
 

@@ -46,8 +46,12 @@ class PlanSummary(BaseModel):
     indicators_by_pillar: dict[str, int] = Field(description="'pillar/kind' -> count.")
     targets: dict[str, int] = Field(description="Indicators by target kind.")
     interventions: int
-    agreements: dict[str, int] = Field(description="Agreements by kind.")
-    agreements_by_pillar: dict[str, int]
+    agreements: dict[str, int] = Field(
+        description="Agreement items by kind (afspraak, toezegging, wens, uitgangspunt, "
+        "verwijzing)."
+    )
+    commitments: int = Field(description="Afspraken and toezeggingen: what is reported on.")
+    agreements_by_pillar: dict[str, int] = Field(description="Commitments per pillar.")
     partners: dict[str, int] = Field(description="Signatory partners by sector.")
     other_organisations: int
     areas: dict[str, int] = Field(description="Areas by kind.")
@@ -99,18 +103,29 @@ class StatusRecord(BaseModel):
 
 
 class AgreementRecord(BaseModel):
-    """An agreement as ``koers agreements --format json`` lists it, and whether its due
-    date has passed (and it is not done)."""
+    """An agreement as ``koers agreements --format json`` lists it, and whether its deadline
+    has passed (and it is not done). Wishes, principles and pointers (``kind`` wens,
+    uitgangspunt, verwijzing) are listed with status 'geen afspraak' and are never overdue."""
 
     id: str
-    kind: str
+    kind: str = Field(
+        description="afspraak, toezegging (commitments); wens, uitgangspunt, verwijzing (not)."
+    )
     pillar: str | None
-    owners: list[str] = Field(description="Owner names; 'niet vermeld' where the plan names none.")
+    owners: list[str] = Field(
+        description="Owner names; 'niet vermeld' where the plan names none for a commitment."
+    )
     partners: list[str]
     due: str | None
+    due_kind: str | None = Field(
+        description="What the date means: uiterlijk, start, niet_voor or jaarlijks."
+    )
     status: str
     text: str
-    ref: str | None
+    reporters: list[str] = Field(description="Who reports for a collective owner (names).")
+    areas: list[str] = Field(description="The places the plan links it to (area ids).")
+    parent: str | None = Field(description="The passage of the plan it was split from.")
+    same_as: list[str] = Field(description="For a pointer: the commitment(s) it points to.")
     overdue: bool
     escalation: str | None = Field(
         description="The rung of the escalation ladder it is escalated to; null: not escalated."

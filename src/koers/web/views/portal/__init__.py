@@ -12,7 +12,8 @@ Restricted data (the notes and evidence of updates, the audit log, users) is fil
 is a 404, so its existence is not revealed either.
 
 One module per page family: :mod:`.login`, :mod:`.home`, :mod:`.agreements`,
-:mod:`.indicators`, :mod:`.updates`, :mod:`.audit`, :mod:`.periods`, :mod:`.users`,
+:mod:`.indicators`, :mod:`.updates`, :mod:`.audit`, :mod:`.periods`, :mod:`.review` (the
+plan's readings to confirm), :mod:`.users`,
 :mod:`.tokens` and :mod:`.password`; what they share (the :class:`~.shared.Portal` dependency,
 the CSRF check, ``show``, ``done``, ``refusal``) is in :mod:`.shared`. :data:`router` holds
 all their routes.
@@ -28,6 +29,7 @@ from koers.web.views.portal import (
     login,
     password,
     periods,
+    review,
     tokens,
     updates,
     users,
@@ -42,7 +44,19 @@ from koers.web.views.portal.shared import (
 )
 
 router = APIRouter(include_in_schema=False)
-_FAMILIES = (login, password, home, agreements, indicators, updates, audit, periods, users, tokens)
+_FAMILIES = (
+    login,
+    password,
+    home,
+    agreements,
+    indicators,
+    updates,
+    audit,
+    periods,
+    review,
+    users,
+    tokens,
+)
 for _family in _FAMILIES:
     router.include_router(_family.router)
 
