@@ -368,6 +368,8 @@ def test_api_plan_areas_and_indicators(site):
     }
     e54 = next(i for i in indicators if i["id"] == "E5.4")
     assert e54["target"]["kind"] == "proportional_share"
+    # the plan's uncertain readings are for the bureau's review, not for the public API
+    assert not [x["id"] for x in [*areas, *indicators] if "readings" in x]
 
 
 def test_api_observations(site):

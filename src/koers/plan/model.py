@@ -272,7 +272,7 @@ class Agreement(Readable):
     owners: list[Id] = Field(default_factory=list)
     reporters: list[Id] = Field(
         default_factory=list,
-        description="Where an owner is a collective (the partners together, the Driehoek): "
+        description="Where an owner is a collective (the partners together, a steering body): "
         "the partners who report for it; each of them sees the item in the portal.",
     )
     partners: list[Id] = Field(default_factory=list)
@@ -350,7 +350,7 @@ class Partner(Model):
     )
     collective: bool = Field(
         False,
-        description="Several partners acting together (the partners together, the Driehoek): "
+        description="Several partners acting together (all partners, a steering body): "
         "an item it owns names the partners who report for it in 'reporters'.",
     )
     members: list[Id] = Field(

@@ -9,9 +9,9 @@ user in its own transaction and refuses with :class:`~koers.errors.NotAllowedErr
 (:func:`require`).
 
 What a partner owns. An agreement: the partner is one of its ``owners``, or one of the
-``reporters`` the plan names where a collective owns it (the partners together, the
-Driehoek): :attr:`~koers.plan.model.Agreement.reported_by`. A wish, a principle or a pointer
-to a commitment held elsewhere is nobody's to report; an agreement without owners is the
+``reporters`` the plan names where a collective owns it (all partners together, a steering
+body): :attr:`~koers.plan.model.Agreement.reported_by`. A wish, a principle or a pointer to a
+commitment held elsewhere is nobody's to report; an agreement without owners is the
 bureau's. An output value: the indicator is an output indicator and
 the partner is one of the ``partners`` of the indicator's ``intervention``, or owns an
 agreement that lists the indicator in its ``indicators`` (:func:`reporters`). Co-owners

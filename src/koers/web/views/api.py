@@ -138,13 +138,22 @@ def plan_summary(snap: SnapshotDep) -> dict[str, Any]:
     return summarise(snap.plan)
 
 
-@router.get("/areas", tags=["gebieden"], response_model=list[Area])
+# the plan's uncertain readings are for the bureau's review, never public
+PRIVATE = {"__all__": {"readings"}}
+
+
+@router.get("/areas", tags=["gebieden"], response_model=list[Area], response_model_exclude=PRIVATE)
 def areas(snap: SnapshotDep) -> list[Area]:
     """Every area of the plan, with its members where it is a group."""
     return snap.plan.areas
 
 
-@router.get("/indicators", tags=["indicatoren"], response_model=list[Indicator])
+@router.get(
+    "/indicators",
+    tags=["indicatoren"],
+    response_model=list[Indicator],
+    response_model_exclude=PRIVATE,
+)
 def indicators(
     snap: SnapshotDep,
     pillar: Annotated[str | None, Query(description="Only this pillar (id).")] = None,
