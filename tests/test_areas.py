@@ -161,3 +161,29 @@ def test_published_groups_are_compared_with_their_members():
     assert not count.agrees(rounding_tolerance(count, Unit.COUNT, 0))  # 15 > 2 members × 5
     assert (rate.area, rate.difference) == ("wijken", 0)
     assert compare_with_members(plan, obs, indicator="r") == [rate]
+
+
+def test_which_items_concern_a_wijk():
+    """A wijk's page lists the items linked to it, to one of its buurten, to the gebied it
+    lies in, or to a group one of its buurten belongs to; not those of another wijk."""
+    from koers.plan.model import Area
+
+    def area(id: str, kind: str, **fields: object) -> Area:
+        return Area.model_validate({"id": id, "name": id, "kind": kind, **fields})
+
+    graph = AreaGraph(
+        [
+            area("charlois", "district"),
+            area("carnisse-zuidplein", "wijk", parent="charlois", members=["carnisse"]),
+            area("carnisse", "buurt", parent="carnisse-zuidplein"),
+            area("tarwewijk", "wijk", parent="charlois"),
+            area("focus", "group", members=["carnisse"]),
+        ]
+    )
+    wijk = "carnisse-zuidplein"
+    assert graph.concerns(["carnisse"], wijk)  # a buurt of the wijk
+    assert graph.concerns(["charlois"], wijk)  # the gebied it lies in
+    assert graph.concerns(["focus"], wijk)  # a group holding one of its buurten
+    assert not graph.concerns(["tarwewijk"], wijk)
+    assert not graph.concerns(["focus"], "tarwewijk")
+    assert not graph.concerns(["nergens"], wijk)
