@@ -210,6 +210,9 @@ def test_wijk_documents_locate_the_wijk_on_a_map(nprz):
     tarwewijk = documents["jaarambitie-tarwewijk"]
     assert 'aria-label="Kaart van Rotterdam-Zuid met Tarwewijk gemarkeerd"' in tarwewijk
     assert "<svg" in tarwewijk and ">Tarwewijk</text>" in tarwewijk
+    # a wijk document lists what the plan links to one of its buurten (Carnisse: A6.10d)
+    carnisse = documents["jaarambitie-carnisse-zuidplein"]
+    assert "<strong>A6.10d</strong>" in carnisse and "<strong>A6.21</strong>" not in carnisse
     # its two wijken split one CBS buurt, so Groot-IJsselmonde Noord has no boundary of its own
     assert "Geen kaart" in documents["jaarambitie-groot-ijsselmonde-noord"]
     assert len(with_maps.maps) == 13

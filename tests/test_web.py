@@ -253,6 +253,11 @@ def test_wijk_page_has_its_map_figures_and_agreements(site):
     assert ">31,4%<" in row and ">22,2%<" in row and ">18,5%<" in row  # wijk, Zuid, Rotterdam
     assert f"status-{own['status']}" in row and str(escape(own["explanation"])) in row
     assert "<strong>A6.17</strong>" in page  # "... in Bloemhof, Hillesluis en Tarwewijk"
+    # items name a buurt of a wijk, not the wijk: linked through the plan's areas
+    carnisse = _ok(site, "/wijken/carnisse-zuidplein")
+    assert "<strong>A6.10d</strong>" in carnisse and "over: Carnisse" in carnisse
+    assert "<strong>A4.10</strong>" in carnisse and "over: Charlois" in carnisse  # its gebied
+    assert "<strong>A6.21</strong>" not in carnisse  # Lombardijen's
     # no boundaries for this wijk: said so, not a broken map
     assert "Geen kaart" in _ok(site, "/wijken/groot-ijsselmonde-noord")
 
