@@ -301,7 +301,7 @@ def test_an_agreed_plan_loads_with_collectives_areas_kinds_and_readings():
         ),
         (
             "  - {id: A2, text: t, due: '2024'}\n",
-            "agreements[1] (A2): a 'due' date needs its 'due_kind': uiterlijk, start, "
+            "agreements[1] (A2).due_kind: a 'due' date needs its 'due_kind': uiterlijk, start, "
             "niet_voor or jaarlijks",
         ),
         (
@@ -331,3 +331,15 @@ def test_an_agreed_plan_loads_with_collectives_areas_kinds_and_readings():
 def test_agreed_plan_rules_name_the_item_and_field(items: str, message: str):
     found = problems(AGREED + items)
     assert any(message in p for p in found), found
+
+
+def test_a_plan_stored_before_date_kinds_still_reads_its_dates_as_deadlines():
+    from datetime import date
+
+    from koers.plan import Plan
+    from koers.plan.summary import agreement_rows
+
+    stored = plan_from_documents({"plan.yaml": PROGRAMME}).model_dump(mode="json")
+    stored["agreements"] = [{"id": "A1", "text": "t", "due": "2023"}]  # no due_kind yet
+    plan = Plan.model_validate(stored)  # how the store reads a stored version
+    assert agreement_rows(plan)[0].overdue_on(date(2024, 1, 1))

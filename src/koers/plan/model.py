@@ -285,7 +285,9 @@ class Agreement(Readable):
         None,
         description="What the date means: 'uiterlijk' (done by then), 'start' (begins then), "
         "'niet_voor' (not before), 'jaarlijks' (every year of the period). Only "
-        "'uiterlijk' can be overdue. 'doorlopend' has no date and takes no kind.",
+        "'uiterlijk' can be overdue. 'doorlopend' has no date and takes no kind. A plan file "
+        "must give it with every date (plan check); a plan stored before date kinds existed "
+        "reads a date without one as 'uiterlijk'.",
     )
     parent: Id | None = Field(
         None,
@@ -323,10 +325,6 @@ class Agreement(Readable):
     def _kind_and_due(self) -> Agreement:
         if self.due_kind is not None and self.due in (None, "doorlopend"):
             raise ValueError("'due_kind' needs a date in 'due' ('doorlopend' has no kind)")
-        if self.due not in (None, "doorlopend") and self.due_kind is None:
-            raise ValueError(
-                "a 'due' date needs its 'due_kind': uiterlijk, start, niet_voor or jaarlijks"
-            )
         if self.kind == "verwijzing":
             if not self.same_as:
                 raise ValueError("a 'verwijzing' names the item it refers to in 'same_as'")

@@ -190,6 +190,13 @@ def _agreement_links(plan: Plan) -> Iterator[Finding]:
         if partner.members and not partner.collective:
             yield Finding("partners", i, "members", "only a collective has members")
     for i, ag in enumerate(plan.agreements):
+        if ag.due not in (None, "doorlopend") and ag.due_kind is None:
+            yield Finding(
+                "agreements",
+                i,
+                "due_kind",
+                "a 'due' date needs its 'due_kind': uiterlijk, start, niet_voor or jaarlijks",
+            )
         owned_by = [o for o in ag.owners if o in collective]
         if owned_by and not ag.reporters:
             yield Finding(
