@@ -258,6 +258,9 @@ def test_wijk_page_has_its_map_figures_and_agreements(site):
     assert "<strong>A6.10d</strong>" in carnisse and "over: Carnisse" in carnisse
     assert "<strong>A4.10</strong>" in carnisse and "over: Charlois" in carnisse  # its gebied
     assert "<strong>A6.21</strong>" not in carnisse  # Lombardijen's
+    api = [a["id"] for a in site.client.get("/api/agreements?area=carnisse-zuidplein").json()]
+    assert "A6.10d" in api and "A4.10" in api and "A6.21" not in api
+    assert site.client.get("/api/agreements?area=nergens").status_code == 404
     # no boundaries for this wijk: said so, not a broken map
     assert "Geen kaart" in _ok(site, "/wijken/groot-ijsselmonde-noord")
 

@@ -243,9 +243,18 @@ def agreements(
     due: Annotated[
         int | None, Query(description="Only agreements due in this year.", ge=1900, le=2100)
     ] = None,
+    area: Annotated[
+        str | None,
+        Query(
+            description="Only agreements the plan links to this area (id): the area, a place "
+            "in it, the area it lies in or a group it overlaps."
+        ),
+    ] = None,
 ) -> list[dict[str, Any]]:
     """The agreements register, filtered as on the page ``/afspraken``."""
-    listed = select(snap, pillar=pillar, owner=owner, status=status, overdue=overdue, due=due)
+    listed = select(
+        snap, pillar=pillar, owner=owner, status=status, overdue=overdue, due=due, area=area
+    )
     return [
         {**item.row.record(), "overdue": item.overdue, "escalation": item.escalation}
         for item in listed
