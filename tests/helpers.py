@@ -104,7 +104,8 @@ indicators:
 agreements:
   - {id: A1, text: Woonbron renoveert 500 woningen, pillar: wonen, owners: [woonbron]}
   - {id: A2, text: De gemeente handhaaft, pillar: wonen, owners: [gemeente]}
-  - {id: A3, text: Samen een kader, pillar: wonen}
+  - {id: A3, text: Samen een kader, pillar: wonen,
+     readings: [{reading: afgeleid, about: owners, reason: Geen eigenaar genoemd, lines: "1-2"}]}
   - {id: A4, text: Woonbron volgt de controles, pillar: wonen, owners: [woonbron],
      indicators: [O2]}
 governance:

@@ -289,3 +289,29 @@ def test_many_missing_members_are_counted_a_few_are_named():
     # one buurt of wijk 1 missing: wijk 1 cannot be given, so neither can Zuid
     inner = derive(split_plan(), counts(b1=100, w2=300, groot=1000), "n", "zuid")
     assert inner.reason == "niet af te leiden: geen gegevens voor Wijk 1"
+
+
+def test_which_items_concern_a_wijk():
+    """A wijk's page lists the items linked to it, to one of its buurten, to the gebied it
+    lies in, or to a group one of its buurten belongs to; not those of another wijk."""
+    from koers.plan.model import Area
+
+    def area(id: str, kind: str, **fields: object) -> Area:
+        return Area.model_validate({"id": id, "name": id, "kind": kind, **fields})
+
+    graph = AreaGraph(
+        [
+            area("charlois", "district"),
+            area("carnisse-zuidplein", "wijk", parent="charlois", members=["carnisse"]),
+            area("carnisse", "buurt", parent="carnisse-zuidplein"),
+            area("tarwewijk", "wijk", parent="charlois"),
+            area("focus", "group", members=["carnisse"]),
+        ]
+    )
+    wijk = "carnisse-zuidplein"
+    assert graph.concerns(["carnisse"], wijk)  # a buurt of the wijk
+    assert graph.concerns(["charlois"], wijk)  # the gebied it lies in
+    assert graph.concerns(["focus"], wijk)  # a group holding one of its buurten
+    assert not graph.concerns(["tarwewijk"], wijk)
+    assert not graph.concerns(["focus"], "tarwewijk")
+    assert not graph.concerns(["nergens"], wijk)

@@ -239,8 +239,18 @@ def indicator(iid: str, pillar: str, level: float) -> dict[str, Any]:
     }
 
 
-def agreement(aid: str, pillar: str, due: str) -> dict[str, Any]:
-    return {"id": aid, "text": f"Afspraak {aid}", "pillar": pillar, "due": due}
+def agreement(
+    aid: str, pillar: str, due: str, kind: str = "uiterlijk", item: str = "afspraak"
+) -> dict[str, Any]:
+    dated = {} if due == "doorlopend" else {"due_kind": kind}
+    return {
+        "id": aid,
+        "text": f"Afspraak {aid}",
+        "pillar": pillar,
+        "due": due,
+        "kind": item,
+        **dated,
+    }
 
 
 DOCUMENT = {
@@ -272,6 +282,10 @@ DOCUMENT = {
         agreement("A5", "wonen", "doorlopend"),  # never overdue
         agreement("A6", "wonen", "2022-2023"),  # overdue but afgerond
         agreement("A7", "wonen", "2023-2027"),  # a period that runs on
+        agreement("A8", "werk", "2023", kind="start"),  # started in 2023: a start cannot pass
+        agreement("A9", "werk", "2023", kind="niet_voor"),  # not before 2023
+        agreement("A10", "werk", "2022-2023", kind="jaarlijks"),  # every year
+        agreement("A11", "werk", "2023", item="wens"),  # a wish is never overdue
     ],
     "governance": GOVERNANCE,
 }
@@ -323,7 +337,8 @@ def test_the_agenda_has_escalations_overdue_agreements_and_newly_red_indicators(
     assert a4.detail == (
         "Geëscaleerd; deadline 2023-06; status: niet gerapporteerd; eigenaar: niet vermeld."
     )
-    # overdue: A1 only (A4 is escalated already, A6 afgerond, A5 doorlopend, A2/A7 run on)
+    # overdue: A1 only (A4 is escalated already, A6 afgerond, A5 doorlopend, A2/A7 run on,
+    # A8-A10 are dates of another kind than a deadline, A11 is a wish)
     assert [i.id for i in agenda.overdue] == ["A1"]
     assert agenda.overdue[0].detail.startswith("De deadline is verstreken; deadline 2023;")
     # newly red: rood now and not at the last meeting; al-rood was rood already

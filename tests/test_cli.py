@@ -121,9 +121,11 @@ def test_agreements_listing_and_filters(run):
     werk = json.loads(run("agreements", str(NPRZ), "--pillar", "werk", "--format", "json").stdout)
     assert werk and {r["pillar"] for r in werk} == {"werk"}
     everything = json.loads(run("agreements", str(NPRZ), "--format", "json").stdout)
-    assert all(r["owners"] for r in everything)  # a name, or "niet vermeld"
+    commitments = [r for r in everything if r["kind"] in ("afspraak", "toezegging")]
+    assert all(r["owners"] for r in commitments)  # a name, or "niet vermeld"
     assert any(r["owners"] == ["niet vermeld"] for r in everything)
-    assert {r["status"] for r in everything} == {"niet gerapporteerd"}
+    assert {r["status"] for r in commitments} == {"niet gerapporteerd"}
+    assert {r["status"] for r in everything if r not in commitments} == {"geen afspraak"}
     done = json.loads(
         run("agreements", str(NPRZ), "--status", "afgerond", "--format", "json").stdout
     )

@@ -11,6 +11,7 @@ import io
 import os
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -134,9 +135,10 @@ def test_every_agreement_of_the_extracts_is_in_the_plan(plan: Plan, extract: str
 
 
 def test_agreements_per_chapter(plan: Plan):
-    per_chapter = Counter(
-        re.sub(r"[a-z]$", "", a.id).split(".")[0] for a in plan.agreements if a.kind == "afspraak"
-    )
+    """The "Afspraak" boxes per chapter: a box split into items (A8.5a, A8.5b) or kept as a
+    pointer to the same commitment elsewhere (A3.8) is still one box of its chapter."""
+    boxes = {re.sub(r"[a-z]$", "", a.id) for a in plan.agreements if re.match(r"A\d", a.id)}
+    per_chapter = Counter(box.split(".")[0] for box in boxes)
     assert per_chapter["A3"] == 14
     assert per_chapter["A7"] == 28
     assert per_chapter["A8"] == 8
@@ -144,7 +146,9 @@ def test_agreements_per_chapter(plan: Plan):
 
 def test_every_agreement_has_an_owner_or_says_none_is_named(plan: Plan):
     silent = [
-        a.id for a in plan.agreements if not a.owners and "niet vermeld" not in (a.note or "")
+        a.id
+        for a in plan.agreements
+        if a.is_commitment and not a.owners and "niet vermeld" not in (a.note or "")
     ]
     assert silent == []
 
@@ -381,3 +385,165 @@ def test_status_of_every_effect_and_output_indicator(plan, observations):
     assert judged["E5.4"].expected == 37.4
     assert judged["O5.1"].status is Status.ROOD  # 557 against at least 600
     assert judged["T1.R19"].status is Status.GROEN  # 31% of the gap closed, 20% due
+
+
+# -- the plan as agreed: owners, one item per commitment, kinds, dates, areas, readings -------
+
+PARTNERS_TOGETHER = re.compile(
+    r"NPRZ-partners|gezamenlijke partners|alle partners|partners (gezamenlijk|samen)", re.I
+)
+
+
+def test_no_bureau_owner_where_the_text_names_the_partners_together(plan: Plan):
+    named = [a for a in plan.agreements if PARTNERS_TOGETHER.search(a.text)]
+    assert named, "the plan has agreements of the partners together"
+    assert [a.id for a in named if "nprz" in a.owners] == []
+    assert all("nprz-partners" in a.owners for a in named if a.is_commitment)
+
+
+def test_a_collective_owner_names_who_reports_and_they_see_it_in_the_portal(plan: Plan):
+    from koers.workflow import partner_agreements
+
+    collectives = {p.id for p in plan.partners if p.collective}
+    assert {"nprz-partners", "driehoek"} <= collectives
+    owned = [a for a in plan.agreements if set(a.owners) & collectives and a.is_commitment]
+    assert [a.id for a in owned if not a.reporters] == []
+    for agreement in owned:
+        for reporter in agreement.reporters:
+            assert agreement.id in {a.id for a in partner_agreements(plan, reporter)}
+
+
+def test_veilig_is_owned_by_the_driehoek_not_the_bureau(plan: Plan):
+    driehoek = next(p for p in plan.partners if p.id == "driehoek")
+    assert set(driehoek.members) == {"gemeente", "politie", "om"}
+    we = [a for a in plan.agreements if a.pillar == "veilig" and re.match(r"We\b", a.text)]
+    assert we and all(a.owners == ["driehoek"] for a in we), [a.id for a in we]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 2}
+
+
+def test_no_two_items_hold_the_same_commitment(plan: Plan):
+    """A commitment the plan repeats in another chapter is one item; the other chapter holds
+    a pointer (kind verwijzing). Items split from one passage (same parent) share its words
+    by construction and are compared with the rest, not with each other."""
+    commitments = [a for a in plan.agreements if a.is_commitment]
+    same = []
+    for i, a in enumerate(commitments):
+        for b in commitments[i + 1 :]:
+            shared = len(_words(a.text) & _words(b.text))
+            if a.parent is not None and a.parent == b.parent:
+                continue
+            if shared / min(len(_words(a.text)), len(_words(b.text))) >= 0.9:
+                same.append((a.id, b.id))
+    assert same == []
+    repeated = [a.id for a in commitments if re.search(r"herhaling|dezelfde", a.note or "", re.I)]
+    assert repeated == []
+    # the three commitments the plan names in two chapters: one item, a pointer from the other
+    pointers = {a.id: a.same_as for a in plan.agreements if a.kind == "verwijzing"}
+    assert pointers == {"A3.8": ["A5.9a", "A5.9b"], "U7.5": ["A6.16"], "U8.6": ["C2.9"]}
+
+
+WISH_OR_PRINCIPLE = re.compile(
+    r"^wensen\b|\bwensen op dit dossier|\bintentie\b|\buitgangspunten?\b(?! voor)|"
+    r"\b(we|wij) willen\b|\bwillen we\b|\bwil (een|het)\b",
+    re.I,
+)
+
+
+def test_no_afspraak_is_a_wish_or_a_principle(plan: Plan):
+    assert [
+        a.id for a in plan.agreements if a.kind == "afspraak" and WISH_OR_PRINCIPLE.search(a.text)
+    ] == []
+    kinds = Counter(a.kind for a in plan.agreements)
+    assert kinds["wens"] >= 3 and kinds["uitgangspunt"] >= 2
+
+
+def test_wishes_and_principles_are_not_counted_or_reported(plan: Plan):
+    from koers.plan.summary import agreement_rows, summarise
+
+    rows = {r.id: r for r in agreement_rows(plan)}
+    assert summarise(plan)["commitments"] == sum(1 for a in plan.agreements if a.is_commitment)
+    for agreement in plan.agreements:
+        if not agreement.is_commitment:
+            assert agreement.reported_by == []
+            assert not rows[agreement.id].overdue_on(date(2031, 1, 1))
+
+
+def test_folded_items_are_split_with_their_own_dates_and_the_passage_as_parent(plan: Plan):
+    split = {a.id: a for a in plan.agreements if a.parent == "A6.11"}
+    assert {a.id: a.due for a in split.values()} == {
+        "A6.11a": "2023",
+        "A6.11b": "2023-09",
+        "A6.11c": "2024",
+        "A6.11d": "2023",
+    }
+    assert {a.kind for a in plan.agreements if a.parent == "A2.3"} == {"uitgangspunt", "afspraak"}
+
+
+def test_every_due_date_has_a_kind(plan: Plan):
+    dated = [a for a in plan.agreements if a.due not in (None, "doorlopend")]
+    assert [a.id for a in dated if a.due_kind is None] == []
+    by_id = {a.id: a for a in plan.agreements}
+    assert (by_id["U5.18b"].due, by_id["U5.18b"].due_kind) == ("2024", "niet_voor")
+    assert (by_id["A6.13"].due, by_id["A6.13"].due_kind) == ("2024-10", "start")
+    assert by_id["U5.5"].due_kind == "jaarlijks"
+
+
+def test_only_a_deadline_is_overdue(plan: Plan):
+    from koers.plan.summary import agreement_rows
+
+    late = {r.id for r in agreement_rows(plan) if r.overdue_on(date(2026, 1, 1))}
+    assert "A6.11c" in late  # uiterlijk 2024
+    assert "U5.18b" not in late  # niet vóór 2024: a date that cannot pass
+    assert "A5.1b" not in late  # start in school year 2023-2024
+    assert "U5.5" not in late  # jaarlijks
+
+
+def _place_names(plan: Plan) -> dict[str, set[str]]:
+    """Name -> the area ids it may stand for: wijken (and the parts of a double name),
+    buurten, gebieden and the focuswijken, matched in the test, not in production code."""
+    names: dict[str, set[str]] = {"focuswijken": {"focuswijken"}, "focuswijk": {"focuswijken"}}
+    for area in plan.areas:
+        if area.kind in (AreaKind.WIJK, AreaKind.BUURT) or area.id.startswith("gebied-"):
+            name = area.name.split(" (")[0]
+            names.setdefault(name, set()).add(area.id)
+    return names
+
+
+def _named(text: str, names: dict[str, set[str]]) -> list[set[str]]:
+    text = re.sub(r"Feijenoord ?City", " ", text)  # a project, not the wijk
+    found = []
+    for name in sorted(names, key=len, reverse=True):
+        spelled = r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", name))
+        pattern = re.compile(rf"(?<!\w){spelled}(?!\w)", 0 if name[0].isupper() else re.I)
+        if pattern.search(text):
+            found.append(names[name])
+            text = pattern.sub(" ", text)
+    return found
+
+
+def test_every_item_that_names_a_place_has_it_linked(plan: Plan):
+    names = _place_names(plan)
+    missing = []
+    items = [(a.id, f"{a.text} {a.deliverable or ''}", a.areas) for a in plan.agreements]
+    items += [(i.id, f"{i.name} {i.description or ''}", i.areas) for i in plan.interventions]
+    for item, text, areas in items:
+        missing += [(item, sorted(ids)) for ids in _named(text, names) if not ids & set(areas)]
+    assert missing == []
+    by_id = {a.id: a for a in plan.agreements}
+    assert "carnisse" in by_id["A6.10d"].areas  # a buurt of the wijk Carnisse - Zuidplein
+
+
+def test_readings_are_data_and_notes_carry_no_annotations(plan: Plan):
+    sections = [plan.areas, plan.indicators, plan.interventions, plan.agreements, plan.pillars]
+    items = [item for section in sections for item in section]
+    marks = re.compile(r"\[(UNCERTAIN|INFERRED|DERIVED)|seed:", re.I)
+    for item in items:
+        for field in ("note", "definition", "description"):
+            assert not marks.search(getattr(item, field, None) or ""), (item.id, field)
+    readings = [r for item in items for r in item.readings]
+    assert len(readings) >= 100
+    assert {r.reading for r in readings} == {"onzeker", "afgeleid"}
+    assert all(r.reason and r.lines for r in readings if r.about == "owners")

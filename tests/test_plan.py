@@ -256,3 +256,93 @@ def test_period_year(period, year):
 def test_bad_periods_are_refused(period):
     with pytest.raises(ValueError):
         period_year(period)
+
+
+AGREED = """\
+partners:
+  - {id: gemeente, name: Gemeente, sector: overheid}
+  - {id: samen, name: Samen, sector: programma, collective: true, members: [gemeente]}
+agreements:
+  - {id: A1, text: t, pillar: werk, owners: [samen], reporters: [gemeente], areas: [zuid]}
+"""
+
+
+def test_an_agreed_plan_loads_with_collectives_areas_kinds_and_readings():
+    plan = plan_from_documents(
+        {
+            "plan.yaml": PROGRAMME,
+            "a.yaml": AGREED
+            + "  - {id: A2, text: t, kind: verwijzing, same_as: [A1]}\n"
+            + "  - {id: A3a, text: t, parent: A3, due: '2024', due_kind: start,\n"
+            + "     readings: [{reading: afgeleid, about: due, reason: r, lines: '12-14'}]}\n",
+        }
+    )
+    a1, a2, a3 = plan.agreements
+    assert a1.reported_by == ["samen", "gemeente"] and a2.reported_by == []
+    assert a3.reading == "afgeleid" and a1.reading == "zeker"
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (
+            "  - {id: A2, text: t, owners: [samen]}\n",
+            "agreements[1] (A2).reporters: owner 'samen' is a collective: name the partners "
+            "who report for it",
+        ),
+        (
+            "  - {id: A2, text: t, owners: [gemeente], reporters: [gemeente]}\n",
+            "agreements[1] (A2).reporters: 'reporters' is only for an item a collective owns",
+        ),
+        (
+            "  - {id: A2, text: t, owners: [samen], reporters: [samen]}\n",
+            "agreements[1] (A2).reporters.0: 'samen' is a collective; a reporter is one partner",
+        ),
+        (
+            "  - {id: A2, text: t, areas: [noord]}\n",
+            "agreements[1] (A2).areas.0: unknown area 'noord'",
+        ),
+        (
+            "  - {id: A2, text: t, due: '2024'}\n",
+            "agreements[1] (A2).due_kind: a 'due' date needs its 'due_kind': uiterlijk, start, "
+            "niet_voor or jaarlijks",
+        ),
+        (
+            "  - {id: A2, text: t, due: doorlopend, due_kind: jaarlijks}\n",
+            "agreements[1] (A2): 'due_kind' needs a date in 'due' ('doorlopend' has no kind)",
+        ),
+        (
+            "  - {id: A2, text: t, kind: verwijzing}\n",
+            "agreements[1] (A2): a 'verwijzing' names the item it refers to in 'same_as'",
+        ),
+        (
+            "  - {id: A2, text: t, kind: wens}\n  - {id: A3, text: t, kind: verwijzing, "
+            "same_as: [A2]}\n",
+            "agreements[2] (A3).same_as.0: 'A2' is a wens, not a commitment to refer to",
+        ),
+        (
+            "  - {id: A2, text: t, parent: A1}\n",
+            "agreements[1] (A2).parent: 'A1' is an item itself; a parent is the passage split "
+            "into items",
+        ),
+        (
+            "  - {id: A2, text: t, readings: [{reading: wellicht, reason: r}]}\n",
+            "agreements[1] (A2).readings.0.reading: Input should be 'onzeker' or 'afgeleid'",
+        ),
+    ],
+)
+def test_agreed_plan_rules_name_the_item_and_field(items: str, message: str):
+    found = problems(AGREED + items)
+    assert any(message in p for p in found), found
+
+
+def test_a_plan_stored_before_date_kinds_still_reads_its_dates_as_deadlines():
+    from datetime import date
+
+    from koers.plan import Plan
+    from koers.plan.summary import agreement_rows
+
+    stored = plan_from_documents({"plan.yaml": PROGRAMME}).model_dump(mode="json")
+    stored["agreements"] = [{"id": "A1", "text": "t", "due": "2023"}]  # no due_kind yet
+    plan = Plan.model_validate(stored)  # how the store reads a stored version
+    assert agreement_rows(plan)[0].overdue_on(date(2024, 1, 1))

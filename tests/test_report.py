@@ -62,7 +62,13 @@ def test_deel_2_holds_every_indicator_and_agreement_of_the_plan(nprz):
         if indicator.kind.value != "context":
             assert f"{indicator.id} " in deel2, indicator.id
     for agreement in plan.agreements:
-        assert f"<td>{agreement.id}</td>" in deel2, agreement.id
+        if agreement.is_commitment:
+            assert f"<td>{agreement.id}</td>" in deel2, agreement.id
+        elif agreement.kind == "verwijzing":  # listed once, where the commitment is held
+            assert agreement.id not in deel2, agreement.id
+        else:  # a wish or principle: listed apart, never in the register of commitments
+            assert f"<td>{agreement.id}</td>" not in deel2, agreement.id
+            assert f"<li>{agreement.id} (" in deel2, agreement.id
 
 
 def test_the_source_appendix_cites_publisher_table_and_year_without_line_numbers(nprz):
@@ -127,10 +133,16 @@ def test_overdue_agreements_are_highlighted(nprz):
     plan, rows, reports, _ = nprz
     later = build_reports(plan, rows, year=reports.year, generated=date(2025, 1, 1))
     due_2023 = [
-        a.id for a in plan.agreements if a.due and re.fullmatch(r"2023(-\d\d(-\d\d)?)?", a.due)
+        a.id
+        for a in plan.agreements
+        if a.due and re.fullmatch(r"2023(-\d\d(-\d\d)?)?", a.due) and a.due_kind == "uiterlijk"
     ]
     assert due_2023 and set(due_2023) <= later.overdue
     assert not [a for a in plan.agreements if a.due == "doorlopend" and a.id in later.overdue]
+    # a start date, a not-before date or a yearly commitment is never late
+    assert not [
+        a.id for a in plan.agreements if a.due_kind != "uiterlijk" and a.id in later.overdue
+    ]
     deel2 = {d.slug: d.html for d in render_documents(later)}["deel-2-voortgangsrapportage"]
     assert f'<tr class="overdue"><td>{due_2023[0]}</td>' in deel2
 
@@ -219,6 +231,9 @@ def test_wijk_documents_locate_the_wijk_on_a_map(nprz):
     tarwewijk = documents["jaarambitie-tarwewijk"]
     assert 'aria-label="Kaart van Rotterdam-Zuid met Tarwewijk gemarkeerd"' in tarwewijk
     assert "<svg" in tarwewijk and ">Tarwewijk</text>" in tarwewijk
+    # a wijk document lists what the plan links to one of its buurten (Carnisse: A6.10d)
+    carnisse = documents["jaarambitie-carnisse-zuidplein"]
+    assert "<strong>A6.10d</strong>" in carnisse and "<strong>A6.21</strong>" not in carnisse
     # its two wijken split one CBS buurt, so Groot-IJsselmonde Noord has no boundary of its own
     assert "Geen kaart" in documents["jaarambitie-groot-ijsselmonde-noord"]
     assert len(with_maps.maps) == 13

@@ -38,6 +38,7 @@ from sqlalchemy import Column, func, inspect, select, table
 from starlette.routing import Mount, Route
 
 from koers import workflow as wf
+from koers.plan.review import readings_to_review
 from koers.store import Store
 from koers.store import schema as t
 from koers.web import create_app
@@ -365,6 +366,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             "status": p("query", 404),
             "overdue": p("query", 422),
             "due": p("query", 422),
+            "area": p("query", 404),
         },
         PUBLIC,
         _public(
@@ -373,6 +375,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
             status="niet gerapporteerd",
             overdue="false",
             due="2025",
+            area="charlois",
         ),
     ),
     # ------------------------------------------------------------------ logging in and out
@@ -421,6 +424,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/portaal/bronnen"): Spec(
         {"jaar": p("query", 400), **GEDAAN}, PARTNER_AND_BUREAU, _fixed(jaar="2024")
     ),
+    ("GET", "/portaal/plan"): Spec(GEDAAN, ("bureau",), _fixed()),
     ("GET", "/portaal/gebruikers"): Spec(GEDAAN, ("beheer",), _fixed()),
     ("GET", "/portaal/sleutels"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed()),
     ("GET", "/portaal/wachtwoord"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed()),
@@ -592,6 +596,24 @@ ROUTES: dict[tuple[str, str], Spec] = {
         ("bureau",),
         _portal_form(lambda world, who, tampered: {"jaar": 1900 + world.number()}),
         writes=frozenset({"closed_periods", "audit_log"}),
+    ),
+    ("POST", "/portaal/plan"): Spec(  # the bureau's verdict on one of the plan's readings
+        {
+            "lezing": p("form", 400),
+            "oordeel": p("form", 400),
+            "correctie": p("form", 303, 400, stored=t.audit_log.c.reason),
+            **CSRF_FIELD,
+            **AFTER_POST,
+        },
+        ("bureau",),
+        _portal_form(
+            lambda world, who, tampered: {
+                "lezing": readings_to_review(PLAN)[0].key,
+                "oordeel": "gecorrigeerd",
+                "correctie": "De gemeente is eigenaar",
+            }
+        ),
+        writes=frozenset({"audit_log"}),
     ),
     ("POST", "/portaal/gebruikers"): Spec(
         {

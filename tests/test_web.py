@@ -265,24 +265,37 @@ def test_wijk_page_has_its_map_figures_and_agreements(site):
     assert ">31,4%<" in row and ">22,2%<" in row and ">18,5%<" in row  # wijk, Zuid, Rotterdam
     assert f"status-{own['status']}" in row and str(escape(own["explanation"])) in row
     assert "<strong>A6.17</strong>" in page  # "... in Bloemhof, Hillesluis en Tarwewijk"
+    # items name a buurt of a wijk, not the wijk: linked through the plan's areas
+    carnisse = _ok(site, "/wijken/carnisse-zuidplein")
+    assert "<strong>A6.10d</strong>" in carnisse and "over: Carnisse" in carnisse
+    assert "<strong>A4.10</strong>" in carnisse and "over: Charlois" in carnisse  # its gebied
+    assert "<strong>A6.21</strong>" not in carnisse  # Lombardijen's
+    api = [a["id"] for a in site.client.get("/api/agreements?area=carnisse-zuidplein").json()]
+    assert "A6.10d" in api and "A4.10" in api and "A6.21" not in api
+    assert site.client.get("/api/agreements?area=nergens").status_code == 404
     # no boundaries for this wijk: said so, not a broken map
     assert "Geen kaart" in _ok(site, "/wijken/groot-ijsselmonde-noord")
 
 
 def test_agreements_register_filters(site):
     agreements = json.loads(site.run("agreements", "--format", "json").stdout)
-    all_ids = _rows(_ok(site, "/afspraken"))
-    assert all_ids == [a["id"] for a in agreements] and len(all_ids) == 204
+    register = _ok(site, "/afspraken")
+    all_ids = _rows(register)
+    assert all_ids == [a["id"] for a in agreements] and len(all_ids) == 229
+    commitments = [a for a in agreements if a["kind"] in ("afspraak", "toezegging")]
+    assert f"Het register van de {len(commitments)} afspraken en toezeggingen" in register
     werk = _rows(_ok(site, "/afspraken?pijler=werk"))
     assert werk == [a["id"] for a in agreements if a["pillar"] == "werk"] and werk
     owned = _rows(_ok(site, "/afspraken?eigenaar=gemeente&pijler="))  # "" = alle
     cli = json.loads(site.run("agreements", "--owner", "gemeente", "--format", "json").stdout)
     assert owned == [a["id"] for a in cli]
     page = _ok(site, "/afspraken?verlopen=1")
-    overdue = [a["id"] for a in agreements if _overdue(a["due"], date.today())]
+    overdue = [a["id"] for a in commitments if _overdue(a["due"], date.today(), a["due_kind"])]
     assert overdue and _rows(page) == overdue
     assert page.count('<tr role="row" class="overdue">') == len(overdue)
-    assert _rows(_ok(site, "/afspraken?status=niet+gerapporteerd")) == all_ids
+    assert _rows(_ok(site, "/afspraken?status=niet+gerapporteerd")) == [
+        a["id"] for a in commitments
+    ]
     due_2025 = _rows(_ok(site, "/afspraken?gepland=2025"))
 
     # a period "2023-2025" is due in its last year; "2025-06" and "2025-06-30" in 2025
@@ -375,6 +388,8 @@ def test_api_plan_areas_and_indicators(site):
     }
     e54 = next(i for i in indicators if i["id"] == "E5.4")
     assert e54["target"]["kind"] == "proportional_share"
+    # the plan's uncertain readings are for the bureau's review, not for the public API
+    assert not [x["id"] for x in [*areas, *indicators] if "readings" in x]
 
 
 def test_api_indicator_with_its_passport(site):
@@ -415,7 +430,10 @@ def test_api_agreements_are_the_register(site):
     api = site.client.get("/api/agreements?pillar=werk").json()
     assert [{k: v for k, v in a.items() if k not in ("overdue", "escalation")} for a in api] == cli
     assert {a["escalation"] for a in api} == {None}
-    assert [a["overdue"] for a in api] == [_overdue(a["due"], date.today()) for a in cli]
+    assert [a["overdue"] for a in api] == [
+        a["kind"] in ("afspraak", "toezegging") and _overdue(a["due"], date.today(), a["due_kind"])
+        for a in cli
+    ]
     overdue = site.client.get("/api/agreements?overdue=true").json()
     assert overdue and all(a["overdue"] for a in overdue)
     assert site.client.get("/api/agreements?pillar=bestaatniet").status_code == 404

@@ -19,6 +19,10 @@ class AreaGraph:
             if area.part_of is not None:
                 self._parts.setdefault(area.part_of, []).append(area.id)
         self._within: dict[str, frozenset[str]] = {}
+        self._children: dict[str, list[str]] = {}
+        for area in self._areas.values():
+            if area.parent is not None:
+                self._children.setdefault(area.parent, []).append(area.id)
 
     def __contains__(self, area_id: object) -> bool:
         return area_id in self._areas
@@ -111,6 +115,37 @@ class AreaGraph:
             chain.append(current)
             current = self._areas[current].parent
         return chain
+
+    def within(self, area_id: str) -> set[str]:
+        """The area and everything in it: its children through ``parent`` links and a
+        group's members, each with what lies in them (a group's ``minus`` is ignored)."""
+        found: set[str] = set()
+        stack = [area_id]
+        while stack:
+            current = stack.pop()
+            if current in found or current not in self._areas:
+                continue
+            found.add(current)
+            stack.extend(self._children.get(current, []))
+            stack.extend(self._areas[current].members)
+        return found
+
+    def overlaps(self, first: str, second: str) -> bool:
+        """Whether two areas share ground: one lies in the other, or they have a part in
+        common (a wijk and the focuswijken when one of its buurten is a focuswijk; a wijk
+        and the gebied it lies in)."""
+        if first not in self._areas or second not in self._areas:
+            return False
+        return (
+            bool(self.within(first) & self.within(second))
+            or first in self.ancestors(second)
+            or second in self.ancestors(first)
+        )
+
+    def concerns(self, linked: Iterable[str], area_id: str) -> bool:
+        """Whether an item linked to the areas ``linked`` (an agreement's or intervention's
+        ``areas``) concerns ``area_id``: one of them overlaps it."""
+        return any(self.overlaps(other, area_id) for other in linked)
 
     def name(self, area_id: str) -> str:
         area = self._areas.get(area_id)

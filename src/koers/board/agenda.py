@@ -137,7 +137,12 @@ def board_agenda(
         )
 
     def about(row: AgreementRow) -> str:
-        due = f"deadline {row.due}" if row.due else "geen deadline"
+        if not row.due:
+            due = "geen deadline"
+        elif row.due_kind in (None, "uiterlijk"):
+            due = f"deadline {row.due}"
+        else:  # a start, a not-before or a yearly date is no deadline
+            due = f"gepland: {row.when}"
         return f"{due}; status: {row.status}; eigenaar: {', '.join(row.owners)}"
 
     escalations: list[AgendaItem] = []

@@ -71,8 +71,8 @@ def summary_table(summary: dict[str, Any]) -> Table:
         ("Pijlers en aandachtsgebieden", "pillars"),
         ("Indicatoren", "indicators"),
         ("Doelen", "targets"),
-        ("Afspraken", "agreements"),
-        ("Afspraken per pijler", "agreements_by_pillar"),
+        ("Afspraken, wensen en uitgangspunten", "agreements"),
+        ("Afspraken en toezeggingen per pijler", "agreements_by_pillar"),
         ("Partners (ondertekenaars)", "partners"),
         ("Gebieden", "areas"),
     ):
@@ -82,6 +82,7 @@ def summary_table(summary: dict[str, Any]) -> Table:
         ("Ambities", "ambitions"),
         ("Interventielijnen", "intervention_lines"),
         ("Interventies", "interventions"),
+        ("Afspraken en toezeggingen", "commitments"),
         ("Andere organisaties", "other_organisations"),
     ):
         table.add_row(label, str(summary[key]), "")
@@ -96,8 +97,8 @@ def agreements_table(rows: Sequence[AgreementRow]) -> Table:
         table.add_row(
             Text(row.id, style="bold"),
             row.pillar or "—",
-            ", ".join(row.owners),
-            row.due or "—",
+            ", ".join(row.owners) or "—",
+            row.when or "—",
             row.status,
             row.text if len(row.text) <= 160 else row.text[:157] + "…",
         )

@@ -4,7 +4,7 @@ units an indicator can have, and the plan's settings for status rules."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -130,3 +130,40 @@ class Bounds(Model):
     min: float | None = None
     max: float | None = None
     ref: str | None = None
+
+
+class Reading(Model):
+    """One way the source was read that is not certain: the bureau confirms or corrects it.
+
+    Transcribing a plan text means choosing where the text is ambiguous (a PDF's columns
+    interleaved, an owner named as "we", a year left out). Each such choice is data on the
+    item, never a remark in a public note: ``onzeker`` where the text can be read more than
+    one way, ``afgeleid`` where the value is inferred from the context rather than printed.
+    The bureau's review page lists them ("Te bevestigen"); public pages never show them.
+    """
+
+    reading: Literal["onzeker", "afgeleid"]
+    about: str | None = Field(
+        None, description="What the reading is about: a field ('owners', 'due') or an aspect."
+    )
+    reason: str = Field(min_length=1, description="What was read and why it is not certain.")
+    lines: str | None = Field(
+        None,
+        pattern=r"^\d+(-\d+)?(, *\d+(-\d+)?)*$",
+        description="The lines of the source the reading rests on, e.g. '8516-8522, 8530'.",
+    )
+
+
+class Readable(Model):
+    """An item of the plan that may carry uncertain or inferred readings."""
+
+    readings: list[Reading] = Field(
+        default_factory=list,
+        description="Readings of the source that are uncertain or inferred (bureau only).",
+    )
+
+    @property
+    def reading(self) -> Literal["zeker", "onzeker", "afgeleid"]:
+        """``zeker`` without readings; ``onzeker`` if any is; else ``afgeleid``."""
+        kinds = {r.reading for r in self.readings}
+        return "onzeker" if "onzeker" in kinds else "afgeleid" if kinds else "zeker"

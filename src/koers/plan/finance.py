@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from koers.plan.base import Id, Model, Year
+from koers.plan.base import Id, Model, Readable, Year
 
 
-class BudgetLine(Model):
+class BudgetLine(Readable):
     """A row of a money table: amounts in euro per period (e.g. '2023-2026', 'per jaar')."""
 
     id: Id
@@ -26,7 +26,7 @@ class BudgetLine(Model):
     ref: str | None = None
 
 
-class Contribution(Model):
+class Contribution(Readable):
     """A partner's yearly contribution to the programme bureau (in money or in kind)."""
 
     id: Id
@@ -40,7 +40,7 @@ class Contribution(Model):
     ref: str | None = None
 
 
-class Funding(Model):
+class Funding(Readable):
     """Money committed, conditional, requested or received for the programme."""
 
     id: Id
@@ -56,7 +56,7 @@ class Funding(Model):
     ref: str | None = None
 
 
-class Commitment(Model):
+class Commitment(Readable):
     """Money for one intervention (or pillar) in one year, with how sure it is."""
 
     id: Id

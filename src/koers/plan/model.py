@@ -33,6 +33,8 @@ from koers.plan.base import (
     Periodicity,
     PlausibilityRules,
     Polarity,
+    Readable,
+    Reading,
     StatusRules,
     Unit,
     Year,
@@ -67,6 +69,7 @@ from koers.plan.targets import (
 )
 
 __all__ = [
+    "COMMITMENT_KINDS",
     "KEYED_SECTIONS",
     "LIST_SECTIONS",
     "SINGLE_SECTIONS",
@@ -90,6 +93,7 @@ __all__ = [
     "Crosswalk",
     "CrosswalkEntry",
     "Direction",
+    "DueKind",
     "Finance",
     "Funding",
     "Governance",
@@ -116,6 +120,8 @@ __all__ = [
     "Programme",
     "ProportionalShare",
     "ReachReference",
+    "Readable",
+    "Reading",
     "Seat",
     "SourceMapping",
     "StatusRules",
@@ -129,7 +135,7 @@ __all__ = [
 ]
 
 
-class Area(Model):
+class Area(Readable):
     id: Id
     name: str
     short_name: str | None = Field(
@@ -201,7 +207,7 @@ class InterventionLine(Model):
     ref: str | None = None
 
 
-class Pillar(Model):
+class Pillar(Readable):
     id: Id
     name: str
     kind: Literal["pillar", "aandachtsgebied", "thema"] = Field(
@@ -215,7 +221,7 @@ class Pillar(Model):
     ref: str | None = None
 
 
-class Indicator(Model):
+class Indicator(Readable):
     id: Id
     name: str
     kind: IndicatorKind
@@ -270,38 +276,109 @@ class Indicator(Model):
         return BreakdownTotal.NONE
 
 
-class Intervention(Model):
+class Intervention(Readable):
     id: Id
     name: str
     pillar: Id | None = Field(None, description="None for programme-wide interventions.")
     line: Id | None = Field(None, description="Intervention line within the pillar.")
     description: str | None = None
     partners: list[Id] = Field(default_factory=list)
+    areas: list[Id] = Field(
+        default_factory=list,
+        description="The places the text names (wijken, buurten, gebieden, groups): the "
+        "wijk pages and documents list the intervention under them.",
+    )
     start: Year | None = None
     end: Year | None = None
     note: str | None = None
     ref: str | None = None
 
 
-class Agreement(Model):
+DueKind = Literal["uiterlijk", "start", "niet_voor", "jaarlijks"]
+# What the plan promises; a wish, a principle or a reference to the same promise elsewhere
+# is listed with the agreements but never counted, reported on or overdue.
+COMMITMENT_KINDS: frozenset[str] = frozenset({"afspraak", "toezegging"})
+
+
+class Agreement(Readable):
+    """One commitment of the plan, or a wish, a principle, or a pointer to a commitment that
+    another chapter holds (``verwijzing``), so that each commitment is one item."""
+
     id: Id
     text: str
     pillar: Id | None = Field(None, description="None for programme-wide agreements.")
-    kind: Literal["afspraak", "toezegging"] = Field(
-        "afspraak", description="A labelled Afspraak, or a firm commitment stated elsewhere."
+    kind: Literal["afspraak", "toezegging", "wens", "uitgangspunt", "verwijzing"] = Field(
+        "afspraak",
+        description="A labelled Afspraak; a firm commitment stated elsewhere (toezegging); a "
+        "wish (wens) or principle (uitgangspunt), which are not commitments; or a verwijzing: "
+        "the place where another chapter names a commitment held by the item in 'same_as'.",
     )
     owners: list[Id] = Field(default_factory=list)
+    reporters: list[Id] = Field(
+        default_factory=list,
+        description="Where an owner is a collective (the partners together, a steering body): "
+        "the partners who report for it; each of them sees the item in the portal.",
+    )
     partners: list[Id] = Field(default_factory=list)
     due: str | None = Field(
         None,
         pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?|\d{4}-\d{4}|doorlopend)$",
         description="'2024', '2024-06', '2024-06-30', a period '2023-2027', or 'doorlopend'.",
     )
+    due_kind: DueKind | None = Field(
+        None,
+        description="What the date means: 'uiterlijk' (done by then), 'start' (begins then), "
+        "'niet_voor' (not before), 'jaarlijks' (every year of the period). Only "
+        "'uiterlijk' can be overdue. 'doorlopend' has no date and takes no kind. A plan file "
+        "must give it with every date (plan check); a plan stored before date kinds existed "
+        "reads a date without one as 'uiterlijk'.",
+    )
+    parent: Id | None = Field(
+        None,
+        description="Where the plan states several commitments in one passage: the id of "
+        "that passage (e.g. 'A6.11' for A6.11a-d). Not itself an item.",
+    )
+    same_as: list[Id] = Field(
+        default_factory=list,
+        description="For a 'verwijzing': the item(s) holding the commitment.",
+    )
+    areas: list[Id] = Field(
+        default_factory=list,
+        description="The places the text names (wijken, buurten, gebieden, groups).",
+    )
     deliverable: str | None = None
     interventions: list[Id] = Field(default_factory=list)
     indicators: list[Id] = Field(default_factory=list)
     note: str | None = Field(None, description="e.g. 'eigenaar niet vermeld in het plan'.")
     ref: str | None = None
+
+    @property
+    def is_commitment(self) -> bool:
+        """A promise to report on: not a wish, a principle or a pointer."""
+        return self.kind in COMMITMENT_KINDS
+
+    @property
+    def reported_by(self) -> list[str]:
+        """The partners who report on it: its owners and, for a collective owner, the
+        reporters the plan names; nobody for a wish, a principle or a pointer."""
+        if not self.is_commitment:
+            return []
+        return list(dict.fromkeys([*self.owners, *self.reporters]))
+
+    @model_validator(mode="after")
+    def _kind_and_due(self) -> Agreement:
+        if self.due_kind is not None and self.due in (None, "doorlopend"):
+            raise ValueError("'due_kind' needs a date in 'due' ('doorlopend' has no kind)")
+        if self.kind == "verwijzing":
+            if not self.same_as:
+                raise ValueError("a 'verwijzing' names the item it refers to in 'same_as'")
+            if self.owners or self.reporters or self.due:
+                raise ValueError(
+                    "a 'verwijzing' has no owners, reporters or due date: its 'same_as' item has"
+                )
+        elif self.same_as:
+            raise ValueError("'same_as' is only for kind 'verwijzing'")
+        return self
 
 
 class Partner(Model):
@@ -312,6 +389,14 @@ class Partner(Model):
         True,
         description="One of the programme's own partners (NPRZ: the list in §8.4); "
         "false for other organisations the plan names as owner or co-partner.",
+    )
+    collective: bool = Field(
+        False,
+        description="Several partners acting together (all partners, a steering body): "
+        "an item it owns names the partners who report for it in 'reporters'.",
+    )
+    members: list[Id] = Field(
+        default_factory=list, description="For a collective: the partners it consists of."
     )
     ref: str | None = None
 

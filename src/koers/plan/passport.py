@@ -196,7 +196,8 @@ class IndicatorPassport(Model):
 
 def reporters(plan: Plan, indicator: Indicator) -> set[str]:
     """The partners that report values of ``indicator``: for an output indicator the
-    partners of its intervention and the owners of agreements that list it; else none."""
+    partners of its intervention and those who report the agreements that list it (their
+    owners, or for a collective owner its reporters); else none."""
     if indicator.kind is not IndicatorKind.OUTPUT:
         return set()
     found = {
@@ -205,7 +206,9 @@ def reporters(plan: Plan, indicator: Indicator) -> set[str]:
         if intervention.id == indicator.intervention
         for p in intervention.partners
     }
-    found.update(o for a in plan.agreements if indicator.id in a.indicators for o in a.owners)
+    found.update(
+        o for a in plan.agreements if indicator.id in a.indicators for o in a.reported_by
+    )
     return found
 
 

@@ -53,10 +53,12 @@ def canonical_period(period: str, periodicity: str) -> str:
     return period
 
 
-def due_passed(due: str | None, today: date) -> bool:
-    """Whether a due date (``2024``, ``2024-06``, ``2024-06-30``, a period ``2023-2027``)
-    lies before ``today``; ``doorlopend`` is never overdue."""
-    if not due or due == "doorlopend":
+def due_passed(due: str | None, today: date, kind: str | None = None) -> bool:
+    """Whether a deadline (``2024``, ``2024-06``, ``2024-06-30``, a period ``2023-2027``)
+    lies before ``today``. Only a deadline can pass: a date of kind ``start``, ``niet_voor``
+    or ``jaarlijks`` says when something begins, may begin or recurs, and ``doorlopend`` has
+    no date. ``kind`` None is a deadline (plans without date kinds)."""
+    if not due or due == "doorlopend" or kind not in (None, "uiterlijk"):
         return False
     last = due.split("-")[-1] if len(due) == 9 else due  # a period: its last year
     parts = [int(p) for p in last.split("-")]

@@ -47,6 +47,7 @@ def check_plan(plan: Plan) -> list[Finding]:
         *_money_and_bodies(plan),
         *_mappings(plan),
         *_passports(plan),
+        *_agreement_links(plan),
     ]
 
 
@@ -156,6 +157,7 @@ def _references(plan: Plan) -> Iterator[Finding]:
     for i, iv in enumerate(plan.interventions):
         yield from missing("interventions", i, "pillar", iv.pillar, pillars, "pillar")
         yield from missing("interventions", i, "partners", iv.partners, partners, "partner")
+        yield from missing("interventions", i, "areas", iv.areas, areas, "area")
         if iv.line is not None and iv.pillar in pillars:
             known = {line.id for line in pillars[iv.pillar].lines}
             yield from missing(
@@ -170,10 +172,72 @@ def _references(plan: Plan) -> Iterator[Finding]:
         yield from missing("agreements", i, "pillar", ag.pillar, pillars, "pillar")
         yield from missing("agreements", i, "owners", ag.owners, partners, "partner")
         yield from missing("agreements", i, "partners", ag.partners, partners, "partner")
+        yield from missing("agreements", i, "reporters", ag.reporters, partners, "partner")
+        yield from missing("agreements", i, "areas", ag.areas, areas, "area")
         yield from missing(
             "agreements", i, "interventions", ag.interventions, interventions, "intervention"
         )
         yield from missing("agreements", i, "indicators", ag.indicators, indicators, "indicator")
+
+
+def _agreement_links(plan: Plan) -> Iterator[Finding]:
+    """Collectives name their reporters; a reporter is one partner, not another collective;
+    a pointer points at a commitment; a passage split into items is not an item itself."""
+    collective = {p.id for p in plan.partners if p.collective}
+    partners = {p.id for p in plan.partners}
+    by_id = {a.id: a for a in plan.agreements}
+    for i, partner in enumerate(plan.partners):
+        for pos, member in enumerate(partner.members):
+            if member not in partners:
+                yield Finding("partners", i, f"members.{pos}", f"unknown partner '{member}'")
+        if partner.members and not partner.collective:
+            yield Finding("partners", i, "members", "only a collective has members")
+    for i, ag in enumerate(plan.agreements):
+        if ag.due not in (None, "doorlopend") and ag.due_kind is None:
+            yield Finding(
+                "agreements",
+                i,
+                "due_kind",
+                "a 'due' date needs its 'due_kind': uiterlijk, start, niet_voor or jaarlijks",
+            )
+        owned_by = [o for o in ag.owners if o in collective]
+        if owned_by and not ag.reporters:
+            yield Finding(
+                "agreements",
+                i,
+                "reporters",
+                f"owner '{owned_by[0]}' is a collective: name the partners who report for it",
+            )
+        if ag.reporters and not owned_by:
+            yield Finding(
+                "agreements", i, "reporters", "'reporters' is only for an item a collective owns"
+            )
+        for pos, reporter in enumerate(ag.reporters):
+            if reporter in collective:
+                yield Finding(
+                    "agreements",
+                    i,
+                    f"reporters.{pos}",
+                    f"'{reporter}' is a collective; a reporter is one partner",
+                )
+        for pos, target in enumerate(ag.same_as):
+            other = by_id.get(target)
+            if other is None:
+                yield Finding("agreements", i, f"same_as.{pos}", f"unknown agreement '{target}'")
+            elif not other.is_commitment:
+                yield Finding(
+                    "agreements",
+                    i,
+                    f"same_as.{pos}",
+                    f"'{target}' is a {other.kind}, not a commitment to refer to",
+                )
+        if ag.parent is not None and ag.parent in by_id:
+            yield Finding(
+                "agreements",
+                i,
+                "parent",
+                f"'{ag.parent}' is an item itself; a parent is the passage split into items",
+            )
 
 
 def _money_and_bodies(plan: Plan) -> Iterator[Finding]:

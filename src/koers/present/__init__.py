@@ -15,6 +15,7 @@ chooses a line, a label or a colour of its own.
 
 from koers.present.charts import TRAJECTORY_LABEL, Line, period_key, series_chart
 from koers.present.labels import (
+    AGREEMENT_KIND_LABELS,
     KIND_LABELS,
     KIND_TITLES,
     STATUS_LABELS,
@@ -29,6 +30,7 @@ from koers.present.series import chart_lines, ordered_pillars, pillar_rank, valu
 from koers.present.svg import to_svg
 
 __all__ = [
+    "AGREEMENT_KIND_LABELS",
     "KIND_LABELS",
     "KIND_TITLES",
     "STATUS_LABELS",

@@ -8,6 +8,7 @@ from koers.assess import STATUS_LABELS, Assessment, Status
 from koers.plan.model import Indicator, Unit
 
 __all__ = [
+    "AGREEMENT_KIND_LABELS",
     "KIND_LABELS",
     "KIND_TITLES",
     "STATUS_LABELS",
@@ -17,6 +18,14 @@ __all__ = [
     "status_label",
 ]
 
+# the kinds of the plan's agreement items, in the words of the register
+AGREEMENT_KIND_LABELS = {
+    "afspraak": "afspraak",
+    "toezegging": "toezegging",
+    "wens": "wens (geen afspraak)",
+    "uitgangspunt": "uitgangspunt (geen afspraak)",
+    "verwijzing": "verwijzing naar een afspraak elders in het plan",
+}
 KIND_TITLES = {
     "pillar": "Pijlers",
     "aandachtsgebied": "Aandachtsgebieden",

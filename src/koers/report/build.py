@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from koers.areas import Observation
+from koers.areas import AreaGraph, Observation
 from koers.assess import Assessment, ObservationIndex, Status, evaluate
 from koers.plan.model import (
     Area,
@@ -163,6 +163,7 @@ class ReportSet:
     # further Deel II sections by name: each renders with templates/_<name>.html's section()
     extras: Mapping[str, Any] = field(default_factory=dict)
     gap: GapProgress | None = None
+    intentions: list[AgreementRow] = field(default_factory=list)  # wishes and principles
 
     @property
     def finance(self) -> Finance | None:
@@ -199,7 +200,10 @@ def build_reports(
     index = ObservationIndex(observations)
     narratives = narratives or {}
     assessments = {a.indicator: a for a in evaluate(plan, index, as_of=year)}
-    rows = agreement_rows(plan, statuses=dict(agreement_statuses or {}))
+    listed = agreement_rows(plan, statuses=dict(agreement_statuses or {}))
+    # only commitments are reported on; wishes and principles are listed apart, pointers
+    # to a commitment held in another chapter not at all (it is listed there)
+    rows = [r for r in listed if r.commitment]
     overdue = {r.id for r in rows if r.overdue_on(generated)}
 
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
@@ -245,6 +249,7 @@ def build_reports(
         general=general,
         agreements=rows,
         overdue=overdue,
+        intentions=[r for r in listed if r.kind in ("wens", "uitgangspunt")],
         wijken=_wijken(plan, observations, index, views, rows, year, narratives),
         sources=sources,
         source_rows=_source_rows(plan, observations),
@@ -328,6 +333,7 @@ def _wijken(
     narratives: Mapping[tuple[str, str, str], str],
 ) -> list[WijkView]:
     wijken = [a for a in plan.areas if a.kind is AreaKind.WIJK]
+    graph = AreaGraph(plan.areas)
     city = plan.programme.city
     measured_in = {w.id for w in wijken} | {m for w in wijken for m in w.members}
     measured = {o.indicator for o in observations if o.area in measured_in}
@@ -357,14 +363,10 @@ def _wijken(
         wijk_rows.sort(
             key=lambda r: (pillar_rank(plan, r.view.indicator.pillar), r.view.indicator.id)
         )
-        # the plan links interventions and agreements to wijken only in their text
-        concerning = [
-            iv
-            for iv in plan.interventions
-            if wijk.name.lower() in (iv.description or "").lower()
-            or wijk.name.lower() in iv.name.lower()
-        ]
-        agreements = [r for r in rows if wijk.name.lower() in r.text.lower()]
+        # the items the plan links to the wijk, one of its buurten, its gebied or a group
+        # it is part of (the focuswijken)
+        concerning = [iv for iv in plan.interventions if graph.concerns(iv.areas, wijk.id)]
+        agreements = [r for r in rows if graph.concerns(r.areas, wijk.id)]
         topics = {
             topic.name: [
                 r

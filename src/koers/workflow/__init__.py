@@ -17,6 +17,8 @@ The programme bureau approves or returns what they submit; only approved updates
 - :mod:`~koers.workflow.periods`: closed years
 - :mod:`~koers.workflow.attention`: what needs a user's attention
 - :mod:`~koers.workflow.audit`: reading the audit log
+- :mod:`~koers.workflow.plan_review`: the bureau confirms or corrects the plan's uncertain
+  readings ("Te bevestigen"), recorded in the audit log
 
 All persistence goes through the store's repositories (``tx.accounts``, ``tx.updates``,
 ``tx.audit``, ``tx.observations``), one transaction per action, so an action lands whole
@@ -102,6 +104,7 @@ from koers.workflow.escalation import (
     next_rung,
 )
 from koers.workflow.periods import close_period, closed_periods, closed_years
+from koers.workflow.plan_review import ReadingVerdict, review_reading, reviews
 from koers.workflow.roles import (
     ACTIONS,
     BUREAU_ACTIONS,
@@ -145,6 +148,7 @@ __all__ = [
     "NewAccount",
     "Passwords",
     "PlausibilityError",
+    "ReadingVerdict",
     "Review",
     "Role",
     "State",
@@ -193,6 +197,8 @@ __all__ = [
     "reset_password",
     "return_update",
     "review_of",
+    "review_reading",
+    "reviews",
     "revoke_token",
     "set_password",
     "set_role",

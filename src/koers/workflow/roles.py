@@ -8,8 +8,11 @@ else (no role implies another). :func:`can` is the one rule; every write re-read
 user in its own transaction and refuses with :class:`~koers.errors.NotAllowedError`
 (:func:`require`).
 
-What a partner owns. An agreement: the partner is one of its ``owners`` (an agreement
-without owners is the bureau's). An output value: the indicator is an output indicator and
+What a partner owns. An agreement: the partner is one of its ``owners``, or one of the
+``reporters`` the plan names where a collective owns it (all partners together, a steering
+body): :attr:`~koers.plan.model.Agreement.reported_by`. A wish, a principle or a pointer to a
+commitment held elsewhere is nobody's to report; an agreement without owners is the
+bureau's. An output value: the indicator is an output indicator and
 the partner is one of the ``partners`` of the indicator's ``intervention``, or owns an
 agreement that lists the indicator in its ``indicators`` (:func:`reporters`). Co-owners
 share: each may edit and submit the other's draft; but where several partners report an
@@ -37,7 +40,15 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 Action = Literal[
-    "draft", "submit", "approve", "return", "close_period", "correct", "escalate", "manage_users"
+    "draft",
+    "submit",
+    "approve",
+    "return",
+    "close_period",
+    "correct",
+    "escalate",
+    "review_plan",
+    "manage_users",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 PARTNER_ACTIONS: frozenset[Action] = frozenset({"draft", "submit"})
@@ -51,13 +62,14 @@ REFUSED: dict[Action, str] = {
     "close_period": "geen jaar afsluiten",
     "correct": "geen afgesloten jaar corrigeren",
     "escalate": "geen afspraken escaleren",
+    "review_plan": "geen lezingen van het plan bevestigen of corrigeren",
     "manage_users": "geen gebruikers beheren",
 }
 
 
 def partner_agreements(plan: Plan, partner: str) -> list[Agreement]:
     """The agreements ``partner`` reports the status of."""
-    return [a for a in plan.agreements if partner in a.owners]
+    return [a for a in plan.agreements if partner in a.reported_by]
 
 
 def partner_indicators(plan: Plan, partner: str) -> list[Indicator]:
@@ -89,7 +101,7 @@ def can(
     if action not in PARTNER_ACTIONS or user.partner is None:
         return False
     if agreement is not None:
-        return user.partner in agreement.owners
+        return user.partner in agreement.reported_by
     if indicator is not None and plan is not None:
         return user.partner in reporters(plan, indicator)
     return False
@@ -122,8 +134,14 @@ def require(
     elif action not in PARTNER_ACTIONS or (agreement is None and indicator is None):
         hint = " Dat mag alleen het programmabureau."
     elif agreement is not None:
-        owners = ", ".join(agreement.owners) or "geen"
-        hint = f" Dat mogen de eigenaren van de afspraak ({owners}) en het programmabureau."
+        if not agreement.is_commitment:
+            hint = " Het is geen afspraak of toezegging; daarover rapporteert niemand."
+        else:
+            owners = ", ".join(agreement.reported_by) or "geen"
+            hint = (
+                f" Dat mogen de partners die voor de afspraak rapporteren ({owners}) en het "
+                "programmabureau."
+            )
     elif indicator is not None and indicator.kind is IndicatorKind.OUTPUT and plan is not None:
         names = ", ".join(sorted(reporters(plan, indicator))) or "geen"
         hint = f" Dat mogen de partners die hem rapporteren ({names}) en het programmabureau."
@@ -153,7 +171,7 @@ def may_view(plan: Plan, user: User, update: Update) -> bool:
         return False
     subject, indicator = subject_of(plan, update)
     if subject is not None:
-        return user.partner in subject.owners
+        return user.partner in subject.reported_by
     if update.contributor is not None and update.contributor != user.partner:
         return False
     return indicator is not None and user.partner in reporters(plan, indicator)

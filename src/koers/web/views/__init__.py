@@ -28,6 +28,7 @@ from koers.assess import Assessment, Status
 from koers.plan.model import Indicator, IndicatorKind, Pillar, Unit
 from koers.plan.period import period_year
 from koers.present import (
+    AGREEMENT_KIND_LABELS,
     KIND_LABELS,
     KIND_TITLES,
     TARGET_LABELS,
@@ -245,6 +246,7 @@ def _environment() -> Environment:
     env.filters["longdate"] = nl.long_date
     env.filters["period"] = nl.period
     env.globals["kind_titles"] = KIND_TITLES
+    env.globals["kind_words"] = AGREEMENT_KIND_LABELS
     env.globals["target_labels"] = TARGET_LABELS
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["statuses"] = [s.value for s in Status]

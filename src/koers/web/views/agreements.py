@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from koers import nl, workflow
+from koers.areas import AreaGraph
 from koers.board import agreement_ladder, rung_at
 from koers.plan.summary import NOT_REPORTED, AgreementRow
 from koers.web.views import Snapshot, SnapshotDep, choices, not_found, page
@@ -51,11 +52,15 @@ def select(
     status: str | None = None,
     overdue: bool = False,
     due: int | None = None,
+    area: str | None = None,
 ) -> list[Listed]:
-    """The agreements that pass the filters, each with whether it is overdue today.
+    """The agreements that pass the filters, each with whether it is overdue today; ``area``
+    keeps those the plan links to that area (or a place in it, around it or overlapping it).
 
-    Raises a 404 for a pillar, partner (id) or status the plan does not know.
+    Raises a 404 for a pillar, partner (id), status or area the plan does not know.
     """
+    if area is not None and area not in snap.names:
+        raise not_found(f"Gebied '{area}' bestaat niet in dit plan; gebruik de id van een gebied.")
     if pillar is not None and pillar not in snap.pillars:
         raise not_found(
             f"Pijler '{pillar}' bestaat niet in dit plan. Kies uit {choices(list(snap.pillars))}."
@@ -74,6 +79,9 @@ def select(
         for row in snap.agreement_rows(pillar=pillar, owner=owner, status=status)
         if due is None or due_year(row.due) == due
     ]
+    if area is not None:
+        graph = AreaGraph(snap.plan.areas)
+        listed = [item for item in listed if graph.concerns(item.row.areas, area)]
     return [item for item in listed if item.overdue or not overdue]
 
 
@@ -134,7 +142,7 @@ def agreements_page(
         snap,
         listed=listed,
         chosen=chosen,
-        total=len(snap.plan.agreements),
+        total=sum(1 for a in snap.plan.agreements if a.is_commitment),
         overdue_count=sum(1 for item in listed if item.overdue),
         pillar_options=[p for p in snap.ordered_pillars() if p.id in with_agreements],
         owner_options=sorted(owners(snap).items(), key=lambda item: item[1].lower()),

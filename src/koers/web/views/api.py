@@ -47,8 +47,12 @@ class PlanSummary(BaseModel):
     indicators_by_pillar: dict[str, int] = Field(description="'pillar/kind' -> count.")
     targets: dict[str, int] = Field(description="Indicators by target kind.")
     interventions: int
-    agreements: dict[str, int] = Field(description="Agreements by kind.")
-    agreements_by_pillar: dict[str, int]
+    agreements: dict[str, int] = Field(
+        description="Agreement items by kind (afspraak, toezegging, wens, uitgangspunt, "
+        "verwijzing)."
+    )
+    commitments: int = Field(description="Afspraken and toezeggingen: what is reported on.")
+    agreements_by_pillar: dict[str, int] = Field(description="Commitments per pillar.")
     partners: dict[str, int] = Field(description="Signatory partners by sector.")
     other_organisations: int
     areas: dict[str, int] = Field(description="Areas by kind.")
@@ -108,18 +112,29 @@ class StatusRecord(BaseModel):
 
 
 class AgreementRecord(BaseModel):
-    """An agreement as ``koers agreements --format json`` lists it, and whether its due
-    date has passed (and it is not done)."""
+    """An agreement as ``koers agreements --format json`` lists it, and whether its deadline
+    has passed (and it is not done). Wishes, principles and pointers (``kind`` wens,
+    uitgangspunt, verwijzing) are listed with status 'geen afspraak' and are never overdue."""
 
     id: str
-    kind: str
+    kind: str = Field(
+        description="afspraak, toezegging (commitments); wens, uitgangspunt, verwijzing (not)."
+    )
     pillar: str | None
-    owners: list[str] = Field(description="Owner names; 'niet vermeld' where the plan names none.")
+    owners: list[str] = Field(
+        description="Owner names; 'niet vermeld' where the plan names none for a commitment."
+    )
     partners: list[str]
     due: str | None
+    due_kind: str | None = Field(
+        description="What the date means: uiterlijk, start, niet_voor or jaarlijks."
+    )
     status: str
     text: str
-    ref: str | None
+    reporters: list[str] = Field(description="Who reports for a collective owner (names).")
+    areas: list[str] = Field(description="The places the plan links it to (area ids).")
+    parent: str | None = Field(description="The passage of the plan it was split from.")
+    same_as: list[str] = Field(description="For a pointer: the commitment(s) it points to.")
     overdue: bool
     escalation: str | None = Field(
         description="The rung of the escalation ladder it is escalated to; null: not escalated."
@@ -132,13 +147,22 @@ def plan_summary(snap: SnapshotDep) -> dict[str, Any]:
     return summarise(snap.plan)
 
 
-@router.get("/areas", tags=["gebieden"], response_model=list[Area])
+# the plan's uncertain readings are for the bureau's review, never public
+PRIVATE = {"__all__": {"readings"}}
+
+
+@router.get("/areas", tags=["gebieden"], response_model=list[Area], response_model_exclude=PRIVATE)
 def areas(snap: SnapshotDep) -> list[Area]:
     """Every area of the plan, with its members where it is a group."""
     return snap.plan.areas
 
 
-@router.get("/indicators", tags=["indicatoren"], response_model=list[Indicator])
+@router.get(
+    "/indicators",
+    tags=["indicatoren"],
+    response_model=list[Indicator],
+    response_model_exclude=PRIVATE,
+)
 def indicators(
     snap: SnapshotDep,
     pillar: Annotated[str | None, Query(description="Only this pillar (id).")] = None,
@@ -235,9 +259,18 @@ def agreements(
     due: Annotated[
         int | None, Query(description="Only agreements due in this year.", ge=1900, le=2100)
     ] = None,
+    area: Annotated[
+        str | None,
+        Query(
+            description="Only agreements the plan links to this area (id): the area, a place "
+            "in it, the area it lies in or a group it overlaps."
+        ),
+    ] = None,
 ) -> list[dict[str, Any]]:
     """The agreements register, filtered as on the page ``/afspraken``."""
-    listed = select(snap, pillar=pillar, owner=owner, status=status, overdue=overdue, due=due)
+    listed = select(
+        snap, pillar=pillar, owner=owner, status=status, overdue=overdue, due=due, area=area
+    )
     return [
         {**item.row.record(), "overdue": item.overdue, "escalation": item.escalation}
         for item in listed

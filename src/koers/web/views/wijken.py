@@ -1,9 +1,9 @@
 """The wijken (``/wijken``) and a wijk's page (``/wijken/{wijk}``): its map, its figures
-against Zuid and Rotterdam, and the agreements and interventions whose text names it."""
+against Zuid and Rotterdam, and the agreements and interventions the plan links to it (their
+``areas``: the wijk, one of its buurten, its gebied or a group it is part of)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
+from koers.areas import AreaGraph
 from koers.assess import Assessment, evaluate
 from koers.plan.model import Area, Indicator
 from koers.plan.summary import AgreementRow
@@ -30,18 +31,6 @@ class WijkFigure:
     decimals: int
     zuid: float | None
     rotterdam: float | None
-
-
-def wijk_names(snap: Snapshot, wijk: Area) -> list[str]:
-    """The names a text may use for the wijk: its own, its parts ("Carnisse - Zuidplein")
-    and its buurten."""
-    names = [wijk.name, *(part.strip() for part in wijk.name.split(" - "))]
-    names += [snap.names[m] for m in wijk.members if m in snap.names]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def names_pattern(names: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), re.IGNORECASE)
 
 
 def find_wijk(snap: Snapshot, wijk: str) -> Area:
@@ -91,15 +80,18 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
             )
         )
     rows.sort(key=lambda r: (pillar_rank(snap.plan, r.indicator.pillar), r.indicator.id))
-    names = wijk_names(snap, area)
-    pattern = names_pattern(names)
-    agreements: list[AgreementRow] = [r for r in snap.agreement_rows() if pattern.search(r.text)]
-    overdue = {r.id for r in agreements if r.overdue_on(snap.today)}
-    interventions = [
-        iv
-        for iv in snap.plan.interventions
-        if pattern.search(iv.name) or pattern.search(iv.description or "")
+    graph = AreaGraph(snap.plan.areas)
+    agreements: list[AgreementRow] = [
+        r for r in snap.agreement_rows() if r.commitment and graph.concerns(r.areas, wijk)
     ]
+    overdue = {r.id for r in agreements if r.overdue_on(snap.today)}
+    interventions = [iv for iv in snap.plan.interventions if graph.concerns(iv.areas, wijk)]
+    # which of an item's places ties it to this wijk, by name
+    linked = [(r.id, r.areas) for r in agreements] + [(i.id, i.areas) for i in interventions]
+    via = {
+        item: [snap.names.get(a, a) for a in areas if graph.overlaps(a, wijk)]
+        for item, areas in linked
+    }
     return page(
         request,
         "wijk.html",
@@ -110,7 +102,7 @@ def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
         rows=rows,
         zuid=snap.names.get(zuid, zuid),
         rotterdam=snap.names.get(city or ""),
-        names=names,
+        via=via,
         agreements=agreements,
         overdue=overdue,
         interventions=interventions,

@@ -13,7 +13,8 @@ is a 404, so its existence is not revealed either.
 
 One module per page family: :mod:`.login`, :mod:`.home`, :mod:`.agreements`,
 :mod:`.indicators`, :mod:`.updates`, :mod:`.audit`, :mod:`.periods`, :mod:`.deliveries`
-(data delivery: what is in, late or without a source), :mod:`.users`,
+(data delivery: what is in, late or without a source), :mod:`.review` (the plan's readings to
+confirm), :mod:`.users`,
 :mod:`.tokens` and :mod:`.password`; what they share (the :class:`~.shared.Portal` dependency,
 the CSRF check, ``show``, ``done``, ``refusal``) is in :mod:`.shared`. :data:`router` holds
 all their routes.
@@ -30,6 +31,7 @@ from koers.web.views.portal import (
     login,
     password,
     periods,
+    review,
     tokens,
     updates,
     users,
@@ -54,6 +56,7 @@ _FAMILIES = (
     audit,
     periods,
     deliveries,
+    review,
     users,
     tokens,
 )

@@ -45,6 +45,8 @@ DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the reques
     "geescaleerd": "De afspraak is geëscaleerd.",
     "gedeescaleerd": "De escalatie is beëindigd.",
     "afgesloten": "Het jaar is afgesloten.",
+    "bevestigd": "De lezing is bevestigd en gelogd.",
+    "lezing-gecorrigeerd": "De correctie is gelogd; voer haar door in het plan.",
     "gebruiker": "De gebruiker is aangemaakt.",
     "gewijzigd": "De gebruiker is gewijzigd.",
     "ingetrokken": "De sleutel is ingetrokken.",
