@@ -143,7 +143,7 @@ def test_categories_of_one_moment_are_not_two_spellings(koers):
         "leeftijd.csv",
         "indicator,area,period,value,dimension,category\n"
         "inwoners,zuid,2023,60,leeftijd,0-17\n"
-        "inwoners,zuid,2023-01-01,140,leeftijd,18+\n",
+        "inwoners,zuid,2023-01-01,140,leeftijd,18-plus\n",
     )
     result = koers("import", long)
     assert result.exit_code == 0, result.output
