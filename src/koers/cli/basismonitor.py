@@ -22,25 +22,51 @@ from koers.cli import _store, main, reports_errors
 
 @main.group()
 def basismonitor() -> None:
-    """School and work/income careers from a pseudonymised person-year panel."""
+    """Basismonitor: loopbanen in school, werk en inkomen uit een gepseudonimiseerd panel
+    (een rij per persoon per jaar)."""
 
 
 @basismonitor.command()
-@click.option("--persons", type=click.IntRange(1), required=True, help="Persons in the panel.")
-@click.option("--years", type=click.IntRange(1, 40), default=12, show_default=True)
-@click.option("--first-year", type=click.IntRange(1990, 2100), default=2011, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--persons", type=click.IntRange(1), required=True, help="Aantal personen in het panel."
+)
+@click.option(
+    "--years", type=click.IntRange(1, 40), default=12, show_default=True, help="Aantal jaren."
+)
+@click.option(
+    "--first-year",
+    type=click.IntRange(1990, 2100),
+    default=2011,
+    show_default=True,
+    metavar="JAAR",
+    help="Het eerste jaar van het panel.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Startwaarde van het toeval: dezelfde waarde geeft hetzelfde panel.",
+)
 @click.option(
     "--scope",
     type=click.Choice(["nl", "g4"]),
     default="nl",
     show_default=True,
-    help="nl: all of Nederland; g4: only the four cities (a small panel with many on Zuid).",
+    help="nl: heel Nederland; g4: alleen de vier grote steden (een klein panel met veel "
+    "personen in het programmagebied).",
 )
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Panel folder.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="MAP",
+    help="De map voor het panel.",
+)
 @reports_errors
 def synth(persons: int, years: int, first_year: int, seed: int, scope: str, out: Path) -> None:
-    """Write a seeded synthetic panel calibrated to Tabel 1 (Parquet, per year)."""
+    """Schrijf een synthetisch panel dat de cijfers van Tabel 1 nabootst (Parquet, een
+    bestand per jaar); met dezelfde --seed steeds hetzelfde panel."""
     from koers.basismonitor.synth import generate
 
     with _bar() as bar:
@@ -64,20 +90,47 @@ def synth(persons: int, years: int, first_year: int, seed: int, scope: str, out:
 
 
 @basismonitor.command("run")
-@click.argument("panel", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
-@click.option("--threads", type=click.IntRange(1), help="Engine threads (default: its own).")
+@click.argument("panel", type=click.Path(path_type=Path, file_okay=False), metavar="PANEL")
 @click.option(
-    "--min-count", type=click.IntRange(1), default=10, show_default=True, help="Gate: cell minimum."
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="duckdb",
+    show_default=True,
+    help="De rekenmachine: DuckDB op deze computer, of Spark.",
 )
-@click.option("--round-to", type=click.IntRange(1), help="Gate: round published counts to this.")
-@click.option("--mapping", help="The plan's Basismonitor mapping (when it has several).")
-@click.option("--programme", help="Programme id; needed when the store holds several.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    help="Aantal threads van de rekenmachine (standaard: wat die zelf kiest).",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="Controle: het minimum aantal personen in een cel.",
+)
+@click.option(
+    "--round-to",
+    type=click.IntRange(1),
+    help="Controle: rond gepubliceerde aantallen af op een veelvoud hiervan.",
+)
+@click.option(
+    "--mapping",
+    metavar="KOPPELING",
+    help="De Basismonitor-koppeling van het plan (als het er meer dan één heeft).",
+)
+@click.option(
+    "--programme",
+    metavar="ID",
+    help="Programma-id; alleen nodig als de database meer dan één programma bevat.",
+)
 @click.option(
     "--out",
     "out_csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write every aggregate with its cell count and the gate's decision as CSV.",
+    help="Schrijf ook elk aggregaat met het aantal personen in de cel en het besluit van de "
+    "controle naar dit CSV-bestand.",
 )
 @click.pass_context
 @reports_errors
@@ -92,7 +145,8 @@ def run_command(
     programme: str | None,
     out_csv: Path | None,
 ) -> None:
-    """Compute the indicators on a panel, gate every aggregate, store what passes."""
+    """Bereken de indicatoren op een panel, controleer elk aggregaat op onthulling en sla op
+    wat de controle doorlaat (als één batch)."""
     from koers.basismonitor.publish import run
 
     rules = Rules(min_count=min_count, round_to=round_to)
