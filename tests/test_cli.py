@@ -178,7 +178,7 @@ def test_help_starts_without_loading_the_commands():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "status" in result.stdout and "Status of every indicator" in result.stdout
+    assert "status" in result.stdout and "Status van elke indicator" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 

@@ -570,7 +570,7 @@ def test_cli_money_json_and_spend(run, tmp_path: Path):
     pillar = run("money", "--pillar", "sport")
     assert pillar.exit_code == 1 and "pijler 'sport' staat niet in het plan" in pillar.stderr
     nonsense = run("money", "spend", "W1", "2024", "veel")
-    assert nonsense.exit_code == 2 and "is not an amount in euro" in nonsense.stderr
+    assert nonsense.exit_code == 2 and "is geen bedrag in euro" in nonsense.stderr
 
 
 def test_parse_amount():

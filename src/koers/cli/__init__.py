@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from koers.cli.dutch import VERSION, VERSION_MESSAGE, DutchGroup
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -30,22 +32,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # command -> (module that defines it, the first paragraph of its help, for `koers --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "agreements": ("programme", "List the agreements with owner, due date and status."),
+    "agreements": ("programme", "Toon de afspraken met eigenaar, deadline en status."),
     "alliance": (
         "alliance",
         "Bondgenootschap met bewoners: gesprekken, acties en het aandachtslijstje.",
     ),
     "backup": (
         "backup",
-        "Write every table of the store to FILE (a zip, portable between databases).",
+        "Schrijf alle tabellen van de database naar BESTAND (een zip, ook terug te zetten in "
+        "een ander soort database).",
     ),
     "basismonitor": (
         "basismonitor",
-        "School and work/income careers from a pseudonymised person-year panel.",
+        "Basismonitor: loopbanen in school, werk en inkomen uit een gepseudonimiseerd panel "
+        "(een rij per persoon per jaar).",
     ),
     "board": (
         "board",
-        "The board: seats, members with term signals, meetings; the agenda of the next meeting.",
+        "Het bestuur: zetels, leden met signalen over hun termijn, vergaderingen; de agenda "
+        "van de volgende vergadering.",
     ),
     "bronnen": (
         "deliveries",
@@ -53,50 +58,73 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "ingelezen), de verwachte levering, wie levert en of het cijfer over het jaar binnen, "
         "te laat of zonder bron is.",
     ),
-    "db": ("db", "The database: its schema version, and upgrading it (koers db upgrade)."),
+    "db": (
+        "db",
+        "De database: welke schemaversie ze heeft, en bijwerken naar deze versie van koers "
+        "(koers db upgrade).",
+    ),
     "demo": (
         "programme",
-        "The main job: load the plan and its figures, show every status, write the reports, "
-        "and serve the website.",
+        "Alles in één keer: laad het plan en de cijfers, toon elke status, schrijf de "
+        "rapportages en start de website.",
     ),
-    "import": ("imports", "Import a file of figures (koers import FILE), list batches, undo one."),
+    "import": (
+        "imports",
+        "Lees een bestand met cijfers in (koers import BESTAND), toon de batches of draai er "
+        "een terug.",
+    ),
     "load": (
         "programme",
-        "Load a plan directory into the store, with the figures (*.csv), boundaries "
-        "(*.geojson) and publishers' files (data/MAPPING/*, read with that mapping) in its "
-        "data/ folder.",
+        "Laad een planmap in de database, met wat in de map data/ staat: de cijfers (*.csv), "
+        "de gebiedsgrenzen (*.geojson) en de bestanden van leveranciers (data/KOPPELING/*, "
+        "gelezen met die koppeling).",
     ),
     "money": (
         "money",
-        "Money: task per pillar, bureau, coverage, spending and value for money (koers money "
-        "[--year Y] [--pillar P] [--format table|json]; see koers money show --help); record "
-        "spending (koers money spend).",
+        "Geld: opgave per pijler, programmabureau, dekking, besteding en waar voor je geld "
+        "(koers money [--year JAAR] [--pillar PIJLER] [--format table|json]; zie koers money "
+        "show --help); een besteding vastleggen (koers money spend).",
     ),
     "narrative": (
         "reports",
-        "Store the story behind the curve for an indicator and period ('' removes it).",
+        "Leg het verhaal achter de curve vast bij een indicator en periode (een lege tekst '' "
+        "haalt het weg).",
     ),
-    "plan": ("plan", "Check a plan directory or export its JSON Schema."),
+    "plan": (
+        "plan",
+        "Controleer een planmap, tel wat een plan bevat of schrijf het JSON-schema van de "
+        "planbestanden.",
+    ),
     "proportionality": (
         "proportionality",
-        "Per service and year: the programme area's share, the norm, the status and the change.",
+        "Proportionaliteit van de hulp, per dienst en jaar: het aandeel van het "
+        "programmagebied, de norm, de status en de verandering.",
     ),
     "report": (
         "reports",
-        "Write Deel I (the readable summary), Deel II and the jaarambitie document of every wijk.",
+        "Schrijf de rapportages: Deel I (de leesbare samenvatting), Deel II en het "
+        "jaarambitiedocument van elke wijk.",
     ),
-    "restore": ("backup", "Restore FILE into an empty store (all of it or nothing)."),
-    "serve": ("web", "Serve the website: the public pages, the partner portal and the JSON API."),
+    "restore": ("backup", "Zet een back-up (BESTAND) terug in een lege database: alles of niets."),
+    "serve": (
+        "web",
+        "Start de website: de openbare pagina's, het portaal voor partners en de JSON-API.",
+    ),
     "status": (
         "programme",
-        "Status of every indicator: groen, oranje, rood or grijs, with an explanation.",
+        "Status van elke indicator: groen, oranje, rood of grijs, met een toelichting.",
     ),
-    "users": ("users", "Accounts of the partner portal."),
+    "users": (
+        "users",
+        "Gebruikers van het portaal voor partners: de eerste beheerder, het overzicht, "
+        "importeren en een nieuw wachtwoord.",
+    ),
 }
 
 
-class LazyGroup(click.Group):
-    """A group whose commands are imported from their module when first asked for."""
+class LazyGroup(DutchGroup):
+    """A group whose commands are imported from their module when first asked for; its
+    commands and groups are Dutch (:mod:`koers.cli.dutch`)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *COMMANDS})
@@ -115,7 +143,7 @@ class LazyGroup(click.Group):
             (name, self.commands.get(name, click.Command(name, help=COMMANDS[name][1])))
             for name in names
         ]
-        with formatter.section("Commands"):
+        with formatter.section("Opdrachten"):
             formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
 
@@ -154,14 +182,34 @@ def reports_errors(command: F) -> F:
     envvar="KOERS_DB",
     default=None,
     metavar="URL",
-    help="Database URL (default: sqlite:///koers.db; env KOERS_DB).",
+    help="Adres van de database (standaard: sqlite:///koers.db, het bestand koers.db in deze "
+    "map; ook te zetten met KOERS_DB).",
 )
-@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error.")
-@click.version_option(package_name="koers")
+@click.option(
+    "--debug", is_flag=True, help="Toon bij een onverwachte fout de volledige foutmelding."
+)
+@click.version_option(package_name="koers", message=VERSION_MESSAGE, help=VERSION)
 @click.pass_context
 def main(ctx: click.Context, db: str | None, debug: bool) -> None:
-    """koers: sturen en monitoren van het Nationaal Programma Rotterdam Zuid."""
+    """koers: sturen op en volgen van een programma: het plan, de cijfers, de status van elke
+    indicator, de rapportages en de website."""
     ctx.obj = {"db": db, "debug": debug}
+
+
+# the options most commands share, with one Dutch help text each
+programme_option = click.option(
+    "--programme",
+    metavar="ID",
+    help="Programma-id; alleen nodig als de database meer dan één programma bevat.",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Een tabel voor mensen, of JSON voor scripts.",
+)
 
 
 def _console() -> Console:
@@ -178,4 +226,4 @@ def _store(ctx: click.Context, *, create: bool = False) -> Store:
     return Store.open(ctx.obj["db"], create=create)
 
 
-__all__ = ["COMMANDS", "main"]
+__all__ = ["COMMANDS", "format_option", "main", "programme_option"]

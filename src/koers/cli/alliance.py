@@ -12,16 +12,10 @@ from rich.table import Table
 
 from koers import alliance as al
 from koers import nl
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
 from koers.usecases import alliance as al_store
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-PROGRAMME = click.option("--programme", help="Programme id (needed when the store holds several).")
 
 
 def parse_action(text: str, number: int) -> al.NewAction:
@@ -48,12 +42,18 @@ def alliance_group() -> None:
 
 @alliance_group.command("add")
 @click.option("--kind", required=True, type=click.Choice(list(al.KINDS)), help="Soort bijeenkomst.")
-@click.option("--area", help="Wijk of gebied (verplicht voor een wijkraadgesprek).")
+@click.option(
+    "--area", metavar="GEBIED", help="Wijk of gebied (verplicht voor een wijkraadgesprek)."
+)
 @click.option("--date", "held_on", required=True, type=DATE, help="Datum (JJJJ-MM-DD).")
 @click.option("--summary", required=True, help="Wat er besproken en afgesproken is.")
-@click.option("--participants", help="Wie er waren.")
+@click.option("--participants", metavar="NAMEN", help="Wie er waren.")
 @click.option(
-    "--goal", "goals", multiple=True, help="Pijler of ambitie waaraan het bijdraagt (herhaalbaar)."
+    "--goal",
+    "goals",
+    multiple=True,
+    metavar="DOEL",
+    help="Pijler of ambitie waaraan het bijdraagt (herhaalbaar).",
 )
 @click.option(
     "--action",
@@ -62,7 +62,7 @@ def alliance_group() -> None:
     metavar="TEKST|EIGENAAR|JJJJ-MM-DD",
     help="Vervolgactie met eigenaar en datum (herhaalbaar).",
 )
-@PROGRAMME
+@programme_option
 @click.pass_context
 @reports_errors
 def add(
@@ -76,7 +76,8 @@ def add(
     actions: Sequence[str],
     programme: str | None,
 ) -> None:
-    """Record a conversation, burgerberaad, burgertop or initiative with its actions."""
+    """Leg een wijkraadgesprek, burgerberaad, burgertop of bewonersinitiatief vast, met de
+    vervolgacties."""
     new_actions = [parse_action(text, n) for n, text in enumerate(actions, start=1)]
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
@@ -102,13 +103,13 @@ def add(
 
 
 @alliance_group.command("list")
-@click.option("--year", type=int, help="Alleen dit jaar.")
-@PROGRAMME
-@FORMAT
+@click.option("--year", type=int, metavar="JAAR", help="Alleen dit jaar.")
+@programme_option
+@format_option
 @click.pass_context
 @reports_errors
 def list_meetings(ctx: click.Context, year: int | None, programme: str | None, fmt: str) -> None:
-    """List the recorded conversations with their actions (oldest first)."""
+    """Toon de vastgelegde bijeenkomsten met hun acties (de oudste eerst)."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         records = al_store.meetings(store, pid)
@@ -144,12 +145,12 @@ def list_meetings(ctx: click.Context, year: int | None, programme: str | None, f
 
 
 @alliance_group.command("done")
-@click.argument("action_id", type=int)
+@click.argument("action_id", type=int, metavar="ACTIENUMMER")
 @click.option("--date", "done_on", type=DATE, help="Afgerond op (standaard: vandaag).")
 @click.pass_context
 @reports_errors
 def done(ctx: click.Context, action_id: int, done_on: datetime | None) -> None:
-    """Mark a follow-up action as done."""
+    """Meld een vervolgactie als afgerond."""
     day = done_on.date() if done_on else date.today()
     with _store(ctx) as store:
         action = al_store.complete_action(store, action_id, day)
@@ -158,15 +159,15 @@ def done(ctx: click.Context, action_id: int, done_on: datetime | None) -> None:
 
 @alliance_group.command("attention")
 @click.option("--today", type=DATE, help="Peildatum (standaard: vandaag).")
-@PROGRAMME
-@FORMAT
+@programme_option
+@format_option
 @click.pass_context
 @reports_errors
 def attention_command(
     ctx: click.Context, today: datetime | None, programme: str | None, fmt: str
 ) -> None:
-    """The attention list: overdue actions, and wijken without a wijkraad conversation in
-    the last 12 months."""
+    """Het aandachtslijstje: verlopen acties, en wijken zonder wijkraadgesprek in de laatste
+    12 maanden."""
     day = today.date() if today else date.today()
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)

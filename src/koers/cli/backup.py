@@ -17,11 +17,12 @@ from koers.store.backup import restore as read_backup
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="BESTAND")
 @click.pass_context
 @reports_errors
 def backup(ctx: click.Context, file: Path) -> None:
-    """Write every table of the store to FILE (a zip, portable between databases)."""
+    """Schrijf alle tabellen van de database naar BESTAND (een zip, ook terug te zetten in
+    een ander soort database)."""
     with _store(ctx) as store:
         summary = write_backup(store, file)
     click.echo(
@@ -31,11 +32,11 @@ def backup(ctx: click.Context, file: Path) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="BESTAND")
 @click.pass_context
 @reports_errors
 def restore(ctx: click.Context, file: Path) -> None:
-    """Restore FILE into an empty store (all of it or nothing)."""
+    """Zet een back-up (BESTAND) terug in een lege database: alles of niets."""
     with _store(ctx, create=True) as store:
         summary = read_backup(store, file)
     click.echo(f"teruggezet: {nl.number(summary.rows)} rijen uit {file}")

@@ -21,25 +21,51 @@ from koers.cli import _store, main, reports_errors
 
 @main.group()
 def basismonitor() -> None:
-    """School and work/income careers from a pseudonymised person-year panel."""
+    """Basismonitor: loopbanen in school, werk en inkomen uit een gepseudonimiseerd panel
+    (een rij per persoon per jaar)."""
 
 
 @basismonitor.command()
-@click.option("--persons", type=click.IntRange(1), required=True, help="Persons in the panel.")
-@click.option("--years", type=click.IntRange(1, 40), default=12, show_default=True)
-@click.option("--first-year", type=click.IntRange(1990, 2100), default=2011, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--persons", type=click.IntRange(1), required=True, help="Aantal personen in het panel."
+)
+@click.option(
+    "--years", type=click.IntRange(1, 40), default=12, show_default=True, help="Aantal jaren."
+)
+@click.option(
+    "--first-year",
+    type=click.IntRange(1990, 2100),
+    default=2011,
+    show_default=True,
+    metavar="JAAR",
+    help="Het eerste jaar van het panel.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Startwaarde van het toeval: dezelfde waarde geeft hetzelfde panel.",
+)
 @click.option(
     "--scope",
     type=click.Choice(["nl", "g4"]),
     default="nl",
     show_default=True,
-    help="nl: all of Nederland; g4: only the four cities (a small panel with many on Zuid).",
+    help="nl: heel Nederland; g4: alleen de vier grote steden (een klein panel met veel "
+    "personen in het programmagebied).",
 )
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Panel folder.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="MAP",
+    help="De map voor het panel.",
+)
 @reports_errors
 def synth(persons: int, years: int, first_year: int, seed: int, scope: str, out: Path) -> None:
-    """Write a seeded synthetic panel calibrated to Tabel 1 (Parquet, per year)."""
+    """Schrijf een synthetisch panel dat de cijfers van Tabel 1 nabootst (Parquet, een
+    bestand per jaar); met dezelfde --seed steeds hetzelfde panel."""
     from koers.basismonitor.synth import generate
 
     with _bar() as bar:
@@ -63,38 +89,65 @@ def synth(persons: int, years: int, first_year: int, seed: int, scope: str, out:
 
 
 @basismonitor.command("run")
-@click.argument("panel", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True)
-@click.option("--threads", type=click.IntRange(1), help="Engine threads (default: its own).")
+@click.argument("panel", type=click.Path(path_type=Path, file_okay=False), metavar="PANEL")
 @click.option(
-    "--min-count", type=click.IntRange(1), default=10, show_default=True, help="Gate: cell minimum."
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="duckdb",
+    show_default=True,
+    help="De rekenmachine: DuckDB op deze computer, of Spark.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    help="Aantal threads van de rekenmachine (standaard: wat die zelf kiest).",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="Controle: het minimum aantal personen in een cel.",
+)
+@click.option(
+    "--round-to",
+    type=click.IntRange(1),
+    help="Controle: rond gepubliceerde aantallen af op een veelvoud hiervan.",
+)
+@click.option(
+    "--mapping",
+    metavar="KOPPELING",
+    help="De Basismonitor-koppeling van het plan (als het er meer dan één heeft).",
+)
+@click.option(
+    "--programme",
+    metavar="ID",
+    help="Programma-id; alleen nodig als de database meer dan één programma bevat.",
 )
 @click.option(
     "--min-count-income",
     type=click.IntRange(1),
     default=100,
     show_default=True,
-    help="Gate: minimum population of income and benefit cells (CBS: 100).",
+    help="Controle: het minimum aantal personen in een cel over inkomen of uitkeringen (CBS: 100).",
 )
-@click.option("--round-to", type=click.IntRange(1), help="Gate: round published counts to this.")
-@click.option("--mapping", help="The plan's Basismonitor mapping (when it has several).")
-@click.option("--programme", help="Programme id; needed when the store holds several.")
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the release file: only the publishable values (koers import reads it).",
+    help="Schrijf het vrijgavebestand: alleen de publiceerbare waarden (koers import leest het).",
 )
 @click.option(
     "--annex",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the checker's annex: cell counts and rules, for CBS's output checkers only.",
+    help="Schrijf de controlebijlage: aantallen per cel en de toegepaste regels, alleen voor de "
+    "outputcontroleurs van het CBS.",
 )
 @click.option(
     "--synthetisch-toestaan",
     "allow_synthetic",
     is_flag=True,
-    help="Store a synthetic panel's figures in a store with real figures (marked synthetic, "
-    "never over a real figure).",
+    help="Sla de cijfers van een synthetisch panel op in een database met echte cijfers "
+    "(gemarkeerd als synthetisch, nooit over een echt cijfer).",
 )
 @click.pass_context
 @reports_errors
@@ -112,7 +165,8 @@ def run_command(
     annex: Path | None,
     allow_synthetic: bool,
 ) -> None:
-    """Compute the indicators on a panel, gate every aggregate, store what passes."""
+    """Bereken de indicatoren op een panel, controleer elk aggregaat op onthulling en sla op
+    wat de controle doorlaat (als één batch)."""
     from koers.basismonitor.policy import RuleBook
     from koers.basismonitor.publish import run
 

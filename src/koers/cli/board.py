@@ -20,7 +20,8 @@ from koers import nl, workflow
 from koers.assess import evaluate
 from koers.board import Agenda, AgendaItem, BoardSummary, board_agenda, board_summary
 from koers.board import last_meeting as find_last_meeting
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
+from koers.cli.dutch import DutchGroup
 from koers.errors import NotFoundError
 from koers.plan import load_plan
 from koers.plan.summary import agreement_rows
@@ -29,7 +30,7 @@ from koers.report.build import latest_year
 NO_MEMBERS = "geen leden vastgelegd in het plan"
 
 
-class DefaultCommand(click.Group):
+class DefaultCommand(DutchGroup):
     """``koers board [OPTIONS]`` runs the hidden ``show``; ``koers board agenda`` the agenda."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -48,23 +49,23 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
 
 
 TODAY = click.option(
-    "--today", callback=_day, metavar="YYYY-MM-DD", help="The date to judge on (default: today)."
+    "--today",
+    callback=_day,
+    metavar="JJJJ-MM-DD",
+    help="De dag waarop beoordeeld wordt (standaard: vandaag).",
 )
-FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-PROGRAMME = click.option("--programme", help="Programme id (needed when the store holds several).")
 
 
 @main.group("board", cls=DefaultCommand)
 def board_group() -> None:
-    """The board: seats, members with term signals, meetings; the agenda of the next meeting.
+    """Het bestuur: zetels, leden met signalen over hun termijn, vergaderingen; de agenda
+    van de volgende vergadering.
 
     \b
-    koers board [--plan DIR | --programme ID] [--today YYYY-MM-DD]
-                [--last-review YYYY-MM-DD] [--format table|json]
-    koers board agenda [--programme ID] [--today YYYY-MM-DD] [--escalate AGREEMENT ...]
-                [--since YEAR] [--format table|json]
+    koers board [--plan MAP | --programme ID] [--today JJJJ-MM-DD]
+                [--last-review JJJJ-MM-DD] [--format table|json]
+    koers board agenda [--programme ID] [--today JJJJ-MM-DD] [--escalate AFSPRAAK ...]
+                [--since JAAR] [--format table|json]
     """
 
 
@@ -73,17 +74,18 @@ def board_group() -> None:
     "--plan",
     "plan_dir",
     type=click.Path(path_type=Path),
-    help="Read the plan from this directory instead of the store.",
+    metavar="MAP",
+    help="Lees het plan uit deze map in plaats van uit de database.",
 )
-@PROGRAMME
+@programme_option
 @TODAY
 @click.option(
     "--last-review",
     callback=_day,
-    metavar="YYYY-MM-DD",
-    help="Date of the last evaluation of the board's composition.",
+    metavar="JJJJ-MM-DD",
+    help="Datum van de laatste evaluatie van de samenstelling van het bestuur.",
 )
-@FORMAT
+@format_option
 @click.pass_context
 @reports_errors
 def show(
@@ -94,7 +96,8 @@ def show(
     last_review: date | None,
     fmt: str,
 ) -> None:
-    """Seats, rules, members with their term signals, this year's meetings, review due."""
+    """Zetels, regels, leden met signalen over hun termijn, de vergaderingen van dit jaar en
+    of een evaluatie van de samenstelling nodig is."""
     if plan_dir is not None:
         plan = load_plan(plan_dir)
     else:
@@ -108,23 +111,23 @@ def show(
 
 
 @board_group.command("agenda")
-@PROGRAMME
+@programme_option
 @TODAY
 @click.option(
     "--escalate",
     "escalated",
     multiple=True,
-    metavar="AGREEMENT",
-    help="An escalated agreement (repeatable).",
+    metavar="AFSPRAAK",
+    help="Een geëscaleerde afspraak (mag vaker).",
 )
 @click.option(
     "--since",
     type=int,
-    metavar="YEAR",
-    help="Newly red: compare with the figures up to this year "
-    "(default: the year of the last meeting).",
+    metavar="JAAR",
+    help="Nieuw rood: vergelijk met de cijfers tot en met dit jaar "
+    "(standaard: het jaar van de vorige vergadering).",
 )
-@FORMAT
+@format_option
 @click.pass_context
 @reports_errors
 def agenda(
@@ -135,8 +138,8 @@ def agenda(
     since: int | None,
     fmt: str,
 ) -> None:
-    """The agenda of the next board meeting: escalated agreements, overdue agreements and
-    indicators that turned red since the last meeting."""
+    """De agenda van de volgende bestuursvergadering: geëscaleerde afspraken, afspraken over
+    de deadline en indicatoren die sinds de vorige vergadering rood zijn geworden."""
     day = today or date.today()
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)

@@ -14,14 +14,16 @@ from koers.cli import main, reports_errors
 
 @main.group()
 def db() -> None:
-    """The database: its schema version, and upgrading it (koers db upgrade)."""
+    """De database: welke schemaversie ze heeft, en bijwerken naar deze versie van koers
+    (koers db upgrade)."""
 
 
 @db.command("upgrade")
 @click.pass_context
 @reports_errors
 def upgrade(ctx: click.Context) -> None:
-    """Bring the database to the schema version of this koers (under a lock)."""
+    """Werk de database bij naar de schemaversie van deze koers (met een slot, zodat twee
+    processen niet tegelijk bijwerken)."""
     from koers.store import Store
     from koers.store.store import HEAD
 
@@ -38,7 +40,7 @@ def upgrade(ctx: click.Context) -> None:
 @click.pass_context
 @reports_errors
 def version(ctx: click.Context) -> None:
-    """Print the database's schema version and the one this koers expects."""
+    """Toon de schemaversie van de database en die welke deze koers verwacht."""
     from koers.store import Store, StoreError
     from koers.store.store import HEAD
 

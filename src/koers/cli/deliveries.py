@@ -12,7 +12,7 @@ import click
 from rich.table import Table
 
 from koers import nl
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
 from koers.errors import NotFoundError
 from koers.programme.deliveries import EXPECTED, IN, LATE, NO_SOURCE, UNKNOWN_STATE
 
@@ -26,23 +26,21 @@ COLOURS = {
 
 
 @main.command()
-@click.option("--year", type=click.IntRange(1900, 2100), help="Het jaar (standaard: vorig jaar).")
-@click.option("--partner", help="Alleen wat deze partner (id) levert.")
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 2100),
+    metavar="JAAR",
+    help="Het jaar (standaard: vorig jaar).",
+)
+@click.option("--partner", metavar="ID", help="Alleen wat deze partner (id) levert.")
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="JJJJ-MM-DD",
     help="De dag waarop beoordeeld wordt (standaard: vandaag).",
 )
-@click.option("--programme", help="Programma-id; alleen nodig bij meer dan één programma.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Een tabel voor mensen, of JSON voor scripts.",
-)
+@programme_option
+@format_option
 @click.pass_context
 @reports_errors
 def bronnen(

@@ -9,12 +9,13 @@ from typing import Any
 import click
 from rich.progress import BarColumn, Progress, TextColumn
 
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
+from koers.cli.dutch import DutchGroup
 from koers.cli.render import batches_table, outcome_lines
 from koers.sources import FORMATS, import_file
 
 
-class FileOrCommand(click.Group):
+class FileOrCommand(DutchGroup):
     """``koers import FILE`` imports; ``koers import history|undo`` are subcommands."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -26,39 +27,50 @@ class FileOrCommand(click.Group):
 
 @main.group("import", cls=FileOrCommand)
 def import_group() -> None:
-    """Import a file of figures (koers import FILE), list batches, undo one."""
+    """Lees een bestand met cijfers in (koers import BESTAND), toon de batches of draai er
+    een terug."""
 
 
 @import_group.command("file", hidden=True)
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="BESTAND")
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["auto", *FORMATS]),
     default="auto",
     show_default=True,
-    help="File format; auto recognises it.",
+    help="Soort bestand; met auto herkent koers het zelf.",
 )
-@click.option("--mapping", help="The plan's mapping to use (default: the best match).")
+@click.option(
+    "--mapping",
+    metavar="KOPPELING",
+    help="De koppeling uit het plan waarmee het bestand gelezen wordt (standaard: de best "
+    "passende).",
+)
 @click.option(
     "--year",
     type=int,
-    help="The year of a file that does not state it: the boundary year of a GeoJSON/TopoJSON "
-    "file, the period of a CBS file without a period column (default: from the file).",
+    metavar="JAAR",
+    help="Het jaar van een bestand dat het zelf niet noemt: het jaar van de gebiedsgrenzen in "
+    "een GeoJSON- of TopoJSON-bestand, de periode van een CBS-tabel zonder periodekolom "
+    "(standaard: uit het bestand).",
 )
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option("--dry-run", is_flag=True, help="Check the file and show what would change.")
+@programme_option
+@click.option(
+    "--dry-run", is_flag=True, help="Controleer het bestand en toon wat er zou veranderen."
+)
 @click.option(
     "--revise",
     is_flag=True,
-    help="Allow revising figures of a period the file does not state itself (a correction).",
+    help="Sta herzien toe van cijfers over een periode die het bestand zelf niet noemt (een "
+    "correctie).",
 )
 @click.option(
     "--synthetisch-toestaan",
     "allow_synthetic",
     is_flag=True,
-    help="Store figures of a synthetic panel in a store with real figures (marked synthetic, "
-    "never over a real figure).",
+    help="Sla de cijfers van een synthetisch panel op in een database met echte cijfers "
+    "(gemarkeerd als synthetisch, nooit over een echt cijfer).",
 )
 @click.pass_context
 @reports_errors
@@ -73,7 +85,7 @@ def import_file_command(
     revise: bool,
     allow_synthetic: bool,
 ) -> None:
-    """Import a file as one batch: all rows or none."""
+    """Lees een bestand in als één batch: alle rijen of geen."""
     with (
         _store(ctx) as store,
         Progress(
@@ -101,14 +113,13 @@ def import_file_command(
 
 
 @import_group.command("history")
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@programme_option
+@format_option
 @click.pass_context
 @reports_errors
 def history(ctx: click.Context, programme: str | None, fmt: str) -> None:
-    """Every batch: id, source, format, rows added and revised, when, by whom, state."""
+    """Elke batch: nummer, bestand, soort, rijen nieuw en herzien, wanneer, door wie en of
+    hij nog meetelt."""
     with _store(ctx) as store:
         batches = store.batches(store.resolve_programme(programme))
     if fmt == "json":
@@ -134,11 +145,11 @@ def history(ctx: click.Context, programme: str | None, fmt: str) -> None:
 
 
 @import_group.command("undo")
-@click.argument("batch")
+@click.argument("batch", metavar="BATCH")
 @click.pass_context
 @reports_errors
 def undo(ctx: click.Context, batch: str) -> None:
-    """Take a batch back; the figures it replaced count again."""
+    """Draai een batch terug: de cijfers die hij verving tellen weer mee."""
     with _store(ctx) as store:
         undone = store.undo_batch(batch)
     click.echo(

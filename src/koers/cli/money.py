@@ -16,7 +16,8 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
+from koers.cli.dutch import DutchGroup
 from koers.errors import NotFoundError
 from koers.money import MoneySummary, money_summary
 from koers.nl import euro, percent
@@ -25,7 +26,7 @@ from koers.usecases.spending import record_spending, spending
 COLOURS = {"groen": "green", "oranje": "dark_orange", "rood": "red", "grijs": "grey50"}
 
 
-class ShowOrCommand(click.Group):
+class ShowOrCommand(DutchGroup):
     """``koers money [options]`` shows the summary; ``koers money spend …`` is a subcommand."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -36,25 +37,28 @@ class ShowOrCommand(click.Group):
 
 @main.group("money", cls=ShowOrCommand)
 def money_group() -> None:
-    """Money: task per pillar, bureau, coverage, spending and value for money
-    (koers money [--year Y] [--pillar P] [--format table|json]; see koers money show --help);
-    record spending (koers money spend)."""
+    """Geld: opgave per pijler, programmabureau, dekking, besteding en waar voor je geld
+    (koers money [--year JAAR] [--pillar PIJLER] [--format table|json]; zie koers money show
+    --help); een besteding vastleggen (koers money spend)."""
 
 
 @money_group.command("show", hidden=True)
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option("--year", type=int, help="Only this year (coverage, commitments, spending).")
-@click.option("--pillar", help="Only this pillar.")
+@programme_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--year",
+    type=int,
+    metavar="JAAR",
+    help="Alleen dit jaar (dekking, verplichtingen en besteding).",
 )
+@click.option("--pillar", metavar="PIJLER", help="Alleen deze pijler.")
+@format_option
 @click.pass_context
 @reports_errors
 def show(
     ctx: click.Context, programme: str | None, year: int | None, pillar: str | None, fmt: str
 ) -> None:
-    """The financial task, the bureau's budget, coverage per pillar and year, commitments
-    with spending, and value for money per intervention."""
+    """De financiële opgave, de begroting van het programmabureau, de dekking per pijler en
+    jaar, de verplichtingen met hun besteding en waar voor je geld per interventie."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)
@@ -80,15 +84,15 @@ def parse_amount(text: str) -> float:
     try:
         return float(cleaned)
     except ValueError:
-        raise click.BadParameter(f"'{text}' is not an amount in euro") from None
+        raise click.BadParameter(f"'{text}' is geen bedrag in euro") from None
 
 
 @money_group.command("spend")
-@click.argument("commitment")
-@click.argument("year", type=int)
-@click.argument("amount")
-@click.option("--note", help="What the money was spent on.")
-@click.option("--programme", help="Programme id (needed when the store holds several).")
+@click.argument("commitment", metavar="VERPLICHTING")
+@click.argument("year", type=int, metavar="JAAR")
+@click.argument("amount", metavar="BEDRAG")
+@click.option("--note", metavar="TEKST", help="Waaraan het geld is besteed.")
+@programme_option
 @click.pass_context
 @reports_errors
 def spend(
@@ -99,9 +103,11 @@ def spend(
     note: str | None,
     programme: str | None,
 ) -> None:
-    """Record AMOUNT euro spent in YEAR against COMMITMENT (an id of finance.commitments).
+    """Leg vast dat in JAAR een BEDRAG in euro is besteed op VERPLICHTING (een id uit
+    finance.commitments van het plan).
 
-    Spending beyond the commitment's amount is recorded and flagged 'overschreden'."""
+    Meer besteden dan het bedrag van de verplichting wordt vastgelegd en gemarkeerd als
+    'overschreden'. Een bedrag mag 300000, 300.000, 300.000,50 of € 300.000 zijn."""
     euros = parse_amount(amount)
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)

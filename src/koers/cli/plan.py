@@ -15,30 +15,41 @@ from koers.plan.summary import summarise
 
 @main.group()
 def plan() -> None:
-    """Check a plan directory or export its JSON Schema."""
+    """Controleer een planmap, tel wat een plan bevat of schrijf het JSON-schema van de
+    planbestanden."""
 
 
 @plan.command("check")
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path), metavar="MAP")
 @reports_errors
 def plan_check(directory: Path) -> None:
-    """Validate a plan directory; every problem is reported with file, line and field."""
+    """Controleer een planmap; elk probleem wordt gemeld met bestand, regel en veld."""
     loaded = load_plan(directory)
     click.echo(f"plan in orde: {plan_counts(loaded)}")
 
 
 @plan.command("summary")
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
-@click.option("--programme", help="Summarise this programme from the store instead.")
+@click.argument("directory", type=click.Path(path_type=Path), required=False, metavar="[MAP]")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--programme",
+    metavar="ID",
+    help="Tel wat dit programma in de database bevat (in plaats van een planmap).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Een tabel voor mensen, of JSON voor scripts.",
 )
 @click.pass_context
 @reports_errors
 def plan_summary(
     ctx: click.Context, directory: Path | None, programme: str | None, fmt: str
 ) -> None:
-    """Count what a plan holds (a directory, or the plan loaded in the store)."""
+    """Tel wat een plan bevat: pijlers, ambities, indicatoren, doelen, interventies,
+    afspraken, partners en gebieden (van een planmap, of van het plan in de database)."""
     summary = summarise(_plan_from(ctx, directory, programme))
     if fmt == "json":
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -54,9 +65,15 @@ def _plan_from(ctx: click.Context, directory: Path | None, programme: str | None
 
 
 @plan.command("schema")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="BESTAND",
+    help="Schrijf naar dit bestand (standaard: naar het scherm).",
+)
 def plan_schema(output: Path | None) -> None:
-    """Print the JSON Schema of a plan file (for editors)."""
+    """Toon het JSON-schema van een planbestand (voor editors die YAML controleren)."""
     if output:
         output.write_text(json_schema() + "\n", encoding="utf-8")
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from koers.assess import evaluate
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
 from koers.cli.render import agreements_table, outcome_lines, status_counts, status_table
 from koers.errors import NotFoundError
 from koers.plan import load_plan
@@ -23,14 +23,17 @@ DEFAULT_PLAN = "plans/nprz-2023-2027"
 
 
 @main.command()
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
-@click.option("--programme", help="Programme id in the store (when no DIRECTORY is given).")
-@click.option("--pillar", help="Only this pillar.")
-@click.option("--owner", help="Only agreements this partner (id) owns.")
-@click.option("--status", help="Only agreements with this status.")
+@click.argument("directory", type=click.Path(path_type=Path), required=False, metavar="[MAP]")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--programme",
+    metavar="ID",
+    help="Programma-id in de database (als er geen MAP is gegeven); alleen nodig als de "
+    "database meer dan één programma bevat.",
 )
+@click.option("--pillar", metavar="PIJLER", help="Alleen deze pijler.")
+@click.option("--owner", metavar="PARTNER", help="Alleen de afspraken van deze partner (id).")
+@click.option("--status", metavar="STATUS", help="Alleen afspraken met deze status.")
+@format_option
 @click.pass_context
 @reports_errors
 def agreements(
@@ -42,7 +45,7 @@ def agreements(
     status: str | None,
     fmt: str,
 ) -> None:
-    """List the agreements with owner, due date and status."""
+    """Toon de afspraken met eigenaar, deadline en status."""
     if directory is not None:
         the_plan, statuses = load_plan(directory), {}
     else:
@@ -63,16 +66,19 @@ def agreements(
 
 
 @main.command()
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path), metavar="MAP")
 @click.option(
-    "--no-data", is_flag=True, help="Load only the plan, not the files in its data/ folder."
+    "--no-data", is_flag=True, help="Laad alleen het plan, niet de bestanden in de map data/."
 )
 @click.pass_context
 @reports_errors
 def load(ctx: click.Context, directory: Path, no_data: bool) -> None:
-    """Load a plan directory into the store, with the figures (*.csv), boundaries
-    (*.geojson) and publishers' files (data/MAPPING/*, read with that mapping) in its data/
-    folder."""
+    """Laad een planmap in de database, met wat in de map data/ staat: de cijfers (*.csv),
+    de gebiedsgrenzen (*.geojson) en de bestanden van leveranciers (data/KOPPELING/*,
+    gelezen met die koppeling).
+
+    Een gewijzigd plan wordt een nieuwe versie, met de wijzigingen vastgelegd; elk bestand
+    wordt één batch."""
     with _store(ctx, create=True) as store:
         _load(store, directory, not no_data)
 
@@ -100,13 +106,21 @@ def _load(store: Store, directory: Path, with_data: bool) -> str:
 
 
 @main.command()
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option("--pillar", help="Only this pillar.")
-@click.option("--area", help="Judge every target for this area instead (e.g. a wijk).")
-@click.option("--year", type=int, help="The year to judge (default: latest with data).")
+@programme_option
+@click.option("--pillar", metavar="PIJLER", help="Alleen deze pijler.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--area",
+    metavar="GEBIED",
+    help="Beoordeel elk doel voor dit gebied (bijvoorbeeld een wijk) in plaats van voor het "
+    "hele programmagebied.",
 )
+@click.option(
+    "--year",
+    type=int,
+    metavar="JAAR",
+    help="Het jaar dat beoordeeld wordt (standaard: het laatste jaar met cijfers).",
+)
+@format_option
 @click.pass_context
 @reports_errors
 def status(
@@ -117,7 +131,7 @@ def status(
     year: int | None,
     fmt: str,
 ) -> None:
-    """Status of every indicator: groen, oranje, rood or grijs, with an explanation."""
+    """Status van elke indicator: groen, oranje, rood of grijs, met een toelichting."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         the_plan = store.plan(pid)
@@ -139,30 +153,38 @@ def status(
     type=click.Path(path_type=Path),
     default=DEFAULT_PLAN,
     show_default=True,
-    help="Plan directory to load.",
+    metavar="MAP",
+    help="De planmap die geladen wordt.",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=Path("out") / "rapportage",
     show_default=True,
-    help="Folder for the reports.",
+    metavar="MAP",
+    help="De map voor de rapportages.",
 )
-@click.option("--no-report", is_flag=True, help="Only load and show the statuses.")
+@click.option("--no-report", is_flag=True, help="Alleen laden en de statussen tonen.")
 @click.option(
     "--serve/--no-serve",
     default=True,
     show_default=True,
-    help="End by serving the website on 127.0.0.1.",
+    help="Start aan het eind de website op 127.0.0.1.",
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="De poort van de website.",
+)
 @click.pass_context
 @reports_errors
 def demo(
     ctx: click.Context, plan_dir: Path, out: Path, no_report: bool, serve: bool, port: int
 ) -> None:
-    """The main job: load the plan and its figures, show every status, write the reports,
-    and serve the website."""
+    """Alles in één keer: laad het plan en de cijfers, toon elke status, schrijf de
+    rapportages en start de website."""
     from koers.cli.web import run_server
     from koers.programme import ProgrammeState
     from koers.usecases import write_report_set

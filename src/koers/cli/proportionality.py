@@ -8,23 +8,27 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
 from koers.cli.render import COLOURS
 from koers.proportionality import YearSummary, proportionality_summary
 
 
 @main.command("proportionality")
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option("--year", type=int, help="Only this year (default: every year with figures).")
+@programme_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--year",
+    type=int,
+    metavar="JAAR",
+    help="Alleen dit jaar (standaard: elk jaar met cijfers).",
 )
+@format_option
 @click.pass_context
 @reports_errors
 def proportionality_command(
     ctx: click.Context, programme: str | None, year: int | None, fmt: str
 ) -> None:
-    """Per service and year: the programme area's share, the norm, the status and the change."""
+    """Proportionaliteit van de hulp, per dienst en jaar: het aandeel van het
+    programmagebied, de norm, de status en de verandering."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)

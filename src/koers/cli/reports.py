@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from koers.cli import _store, main, reports_errors
+from koers.cli import _store, main, programme_option, reports_errors
 from koers.errors import NotFoundError
 from koers.usecases import write_report_set
 
@@ -14,22 +14,31 @@ DEFAULT_OUT = Path("out") / "rapportage"
 
 
 @main.command()
-@click.option("--year", type=int, help="Report year (default: the latest year with figures).")
+@click.option(
+    "--year",
+    type=int,
+    metavar="JAAR",
+    help="Het jaar van de rapportage (standaard: het laatste jaar met cijfers).",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     default=DEFAULT_OUT,
     show_default=True,
-    help="Folder to write into (a subfolder per year).",
+    metavar="MAP",
+    help="De map waarin de rapportages komen (met een submap per jaar).",
 )
-@click.option("--programme", help="Programme id (needed when the store holds several).")
-@click.option("--no-pdf", is_flag=True, help="Only HTML (faster).")
+@programme_option
+@click.option("--no-pdf", is_flag=True, help="Alleen HTML (sneller).")
 @click.pass_context
 @reports_errors
 def report(
     ctx: click.Context, year: int | None, out: Path, programme: str | None, no_pdf: bool
 ) -> None:
-    """Write Deel I (the readable summary), Deel II and the jaarambitie document of every wijk."""
+    """Schrijf de rapportages: Deel I (de leesbare samenvatting), Deel II en het
+    jaarambitiedocument van elke wijk.
+
+    Als HTML en als toegankelijke PDF."""
     with _store(ctx) as store:
         written = write_report_set(
             store,
@@ -43,11 +52,15 @@ def report(
 
 
 @main.command()
-@click.argument("indicator")
-@click.argument("period")
-@click.argument("text")
-@click.option("--area", help="Area the story is about (default: the programme's area).")
-@click.option("--programme", help="Programme id (needed when the store holds several).")
+@click.argument("indicator", metavar="INDICATOR")
+@click.argument("period", metavar="PERIODE")
+@click.argument("text", metavar="TEKST")
+@click.option(
+    "--area",
+    metavar="GEBIED",
+    help="Het gebied waarover het verhaal gaat (standaard: het programmagebied).",
+)
+@programme_option
 @click.pass_context
 @reports_errors
 def narrative(
@@ -58,7 +71,8 @@ def narrative(
     area: str | None,
     programme: str | None,
 ) -> None:
-    """Store the story behind the curve for an indicator and period ('' removes it)."""
+    """Leg het verhaal achter de curve vast bij een indicator en periode (een lege tekst ''
+    haalt het weg)."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         plan = store.plan(pid)

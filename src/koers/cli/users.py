@@ -21,29 +21,34 @@ from pathlib import Path
 import click
 
 from koers import workflow
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
 from koers.errors import KoersError
 
 
 @main.group()
 def users() -> None:
-    """Accounts of the partner portal."""
+    """Gebruikers van het portaal voor partners: de eerste beheerder, het overzicht,
+    importeren en een nieuw wachtwoord."""
 
 
 @users.command("add")
-@click.argument("username")
+@click.argument("username", metavar="GEBRUIKERSNAAM")
 @click.option(
     "--role",
     type=click.Choice([r.value for r in workflow.Role]),
     default=workflow.Role.ADMIN.value,
     show_default=True,
+    help="De rol: admin (beheerder), bureau (programmabureau) of partner.",
 )
-@click.option("--partner", help="Partner id (for the role partner).")
-@click.option("--programme", help="Programme id; needed when the store holds several.")
+@click.option("--partner", metavar="ID", help="Partner-id (bij de rol partner).")
+@programme_option
 @click.password_option(
     "--password",
     envvar="KOERS_PASSWORD",
-    help="Asked for when not given (or set KOERS_PASSWORD).",
+    metavar="WACHTWOORD",
+    prompt="Wachtwoord",
+    confirmation_prompt="Herhaal het wachtwoord",
+    help="Wordt gevraagd als het niet is gegeven (of zet KOERS_PASSWORD).",
 )
 @click.pass_context
 @reports_errors
@@ -55,7 +60,8 @@ def add(
     programme: str | None,
     password: str,
 ) -> None:
-    """Create the first admin of a programme (later users: by that admin, in the portal)."""
+    """Maak de eerste beheerder van een programma aan (de andere gebruikers maakt die
+    beheerder aan in het portaal)."""
     with _store(ctx) as store:
         pid = store.resolve_programme(programme)
         user = workflow.create_user(store, pid, username, password, role, partner, by=None)
@@ -63,12 +69,12 @@ def add(
 
 
 @users.command("list")
-@click.option("--programme", help="Programme id; needed when the store holds several.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@programme_option
+@format_option
 @click.pass_context
 @reports_errors
 def list_users(ctx: click.Context, programme: str | None, fmt: str) -> None:
-    """Who has an account, with role, partner and whether it is active."""
+    """Wie een account heeft, met rol, partner en of het account actief is."""
     with _store(ctx) as store:
         found = workflow.users(store, store.resolve_programme(programme))
     if fmt == "json":
@@ -155,18 +161,19 @@ def _show_passwords(rows: list[tuple[str, str]]) -> None:
 
 
 @users.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--programme", help="Programme id; needed when the store holds several.")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="BESTAND")
+@programme_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the one-time passwords to this new CSV file (mode 0600) instead of showing them.",
+    help="Schrijf de eenmalige wachtwoorden naar dit nieuwe CSV-bestand (alleen leesbaar "
+    "voor de eigenaar, modus 0600) in plaats van ze te tonen.",
 )
 @click.pass_context
 @reports_errors
 def import_users(ctx: click.Context, file: Path, programme: str | None, out: Path | None) -> None:
-    """Create accounts from a CSV file (username,role,partner,email), all or none, each with
-    a one-time password to change at first login.
+    """Maak accounts aan uit een CSV-bestand (username,role,partner,email): alle of geen,
+    elk met een eenmalig wachtwoord dat bij de eerste keer inloggen wordt gewijzigd.
     """
     accounts = _read_accounts(file)
     # the password file exists before any account does: no account without its password
@@ -194,13 +201,16 @@ def import_users(ctx: click.Context, file: Path, programme: str | None, out: Pat
 
 
 @users.command("reset")
-@click.argument("username")
-@click.option("--activeer", is_flag=True, help="Reactivate the account if it is deactivated.")
+@click.argument("username", metavar="GEBRUIKERSNAAM")
+@click.option(
+    "--activeer", is_flag=True, help="Activeer het account weer als het gedeactiveerd is."
+)
 @click.pass_context
 @reports_errors
 def reset(ctx: click.Context, username: str, activeer: bool) -> None:
-    """Give a user a new one-time password (shown once) and end their sessions: the way back
-    in when a password, even the only admin's, is lost.
+    """Geef een gebruiker een nieuw eenmalig wachtwoord (één keer getoond) en beëindig alle
+    sessies van die gebruiker: de weg terug als een wachtwoord kwijt is, ook dat van de
+    enige beheerder.
     """
     with _store(ctx) as store:
         user, password = workflow.reset_password(store, username, activate=activeer)

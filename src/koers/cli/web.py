@@ -24,26 +24,46 @@ def address(host: str, port: int) -> str:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--programme", help="Programme id to show (needed when the store holds several).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADRES",
+    help="Het adres waarop de website luistert.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="De poort van de website.",
+)
+@click.option(
+    "--programme",
+    metavar="ID",
+    help="Het programma dat de website toont; alleen nodig als de database meer dan één "
+    "programma bevat.",
+)
 @click.option(
     "--reports",
     "reports_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=DEFAULT_REPORTS,
     show_default=True,
-    help="Folder `koers report` writes to, listed at /rapportages.",
+    help="De map waarin koers report de rapportages schrijft; de website toont ze op /rapportages.",
 )
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
-    help="Worker processes (more than one needs KOERS_SECRET_KEY, shared by all).",
+    help="Aantal werkprocessen (meer dan één vraagt om KOERS_SECRET_KEY, voor alle "
+    "processen dezelfde).",
 )
 @click.option(
-    "--secure-cookies", is_flag=True, help="Send the session cookie over https only (behind TLS)."
+    "--secure-cookies",
+    is_flag=True,
+    help="Stuur de sessiecookie alleen over https (achter TLS).",
 )
 @click.option(
     "--wait",
@@ -51,21 +71,22 @@ def address(host: str, port: int) -> str:
     type=click.IntRange(0, 3600),
     default=30,
     show_default=True,
-    help="Seconds to wait at start-up for a database that is not reachable yet.",
+    help="Seconden die de website bij het starten wacht op een database die nog niet "
+    "bereikbaar is.",
 )
 @click.option(
     "--log-level",
     type=click.Choice(LEVELS),
     default="info",
     show_default=True,
-    help="Least important log lines written (info: one line per request).",
+    help="De minst belangrijke logregels die geschreven worden (info: één regel per verzoek).",
 )
 @click.option(
     "--log-format",
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Log lines as text or as one JSON object per line (to stderr).",
+    help="Logregels als tekst of als één JSON-object per regel (naar stderr).",
 )
 @click.pass_context
 @reports_errors
@@ -81,7 +102,7 @@ def serve(
     log_level: str,
     log_format: str,
 ) -> None:
-    """Serve the website: the public pages, the partner portal and the JSON API."""
+    """Start de website: de openbare pagina's, het portaal voor partners en de JSON-API."""
     run_server(
         ctx.obj["db"],
         host,
