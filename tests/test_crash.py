@@ -128,7 +128,7 @@ def test_an_import_killed_halfway_is_entirely_absent(store, tmp_path):
     areas = [a.id for a in load_plan(NPRZ).areas][:40]
     lines = ["indicator,area,period,value"]
     lines += [
-        f"T1.R2,{area},{year},{year % 50 + 1}" for area in areas for year in range(1900, 2030)
+        f"T1.R2,{area},{year},{year % 50 + 1}" for area in areas for year in range(1896, 2026)
     ]
     figures.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert kill_during("import", store, tmp_path, 3, str(figures))  # batch row + 2 chunks

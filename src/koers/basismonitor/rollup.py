@@ -119,9 +119,21 @@ class AreaLeaves:
         resolved = cover(self.graph, area_id, self.year)  # down to coded areas
         if not resolved.complete:
             return None
-        added = frozenset().union(*(self(a) or () for a in resolved.plus))
-        taken = frozenset().union(*(self(a) or () for a in resolved.minus))
+        added, taken = self._union(resolved.plus), self._union(resolved.minus)
+        if added is None or taken is None:
+            return None
         return added - taken
+
+    def _union(self, areas: Iterable[str]) -> frozenset[Leaf] | None:
+        """The leaves of ``areas`` together; None when the panel does not cover one of them
+        (then it does not cover a group of them either)."""
+        found: frozenset[Leaf] = frozenset()
+        for area in areas:
+            leaves = self(area)
+            if leaves is None:
+                return None
+            found |= leaves
+        return found
 
     def covers(self, code: str) -> bool:
         """Whether the panel holds the whole area of a CBS code: the country only when it
