@@ -206,9 +206,7 @@ def reporters(plan: Plan, indicator: Indicator) -> set[str]:
         if intervention.id == indicator.intervention
         for p in intervention.partners
     }
-    found.update(
-        o for a in plan.agreements if indicator.id in a.indicators for o in a.reported_by
-    )
+    found.update(o for a in plan.agreements if indicator.id in a.indicators for o in a.reported_by)
     return found
 
 
