@@ -287,7 +287,7 @@ def _share_at_least(case: Case, target: ProportionalShare, value: float) -> Outc
     if status is Status.GROEN:
         verdict = "boven de bandbreedte" if target.band and value > target.band[1] else "voldoende"
     elif abs(low - value) <= 1e-9:
-        verdict = "precies gelijk, niet meer dan"
+        verdict = "precies gelijk, het plan vraagt meer"
     else:
         verdict = f"{case.fmt_gap(low - value)} te weinig"
     return Outcome(
@@ -345,7 +345,7 @@ def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
     if status is Status.GROEN:
         verdict = "op schema"
     elif abs(behind) <= 1e-9:
-        verdict = "precies gelijk, niet " + ("meer" if s > 0 else "minder")
+        verdict = "precies gelijk, het plan vraagt " + ("meer" if s > 0 else "minder")
     else:
         verdict = f"{case.fmt_gap(behind)} {'te weinig' if s > 0 else 'te veel'}"
     return Outcome(
@@ -376,14 +376,13 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     tolerance = case.tolerance(case.rules.relative_tolerance) * abs(level)
     if case.strict:  # "lager dan": the level itself is not yet on course, no stable band
         status = judge(excess, tolerance, improving=False, strict=True)
-        source = f"{'onder' if s < 0 else 'boven'} {source}"
     else:
         status = Status.GROEN if excess <= band else judge(excess, tolerance, improving=False)
     side = "boven" if s < 0 else "onder"
     if status is Status.GROEN:
         verdict = "niet verslechterd"
     elif abs(excess) <= 1e-9:
-        verdict = "precies gelijk"
+        verdict = "precies gelijk, het plan vraagt " + ("lager" if s < 0 else "hoger")
     else:
         verdict = f"{case.fmt_gap(excess)} {side}"
     return Outcome(
