@@ -68,7 +68,9 @@ class Difference:
         """The change as one Dutch line."""
         if self.field is None:
             about = self.new if self.change == ADDED else self.old
-            return f"{self.what} {self.change}" + (f": {_shown(about)}" if about else "")
+            # a target is described in words of its own; an item by its name, quoted
+            shown = about if self.target is not None else _shown(about)
+            return f"{self.what} {self.change}" + (f": {shown}" if about else "")
         kind = "tekst van " if self.field in TEXT_FIELDS else ""
         return (
             f"{self.what}: {kind}{self.field} {self.change} van {_shown(self.old)} "
@@ -112,7 +114,10 @@ def _label(item: dict[str, Any]) -> str | None:
 
 def _target_label(target: dict[str, Any]) -> str:
     parts = [str(target.get("kind"))]
-    for key in ("reference_area", "area", "value", "reference_share", "target_year"):
+    for key in ("area", "reference_area", "value", "upper", "level", "reference_share"):
+        if target.get(key) is not None:
+            parts.append(f"{key} {_shown(target[key]).strip(chr(39))}")
+    for key in ("direction", "target_year"):
         if target.get(key) is not None:
             parts.append(f"{key} {target[key]}")
     if target.get("stages"):
