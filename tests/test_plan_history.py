@@ -32,9 +32,9 @@ def changed_copy(tmp_path: Path) -> Path:
         ),
         # 4. a second target on one indicator
         (
-            "    target: *g4-niveau\n    ref: \"Tabel 1, rij 12; seed:209-212\"\n",
+            '    target: *g4-niveau\n    ref: "Tabel 1, rij 12; seed:209-212"\n',
             "    target: *g4-niveau\n    also: [{kind: ceiling, level: 2.0, ref: 'hfst. 4'}]\n"
-            "    ref: \"Tabel 1, rij 12; seed:209-212\"\n",
+            '    ref: "Tabel 1, rij 12; seed:209-212"\n',
         ),
     ]
     for old, new in edits:
