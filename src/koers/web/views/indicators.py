@@ -123,7 +123,13 @@ def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Respo
         table=table,
         # every target beside the others, each with its own status on the one series
         targets=[
-            (target, judged, _reference_name(snap, target, judged))
+            # where the text sets it, as a citation: line numbers are not for the public
+            (
+                target,
+                judged,
+                _reference_name(snap, target, judged),
+                source_list([target.ref] if target.ref else []),
+            )
             for target, judged in zip(found.targets, assessment.all, strict=False)
         ],
         stories=stories,
