@@ -97,7 +97,10 @@ def plan_history(ctx: click.Context, programme: str | None, fmt: str) -> None:
                 "source": info.source,
                 "valid_from": info.valid_from,
                 "summary": "eerste versie" if info.version == 1 else summary(changed),
-                "changes": [d.words() for d in changed],
+                "changes": [
+                    d.words() + (f" ({', '.join(ch.fields)})" if ch.fields else "")
+                    for d, ch in zip(changed, info.changes, strict=True)
+                ],
             }
         )
     if fmt == "json":
