@@ -202,7 +202,16 @@ def _serious_violations(page) -> list[dict[str, object]]:  # type: ignore[no-unt
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/pijlers/werk", "/indicatoren/E5.4", "/wijken/bloemhof", "/afspraken", "/inloggen"],
+    [
+        "/",
+        "/pijlers/werk",
+        "/indicatoren/E5.4",
+        "/indicatoren/T1.R22",
+        "/wijken/bloemhof",
+        "/afspraken",
+        "/inloggen",
+        "/plan/wijzigingen",
+    ],
 )
 def test_main_pages_have_no_serious_accessibility_violations(new_page, site, path):
     # axe is injected as a script of the test, which the site's CSP would rightly refuse

@@ -138,7 +138,7 @@ def test_the_main_job_on_the_nprz_plan(run):
     result = run("demo", "--plan", str(NPRZ), "--no-report", "--no-serve")
     assert result.exit_code == 0
     assert "10-ambitie-wijken.csv: batch" in result.stdout
-    assert "339 indicatoren:" in result.stdout
+    assert "337 indicatoren:" in result.stdout
     records = json.loads(run("status", "--format", "json").stdout)
     share = next(r for r in records if r["indicator"] == "E5.4")
     assert share["explanation"].startswith("Rotterdam-Zuid 40,3% van het totaal, beoogd 37,4%")

@@ -45,7 +45,7 @@ def test_the_help_that_lists_a_command_is_its_own(name):
 
 def test_every_target_kind_is_documented():
     kinds = [member.model_fields["kind"].default for member in Target.__origin__.__args__]
-    assert len(kinds) == 6
+    assert len(kinds) == 7
     for kind in kinds:
         assert f"`{kind}`" in TARGETS
 

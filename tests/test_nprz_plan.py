@@ -7,6 +7,7 @@ typo in the plan data fails here), and typed in from the extract's text for spot
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
 import re
@@ -385,6 +386,106 @@ def test_status_of_every_effect_and_output_indicator(plan, observations):
     assert judged["E5.4"].expected == 37.4
     assert judged["O5.1"].status is Status.ROOD  # 557 against at least 600
     assert judged["T1.R19"].status is Status.GROEN  # 31% of the gap closed, 20% due
+
+
+# -- targets as the text states them ----------------------------------------------------------
+
+NAMES_A_REFERENCE = re.compile(
+    r"naar (het )?(stedelijk gemiddelde|G4[ -](niveau|gemiddelde)|proportione(el|le) aandeel)",
+    re.I,
+)
+
+
+def test_one_status_per_target_on_one_series(plan: Plan, observations):
+    judged = {r.indicator: r for r in evaluate(plan, observations)}
+    for indicator in plan.indicators:
+        result = judged[indicator.id]
+        assert len(result.all) == max(1, len(indicator.targets)), indicator.id
+        # every status of an indicator is on the same figure of the same area
+        assert len({(a.area, a.period, a.value) for a in result.all}) == 1, indicator.id
+        assert [a.target_ref for a in result.all] == [t.ref for t in indicator.targets] or (
+            not indicator.targets
+        )
+    woz = judged["T1.R22"]
+    assert [a.reference_area for a in woz.all] == ["g4", "rotterdam"]
+    assert [a.target_ref for a in woz.all] == [
+        "seed:133-141, 285-289",
+        "Tabel 10; seed:7986-7989, 8006-8009",
+    ]
+
+
+def test_one_item_per_measure(plan: Plan):
+    # a measure the text names twice (Tabel 1 and Tabel 10) is one indicator; the
+    # transcription marked such twins "Zelfde maat als"
+    twins = [i.id for i in plan.indicators if "zelfde maat" in (i.note or "").lower()]
+    assert twins == []
+    woz = [i.id for i in plan.indicators if "WOZ" in i.name]
+    assert woz == ["T1.R22"]
+    fragile = [i.id for i in plan.indicators if "kwetsbare meergezinswoningen" in i.name]
+    assert fragile == ["T1.R21"]
+
+
+def test_a_reference_the_text_names_is_encoded_as_a_reference(plan: Plan):
+    found = []
+    for indicator in plan.indicators:
+        for target in indicator.targets:
+            if not NAMES_A_REFERENCE.search(target.statement or ""):
+                continue
+            if target.kind in ("reach_reference", "staged", "proportional_share"):
+                continue
+            # a count cannot be compared with another area without a rate the plan lacks
+            if indicator.unit.value == "count" and "per inwoner" in (indicator.note or ""):
+                continue
+            found.append(indicator.id)
+    assert found == []
+
+
+def test_veilig_s_ladder_first_the_rest_of_the_city_then_the_g4(plan: Plan):
+    target = plan.indicator("E7.4").target
+    assert target.kind == "staged"
+    assert [s.reference_area for s in target.stages] == ["rotterdam-excl-zuid", "g4"]
+    assert all(s.year is None for s in target.stages)  # the text gives no years
+    assert "8341-8351" in (target.ref or "")
+
+
+def test_strict_inequalities_and_conditions_are_on_the_target(plan: Plan):
+    assert plan.indicator("O5.9").target.strict  # "Meer dan de helft"
+    assert plan.indicator("O4.17").target.condition == "mits eerst de 33% wordt gehaald"
+
+
+def test_every_area_the_plan_sets_a_target_for_is_in_the_graph(plan: Plan):
+    areas = {a.id: a for a in plan.areas}
+    assert areas["zuidoever"].members == ["zuid", "hoogvliet", "pernis"]
+    for indicator in ("O3.22", "O3.23"):
+        target = plan.indicator(indicator).target
+        assert (target.kind, target.area, target.value) == ("absolute", "zuidoever", 55)
+    named = {"Zuidoever": "zuidoever", "rest van de stad": "rotterdam-excl-zuid"}
+    for indicator in plan.indicators:
+        for target in indicator.targets:
+            for words, area in named.items():
+                # a proportional share is the rest of the city's level by construction
+                if target.kind in ("monitor_only", "proportional_share"):
+                    continue
+                if words in (target.statement or ""):
+                    used = {target.area, getattr(target, "reference_area", None)}
+                    used |= {s.reference_area for s in getattr(target, "stages", [])}
+                    assert area in used, (indicator.id, words)
+
+
+def test_targets_worded_alike_have_the_same_kind(plan: Plan):
+    def words(text: str) -> str:
+        return re.sub(r"[^a-z ]", "", text.lower())
+
+    with_statement = [i for i in plan.indicators if i.target and i.target.statement]
+    unlike = []
+    for pos, a in enumerate(with_statement):
+        for b in with_statement[pos + 1 : pos + 15]:  # neighbours: the same table or chapter
+            alike = difflib.SequenceMatcher(
+                None, words(a.target.statement), words(b.target.statement)
+            ).ratio()
+            if alike >= 0.75 and a.target.kind != b.target.kind:
+                unlike.append((a.id, b.id))
+    assert unlike == []
 
 
 # -- the plan as agreed: owners, one item per commitment, kinds, dates, areas, readings -------

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from koers.areas import Observation
 from koers.cli import main
+from koers.errors import NotFoundError
 from koers.store import Store, StoreError
 from koers.store.schema import metadata
 from koers.store.store import HEAD
@@ -52,6 +53,28 @@ def test_a_changed_plan_gets_a_new_version_and_records_what_changed(store):
     ]
     assert [v for v, _ in store.plan_changes("p")].count(2) == 3
     assert store.plan().indicator("e1").name == "Werkloosheid"
+
+
+def test_every_version_is_kept_and_read_back_as_the_plan_s_history(store):
+    store.save_plan(PLAN, source="plan/", user="anna")
+    changed = make_plan({"id": "e1", "name": "Werkloosheid"}, {"id": "e3"})
+    store.save_plan(changed, source="plan2/", user="bert")
+    versions = store.plan_versions("p")
+    assert [(v.version, v.source, v.loaded_by, v.valid_from) for v in versions] == [
+        (1, "plan/", "anna", None),
+        (2, "plan2/", "bert", None),
+    ]
+    assert [str(c) for c in versions[1].changes] == [
+        "changed indicators e1 (name)",
+        "removed indicators e2",
+        "added indicators e3",
+    ]
+    assert store.plan_version("p", 1) == PLAN
+    history = store.plan_history("p")
+    assert [v.number for v in history.versions] == [1, 2]
+    assert history.latest.plan == changed and history.latest.loaded_by == "bert"
+    with pytest.raises(NotFoundError, match="planversie 3 staat niet in de database"):
+        store.plan_version("p", 3)
 
 
 def test_removing_an_indicator_with_observations_is_refused_and_nothing_changes(store):

@@ -381,7 +381,7 @@ def test_api_plan_areas_and_indicators(site):
         a for a in areas if a["id"] == "zuid"
     ).items()
     indicators = site.client.get("/api/indicators").json()
-    assert len(indicators) == len(site.status) == 339
+    assert len(indicators) == len(site.status) == 337
     werk = site.client.get("/api/indicators?pillar=werk&kind=effect").json()
     assert {i["id"] for i in werk} == {
         r["indicator"] for r in site.status if r["pillar"] == "werk" and r["kind"] == "effect"

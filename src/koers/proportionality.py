@@ -269,7 +269,13 @@ def proportionality(
     """Every indicator with a ``proportional_share`` target, per year that has a figure
     (only ``years`` when given), in year order and plan order within a year."""
     observations = list(observations)
-    targeted = [ind for ind in plan.indicators if isinstance(ind.target, ProportionalShare)]
+    # a share the text names without a number (reference_share null) has no norm to show
+    targeted = [
+        ind
+        for ind in plan.indicators
+        if isinstance(ind.target, ProportionalShare)
+        and (ind.target.mode == "at_least" or ind.target.reference_share is not None)
+    ]
     index = ObservationIndex(observations)
     figure_years = {ind.id: set(index.periods_by_year(ind.id)) for ind in targeted}
     every_year = sorted({year for found in figure_years.values() for year in found})

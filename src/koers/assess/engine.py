@@ -11,125 +11,44 @@ explanation. The rule for the status is the same everywhere:
 - ``grijs``: no data, no baseline, or no number in the plan to compare with.
 
 "Ahead" always follows the indicator's polarity. Tolerances come from the plan's
-:class:`~koers.plan.model.StatusRules`, overridable per target.
+:class:`~koers.plan.model.StatusRules`, overridable per target. A ``strict`` target ("meer
+dan de helft") is not on course at exactly its level; a target's ``condition`` ("mits …")
+ends every explanation of its status. An indicator whose source the plan says is still
+being built (its passport's ``in ontwikkeling``) says so where it has no figure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import replace
 
 from koers import nl
-from koers.areas.values import Value
+from koers.assess.case import STATUS_LABELS, Case, Outcome, Status, judge, sign
 from koers.assess.trajectory import Trajectory
 from koers.plan.model import (
     Absolute,
     Ceiling,
     Direction,
-    Indicator,
     MonitorOnly,
-    Polarity,
     ProportionalShare,
     ReachReference,
-    StatusRules,
-    Target,
+    Staged,
 )
 
-
-class Status(StrEnum):
-    GROEN = "groen"
-    ORANJE = "oranje"
-    ROOD = "rood"
-    GRIJS = "grijs"
-
-
-STATUS_LABELS = {  # the words a reader sees beside the colour, everywhere
-    Status.GROEN: "op koers",
-    Status.ORANJE: "aandacht",
-    Status.ROOD: "achter",
-    Status.GRIJS: "geen oordeel",
-}
-
-
-@dataclass(frozen=True)
-class Case:
-    indicator: Indicator
-    target: Target | None
-    area_name: str
-    year: int
-    series: Mapping[int, Value]  # the area's values by year
-    rules: StatusRules
-    reference_name: str | None = None
-    reference: Mapping[int, Value] | None = None  # the reference area's values by year
-
-    @property
-    def value(self) -> float | None:
-        observed = self.series.get(self.year)
-        return observed.value if observed else None
-
-    def previous(self) -> tuple[int, float] | None:
-        earlier = [y for y, v in self.series.items() if y < self.year and v.value is not None]
-        if not earlier:
-            return None
-        year = max(earlier)
-        return year, self.series[year].value  # type: ignore[return-value]
-
-    def at(self, year: int | None) -> float | None:
-        observed = self.series.get(year) if year is not None else None
-        return observed.value if observed else None
-
-    def fmt(self, amount: float | None) -> str:
-        return nl.value(amount, self.indicator.unit, self.indicator.decimals)
-
-    def fmt_gap(self, amount: float) -> str:
-        decimals = self.indicator.decimals
-        while amount and round(amount, decimals) == 0 and decimals < 4:
-            decimals += 1  # a real shortfall is never shown as "0 te weinig"
-        return nl.difference(amount, self.indicator.unit, decimals)
-
-    def fmt_span(self, start: float, end: float) -> str:
-        """``3,9 naar 2,3 procentpunt``: the unit said once where it follows the number."""
-        unit, decimals = self.indicator.unit, self.indicator.decimals
-        first = nl.number(start, decimals) if nl.unit_follows(unit) else self.fmt_gap(start)
-        return f"{first} naar {self.fmt_gap(end)}"
-
-    def tolerance(self, default: float) -> float:
-        assert self.target is not None
-        return self.target.tolerance if self.target.tolerance is not None else default
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: Status
-    explanation: str
-    expected: float | None = None
-    reference: float | None = None
-    gap_closed: float | None = None
-    expected_gap_closed: float | None = None
-    trajectory: Mapping[int, float] | None = None  # expected value per year
-
-
-def sign(indicator: Indicator, neutral: int = 1) -> int:
-    """+1 when higher is better, -1 when lower is better."""
-    if indicator.polarity is Polarity.HIGHER_IS_BETTER:
-        return 1
-    if indicator.polarity is Polarity.LOWER_IS_BETTER:
-        return -1
-    return neutral
-
-
-def judge(behind: float, tolerance: float, improving: bool) -> Status:
-    """The shared rule: ``behind`` is the shortfall against the trajectory (<= 0: on track)."""
-    if behind <= 1e-9:
-        return Status.GROEN
-    if behind <= tolerance + 1e-9 or improving:
-        return Status.ORANJE
-    return Status.ROOD
+__all__ = ["STATUS_LABELS", "Case", "Outcome", "Status", "assess_case", "judge", "sign"]
 
 
 def assess_case(case: Case) -> Outcome:
-    """Dispatch on the target kind; every path returns an explained outcome."""
+    """Dispatch on the target kind; every path returns an explained outcome, which ends with
+    the target's condition where the plan attaches one."""
+    outcome = _assess(case)
+    condition = case.target.condition if case.target is not None else None
+    if condition:
+        text = f"{outcome.explanation} Voorwaarde in het plan: {condition.rstrip('.')}."
+        outcome = replace(outcome, explanation=text)
+    return outcome
+
+
+def _assess(case: Case) -> Outcome:
     value, target = case.value, case.target
     if value is None:
         return Outcome(Status.GRIJS, _no_value(case))
@@ -155,6 +74,8 @@ def assess_case(case: Case) -> Outcome:
         )
     if isinstance(target, ReachReference):
         return _reach_reference(case, target, value)
+    if isinstance(target, Staged):
+        return _staged(case, target, value)
     if isinstance(target, ProportionalShare):
         if target.mode == "at_least":
             return _share_at_least(case, target, value)
@@ -169,7 +90,9 @@ def assess_case(case: Case) -> Outcome:
 def _no_value(case: Case) -> str:
     """Why there is no status: no figures at all, or none for this year, and what the plan
     itself lacks."""
-    if not case.series:
+    if case.developing:
+        text = f"{case.area_name}: nog geen gegevens; de indicator is nog in ontwikkeling."
+    elif not case.series:
         text = f"{case.area_name}: nog geen gegevens ingelezen."
     else:
         observed = case.series.get(case.year)
@@ -179,6 +102,8 @@ def _no_value(case: Case) -> str:
         text += " Het plan geeft geen doel."
     elif isinstance(case.target, Absolute) and case.target.value is None:
         text += " Het plan noemt geen streefwaarde."
+    elif isinstance(case.target, ProportionalShare) and _no_share(case.target):
+        text += " Het plan noemt het proportionele aandeel niet als getal."
     return text
 
 
@@ -274,9 +199,18 @@ def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcom
     )
 
 
+def _no_share(target: ProportionalShare) -> bool:
+    return target.mode == "converge" and target.reference_share is None
+
+
 def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outcome:
-    assert target.reference_share is not None and target.baseline_year is not None
-    assert target.target_year is not None
+    assert target.baseline_year is not None and target.target_year is not None
+    if target.reference_share is None:
+        return Outcome(
+            Status.GRIJS,
+            f"{case.area_name} {case.fmt(value)} van het totaal in {case.year}; het plan "
+            f"noemt het proportionele aandeel niet als getal.",
+        )
     s, name, goal = sign(case.indicator), case.area_name, target.reference_share
     base = case.at(target.baseline_year)
     milestone_base = [
@@ -344,13 +278,16 @@ def _share_at_least(case: Case, target: ProportionalShare, value: float) -> Outc
     wanted = (
         f"{nl.number(target.band[0], case.indicator.decimals)}-{case.fmt(target.band[1])}"
         if target.band
-        else f"minimaal {case.fmt(low)}"
+        else f"{'meer dan' if case.strict else 'minimaal'} {case.fmt(low)}"
     )
     previous = case.previous()
     improving = previous is not None and value > previous[1]
-    status = judge(low - value, case.tolerance(case.rules.relative_tolerance) * low, improving)
+    tolerance = case.tolerance(case.rules.relative_tolerance) * low
+    status = judge(low - value, tolerance, improving, case.strict)
     if status is Status.GROEN:
         verdict = "boven de bandbreedte" if target.band and value > target.band[1] else "voldoende"
+    elif abs(low - value) <= 1e-9:
+        verdict = "precies gelijk, het plan vraagt meer"
     else:
         verdict = f"{case.fmt_gap(low - value)} te weinig"
     return Outcome(
@@ -397,13 +334,18 @@ def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
         if target.upper is not None
         else case.fmt(target.value)
     )
+    if case.strict:
+        goal = f"{'meer' if s > 0 else 'minder'} dan {goal}"
     by = f" in {target.target_year}" if target.target_year else " per jaar"
     previous = case.previous()
     improving = not target.cumulative and previous is not None and s * (value - previous[1]) > 0
     behind = s * (expected - value)
-    status = judge(behind, case.tolerance(case.rules.relative_tolerance) * abs(expected), improving)
-    if behind <= 0:
+    tolerance = case.tolerance(case.rules.relative_tolerance) * abs(expected)
+    status = judge(behind, tolerance, improving, case.strict)
+    if status is Status.GROEN:
         verdict = "op schema"
+    elif abs(behind) <= 1e-9:
+        verdict = "precies gelijk, het plan vraagt " + ("meer" if s > 0 else "minder")
     else:
         verdict = f"{case.fmt_gap(behind)} {'te weinig' if s > 0 else 'te veel'}"
     return Outcome(
@@ -432,9 +374,17 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     excess = s * (level - value)  # > 0: worse than the level
     band = case.rules.stable_band * abs(level)
     tolerance = case.tolerance(case.rules.relative_tolerance) * abs(level)
-    status = Status.GROEN if excess <= band else judge(excess, tolerance, improving=False)
+    if case.strict:  # "lager dan": the level itself is not yet on course, no stable band
+        status = judge(excess, tolerance, improving=False, strict=True)
+    else:
+        status = Status.GROEN if excess <= band else judge(excess, tolerance, improving=False)
     side = "boven" if s < 0 else "onder"
-    verdict = "niet verslechterd" if status is Status.GROEN else f"{case.fmt_gap(excess)} {side}"
+    if status is Status.GROEN:
+        verdict = "niet verslechterd"
+    elif abs(excess) <= 1e-9:
+        verdict = "precies gelijk, het plan vraagt " + ("lager" if s < 0 else "hoger")
+    else:
+        verdict = f"{case.fmt_gap(excess)} {side}"
     return Outcome(
         status,
         f"{name} {case.fmt(value)} in {case.year} tegen {source} ({case.fmt(level)}): {verdict}.",
@@ -466,4 +416,89 @@ def _direction(case: Case, target: Direction, value: float) -> Outcome:
         Status.GROEN if good else Status.ROOD,
         f"{head}: {moved} met {case.fmt_gap(abs(change))}, doel is {goal}.",
         expected=before,
+    )
+
+
+def _staged(case: Case, target: Staged, value: float) -> Outcome:
+    """First one reference, then the next: with years each rung is a reach_reference from
+    the previous rung's year; without, the first rung not yet reached is judged by whether
+    the gap to it narrows (since ``baseline_year``, else the previous observation)."""
+    names = [
+        case.references.get(r.reference_area, (r.reference_area, {}))[0] for r in target.stages
+    ]
+    n = len(target.stages)
+    if target.dated:
+        pos = next((i for i, r in enumerate(target.stages) if case.year <= (r.year or 0)), n - 1)
+        rung = target.stages[pos]
+        start = target.baseline_year if pos == 0 else target.stages[pos - 1].year
+        assert start is not None and rung.year is not None
+        step = ReachReference(
+            reference_area=rung.reference_area,
+            baseline_year=start,
+            target_year=rung.year,
+            tolerance=target.tolerance,
+        )
+        series = case.references.get(rung.reference_area, (names[pos], {}))[1]
+        inner = _reach_reference(
+            replace(case, target=step, reference_name=names[pos], reference=series), step, value
+        )
+        before = f", na {names[pos - 1]} in {start}" if pos else ""
+        return replace(
+            inner,
+            explanation=f"Trede {pos + 1} van {n} ({names[pos]} in {rung.year}{before}): "
+            f"{inner.explanation}",
+            reference_area=rung.reference_area,
+        )
+    s, name = sign(case.indicator), case.area_name
+    ladder = " → ".join(names)
+    reached: list[str] = []
+    for pos, rung in enumerate(target.stages):
+        series = case.references.get(rung.reference_area, (names[pos], {}))[1]
+        now = _reference_value(replace(case, reference=series), case.year)
+        if now is None:
+            return Outcome(
+                Status.GRIJS,
+                f"{name} {case.fmt(value)} in {case.year}; geen waarde voor {names[pos]} "
+                f"(trede {pos + 1} van {n}: {ladder}).",
+                reference_area=rung.reference_area,
+            )
+        gap = s * (now[1] - value)  # > 0: behind this rung
+        if gap < -1e-9 or (gap <= 1e-9 and not target.strict):
+            reached.append(names[pos])
+            continue
+        head = (
+            f"{name} {case.fmt(value)} tegen {names[pos]} {case.fmt(now[1])} in {case.year} "
+            f"(trede {pos + 1} van {n}: {ladder}"
+            + (f"; {' en '.join(reached)} bereikt)" if reached else ")")
+        )
+        if target.baseline_year is not None and case.at(target.baseline_year) is not None:
+            since: tuple[int, float] | None = (target.baseline_year, case.at(target.baseline_year))  # type: ignore[assignment]
+        else:
+            since = case.previous()
+        then = _reference_value(replace(case, reference=series), since[0]) if since else None
+        if since is None or then is None:
+            return Outcome(
+                Status.GRIJS,
+                f"{head}: nog {case.fmt_gap(gap)} achter; geen eerdere meting om mee te "
+                "vergelijken.",
+                reference=now[1],
+                reference_area=rung.reference_area,
+            )
+        gap_then = s * (then[1] - since[1])
+        if abs(gap - gap_then) <= case.rules.stable_band * max(abs(gap_then), 1e-9):
+            status, story = Status.ORANJE, f"de achterstand bleef {case.fmt_gap(gap)}"
+        else:
+            verb = "slonk" if gap < gap_then else "groeide"
+            status = Status.GROEN if gap < gap_then else Status.ROOD
+            story = f"de achterstand {verb} van {case.fmt_span(gap_then, gap)}"
+        return Outcome(
+            status,
+            f"{head}: {story} sinds {since[0]}.",
+            reference=now[1],
+            reference_area=rung.reference_area,
+        )
+    return Outcome(
+        Status.GROEN,
+        f"{name} {case.fmt(value)} in {case.year}: alle treden bereikt ({ladder}).",
+        reference_area=target.stages[-1].reference_area,
     )

@@ -2,7 +2,13 @@
 
 This is where the pure parts meet: observations are indexed, group values derived through
 the area graph, each indicator's series built for the area its target is about (or the
-area asked for), and :func:`~koers.assess.engine.assess_case` called per indicator.
+area asked for), and :func:`~koers.assess.engine.assess_case` called per target. An
+indicator with several targets (``also``) has one series and one status per target: the
+first target's assessment carries the others in ``also``.
+
+Given the plan's history (:class:`~koers.plan.history.PlanHistory`), each target carries
+the version it came from, and a year is judged against the target of the version valid in
+that year; where that target differs from today's, the explanation says so.
 """
 
 from __future__ import annotations
@@ -16,7 +22,17 @@ from koers.areas.graph import AreaGraph
 from koers.areas.values import Observation, Value, counted, derive_value
 from koers.assess.engine import Case, Outcome, Status, assess_case
 from koers.errors import NotFoundError
-from koers.plan.model import Indicator, Plan, ProportionalShare, ReachReference, Unit
+from koers.plan.history import PlanHistory, PlanVersion, same_target
+from koers.plan.model import (
+    Indicator,
+    Plan,
+    ProportionalShare,
+    ReachReference,
+    Staged,
+    Target,
+    Unit,
+)
+from koers.plan.passport import PassportState
 from koers.plan.period import period_year
 
 NAMED_SOURCES = 6
@@ -49,6 +65,15 @@ class Assessment:
     derived_from: tuple[str, ...] = ()
     missing_members: tuple[str, ...] = ()
     trajectory: dict[int, float] = field(default_factory=dict)
+    target_ref: str | None = None  # where the text sets the target
+    target_version: int | None = None  # the plan version the target came from
+    judged_version: int | None = None  # the plan version whose target judged this year
+    also: tuple[Assessment, ...] = ()  # the indicator's further targets, same series
+
+    @property
+    def all(self) -> tuple[Assessment, ...]:
+        """This assessment and those of the indicator's further targets."""
+        return (self, *self.also)
 
     def record(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``koers status --format json`` record)."""
@@ -57,6 +82,7 @@ class Assessment:
         for key in ("sources", "batches", "derived_from", "missing_members"):
             data[key] = list(data[key])
         data["trajectory"] = {str(year): v for year, v in self.trajectory.items()}
+        data["also"] = [a.record() for a in self.also]
         return data
 
 
@@ -121,13 +147,15 @@ def evaluate(
     year: int | None = None,
     as_of: int | None = None,
     pillar: str | None = None,
+    history: PlanHistory | None = None,
 ) -> list[Assessment]:
     """Assess every indicator of ``plan`` (optionally one pillar) in its target area.
 
     ``area`` judges every target for another area (a wijk, say) instead; ``year`` picks
     the period that counts for that year instead of the latest one with a value; ``as_of``
     ignores figures of later years (the state of a yearly report). Callers that assess
-    many areas pass one :class:`ObservationIndex` instead of the observations.
+    many areas pass one :class:`ObservationIndex` instead of the observations. ``history``
+    (whose latest version is ``plan``) judges each year against the target valid then.
     """
     index = (
         observations
@@ -143,7 +171,7 @@ def evaluate(
         if pillar is not None and indicator.pillar != pillar:
             continue
         results.append(
-            _assess_indicator(plan, indicator, index, graph, indicators, area, year, as_of)
+            _assess_indicator(plan, indicator, index, graph, indicators, area, year, as_of, history)
         )
     return results
 
@@ -157,9 +185,12 @@ def _assess_indicator(
     area: str | None,
     year: int | None,
     as_of: int | None,
+    history: PlanHistory | None = None,
 ) -> Assessment:
-    target = indicator.target
-    area_id = area or (target.area if target and target.area else None) or plan.programme.area
+    targets: list[Target | None] = [*indicator.targets] or [None]
+    # one series for every target: the area of the first target (or the one asked for)
+    first = targets[0]
+    area_id = area or (first.area if first and first.area else None) or plan.programme.area
     periods = index.periods_by_year(indicator.id, as_of)
 
     def value_of(area_key: str, period: str, y: int) -> Value:
@@ -167,47 +198,106 @@ def _assess_indicator(
             indicator, area_key, period, y, graph, index.get, indicators.__getitem__
         )
 
-    series = {y: value_of(area_id, p, y) for y, p in periods.items()}
-    if isinstance(target, ProportionalShare) and target.share_of:
-        series = {y: _share(v, value_of(target.share_of, periods[y], y)) for y, v in series.items()}
-        # from here on the indicator is judged and shown as the share it yields
-        indicator = indicator.model_copy(update={"unit": Unit.PERCENT, "decimals": 1})
-    reference_area = None
-    reference: dict[int, Value] | None = None
-    if isinstance(target, ReachReference):
-        reference_area = target.reference_area
-        reference = {y: value_of(reference_area, p, y) for y, p in periods.items()}
+    own = {y: value_of(area_id, p, y) for y, p in periods.items()}
+    with_value = [y for y, v in own.items() if v.value is not None]
+    chosen = year if year is not None else max(with_value or own or [plan.programme.period_start])
+    # the passport's "in ontwikkeling" is only ever what the plan states (koers.plan.passport)
+    stated = plan.passports.get(indicator.id)
+    developing = stated is not None and stated.state is PassportState.IN_DEVELOPMENT
+    judged = history.valid_in(chosen) if history is not None else None
+    results = []
+    for position, target in enumerate(targets):
+        then = target
+        note = ""
+        if history is not None and judged is not None and judged is not history.latest:
+            then, note = _target_then(history, judged, indicator.id, position, target, chosen)
+        shown = indicator
+        series = own
+        if isinstance(then, ProportionalShare) and then.share_of:
+            whole = then.share_of
+            series = {y: _share(v, value_of(whole, periods[y], y)) for y, v in own.items()}
+            # from here on the indicator is judged and shown as the share it yields
+            shown = indicator.model_copy(update={"unit": Unit.PERCENT, "decimals": 1})
+        reference_area = None
+        reference: dict[int, Value] | None = None
+        if isinstance(then, ReachReference):
+            reference_area = then.reference_area
+            reference = {y: value_of(reference_area, p, y) for y, p in periods.items()}
+        references = {
+            r.reference_area: (
+                graph.name(r.reference_area),
+                {y: value_of(r.reference_area, p, y) for y, p in periods.items()},
+            )
+            for r in (then.stages if isinstance(then, Staged) else [])
+        }
+        case = Case(
+            indicator=shown,
+            target=then,
+            area_name=graph.name(area_id),
+            year=chosen,
+            series=series,
+            rules=plan.programme.status_rules,
+            reference_name=graph.name(reference_area) if reference_area else None,
+            reference=reference,
+            references=references,
+            developing=developing,
+        )
+        outcome = assess_case(case)
+        if outcome.reference_area is not None and reference_area is None:
+            reference_area = outcome.reference_area
+            reference = dict(references[reference_area][1])
+        if year is None and (newer := [y for y in series if y > chosen]):
+            # later figures exist but give no value for this area: say so, do not hide them
+            why = series[max(newer)].reason or "geen waarde"
+            outcome = replace(
+                outcome, explanation=f"{outcome.explanation} Voor {max(newer)}: {why}."
+            )
+        if note:
+            outcome = replace(outcome, explanation=f"{outcome.explanation} {note}")
+        assessment = _assessment(
+            shown,
+            then,
+            area_id,
+            graph,
+            periods.get(chosen),
+            series.get(chosen),
+            outcome,
+            reference_area,
+            reference.get(chosen) if reference else None,
+        )
+        results.append(
+            replace(
+                assessment,
+                target_version=history.target_version(indicator.id, position) if history else None,
+                judged_version=judged.number if judged is not None else None,
+            )
+        )
+    return replace(results[0], also=tuple(results[1:]))
 
-    with_value = [y for y, v in series.items() if v.value is not None]
-    chosen = (
-        year if year is not None else max(with_value or series or [plan.programme.period_start])
-    )
-    case = Case(
-        indicator=indicator,
-        target=target,
-        area_name=graph.name(area_id),
-        year=chosen,
-        series=series,
-        rules=plan.programme.status_rules,
-        reference_name=graph.name(reference_area) if reference_area else None,
-        reference=reference,
-    )
-    outcome = assess_case(case)
-    used = series.get(chosen)
-    if year is None and (newer := [y for y in series if y > chosen]):
-        # later figures exist but give no value for this area: say so, do not hide them
-        latest = series[max(newer)]
-        why = latest.reason or "geen waarde"
-        outcome = replace(outcome, explanation=f"{outcome.explanation} Voor {max(newer)}: {why}.")
-    return _assessment(
-        indicator,
-        area_id,
-        graph,
-        periods.get(chosen),
-        used,
-        outcome,
-        reference_area,
-        reference.get(chosen) if reference else None,
+
+def _target_then(
+    history: PlanHistory,
+    judged: PlanVersion,
+    indicator: str,
+    position: int,
+    today: Target | None,
+    year: int,
+) -> tuple[Target | None, str]:
+    """The target of the version valid in ``year`` and what to say when it is not today's."""
+    then = history.target_in(judged, indicator, position)
+    latest = history.latest.number
+    if then is None:
+        if today is None:
+            return None, ""
+        return today, (
+            f"Planversie {judged.number} (geldig in {year}) had dit doel nog niet; "
+            f"beoordeeld tegen het huidige doel (versie {latest})."
+        )
+    if same_target(then, today):
+        return then, ""
+    return then, (
+        f"Beoordeeld tegen het doel van planversie {judged.number}, dat in {year} gold; "
+        f"het huidige doel (versie {latest}) is anders."
     )
 
 
@@ -230,6 +320,7 @@ def _share(part: Value, whole: Value) -> Value:
 
 def _assessment(
     indicator: Indicator,
+    target: Target | None,
     area_id: str,
     graph: AreaGraph,
     period: str | None,
@@ -252,7 +343,6 @@ def _assessment(
     observations = (used.observations if used else ()) + (
         ref_value.observations if ref_value else ()
     )
-    target = indicator.target
     return Assessment(
         indicator=indicator.id,
         name=indicator.name,
@@ -276,6 +366,7 @@ def _assessment(
         derived_from=used.members if used else (),
         missing_members=used.missing if used else (),
         trajectory={y: round(v, 6) for y, v in (outcome.trajectory or {}).items()},
+        target_ref=target.ref if target else None,
     )
 
 

@@ -1,4 +1,6 @@
-"""``koers plan``: check a plan directory, count what it holds, export its JSON Schema."""
+"""``koers plan``: check a plan directory, count what it holds, export its JSON Schema, and
+the plan's history: its stored versions (``history``) and what changed between two versions
+or plan directories (``diff``, :mod:`koers.plan.diff`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,11 @@ import click
 from koers.cli import _console, _store, main, reports_errors
 from koers.cli.render import plan_counts, summary_table
 from koers.plan import Plan, json_schema, load_plan
+from koers.plan.diff import Difference
 from koers.plan.summary import summarise
+
+# the change words the store records with each version, in the words of koers plan diff
+WORDS = {"added": "toegevoegd", "removed": "verwijderd", "changed": "gewijzigd"}
 
 
 @main.group()
@@ -78,3 +84,103 @@ def plan_schema(output: Path | None) -> None:
         output.write_text(json_schema() + "\n", encoding="utf-8")
     else:
         click.echo(json_schema())
+
+
+@plan.command("history")
+@click.option("--programme", help="Programma-id (nodig als de database er meerdere bevat).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@reports_errors
+def plan_history(ctx: click.Context, programme: str | None, fmt: str) -> None:
+    """De versies van het plan in de database: wanneer en door wie geladen, waarvandaan,
+    vanaf welk jaar geldig en wat er veranderde."""
+    from koers import nl
+    from koers.plan.diff import summary
+
+    with _store(ctx) as store:
+        versions = store.plan_versions(programme)
+    rows = []
+    for info in versions:
+        changed = [
+            Difference(ch.section, ch.item_id, WORDS[ch.change], field=None) for ch in info.changes
+        ]
+        rows.append(
+            {
+                "version": info.version,
+                "loaded_at": info.loaded_at.isoformat(),
+                "loaded_by": info.loaded_by,
+                "source": info.source,
+                "valid_from": info.valid_from,
+                "summary": "eerste versie" if info.version == 1 else summary(changed),
+                "changes": [
+                    d.words() + (f" ({', '.join(ch.fields)})" if ch.fields else "")
+                    for d, ch in zip(changed, info.changes, strict=True)
+                ],
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(title="Versies van het plan")
+    for column in ("Versie", "Geladen", "Door", "Bron", "Geldig vanaf", "Wijzigingen"):
+        table.add_column(column, overflow="fold")
+    for info, row in zip(versions, rows, strict=True):
+        table.add_row(
+            str(info.version),
+            nl.moment(info.loaded_at),
+            info.loaded_by or "onbekend",
+            info.source or "—",
+            str(info.valid_from) if info.valid_from else "elk jaar",
+            str(row["summary"]),
+        )
+    _console().print(table)
+
+
+@plan.command("diff")
+@click.argument("old", metavar="[A]", required=False)
+@click.argument("new", metavar="[B]", required=False)
+@click.option("--programme", help="Programma-id (nodig als de database er meerdere bevat).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@reports_errors
+def plan_diff(
+    ctx: click.Context, old: str | None, new: str | None, programme: str | None, fmt: str
+) -> None:
+    """Wat er veranderde van plan A naar plan B: onderdelen, doelen en teksten die erbij
+    kwamen, verdwenen of wijzigden, in woorden.
+
+    A en B zijn versienummers in de database of plan-mappen. Zonder B: de laatste versie in
+    de database; zonder A ook: de versie daarvóór."""
+    from koers.plan.diff import diff_plans
+
+    if new is None or old is None or new.isdigit() or old.isdigit():
+        with _store(ctx) as store:
+            numbers = [v.version for v in store.plan_versions(programme)]
+            if new is None:
+                new = str(numbers[-1])
+            if old is None:
+                if not new.isdigit() or int(new) not in numbers or int(new) == numbers[0]:
+                    raise click.UsageError(
+                        "geef A: er is geen eerdere versie om mee te vergelijken"
+                    )
+                old = str(numbers[numbers.index(int(new)) - 1])
+            plans = [
+                store.plan_version(programme, int(x)) if x.isdigit() else load_plan(Path(x))
+                for x in (old, new)
+            ]
+    else:
+        plans = [load_plan(Path(old)), load_plan(Path(new))]
+    differences = diff_plans(*plans)
+    if fmt == "json":
+        click.echo(json.dumps([d.record() for d in differences], indent=2, ensure_ascii=False))
+        return
+    label = {x: f"versie {x}" if x.isdigit() else x for x in (old, new)}
+    click.echo(f"Van {label[old]} naar {label[new]}: {len(differences)} wijzigingen")
+    for d in differences:
+        click.echo(f"- {d.words()}")

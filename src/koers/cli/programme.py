@@ -137,7 +137,14 @@ def status(
         the_plan = store.plan(pid)
         if pillar is not None and pillar not in {p.id for p in the_plan.pillars}:
             raise NotFoundError(f"pijler '{pillar}' staat niet in het plan")
-        results = evaluate(the_plan, store.observations(pid), area=area, year=year, pillar=pillar)
+        results = evaluate(
+            the_plan,
+            store.observations(pid),
+            area=area,
+            year=year,
+            pillar=pillar,
+            history=store.plan_history(pid),
+        )
     if fmt == "json":
         click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))
     else:

@@ -217,23 +217,33 @@ def status_table(plan: Plan, results: Sequence[Assessment]) -> Table:
             table.add_row(Text(label.upper(), style="bold cyan"))
         unit = Unit(result.unit)
         decimals = plan.indicator(result.indicator).decimals
-        table.add_row(
-            f"{result.indicator} {result.name}",
-            result.area_name,
-            result.period or "—",
-            nl.value(result.value, unit, decimals) if result.value is not None else "—",
-            nl.value(result.expected, unit, decimals) if result.expected is not None else "—",
-            Text(f"● {result.status.value}", style=COLOURS[result.status]),
-            result.explanation,
-        )
+        # one series, one row per target: the figure is shown once, on the first
+        for number, judged in enumerate(result.all, start=1):
+            first = number == 1
+            table.add_row(
+                f"{result.indicator} {result.name}" if first else f"  doel {number}",
+                result.area_name if first else "",
+                (result.period or "—") if first else "",
+                (nl.value(result.value, unit, decimals) if result.value is not None else "—")
+                if first
+                else "",
+                nl.value(judged.expected, unit, decimals) if judged.expected is not None else "—",
+                Text(f"● {judged.status.value}", style=COLOURS[judged.status]),
+                judged.explanation,
+            )
     return table
 
 
 def status_counts(results: Sequence[Assessment]) -> Text:
-    counts = Counter(r.status for r in results)
+    """``337 indicatoren: 40 groen, …`` counting the status of every target; where an
+    indicator has several targets, how many targets that is."""
+    judged = [a for r in results for a in r.all]
+    counts = Counter(a.status for a in judged)
     text = Text(f"{len(results)} indicatoren: ")
     for i, status in enumerate(Status):
         if i:
             text.append(", ")
         text.append(f"{counts.get(status, 0)} {status.value}", style=COLOURS[status])
+    if len(judged) != len(results):
+        text.append(f" ({len(judged)} doelen)")
     return text

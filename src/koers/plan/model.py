@@ -61,10 +61,13 @@ from koers.plan.targets import (
     Absolute,
     Ceiling,
     Direction,
+    Indicator,
     Milestone,
     MonitorOnly,
     ProportionalShare,
     ReachReference,
+    Stage,
+    Staged,
     Target,
     TargetBase,
 )
@@ -125,6 +128,8 @@ __all__ = [
     "Reading",
     "Seat",
     "SourceMapping",
+    "Stage",
+    "Staged",
     "StatusRules",
     "Target",
     "TargetBase",
@@ -220,61 +225,6 @@ class Pillar(Readable):
     accountable: str | None = Field(None, description="Body accountable for the pillar.")
     note: str | None = None
     ref: str | None = None
-
-
-class Indicator(Readable):
-    id: Id
-    name: str
-    kind: IndicatorKind
-    pillar: Id | None = Field(None, description="None for programme-wide context indicators.")
-    ambition: Id | None = None
-    intervention: Id | None = Field(None, description="For output indicators.")
-    unit: Unit
-    polarity: Polarity
-    definition: str | None = None
-    numerator: str | None = None
-    denominator: str | None = None
-    aggregation: Aggregation = Aggregation.NONE
-    weight: Id | None = Field(
-        None, description="Indicator whose values weigh a weighted_mean (e.g. population)."
-    )
-    source: str | None = None
-    periodicity: Periodicity = Periodicity.CALENDAR_YEAR
-    decimals: int = Field(1, ge=0, le=4)
-    breakdown_total: BreakdownTotal | None = Field(
-        None,
-        description="How the total is formed from a breakdown (by partner, age group, ...) "
-        "where no total is stored: 'sum' or 'none'; default 'sum' when the indicator's "
-        "aggregation is 'sum', else 'none'.",
-    )
-    areas: list[Id] = Field(
-        default_factory=list,
-        description="The areas the indicator is reported for, each with the areas inside it; "
-        "default: the programme's area and the areas inside it for an output indicator, "
-        "every area for the others.",
-    )
-    bounds: Bounds | None = Field(
-        None, description="The plausible range of a value, checked on every import and report."
-    )
-    target: Target | None = None
-    note: str | None = None
-    ref: str | None = None
-
-    @model_validator(mode="after")
-    def _weight_for_mean(self) -> Indicator:
-        if self.aggregation is Aggregation.WEIGHTED_MEAN and self.weight is None:
-            raise ValueError("aggregation 'weighted_mean' needs a 'weight' indicator")
-        return self
-
-    @property
-    def total_from_breakdown(self) -> BreakdownTotal:
-        """``breakdown_total``, or what the indicator's aggregation implies: counts that add
-        up over areas add up over partners and age groups too."""
-        if self.breakdown_total is not None:
-            return self.breakdown_total
-        if self.aggregation is Aggregation.SUM:
-            return BreakdownTotal.SUM
-        return BreakdownTotal.NONE
 
 
 class Intervention(Readable):
@@ -461,6 +411,12 @@ class Programme(Model):
 
     period_start: Year
     period_end: Year
+    valid_from: Year | None = Field(
+        None,
+        description="The first year this version of the plan is valid for (a review that "
+        "changes targets from 2025 on): earlier years are judged against the version valid "
+        "then. Without it a new version corrects the plan for every year.",
+    )
     horizon: Year = Field(description="Year the overall ambition is to be reached.")
     start_year: Year | None = Field(None, description="Year the programme started.")
     start_year_readings: list[YearReading] = Field(

@@ -46,7 +46,11 @@ def summarise(plan: Plan) -> dict[str, Any]:
         "indicators_by_pillar": counted(
             [f"{i.pillar or '-'}/{i.kind.value}" for i in plan.indicators]
         ),
-        "targets": counted([i.target.kind if i.target else "geen" for i in plan.indicators]),
+        # every target (an indicator may have several), and the indicators without one
+        "targets": counted(
+            [t.kind for i in plan.indicators for t in i.targets]
+            + ["geen" for i in plan.indicators if not i.targets]
+        ),
         "interventions": len(plan.interventions),
         "agreements": counted([a.kind for a in plan.agreements]),
         "commitments": sum(1 for a in plan.agreements if a.is_commitment),

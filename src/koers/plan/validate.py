@@ -24,6 +24,8 @@ from koers.plan.model import (
     Polarity,
     ProportionalShare,
     ReachReference,
+    Staged,
+    Target,
     Unit,
 )
 
@@ -139,20 +141,30 @@ def _references(plan: Plan) -> Iterator[Finding]:
                 f"ambition of pillar '{ind.pillar}'",
             )
         yield from missing("indicators", i, "areas", ind.areas, areas, "area")
-        if ind.target is not None:
-            yield from missing("indicators", i, "target.area", ind.target.area, areas, "area")
-            if isinstance(ind.target, ReachReference):
+        for where, target in target_fields(ind):
+            yield from missing("indicators", i, f"{where}.area", target.area, areas, "area")
+            if isinstance(target, ReachReference):
                 yield from missing(
                     "indicators",
                     i,
-                    "target.reference_area",
-                    ind.target.reference_area,
+                    f"{where}.reference_area",
+                    target.reference_area,
                     areas,
                     "area",
                 )
-            if isinstance(ind.target, ProportionalShare):
+            if isinstance(target, Staged):
+                for pos, stage in enumerate(target.stages):
+                    yield from missing(
+                        "indicators",
+                        i,
+                        f"{where}.stages.{pos}.reference_area",
+                        stage.reference_area,
+                        areas,
+                        "area",
+                    )
+            if isinstance(target, ProportionalShare):
                 yield from missing(
-                    "indicators", i, "target.share_of", ind.target.share_of, areas, "area"
+                    "indicators", i, f"{where}.share_of", target.share_of, areas, "area"
                 )
     for i, iv in enumerate(plan.interventions):
         yield from missing("interventions", i, "pillar", iv.pillar, pillars, "pillar")
@@ -391,19 +403,32 @@ def _targets(plan: Plan) -> Iterator[Finding]:
             yield Finding("indicators", index, field, message)
 
 
+def target_fields(indicator: Indicator) -> list[tuple[str, Target]]:
+    """Each target with the field it sits in: ``target``, ``also.0``, ``also.1`` …"""
+    return [
+        ("target" if pos == 0 else f"also.{pos - 1}", target)
+        for pos, target in enumerate(indicator.targets)
+    ]
+
+
 def target_problems(indicator: Indicator) -> Iterator[tuple[str, str]]:
-    """Why the indicator's target (and aggregation) cannot work for this indicator."""
-    unit, target = indicator.unit, indicator.target
+    """Why the indicator's targets (and aggregation) cannot work for this indicator."""
+    unit = indicator.unit
     if indicator.aggregation is Aggregation.SUM and unit in RATE_UNITS:
         yield "aggregation", f"a {unit.value} cannot be summed; use 'ratio' or 'weighted_mean'"
-    if target is None:
-        return
+    for where, target in target_fields(indicator):
+        for field, message in _target_problems(indicator, target):
+            yield field.replace("target", where, 1), message
+
+
+def _target_problems(indicator: Indicator, target: Target) -> Iterator[tuple[str, str]]:
+    unit = indicator.unit
     if indicator.kind is IndicatorKind.CONTEXT and not isinstance(target, MonitorOnly):
         yield (
             "target.kind",
             "a context indicator is only monitored; its target must be monitor_only",
         )
-    needs_polarity = isinstance(target, ReachReference | ProportionalShare | Ceiling) or (
+    needs_polarity = isinstance(target, ReachReference | Staged | ProportionalShare | Ceiling) or (
         isinstance(target, Direction) and target.direction is None
     )
     if needs_polarity and indicator.polarity is Polarity.NEUTRAL:
@@ -422,9 +447,16 @@ def target_problems(indicator: Indicator) -> Iterator[tuple[str, str]]:
             yield "unit", "a proportional_share target without 'share_of' needs a percent indicator"
         if target.share_of is not None and unit is not Unit.COUNT:
             yield "unit", "a proportional_share target with 'share_of' needs a count indicator"
+    if isinstance(target, Staged) and target.dated and target.baseline_year is not None:
+        first = target.stages[0].year
+        if first is not None and first <= target.baseline_year:
+            yield (
+                "target.stages.0.year",
+                f"the first stage's year {first} is not after the baseline {target.baseline_year}",
+            )
     yield from _years(target)
     if unit is Unit.PERCENT or isinstance(target, ProportionalShare):
-        yield from _percent_values(indicator)
+        yield from _percent_values(target)
 
 
 def _years(target: object) -> Iterator[tuple[str, str]]:
@@ -442,8 +474,7 @@ def _years(target: object) -> Iterator[tuple[str, str]]:
             )
 
 
-def _percent_values(indicator: Indicator) -> Iterator[tuple[str, str]]:
-    target = indicator.target
+def _percent_values(target: Target) -> Iterator[tuple[str, str]]:
     fields = ("value", "upper", "baseline_value", "level")
     values = [(f"target.{f}", getattr(target, f, None)) for f in fields]
     values += [

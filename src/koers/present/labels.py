@@ -33,6 +33,7 @@ KIND_TITLES = {
 }
 TARGET_LABELS = {
     "reach_reference": "het niveau van een referentiegebied bereiken",
+    "staged": "eerst het niveau van het ene referentiegebied, daarna van het volgende",
     "proportional_share": "naar een proportioneel aandeel",
     "absolute": "een absoluut niveau of totaal",
     "ceiling": "niet slechter dan een grens",

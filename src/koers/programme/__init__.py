@@ -4,7 +4,8 @@
 figures that count (the totals: stored, or formed from a breakdown such as partners'
 contributions) and the breakdowns themselves, the stories behind the curves, the agreement
 states the bureau approved (statuses and escalations), the money spent and the resident
-alliance's conversations — and
+alliance's conversations, the plan's history (its versions, so that a past year is judged
+against the targets valid then) — and
 derives the rest once, lazily: the status of every indicator (exactly as ``koers status``
 computes it), the indicator passports and the delivery of each year's figures
 (:mod:`koers.programme.deliveries`), the observation index, look-ups by id. The command
@@ -26,6 +27,7 @@ from koers.alliance import MeetingRecord
 from koers.areas import Observation, published
 from koers.assess import Assessment, ObservationIndex, evaluate
 from koers.money import Spent
+from koers.plan.history import PlanHistory
 from koers.plan.model import Area, AreaKind, Indicator, Pillar, Plan
 from koers.plan.passport import IndicatorPassport, passports
 from koers.plan.summary import AgreementRow, agreement_rows
@@ -50,6 +52,7 @@ class ProgrammeState:
     spending: list[Spent] = field(default_factory=list)
     meetings: list[MeetingRecord] = field(default_factory=list)
     batches: list[Batch] = field(default_factory=list)
+    history: PlanHistory | None = None  # every readable plan version, oldest first
 
     @classmethod
     def read(
@@ -71,13 +74,16 @@ class ProgrammeState:
                 spending=tx.spending.of(pid),
                 meetings=tx.alliance.meetings(pid),
                 batches=tx.observations.batches(pid),
+                history=tx.plans.history(pid),
                 **extra,
             )
 
     @cached_property
     def assessments(self) -> dict[str, Assessment]:
         """Indicator id -> its status, exactly as ``koers status`` computes it."""
-        return {a.indicator: a for a in evaluate(self.plan, self.observations)}
+        return {
+            a.indicator: a for a in evaluate(self.plan, self.observations, history=self.history)
+        }
 
     @cached_property
     def statuses(self) -> dict[str, str]:

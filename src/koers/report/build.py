@@ -15,6 +15,7 @@ from typing import Any
 
 from koers.areas import AreaGraph, Observation
 from koers.assess import Assessment, ObservationIndex, Status, evaluate
+from koers.plan.history import PlanHistory
 from koers.plan.model import (
     Area,
     AreaKind,
@@ -193,13 +194,15 @@ def build_reports(
     boundaries: Mapping[str, dict[str, Any]] | None = None,
     extras: Mapping[str, Any] | None = None,
     agreement_statuses: Mapping[str, str] | None = None,
+    history: PlanHistory | None = None,
 ) -> ReportSet:
     """Everything the yearly documents show, as of ``year``; ``boundaries`` (area id ->
     GeoJSON geometry) give each wijk document its map; ``agreement_statuses`` are the
-    statuses the bureau approved (:func:`koers.workflow.current_statuses`)."""
+    statuses the bureau approved (:func:`koers.workflow.current_statuses`); ``history``
+    judges the year against the targets of the plan version valid then."""
     index = ObservationIndex(observations)
     narratives = narratives or {}
-    assessments = {a.indicator: a for a in evaluate(plan, index, as_of=year)}
+    assessments = {a.indicator: a for a in evaluate(plan, index, as_of=year, history=history)}
     listed = agreement_rows(plan, statuses=dict(agreement_statuses or {}))
     # only commitments are reported on; wishes and principles are listed apart, pointers
     # to a commitment held in another chapter not at all (it is listed there)

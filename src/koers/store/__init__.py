@@ -11,7 +11,7 @@ and time; a changed figure becomes a new revision and the old one stays in histo
 
 from koers.store.base import StoreError, StoreUnavailable
 from koers.store.observations import Batch, BatchResult, ImportDiff
-from koers.store.plans import PlanChange, PlanLoad
+from koers.store.plans import PlanChange, PlanLoad, VersionInfo
 from koers.store.store import DEFAULT_URL, Store
 from koers.store.transaction import Transaction
 from koers.store.versions import ConflictError
@@ -28,4 +28,5 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "Transaction",
+    "VersionInfo",
 ]

@@ -1,5 +1,12 @@
 """The plans repository: programmes, plan versions with what changed, and the plan's items
-mirrored into tables (areas, indicators) that figures refer to by foreign key."""
+mirrored into tables (areas, indicators) that figures refer to by foreign key.
+
+Every loaded version keeps its whole document: :meth:`Plans.versions` lists them with when,
+by whom and from where they were loaded and the items each changed; :meth:`Plans.version`
+reads one back and :meth:`Plans.history` all of them, as the plan's history
+(:class:`koers.plan.history.PlanHistory`) that judges a past year against its own targets.
+A stored document the current model cannot read any more is left out of the history and
+named when asked for by number."""
 
 from __future__ import annotations
 
@@ -8,8 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, func, select
 
+from koers.errors import NotFoundError
+from koers.plan.history import PlanHistory, PlanVersion
 from koers.plan.model import LIST_SECTIONS, Plan
 from koers.store import schema as t
 from koers.store.base import StoreError, current_user, digest
@@ -36,6 +46,18 @@ class PlanLoad:
     @property
     def unchanged(self) -> bool:
         return not self.changes
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored version: when, by whom and from where it was loaded, what it changed."""
+
+    version: int
+    loaded_at: datetime
+    loaded_by: str | None
+    source: str | None
+    valid_from: int | None
+    changes: tuple[PlanChange, ...]
 
 
 class Plans:
@@ -108,6 +130,67 @@ class Plans:
                 ],
             )
         return PlanLoad(pid, version, tuple(changes))
+
+    def versions(self, programme: str) -> list[VersionInfo]:
+        """Every stored version, oldest first."""
+        changes: dict[int, list[PlanChange]] = {}
+        for number, change in self.changes(programme):
+            changes.setdefault(number, []).append(change)
+        rows = self.c.execute(
+            select(
+                t.plan_versions.c.version,
+                t.plan_versions.c.loaded_at,
+                t.plan_versions.c.loaded_by,
+                t.plan_versions.c.source,
+                t.plan_versions.c.document,
+            )
+            .where(t.plan_versions.c.programme_id == programme)
+            .order_by(t.plan_versions.c.version)
+        )
+        return [
+            VersionInfo(
+                r.version,
+                r.loaded_at,
+                r.loaded_by,
+                r.source,
+                (r.document.get("programme") or {}).get("valid_from"),
+                tuple(changes.get(r.version, ())),
+            )
+            for r in rows
+        ]
+
+    def version(self, programme: str, number: int) -> Plan:
+        """Version ``number`` of the plan as it was loaded."""
+        document = self.c.scalar(
+            select(t.plan_versions.c.document).where(
+                t.plan_versions.c.programme_id == programme,
+                t.plan_versions.c.version == number,
+            )
+        )
+        if document is None:
+            raise NotFoundError(f"planversie {number} staat niet in de database")
+        try:
+            return Plan.model_validate(document)
+        except ValidationError:
+            raise StoreError(
+                f"planversie {number} is met deze versie van koers niet meer te lezen"
+            ) from None
+
+    def history(self, programme: str) -> PlanHistory:
+        """Every readable version, oldest first, as the plan's history."""
+        versions = []
+        rows = self.c.execute(
+            select(t.plan_versions)
+            .where(t.plan_versions.c.programme_id == programme)
+            .order_by(t.plan_versions.c.version)
+        )
+        for r in rows:
+            try:
+                plan = Plan.model_validate(r.document)
+            except ValidationError:
+                continue  # an older model's document: it cannot judge, so it is left out
+            versions.append(PlanVersion(r.version, plan, r.loaded_at, r.loaded_by, r.source))
+        return PlanHistory(versions)
 
     def changes(self, programme: str) -> list[tuple[int, PlanChange]]:
         rows = self.c.execute(

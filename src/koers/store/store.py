@@ -29,11 +29,12 @@ from sqlalchemy.exc import (
 
 from koers.areas.breakdowns import published
 from koers.areas.values import Observation
+from koers.plan.history import PlanHistory
 from koers.plan.model import Plan
 from koers.store import schema as t
 from koers.store.base import StoreError, StoreUnavailable
 from koers.store.observations import Batch, BatchResult, ImportDiff
-from koers.store.plans import PlanChange, PlanLoad
+from koers.store.plans import PlanChange, PlanLoad, VersionInfo
 from koers.store.transaction import Transaction
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -229,6 +230,23 @@ class Store:
     def plan_changes(self, programme: str) -> list[tuple[int, PlanChange]]:
         with self.transaction() as tx:
             return tx.plans.changes(programme)
+
+    def plan_versions(self, programme: str | None = None) -> list[VersionInfo]:
+        """Every stored version of the plan, oldest first, with what each changed."""
+        programme = self.resolve_programme(programme)
+        with self.transaction() as tx:
+            return tx.plans.versions(programme)
+
+    def plan_version(self, programme: str | None, number: int) -> Plan:
+        programme = self.resolve_programme(programme)
+        with self.transaction() as tx:
+            return tx.plans.version(programme, number)
+
+    def plan_history(self, programme: str | None = None) -> PlanHistory:
+        """The plan's readable versions: a past year is judged against its own targets."""
+        programme = self.resolve_programme(programme)
+        with self.transaction() as tx:
+            return tx.plans.history(programme)
 
     # -- figures ---------------------------------------------------------------------
 

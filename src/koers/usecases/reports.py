@@ -37,6 +37,7 @@ def write_report_set(
         generated=state.today,
         narratives=state.narratives,
         agreement_statuses=state.statuses,
+        history=state.history,
         boundaries=read_boundaries(store, state.programme, year),
         extras=standard_sections(
             state.plan,

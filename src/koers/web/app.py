@@ -40,6 +40,7 @@ from koers.web.views import (
     agreements,
     api,
     api_portal,
+    changes,
     health,
     indicators,
     overview,
@@ -294,7 +295,18 @@ def create_app(
     app.add_exception_handler(StoreUnavailable, store_unavailable)
     app.add_exception_handler(Exception, server_error)
     app.add_exception_handler(portal.LoginRequired, portal.login_required)
-    routers = (overview, pillars, indicators, wijken, agreements, portal, api, api_portal, health)
+    routers = (
+        overview,
+        pillars,
+        indicators,
+        wijken,
+        agreements,
+        changes,
+        portal,
+        api,
+        api_portal,
+        health,
+    )
     for module in routers:
         app.include_router(module.router)
     return app

@@ -244,6 +244,7 @@ def _environment() -> Environment:
     env.filters["status_label"] = status_label
     env.filters["svg"] = svg
     env.filters["longdate"] = nl.long_date
+    env.filters["moment"] = nl.moment
     env.filters["period"] = nl.period
     env.globals["kind_titles"] = KIND_TITLES
     env.globals["kind_words"] = AGREEMENT_KIND_LABELS

@@ -109,6 +109,14 @@ class StatusRecord(BaseModel):
     derived_from: list[str]
     missing_members: list[str]
     trajectory: dict[str, float] = Field(description="Year -> expected value.")
+    target_ref: str | None = Field(description="Where the plan text sets the target.")
+    target_version: int | None = Field(description="The plan version the target came from.")
+    judged_version: int | None = Field(
+        description="The plan version whose target judged this period (valid in its year)."
+    )
+    also: list[StatusRecord] = Field(
+        description="The statuses of the indicator's further targets, on the same figure."
+    )
 
 
 class AgreementRecord(BaseModel):
@@ -241,7 +249,9 @@ def status(
     if pillar is None and area is None and year is None:
         results = list(snap.assessments.values())  # computed once per request
     else:
-        results = evaluate(snap.plan, snap.index, area=area, year=year, pillar=pillar)
+        results = evaluate(
+            snap.plan, snap.index, area=area, year=year, pillar=pillar, history=snap.history
+        )
     return [r.record() for r in results]
 
 

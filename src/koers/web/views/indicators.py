@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from koers.areas import Observation
-from koers.plan.model import Indicator, ReachReference
+from koers.assess import Assessment
+from koers.plan.model import Indicator, ReachReference, Staged, Target
 from koers.present import decimals_of, passport_facts, period_key, source_list
 from koers.web.views import (
     Snapshot,
@@ -102,7 +103,6 @@ def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Respo
     table: dict[str, dict[str, Observation]] = {}
     for o in rows:
         table.setdefault(o.area, {})[o.period] = o
-    target = found.target
     stories = sorted(
         (
             (period, snap.names.get(area, area), text)
@@ -121,15 +121,30 @@ def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Respo
         figure=chart_view(snap, found, assessment),
         periods=periods,
         table=table,
-        target=target,
-        reference=(
-            snap.names.get(target.reference_area, target.reference_area)
-            if isinstance(target, ReachReference)
-            else None
-        ),
+        # every target beside the others, each with its own status on the one series
+        targets=[
+            # where the text sets it, as a citation: line numbers are not for the public
+            (
+                target,
+                judged,
+                _reference_name(snap, target, judged),
+                source_list([target.ref] if target.ref else []),
+            )
+            for target, judged in zip(found.targets, assessment.all, strict=False)
+        ],
         stories=stories,
         narrative=snap.narratives.get((indicator, assessment.area, assessment.period or "")),
         agreements=[a for a in snap.plan.agreements if indicator in a.indicators],
         passport=passport_facts(snap.plan, snap.passports[indicator]),
         figure_sources=source_list(assessment.sources),
     )
+
+
+def _reference_name(snap: Snapshot, target: Target, judged: Assessment) -> str | None:
+    """The reference a target is judged against: its area, or a ladder's rungs in order
+    with the one now judged against."""
+    if isinstance(target, ReachReference):
+        return snap.names.get(target.reference_area, target.reference_area)
+    if isinstance(target, Staged):
+        return " → ".join(snap.names.get(r.reference_area, r.reference_area) for r in target.stages)
+    return None

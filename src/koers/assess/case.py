@@ -1,0 +1,114 @@
+"""What the engine works on and hands back: a :class:`Case` (one indicator, one target, the
+series of the area and of its references, the year to judge), an :class:`Outcome` (status,
+explanation, expected value), the four statuses with the words a reader sees beside them,
+and the one rule that turns a shortfall into a status (:func:`judge`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from koers import nl
+from koers.areas.values import Value
+from koers.plan.model import Indicator, Polarity, StatusRules, Target
+
+
+class Status(StrEnum):
+    GROEN = "groen"
+    ORANJE = "oranje"
+    ROOD = "rood"
+    GRIJS = "grijs"
+
+
+STATUS_LABELS = {  # the words a reader sees beside the colour, everywhere
+    Status.GROEN: "op koers",
+    Status.ORANJE: "aandacht",
+    Status.ROOD: "achter",
+    Status.GRIJS: "geen oordeel",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    indicator: Indicator
+    target: Target | None
+    area_name: str
+    year: int
+    series: Mapping[int, Value]  # the area's values by year
+    rules: StatusRules
+    reference_name: str | None = None
+    reference: Mapping[int, Value] | None = None  # the reference area's values by year
+    # a staged target's rungs: reference area -> (its name, its values by year)
+    references: Mapping[str, tuple[str, Mapping[int, Value]]] = field(default_factory=dict)
+    developing: bool = False  # the passport says the indicator's source is still being built
+
+    @property
+    def value(self) -> float | None:
+        observed = self.series.get(self.year)
+        return observed.value if observed else None
+
+    def previous(self) -> tuple[int, float] | None:
+        earlier = [y for y, v in self.series.items() if y < self.year and v.value is not None]
+        if not earlier:
+            return None
+        year = max(earlier)
+        return year, self.series[year].value  # type: ignore[return-value]
+
+    def at(self, year: int | None) -> float | None:
+        observed = self.series.get(year) if year is not None else None
+        return observed.value if observed else None
+
+    def fmt(self, amount: float | None) -> str:
+        return nl.value(amount, self.indicator.unit, self.indicator.decimals)
+
+    def fmt_gap(self, amount: float) -> str:
+        decimals = self.indicator.decimals
+        while amount and round(amount, decimals) == 0 and decimals < 4:
+            decimals += 1  # a real shortfall is never shown as "0 te weinig"
+        return nl.difference(amount, self.indicator.unit, decimals)
+
+    def fmt_span(self, start: float, end: float) -> str:
+        """``3,9 naar 2,3 procentpunt``: the unit said once where it follows the number."""
+        unit, decimals = self.indicator.unit, self.indicator.decimals
+        first = nl.number(start, decimals) if nl.unit_follows(unit) else self.fmt_gap(start)
+        return f"{first} naar {self.fmt_gap(end)}"
+
+    def tolerance(self, default: float) -> float:
+        assert self.target is not None
+        return self.target.tolerance if self.target.tolerance is not None else default
+
+    @property
+    def strict(self) -> bool:
+        return self.target is not None and self.target.strict
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    explanation: str
+    expected: float | None = None
+    reference: float | None = None
+    gap_closed: float | None = None
+    expected_gap_closed: float | None = None
+    trajectory: Mapping[int, float] | None = None  # expected value per year
+    reference_area: str | None = None  # a staged target: the rung judged against
+
+
+def sign(indicator: Indicator, neutral: int = 1) -> int:
+    """+1 when higher is better, -1 when lower is better."""
+    if indicator.polarity is Polarity.HIGHER_IS_BETTER:
+        return 1
+    if indicator.polarity is Polarity.LOWER_IS_BETTER:
+        return -1
+    return neutral
+
+
+def judge(behind: float, tolerance: float, improving: bool, strict: bool = False) -> Status:
+    """The shared rule: ``behind`` is the shortfall against the trajectory (<= 0: on track;
+    ``strict``: < 0, exactly on the level is not yet enough)."""
+    if behind < -1e-9 or (behind <= 1e-9 and not strict):
+        return Status.GROEN
+    if behind <= tolerance + 1e-9 or improving:
+        return Status.ORANJE
+    return Status.ROOD
