@@ -92,8 +92,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "plan": (
         "plan",
-        "Controleer een planmap, tel wat een plan bevat of schrijf het JSON-schema van de "
-        "planbestanden.",
+        "Controleer een planmap, tel wat een plan bevat, bekijk de versies van het plan en "
+        "wat er veranderde, of schrijf het JSON-schema van de planbestanden.",
     ),
     "proportionality": (
         "proportionality",

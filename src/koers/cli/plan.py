@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from koers.cli import _console, _store, main, reports_errors
+from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
 from koers.cli.render import plan_counts, summary_table
 from koers.plan import Plan, json_schema, load_plan
 from koers.plan.diff import Difference
@@ -21,8 +21,8 @@ WORDS = {"added": "toegevoegd", "removed": "verwijderd", "changed": "gewijzigd"}
 
 @main.group()
 def plan() -> None:
-    """Controleer een planmap, tel wat een plan bevat of schrijf het JSON-schema van de
-    planbestanden."""
+    """Controleer een planmap, tel wat een plan bevat, bekijk de versies van het plan en wat
+    er veranderde, of schrijf het JSON-schema van de planbestanden."""
 
 
 @plan.command("check")
@@ -87,10 +87,8 @@ def plan_schema(output: Path | None) -> None:
 
 
 @plan.command("history")
-@click.option("--programme", help="Programma-id (nodig als de database er meerdere bevat).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@programme_option
+@format_option
 @click.pass_context
 @reports_errors
 def plan_history(ctx: click.Context, programme: str | None, fmt: str) -> None:
@@ -143,10 +141,8 @@ def plan_history(ctx: click.Context, programme: str | None, fmt: str) -> None:
 @plan.command("diff")
 @click.argument("old", metavar="[A]", required=False)
 @click.argument("new", metavar="[B]", required=False)
-@click.option("--programme", help="Programma-id (nodig als de database er meerdere bevat).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@programme_option
+@format_option
 @click.pass_context
 @reports_errors
 def plan_diff(
