@@ -171,8 +171,9 @@ def series_chart(
     observed = sorted({p for line in ordered for p, v in line.points if _finite(v)}, key=period_key)
     if not observed:
         return _placeholder(f"Lijngrafiek van {indicator.name}: geen gegevens.", title)
+    first, last = nl.period(observed[0]), nl.period(observed[-1])
     description = f"Lijngrafiek van {indicator.name} voor {_enumerate(names)}, " + (
-        f"{observed[0]} tot {observed[-1]}." if len(observed) > 1 else f"{observed[0]}."
+        f"{first} tot {last}." if len(observed) > 1 else f"{first}."
     )
 
     # the period each trajectory year is drawn at: the area's own period of that year,
@@ -207,8 +208,10 @@ def series_chart(
         for year, value in steps:
             period = labels.get(year, str(year))
             rows.append(_row(TRAJECTORY_LABEL, "trajectory", period, value, indicator))
-    domain = sorted({row["periode"] for row in rows}, key=period_key)
-    order = {period: i for i, period in enumerate(domain)}
+    # the axis shows periods as a reader says them (1 oktober 2020), in time order
+    periods = sorted({row.pop("period") for row in rows}, key=period_key)
+    domain = [nl.period(period) for period in periods]
+    order = {shown: i for i, shown in enumerate(domain)}
     for row in rows:
         row["volgorde"] = order[row["periode"]]
 
@@ -323,10 +326,11 @@ def _row(name: str, role: str, period: str, value: float, indicator: Indicator) 
     return {
         "serie": name,
         "rol": role,
-        "periode": period,
+        "period": period,  # for the time order; dropped once the axis is built
+        "periode": nl.period(period),
         "waarde": value,
         "tekst": text,
-        "beschrijving": f"{name}, {period}: {text}",
+        "beschrijving": f"{name}, {nl.period(period)}: {text}",
     }
 
 
