@@ -130,7 +130,23 @@ def test_two_partners_report_one_indicator_and_the_public_value_is_their_sum(por
     approve(portal, havensteder)
 
     assert published(portal) == [("zuid", "2024", 1734.0)]
-    assert "1.734" in portal.client().get("/indicatoren/O6.8").text
+    public = portal.client().get("/indicatoren/O6.8").text
+    assert "1.734" in public
+    # the public page, the download and the API show the total and what it is made of
+    parts = public.split("Uitsplitsing")[1]
+    assert "bijdrage van: Woonstad Rotterdam" in parts and "bijdrage van: Havensteder" in parts
+    rows = portal.client().get("/indicatoren/O6.8.csv").text.splitlines()
+    assert [r.split(",")[2:4] + r.split(",")[-2:] for r in rows[1:]] == [
+        ["2024", "1734.0", "", ""],
+        ["2024", "500.0", "partner", "havensteder"],
+        ["2024", "1234.0", "partner", "woonstad"],
+    ]
+    figures = portal.client().get("/api/indicators/O6.8/observations").json()
+    assert [(f["value"], f["dimension"], f["category"]) for f in figures] == [
+        (1734.0, None, None),
+        (500.0, "partner", "havensteder"),
+        (1234.0, "partner", "woonstad"),
+    ]
     # the bureau sees both contributions and both updates
     page = portal.client("bureau").get("/portaal/indicatoren/O6.8").text
     contributions = page.split("Bijdragen per partner")[1]

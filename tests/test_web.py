@@ -207,11 +207,11 @@ def test_indicator_csv(site):
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert 'filename="E5.4.csv"' in response.headers["content-disposition"]
     lines = response.text.splitlines()
-    assert lines[0] == "indicator,area,period,value,status,source,batch"
+    assert lines[0] == "indicator,area,period,value,status,source,batch,dimension,category"
     batch = _record(site, "E5.4")["batches"][0]
     assert (
         f'E5.4,zuid,2022-12-31,40.3,definitief,"Uitvoeringsplan 2023-2027, tekst 5.2.1 '
-        f'(seed:4618-4620)",{batch}'
+        f'(seed:4618-4620)",{batch},,'  # a total: no breakdown
     ) in lines
 
 

@@ -82,6 +82,11 @@ class ObservationRecord(BaseModel):
     note: str | None
     batch: str | None = Field(description="The import batch the figure came in with.")
     revision: int
+    dimension: str | None = Field(
+        None,
+        description="A breakdown's dimension (partner, schoolweging, leeftijd); none: the total.",
+    )
+    category: str | None = Field(None, description="A breakdown's category, e.g. 'havensteder'.")
 
 
 class StatusRecord(BaseModel):
@@ -205,7 +210,8 @@ def observations(
     snap: SnapshotDep,
     area: Annotated[str | None, Query(description="Only this area (id).")] = None,
 ) -> list[dict[str, Any]]:
-    """The current figures of an indicator, by area (in the plan's order) and period."""
+    """The current figures of an indicator, by area (in the plan's order) and period, each
+    total followed by its breakdowns (a partner's contribution, a schoolweging band)."""
     find_indicator(snap, indicator)
     if area is not None and area not in snap.names:
         raise not_found(f"Gebied '{area}' bestaat niet in dit plan.")
@@ -222,8 +228,10 @@ def observations(
             "note": o.note,
             "batch": o.batch,
             "revision": o.revision,
+            "dimension": o.dimension,
+            "category": o.category,
         }
-        for o in figures(snap, indicator)
+        for o in figures(snap, indicator, breakdowns=True)
         if area is None or o.area == area
     ]
 

@@ -25,7 +25,24 @@ from koers.web.views import (
 
 router = APIRouter(include_in_schema=False)
 
-CSV_COLUMNS = ("indicator", "area", "period", "value", "status", "source", "batch")
+BREAKDOWN_WORDS = {
+    "partner": "bijdrage van",
+    "schoolweging": "schoolwegingband",
+    "leeftijd": "leeftijd",
+}
+"""How a breakdown's dimension reads on the page; another dimension shows as it is stored."""
+
+CSV_COLUMNS = (
+    "indicator",
+    "area",
+    "period",
+    "value",
+    "status",
+    "source",
+    "batch",
+    "dimension",
+    "category",
+)
 
 
 def find_indicator(snap: Snapshot, indicator: str) -> Indicator:
@@ -35,23 +52,35 @@ def find_indicator(snap: Snapshot, indicator: str) -> Indicator:
     return found
 
 
-def figures(snap: Snapshot, indicator: str) -> list[Observation]:
-    """The current figures of an indicator, in the plan's order of areas, then by period."""
+def figures(snap: Snapshot, indicator: str, *, breakdowns: bool = False) -> list[Observation]:
+    """The current figures of an indicator, in the plan's order of areas, then by period;
+    with ``breakdowns`` each total followed by its breakdown (a partner's contribution, a
+    schoolweging band, an age group)."""
     order = {a.id: n for n, a in enumerate(snap.plan.areas)}
+    found = [*snap.observations, *(snap.breakdowns if breakdowns else ())]
     return sorted(
-        (o for o in snap.observations if o.indicator == indicator),
-        key=lambda o: (order.get(o.area, len(order)), period_key(o.period)),
+        (o for o in found if o.indicator == indicator),
+        key=lambda o: (
+            order.get(o.area, len(order)),
+            period_key(o.period),
+            o.dimension or "",
+            o.category or "",
+        ),
     )
 
 
 # registered before the page: an indicator id may contain dots, so "E5.4.csv" would match
 def download_rows(snap: Snapshot, indicator: str) -> list[list[str | float | None]]:
     """Every current figure of the indicator: one row per area and period, with the
-    figure's own status (definitief / voorlopig / geschat), source and import batch."""
+    figure's own status (definitief / voorlopig / geschat), source and import batch, then
+    its breakdowns (``dimension`` and ``category`` empty on the total)."""
     find_indicator(snap, indicator)
     return [
-        [o.indicator, o.area, o.period, o.value, o.status, o.source, o.batch]
-        for o in figures(snap, indicator)
+        [
+            *(o.indicator, o.area, o.period, o.value, o.status, o.source, o.batch),
+            *(o.dimension, o.category),
+        ]
+        for o in figures(snap, indicator, breakdowns=True)
     ]
 
 
@@ -121,6 +150,8 @@ def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Respo
         figure=chart_view(snap, found, assessment),
         periods=periods,
         table=table,
+        breakdowns=[o for o in figures(snap, indicator, breakdowns=True) if o.dimension],
+        breakdown_words=BREAKDOWN_WORDS,
         # every target beside the others, each with its own status on the one series
         targets=[
             # where the text sets it, as a citation: line numbers are not for the public
