@@ -660,7 +660,7 @@ def test_the_carto_buurten_need_a_year():
 
 
 @real
-def test_the_nprz_plan_gets_its_23_buurten_and_3_gebieden():
+def test_the_nprz_plan_gets_its_23_buurten_and_its_gebieden():
     reading = read("rotterdam_buurten_2024_wgs84.geojson", plan=NPRZ)
     assert sorted(reading.boundaries) == [
         "afrikaanderwijk", "beverwaard", "bloemhof", "carnisse", "charlois-zuidrand",
@@ -675,10 +675,13 @@ def test_the_nprz_plan_gets_its_23_buurten_and_3_gebieden():
         "BU05990324, BU05990325 en 56 meer"
     )
     gebieden = read("rotterdam_gebieden_2013_wgs84.geojson", plan=NPRZ)
+    # the three gebieden of Zuid, and Hoogvliet and Pernis, which the Zuidoever adds
     assert sorted(gebieden.boundaries) == [
         "gebied-charlois",
         "gebied-feijenoord",
         "gebied-ijsselmonde",
+        "hoogvliet",
+        "pernis",
     ]
 
 
