@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import quote
 
 import httpx
@@ -660,7 +660,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
         {
             **AUTH,
             "agreement": p("json", 400),
-            "status": p("json", 400),
+            "status": p("json", 422),  # not one of the statuses: the schema refuses it
             "evidence": p("json", 201, 400, stored=t.updates.c.evidence),
             "indicator": p("json", 400),
             "area": p("json", 400),
@@ -766,10 +766,15 @@ def declared(dependant: Dependant) -> set[str]:
     ):
         names.add(param.alias)
     for param in dependant.body_params:
-        model = param.field_info.annotation
-        if isinstance(model, type) and issubclass(model, BaseModel):
+        annotation = param.field_info.annotation
+        models = [
+            model
+            for model in (get_args(annotation) or (annotation,))  # one model, or a union
+            if isinstance(model, type) and issubclass(model, BaseModel)
+        ]
+        for model in models:
             names |= set(model.model_fields)
-        else:
+        if not models:
             names.add(param.alias)
     for sub in dependant.dependencies:
         names |= declared(sub)
