@@ -784,3 +784,14 @@ def test_no_password_token_or_session_reaches_the_logs(portal, caplog):
     with portal.store.engine.connect() as c:
         hashes = list(c.scalars(select(t.users.c.password_hash)))
     assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+
+def test_public_pages_viewed_while_logged_in_are_private(portal):
+    anonymous = portal.client().get("/")
+    assert anonymous.status_code == 200
+    assert "cache-control" not in anonymous.headers  # as before: the page cache serves it
+    wouter = portal.client("wouter")
+    page = wouter.get("/")
+    assert "wouter" in page.text and 'name="csrf"' in page.text  # who, and the logout form
+    assert page.headers["cache-control"] == "private" and page.headers["vary"] == "Cookie"
+    assert wouter.get("/portaal").headers["cache-control"] == "no-store"  # as before

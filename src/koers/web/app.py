@@ -111,7 +111,7 @@ class SecurityHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
                 if scope["path"].startswith(PRIVATE_PATHS):
-                    headers.setdefault("Cache-Control", "no-store")
+                    headers["Cache-Control"] = "no-store"  # over a page's own "private"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -272,6 +272,12 @@ def page(
         "programme": snap.plan.programme if snap else None,
         "href": snap.href if snap else (lambda path, **_: path),
     }
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, template, {**common, **context}, status_code=status_code
     )
+    if viewer.user is not None:
+        # a logged-in page holds the CSRF token and the user's name: no shared cache may
+        # keep it (the portal's own pages get no-store from the app)
+        response.headers.setdefault("Cache-Control", "private")
+        response.headers.setdefault("Vary", "Cookie")
+    return response
