@@ -4,8 +4,10 @@ rights per role on every endpoint, CSRF, XSS, rate limiting, conflicts and expor
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -795,3 +797,55 @@ def test_public_pages_viewed_while_logged_in_are_private(portal):
     assert "wouter" in page.text and 'name="csrf"' in page.text  # who, and the logout form
     assert page.headers["cache-control"] == "private" and page.headers["vary"] == "Cookie"
     assert wouter.get("/portaal").headers["cache-control"] == "no-store"  # as before
+
+
+def test_the_audit_log_reads_in_dutch_and_filters_by_subject_user_and_period(portal):
+    wouter = portal.client("wouter")
+    made = post(
+        wouter,
+        "/portaal/afspraken/A1/update",
+        {"status": "op schema", "toelichting": "loopt"},
+        "/portaal/afspraken/A1",
+    )
+    update = int(made.headers["location"].split("/")[-1].split("?")[0])
+    edited = post(
+        wouter,
+        f"/portaal/updates/{update}/bewerken",
+        {"versie": 1, "status": "risico", "toelichting": "loopt uit"},
+        f"/portaal/updates/{update}",
+    )
+    assert edited.status_code == 303
+    post(wouter, f"/portaal/updates/{update}/indienen", {"versie": 2}, f"/portaal/updates/{update}")
+    bureau = portal.client("bureau")
+    post(
+        bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 3}, f"/portaal/updates/{update}"
+    )
+
+    def text(path: str) -> str:  # the page as it reads
+        return html.unescape(re.sub(r"<[^>]+>", "", bureau.get(path).text))
+
+    page = text("/portaal/logboek")
+    for words in (
+        f"Update opgesteld: update {update} over A1",
+        "status: op schema",
+        "status van A1: op schema → risico",
+        "toelichting van A1: loopt → loopt uit",
+        "fase van A1: concept → ingediend",
+        "Update goedgekeurd",
+        "Status vastgesteld: afspraak A1",
+    ):
+        assert words in page, words
+    assert '{"' not in page and "approve" not in page  # no raw records, no English names
+
+    only_wouter = text("/portaal/logboek?door=wouter")
+    assert "Update opgesteld" in only_wouter and "Update goedgekeurd" not in only_wouter
+    agreement = text("/portaal/logboek?onderwerp=agreement&id=A1")
+    assert "Status vastgesteld" in agreement and "Update opgesteld" not in agreement
+    later = text("/portaal/logboek?van=2999-01-01&tot=")
+    assert "Geen wijzigingen die bij deze keuze passen." in later
+    today = date.today().isoformat()
+    assert "Update goedgekeurd" in text(f"/portaal/logboek?van={today}&tot={today}")
+    wrong = bureau.get("/portaal/logboek?van=gisteren")
+    assert wrong.status_code == 400 and "Van: &#39;gisteren&#39; is geen datum" in wrong.text
+    # the update's own page tells its history in the same words
+    assert "fase van A1: ingediend → goedgekeurd" in text(f"/portaal/updates/{update}")

@@ -72,7 +72,14 @@ from koers.workflow.agreements import (
 from koers.workflow.api_tokens import create_token, revoke_token, token_user, tokens
 from koers.workflow.approval import PORTAL_FORMAT, approve, correct, return_update
 from koers.workflow.attention import ATTENTION_REASONS, Attention, needs_attention
-from koers.workflow.audit import agreement_history, audit_log
+from koers.workflow.audit import (
+    ACTION_LABELS,
+    SUBJECT_LABELS,
+    AuditLine,
+    agreement_history,
+    audit_log,
+    describe,
+)
 from koers.workflow.common import MAX_TEXT, Clock, utc_now
 from koers.workflow.contributions import (
     Correction,
@@ -117,6 +124,7 @@ from koers.workflow.roles import (
 
 __all__ = [
     "ACTIONS",
+    "ACTION_LABELS",
     "ATTENTION_REASONS",
     "BUREAU_ACTIONS",
     "MAX_PASSWORD",
@@ -129,6 +137,7 @@ __all__ = [
     "REFUSED",
     "ROLE_LABELS",
     "STATE_LABELS",
+    "SUBJECT_LABELS",
     "UNSAFE_SCHEMES",
     "USERNAME",
     "Action",
@@ -137,6 +146,7 @@ __all__ = [
     "ApiToken",
     "Attention",
     "AuditEntry",
+    "AuditLine",
     "Clock",
     "ClosedPeriod",
     "ConflictError",
@@ -171,6 +181,7 @@ __all__ = [
     "current_statuses_of",
     "deactivate",
     "deescalate",
+    "describe",
     "draft_update",
     "edit_draft",
     "end_sessions",

@@ -193,6 +193,12 @@ def visible_update(portal: Portal, update_id: int) -> workflow.Update:
     return update
 
 
+def described(portal: Portal, entries: list[workflow.AuditEntry]) -> list[workflow.AuditLine]:
+    """Audit entries in Dutch words, naming partners and areas as the plan does."""
+    names = {**portal.snap.names, **portal.snap.partners}
+    return [workflow.describe(entry, names) for entry in entries]
+
+
 def require_role(portal: Portal, *roles: workflow.Role) -> None:
     if portal.user.role not in roles:
         names = " of ".join(workflow.ROLE_LABELS[r] for r in roles)

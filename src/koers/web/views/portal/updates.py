@@ -22,6 +22,7 @@ from koers.web.views.portal.shared import (
     RowId,
     agreement_of,
     csv_response,
+    described,
     done,
     indicator_of,
     number,
@@ -62,8 +63,11 @@ def update_page(portal: Portal, update_id: int, *, error: Exception | None = Non
             workflow.review_of(portal.store, portal.plan, update) if portal.can("approve") else None
         ),
         status_options=[s.value for s in workflow.AgreementStatus],
-        history=workflow.audit_log(
-            portal.store, portal.programme, subject="update", subject_id=str(update.id)
+        history=described(
+            portal,
+            workflow.audit_log(
+                portal.store, portal.programme, subject="update", subject_id=str(update.id)
+            ),
         ),
         when=nl.moment,
     )
