@@ -157,16 +157,16 @@ def describe(entry: AuditEntry, names: dict[str, str] | None = None) -> AuditLin
 def _about(entry: AuditEntry, record: dict[str, Any], names: dict[str, str]) -> str:
     """What an update or figure is about: the agreement, or indicator, area and period."""
     if entry.subject == "observation":
-        indicator, area, period, *rest = [*entry.subject_id.split("|"), "", "", ""]
+        indicator, area, period = [*entry.subject_id.split("|"), "", ""][:3]
         where = names.get(area, area)
         return f"{indicator} in {where} over {nl.period(period)}" if period else indicator
     if record.get("agreement"):
         return str(record["agreement"])
     if record.get("indicator"):
-        area = str(record.get("area") or "")
-        period = record.get("period")
-        where = f" in {names.get(area, area)}" if area else ""
-        return f"{record['indicator']}{where}" + (f" over {nl.period(period)}" if period else "")
+        place = str(record.get("area") or "")
+        when = record.get("period")
+        where = f" in {names.get(place, place)}" if place else ""
+        return f"{record['indicator']}{where}" + (f" over {nl.period(when)}" if when else "")
     return ""
 
 
