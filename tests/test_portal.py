@@ -211,7 +211,12 @@ def test_an_output_value_in_dutch_notation_counts_once_approved(portal):
 
 def test_a_closed_year_refuses_new_values_from_partners(portal):
     bureau = portal.client("bureau")
-    assert post(bureau, "/portaal/jaren", {"jaar": 2024}, "/portaal/jaren").status_code == 303
+    assert (
+        post(
+            bureau, "/portaal/jaren", {"jaar": 2024, "bevestigd": "ja"}, "/portaal/jaren"
+        ).status_code
+        == 303
+    )
     response = post(
         portal.client("wouter"),
         "/portaal/indicatoren/O1/waarde",
@@ -391,7 +396,7 @@ def test_each_role_can_do_exactly_what_it_should(portal):
         "bureau": "ok",
     }
     closing = {
-        who: try_write(who, "/portaal/jaren", {"jaar": 2020}, "/portaal")
+        who: try_write(who, "/portaal/jaren", {"jaar": 2020, "bevestigd": "ja"}, "/portaal")
         for who in ("anoniem", "wouter", "gerda", "beheer", "bureau")
     }
     assert closing == {
@@ -644,7 +649,7 @@ def test_the_bureau_corrects_a_closed_year_and_ends_an_escalation_the_admin_deac
     )
     update = int(response.headers["location"].split("/")[-1].split("?")[0])
     post(wouter, f"/portaal/updates/{update}/indienen", {"versie": 1}, f"/portaal/updates/{update}")
-    post(bureau, "/portaal/jaren", {"jaar": 2023}, "/portaal/jaren")
+    post(bureau, "/portaal/jaren", {"jaar": 2023, "bevestigd": "ja"}, "/portaal/jaren")
     page = bureau.get(f"/portaal/updates/{update}").text
     assert (
         "afgesloten jaar" in page
@@ -849,3 +854,31 @@ def test_the_audit_log_reads_in_dutch_and_filters_by_subject_user_and_period(por
     assert wrong.status_code == 400 and "Van: &#39;gisteren&#39; is geen datum" in wrong.text
     # the update's own page tells its history in the same words
     assert "fase van A1: ingediend → goedgekeurd" in text(f"/portaal/updates/{update}")
+
+
+def test_closing_a_year_asks_first_and_the_bureau_can_reopen_it_with_a_reason(portal):
+    bureau = portal.client("bureau")
+    form = bureau.get("/portaal/jaren").text
+    assert 'name="jaar"' in form and 'value="20' not in form  # no year filled in
+    asked = post(bureau, "/portaal/jaren", {"jaar": "2024"}, "/portaal/jaren")
+    assert asked.status_code == 200 and "Het jaar 2024 afsluiten?" in asked.text
+    assert "cijfers die nu voor 2024 meetellen" in asked.text
+    assert "Ja, 2024 afsluiten" in asked.text
+    assert wf.closed_years(portal.store, "p") == set()  # nothing closed by asking
+    closed = post(bureau, "/portaal/jaren", {"jaar": "2024", "bevestigd": "ja"}, "/portaal/jaren")
+    assert closed.status_code == 303 and wf.closed_years(portal.store, "p") == {2024}
+    again = post(bureau, "/portaal/jaren", {"jaar": "2024"}, "/portaal/jaren")
+    assert again.status_code == 400 and "Het jaar 2024 is al afgesloten" in again.text
+
+    no_reason = post(bureau, "/portaal/jaren/2024/heropenen", {"reden": " "}, "/portaal/jaren")
+    assert no_reason.status_code == 400 and wf.closed_years(portal.store, "p") == {2024}
+    reopened = post(
+        bureau, "/portaal/jaren/2024/heropenen", {"reden": "nagekomen cijfers"}, "/portaal/jaren"
+    )
+    assert reopened.status_code == 303 and wf.closed_years(portal.store, "p") == set()
+    [entry] = wf.audit_log(portal.store, "p", subject="period", actor="bureau")[-1:]
+    assert (entry.action, entry.reason) == ("reopen_period", "nagekomen cijfers")
+    partner = post(
+        portal.client("wouter"), "/portaal/jaren/2024/heropenen", {"reden": "x"}, "/portaal"
+    )
+    assert partner.status_code == 403

@@ -108,7 +108,7 @@ from koers.workflow.escalation import (
     ladder_of,
     next_rung,
 )
-from koers.workflow.periods import close_period, closed_periods, closed_years
+from koers.workflow.periods import close_period, closed_periods, closed_years, reopen_period
 from koers.workflow.roles import (
     ACTIONS,
     BUREAU_ACTIONS,
@@ -201,6 +201,7 @@ __all__ = [
     "public_history",
     "reactivate",
     "reporters",
+    "reopen_period",
     "reset_password",
     "return_update",
     "review_of",

@@ -45,6 +45,7 @@ DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the reques
     "geescaleerd": "De afspraak is geëscaleerd.",
     "gedeescaleerd": "De escalatie is beëindigd.",
     "afgesloten": "Het jaar is afgesloten.",
+    "heropend": "Het jaar is heropend; partners kunnen er weer waarden voor indienen.",
     "gebruiker": "De gebruiker is aangemaakt.",
     "gewijzigd": "De gebruiker is gewijzigd.",
     "ingetrokken": "De sleutel is ingetrokken.",
