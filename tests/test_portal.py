@@ -882,3 +882,22 @@ def test_closing_a_year_asks_first_and_the_bureau_can_reopen_it_with_a_reason(po
         portal.client("wouter"), "/portaal/jaren/2024/heropenen", {"reden": "x"}, "/portaal"
     )
     assert partner.status_code == 403
+
+
+def test_an_admin_gives_a_one_time_password_shown_once_and_changed_at_first_login(portal):
+    beheer, old_session = portal.client("beheer"), portal.client("wouter")
+    page = beheer.get("/portaal/gebruikers").text
+    assert "<option value=\"bureau\">programmabureau</option>" in page  # roles in Dutch
+    given = post(beheer, "/portaal/gebruikers/wouter/wachtwoord", {}, "/portaal/gebruikers")
+    assert given.status_code == 200 and given.headers["cache-control"] == "no-store"
+    found = re.search(r'<p class="token" id="eenmalig">([^<]+)</p>', given.text)
+    assert found and "wouter" in given.text
+    assert found[1] not in beheer.get("/portaal/gebruikers").text  # shown once
+    assert old_session.get("/portaal").status_code == 303  # logged out everywhere
+    fresh = TestClient(portal.app, follow_redirects=False)
+    login(fresh, "wouter", found[1])
+    assert fresh.get("/portaal").headers["location"] == "/portaal/wachtwoord"
+    [entry] = wf.audit_log(portal.store, "p", subject="user", subject_id="wouter")[-1:]
+    assert (entry.action, entry.actor) == ("reset_password", "beheer")
+    refused = post(portal.client("bureau"), "/portaal/gebruikers/gerda/wachtwoord", {})
+    assert refused.status_code == 403

@@ -634,6 +634,12 @@ ROUTES: dict[tuple[str, str], Spec] = {
         ),
         writes=frozenset({"users", "audit_log"}),
     ),
+    ("POST", "/portaal/gebruikers/{username}/wachtwoord"): Spec(
+        {"username": p("path", 200, 400), **CSRF_FIELD, **AFTER_POST},  # "999…" may exist
+        ("beheer",),
+        _portal_form(lambda world, who, tampered: {"username": "doelwit"}),
+        writes=frozenset({"audit_log"}),
+    ),
     ("POST", "/portaal/gebruikers/{username}/actief"): Spec(
         {
             "username": p("path", 400),
