@@ -14,8 +14,8 @@ programme cannot be demoted or deactivated. Every change is audited (never a pas
 From the command line (whoever has shell access to the store is its administrator, audited
 as the OS user): :func:`import_users` creates many accounts at once, :func:`reset_password`
 gives one a new password (which an admin also does in the portal). Both hand out one-time
-passwords (:func:`one_time_password`): the account is marked ``must_change_password`` and the portal lets it do nothing else until the
-user chose their own (:func:`change_own_password`). Logging out (:func:`end_sessions`) and
+passwords (:func:`one_time_password`): the account is marked ``must_change_password`` and
+the portal lets it do nothing else until the user chose their own (:func:`change_own_password`). Logging out (:func:`end_sessions`) and
 every password change raise the user's session epoch, which ends every session of the user.
 """
 
