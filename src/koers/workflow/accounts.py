@@ -15,8 +15,9 @@ From the command line (whoever has shell access to the store is its administrato
 as the OS user): :func:`import_users` creates many accounts at once, :func:`reset_password`
 gives one a new password (which an admin also does in the portal). Both hand out one-time
 passwords (:func:`one_time_password`): the account is marked ``must_change_password`` and
-the portal lets it do nothing else until the user chose their own (:func:`change_own_password`). Logging out (:func:`end_sessions`) and
-every password change raise the user's session epoch, which ends every session of the user.
+the portal lets it do nothing else until the user chose their own
+(:func:`change_own_password`). Logging out (:func:`end_sessions`) and every password change
+raise the user's session epoch, which ends every session of the user.
 """
 
 from __future__ import annotations
