@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from koers import workflow as wf
+from koers.plan import plan_from_documents
 from koers.store import Store
 from koers.store import schema as t
 from koers.web.auth import SESSION_COOKIE
-from tests.helpers import PASSWORD, Portal, csrf_of, login, post
+from tests.helpers import PASSWORD, PLAN_YAML, Portal, csrf_of, login, open_portal, post
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
@@ -141,7 +142,7 @@ def test_partner_submits_bureau_approves_and_the_public_register_shows_it(portal
     assert "niet gerapporteerd" in portal.client().get("/afspraken/A1").text
     bureau = portal.client("bureau")
     home = bureau.get("/portaal").text
-    assert f"/portaal/updates/{update}" in home and "Wacht op beoordeling" in home
+    assert f"/portaal/updates/{update}" in home and "Te beoordelen (1)" in home
     response = post(
         bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 2}, f"/portaal/updates/{update}"
     )
@@ -887,7 +888,7 @@ def test_closing_a_year_asks_first_and_the_bureau_can_reopen_it_with_a_reason(po
 def test_an_admin_gives_a_one_time_password_shown_once_and_changed_at_first_login(portal):
     beheer, old_session = portal.client("beheer"), portal.client("wouter")
     page = beheer.get("/portaal/gebruikers").text
-    assert "<option value=\"bureau\">programmabureau</option>" in page  # roles in Dutch
+    assert '<option value="bureau">programmabureau</option>' in page  # roles in Dutch
     given = post(beheer, "/portaal/gebruikers/wouter/wachtwoord", {}, "/portaal/gebruikers")
     assert given.status_code == 200 and given.headers["cache-control"] == "no-store"
     found = re.search(r'<p class="token" id="eenmalig">([^<]+)</p>', given.text)
@@ -901,3 +902,113 @@ def test_an_admin_gives_a_one_time_password_shown_once_and_changed_at_first_logi
     assert (entry.action, entry.actor) == ("reset_password", "beheer")
     refused = post(portal.client("bureau"), "/portaal/gebruikers/gerda/wachtwoord", {})
     assert refused.status_code == 403
+
+
+# --------------------------------------------------------------------------- the work queue
+
+
+def _text(client: TestClient, path: str) -> str:
+    """A page as it reads, without its tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", client.get(path).text))
+
+
+def test_the_bureau_finds_what_waits_for_it_first_with_counts_and_filters(portal):
+    update = draft_and_submit(portal)  # wouter's status of A1
+    bureau = portal.client("bureau")
+    escalated = post(
+        bureau,
+        "/portaal/afspraken/A2/escaleren",
+        {"trede": "uitvoering", "reden": "Loopt vast"},
+        "/portaal/afspraken/A2",
+    )
+    assert escalated.status_code == 303
+    home = _text(bureau, "/portaal")
+    assert "Te beoordelen: 1" in home and "Geëscaleerd: 1" in home and "Teruggestuurd: 0" in home
+    assert "Nooit gerapporteerd: 3" in home  # A2, A3, A4 (A1 has an open update)
+    order = [home.index(f"{label} (") for label in ("Te beoordelen", "Geëscaleerd")]
+    order.append(home.index("Nooit gerapporteerd ("))
+    assert order == sorted(order)  # what waits for the bureau comes first
+    assert home.index(f"Update {update} over afspraak A1") < home.index("Geëscaleerd (")
+    # filters: kind, partner, pillar
+    values = _text(bureau, "/portaal?soort=waarde")
+    assert "Te beoordelen: 0" in values and "Niets dat bij deze keuze past." in values
+    gemeente = _text(bureau, "/portaal?partner=gemeente")
+    assert "Geëscaleerd: 1" in gemeente and "Te beoordelen: 0" in gemeente
+    assert "Te beoordelen: 1" in _text(bureau, "/portaal?pijler=wonen&partner=&soort=")
+    # a partner sees only its own work, without the bureau's filters
+    wouter = portal.client("wouter").get("/portaal").text
+    assert 'name="soort"' not in wouter and "A2" not in wouter
+
+
+def test_the_bureau_reaches_every_agreement_and_indicator_whatever_its_status(portal):
+    update = draft_and_submit(portal)
+    bureau = portal.client("bureau")
+    post(
+        bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 2}, f"/portaal/updates/{update}"
+    )
+    assert "A1" not in _text(bureau, "/portaal")  # in order: no longer in the queue
+    listed = bureau.get("/portaal/afspraken").text
+    for agreement in ("A1", "A2", "A3", "A4"):
+        assert f'href="/portaal/afspraken/{agreement}"' in listed
+    assert "op schema" in _text(bureau, "/portaal/afspraken")
+    assert 'href="/portaal/afspraken/A1"' not in bureau.get("/portaal/afspraken?pijler=x").text
+    indicators = bureau.get("/portaal/indicatoren").text
+    assert (
+        'href="/portaal/indicatoren/O1"' in indicators
+        and "/portaal/indicatoren/E1" not in indicators
+    )
+    assert portal.client("wouter").get("/portaal/afspraken").status_code == 403
+
+
+def test_a_returned_update_is_corrected_and_resubmitted_in_one_step(portal):
+    update = draft_and_submit(portal, note="loopt")
+    bureau = portal.client("bureau")
+    page = f"/portaal/updates/{update}"
+    post(bureau, f"{page}/terugsturen", {"versie": 2, "reden": "Voeg het bewijs toe"}, page)
+    wouter = portal.client("wouter")
+    assert "Teruggestuurd: 1" in _text(wouter, "/portaal")
+    shown = wouter.get(page).text
+    assert "Voeg het bewijs toe" in shown and "Opnieuw indienen" in shown
+    done = post(
+        wouter,
+        f"{page}/opnieuw-indienen",
+        {"versie": 3, "status": "op schema", "toelichting": "loopt", "bewijs": "https://e.org/a"},
+        page,
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("opnieuw-ingediend")
+    [again] = wf.updates(portal.store, "p", agreement="A1")
+    assert again.state is wf.State.SUBMITTED and again.evidence == "https://e.org/a"
+    assert f"Update {update} over afspraak A1" in _text(bureau, "/portaal")
+    twice = post(wouter, f"{page}/opnieuw-indienen", {"versie": again.version}, page)
+    assert twice.status_code == 400 and "alleen een teruggestuurde update" in twice.text
+
+
+SCHOOL_PLAN = plan_from_documents(
+    {
+        "plan.yaml": PLAN_YAML.replace(
+            "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}",
+            "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}\n"
+            "  - {id: boor, name: Stichting BOOR, sector: onderwijs}\n"
+            "  - {id: scholen, name: Scholen, sector: onderwijs, signatory: false}",
+        ).replace(
+            "  - {id: A3, text: Samen een kader, pillar: wonen}",
+            "  - {id: A3, text: Samen een kader, pillar: wonen}\n"
+            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}",
+        )
+    }
+)
+
+
+def test_a_partner_without_reporting_duties_sees_why_and_what_it_can_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOERS_USER", "installateur")
+    url = f"sqlite:///{tmp_path / 'school.db'}"
+    with open_portal(
+        url, plan=SCHOOL_PLAN, partners={"bas": "boor", "wouter": "woonbron"}
+    ) as school:
+        home = _text(school.client("bas"), "/portaal")
+        assert "Waarom u hier niets hoeft te rapporteren" in home
+        assert "Stichting BOOR is in het plan geen eigenaar van een afspraak" in home
+        assert "Scholen: S1" in home  # who holds the agreements of its sector
+        assert "Levering van cijfers" in home
+        wouter = _text(school.client("wouter"), "/portaal")  # a partner with duties
+        assert "Waarom u hier niets hoeft te rapporteren" not in wouter

@@ -275,6 +275,17 @@ def _edit(world: World, who: str, tampered: str | None) -> dict[str, object]:
     return {**values, "waarde": "5"}
 
 
+def _returned(world: World, who: str, tampered: str | None) -> dict[str, object]:
+    """An update the bureau returned, with the corrected fields of its kind."""
+    values = _edit(world, who, tampered)
+    update_id, version = int(str(values["update_id"])), int(str(values["versie"]))
+    update = wf.submit(world.store, update_id, world.user(who), version)
+    returned = wf.return_update(
+        world.store, update.id, world.user("bureau"), update.version, "graag beter"
+    )
+    return {**values, "versie": returned.version}
+
+
 def _api_new(world: World, who: str, tampered: str | None) -> dict[str, object]:
     if tampered in ("indicator", "area", "period", "value", "confirmation", "contributor"):
         period = world.period()
@@ -403,7 +414,22 @@ ROUTES: dict[tuple[str, str], Spec] = {
         CSRF_FIELD, ("uitlogger",), _fixed(csrf=VALID), fresh_session=True
     ),
     # ------------------------------------------------------------------ portal pages
-    ("GET", "/portaal"): Spec(GEDAAN, PARTNER_AND_BUREAU, _fixed(gedaan="opgesteld")),
+    ("GET", "/portaal"): Spec(
+        {
+            "pijler": p("query", 200, empty="Niets dat bij deze keuze past."),
+            "partner": p("query", 200, empty="Niets dat bij deze keuze past."),
+            "soort": p("query", 200, empty="Niets dat bij deze keuze past."),
+            **GEDAAN,
+        },
+        ("bureau",),  # the filters are the bureau's; a partner gets the same page
+        _fixed(gedaan="opgesteld"),
+    ),
+    ("GET", "/portaal/afspraken"): Spec(
+        {"pijler": p("query", 200, empty=">0 afspraken."), **GEDAAN}, ("bureau",), _fixed()
+    ),
+    ("GET", "/portaal/indicatoren"): Spec(
+        {"pijler": p("query", 200, empty=">0 outputindicatoren."), **GEDAAN}, ("bureau",), _fixed()
+    ),
     ("GET", "/portaal/afspraken/{agreement_id}"): Spec(
         {"agreement_id": p("path", 404), **GEDAAN}, PARTNER_AND_BUREAU, _fixed(agreement_id="A1")
     ),
@@ -539,6 +565,22 @@ ROUTES: dict[tuple[str, str], Spec] = {
         },
         PARTNER_AND_BUREAU,
         _portal_form(_edit),
+        writes=frozenset({"audit_log"}),
+    ),
+    ("POST", "/portaal/updates/{update_id}/opnieuw-indienen"): Spec(
+        {
+            **UPDATE_ID,
+            **VERSIE,
+            "status": p("form", 400),
+            "toelichting": p("form", 303, 400, stored=t.updates.c.note),
+            "bewijs": p("form", 303, 400, stored=t.updates.c.evidence),
+            "waarde": p("form", 303, 400),
+            "bevestiging": p("form", 303, 400, stored=t.updates.c.confirmation),
+            **CSRF_FIELD,
+            **AFTER_POST,
+        },
+        PARTNER_AND_BUREAU,
+        _portal_form(_returned),
         writes=frozenset({"audit_log"}),
     ),
     ("POST", "/portaal/updates/{update_id}/indienen"): Spec(

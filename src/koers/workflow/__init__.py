@@ -15,7 +15,8 @@ The programme bureau approves or returns what they submit; only approved updates
 - :mod:`~koers.workflow.agreements`: agreement states, current statuses, public history
 - :mod:`~koers.workflow.escalation`: escalation up each agreement's ladder from the plan
 - :mod:`~koers.workflow.periods`: closed years
-- :mod:`~koers.workflow.attention`: what needs a user's attention
+- :mod:`~koers.workflow.attention`: what needs a user's attention, grouped and filtered
+- :mod:`~koers.workflow.duties`: why a partner has nothing to report
 - :mod:`~koers.workflow.audit`: reading the audit log
 
 All persistence goes through the store's repositories (``tx.accounts``, ``tx.updates``,
@@ -71,7 +72,7 @@ from koers.workflow.agreements import (
 )
 from koers.workflow.api_tokens import create_token, revoke_token, token_user, tokens
 from koers.workflow.approval import PORTAL_FORMAT, approve, correct, return_update
-from koers.workflow.attention import ATTENTION_REASONS, Attention, needs_attention
+from koers.workflow.attention import ATTENTION_REASONS, Attention, needs_attention, queue
 from koers.workflow.audit import (
     ACTION_LABELS,
     SUBJECT_LABELS,
@@ -95,10 +96,12 @@ from koers.workflow.drafting import (
     draft_update,
     edit_draft,
     get_update,
+    resubmit,
     submit,
     updates,
     visible_updates,
 )
+from koers.workflow.duties import NoDuties, without_duties
 from koers.workflow.escalation import (
     at_top,
     deescalate,
@@ -153,6 +156,7 @@ __all__ = [
     "Correction",
     "Kind",
     "NewAccount",
+    "NoDuties",
     "Passwords",
     "PlausibilityError",
     "Review",
@@ -199,10 +203,12 @@ __all__ = [
     "partner_agreements",
     "partner_indicators",
     "public_history",
+    "queue",
     "reactivate",
     "reopen_period",
     "reporters",
     "reset_password",
+    "resubmit",
     "return_update",
     "review_of",
     "revoke_token",
@@ -215,4 +221,5 @@ __all__ = [
     "users",
     "utc_now",
     "visible_updates",
+    "without_duties",
 ]

@@ -14,7 +14,8 @@ is a 404, so its existence is not revealed either.
 One module per page family: :mod:`.login`, :mod:`.home`, :mod:`.agreements`,
 :mod:`.indicators`, :mod:`.updates`, :mod:`.audit`, :mod:`.periods`, :mod:`.deliveries`
 (data delivery: what is in, late or without a source), :mod:`.users`,
-:mod:`.tokens` and :mod:`.password`; what they share (the :class:`~.shared.Portal` dependency,
+:mod:`.tokens`, :mod:`.password` and :mod:`.catalogue` (every agreement and indicator with
+its portal page, for the bureau); what they share (the :class:`~.shared.Portal` dependency,
 the CSRF check, ``show``, ``done``, ``refusal``) is in :mod:`.shared`. :data:`router` holds
 all their routes.
 """
@@ -24,6 +25,7 @@ from fastapi import APIRouter
 from koers.web.views.portal import (
     agreements,
     audit,
+    catalogue,
     deliveries,
     home,
     indicators,
@@ -48,6 +50,7 @@ _FAMILIES = (
     login,
     password,
     home,
+    catalogue,
     agreements,
     indicators,
     updates,

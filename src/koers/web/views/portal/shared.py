@@ -39,6 +39,7 @@ DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the reques
     "opgesteld": "De update is opgeslagen als concept. Dien hem in als hij klaar is.",
     "bewerkt": "De wijzigingen zijn opgeslagen.",
     "ingediend": "De update is ingediend bij het programmabureau.",
+    "opnieuw-ingediend": "De verbeterde update is opnieuw ingediend bij het programmabureau.",
     "goedgekeurd": "De update is goedgekeurd en telt nu mee.",
     "teruggestuurd": "De update is teruggestuurd met de reden.",
     "gecorrigeerd": "De correctie is doorgevoerd en gelogd.",
