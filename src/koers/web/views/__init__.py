@@ -30,6 +30,7 @@ from koers.plan.period import period_year
 from koers.present import (
     KIND_LABELS,
     KIND_TITLES,
+    PHONE_WIDTH,
     TARGET_LABELS,
     TRAJECTORY_LABEL,
     chart_lines,
@@ -174,11 +175,14 @@ def value_at(snap: Snapshot, indicator: Indicator, area: str, period: str | None
 
 @dataclass(frozen=True)
 class ChartView:
-    """A chart as inline SVG and the same figures as a table (for screen readers)."""
+    """A chart as inline SVG and the same figures as a table (for screen readers); with
+    ``phone`` the same chart narrow enough that a phone shows it at its own size, so its
+    text stays 11 px (the page shows one or the other by the screen's width)."""
 
     spec: dict[str, Any]
     columns: list[str]
     rows: list[tuple[str, list[str]]]
+    phone: dict[str, Any] | None = None
 
     @property
     def description(self) -> str:
@@ -210,7 +214,8 @@ def chart_view(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> 
         rows.append((period, cells))
     if trajectory:
         columns.append(TRAJECTORY_LABEL)
-    return ChartView(spec, columns, rows)
+    phone = series_chart(shown_as, lines, trajectory=trajectory, width=PHONE_WIDTH)
+    return ChartView(spec, columns, rows, phone)
 
 
 @lru_cache(maxsize=1024)
