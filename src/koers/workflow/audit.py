@@ -72,10 +72,14 @@ FIELD_LABELS = {
     "source": "bron",
     "name": "naam",
     "revoked": "ingetrokken",
+    "batch": "importbatch",
+    "closed_by": "afgesloten door",
 }
-# bookkeeping, or what the subject itself already names
-HIDDEN = {"version", "kind", "escalation_level", "update", "programme", "username", "year"}
-HIDDEN_ON_CHANGE = {"agreement", "indicator", "area", "period", "batch"}
+# bookkeeping, or what the subject itself already names ("update 4 over A6.5")
+HIDDEN = {
+    *("version", "kind", "escalation_level", "update", "programme", "username", "year"),
+    *("agreement", "indicator", "area", "period"),
+}
 SHORT = 80  # characters of a note or reason shown in a change
 
 
@@ -137,7 +141,7 @@ def describe(entry: AuditEntry, names: dict[str, str] | None = None) -> AuditLin
     before, after = entry.before or {}, entry.after or {}
     changes: list[str] = []
     for key in [*after, *(k for k in before if k not in after)]:
-        if key in HIDDEN or (entry.before is not None and key in HIDDEN_ON_CHANGE):
+        if key in HIDDEN:
             continue
         old, new = before.get(key), after.get(key)
         if entry.before is not None and old == new:
