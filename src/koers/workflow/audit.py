@@ -73,12 +73,12 @@ FIELD_LABELS = {
     "name": "naam",
     "revoked": "ingetrokken",
     "batch": "importbatch",
-    "closed_by": "afgesloten door",
 }
 # bookkeeping, or what the subject itself already names ("update 4 over A6.5")
 HIDDEN = {
     *("version", "kind", "escalation_level", "update", "programme", "username", "year"),
     *("agreement", "indicator", "area", "period"),
+    "closed_by",  # who had closed a reopened year: in the CSV, and in the entry before it
 }
 SHORT = 80  # characters of a note or reason shown in a change
 
