@@ -62,6 +62,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         admin = wf.create_user(store, "nprz", "beheer", PASSWORD, "admin", by=None)
         wf.create_user(store, "nprz", "bureau", PASSWORD, "bureau", by=admin)
         wf.create_user(store, "nprz", "partner", PASSWORD, "partner", agreement.owners[0], by=admin)
+        wf.create_user(store, "nprz", "wisselaar", PASSWORD, "bureau", by=admin)
+        owned = [a.id for a in wf.partner_agreements(plan, agreement.owners[0])]
+        output = next(i.id for i in wf.partner_indicators(plan, agreement.owners[0]))
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -81,6 +84,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "base": f"http://127.0.0.1:{port}",
         "agreement": agreement.id,
         "owner": agreement.owners[0],
+        "url": url,
+        "queued": owned[1],  # one agreement per test that reports on it
+        "returned": owned[2],
+        "wide": owned[3],
+        "output": output,
     }
     server.should_exit = True
     thread.join(timeout=10)
@@ -226,6 +234,15 @@ def test_portal_pages_have_no_serious_accessibility_violations(new_page, site):
     for path in ("/portaal", f"/portaal/afspraken/{site['agreement']}", "/portaal/sleutels"):
         page.goto(f"{site['base']}{path}")
         assert _serious_violations(page) == [], path
+    bureau = new_page(bypass_csp=True)
+    _login(bureau, site["base"], "bureau")
+    for path in ("/portaal", "/portaal/afspraken", "/portaal/logboek", "/portaal/jaren"):
+        bureau.goto(f"{site['base']}{path}")
+        assert _serious_violations(bureau) == [], path
+    admin = new_page(bypass_csp=True)
+    _login(admin, site["base"], "beheer")
+    admin.goto(f"{site['base']}/portaal/gebruikers")
+    assert _serious_violations(admin) == [], "/portaal/gebruikers"
 
 
 def test_the_register_filters_in_place_with_htmx_and_keeps_the_address(new_page, site):
@@ -242,3 +259,173 @@ def test_the_register_filters_in_place_with_htmx_and_keeps_the_address(new_page,
     assert 0 < page.locator("#register tbody tr").count() < everything
     page.reload()  # the address is the filtered register, without JavaScript too
     assert page.locator("#register tbody tr").count() < everything
+
+
+# --------------------------------------------------------------------------- the portal's work
+
+
+def _report_status(page, base: str, agreement: str, note: str) -> None:  # type: ignore[no-untyped-def]
+    """As the logged-in partner: draft a status of ``agreement`` and submit it."""
+    page.goto(f"{base}/portaal/afspraken/{agreement}")
+    page.get_by_label("Status").select_option("risico")
+    page.get_by_label("Toelichting").fill(note)
+    page.get_by_role("button", name="Opslaan als concept").click()
+    page.get_by_role("button", name="Indienen bij het programmabureau").click()
+    assert "ingediend bij het programmabureau" in page.locator(".done").inner_text()
+
+
+def test_the_bureau_finds_a_submitted_update_at_the_top_of_its_queue(new_page, site):
+    base, agreement = site["base"], site["queued"]
+    partner = new_page()
+    _login(partner, base, "partner")
+    _report_status(partner, base, agreement, "De bouw ligt stil door stikstof.")
+
+    bureau = new_page(viewport={"width": 1280, "height": 800})
+    _login(bureau, base, "bureau")
+    first = bureau.locator("#aandacht section").first
+    assert first.locator("h3").inner_text().startswith("Te beoordelen (")
+    link = first.get_by_role("link", name=f"afspraak {agreement}")
+    box = link.bounding_box()
+    assert box is not None and box["y"] < 800  # seen without scrolling
+    counts = bureau.locator(".queue-counts").inner_text()
+    assert "Te beoordelen:" in counts and "Nooit gerapporteerd:" in counts
+    link.click()
+    assert "De bouw ligt stil door stikstof." in bureau.content()
+
+
+def test_a_returned_update_is_corrected_and_resubmitted(new_page, site):
+    base, agreement = site["base"], site["returned"]
+    partner = new_page()
+    _login(partner, base, "partner")
+    _report_status(partner, base, agreement, "Loopt.")
+    bureau = new_page()
+    _login(bureau, base, "bureau")
+    bureau.locator("#aandacht").get_by_role("link", name=f"afspraak {agreement}").first.click()
+    bureau.get_by_label("Reden om terug te sturen").fill("Wat is er vertraagd, en waarom?")
+    bureau.get_by_role("button", name="Terugsturen").click()
+    assert "teruggestuurd" in bureau.locator(".done").inner_text()
+
+    partner.goto(f"{base}/portaal")
+    returned = partner.locator("section#teruggestuurd")
+    assert "Wat is er vertraagd, en waarom?" in returned.inner_text()
+    returned.get_by_role("link", name=f"afspraak {agreement}").click()
+    partner.get_by_label("Toelichting").fill("De aannemer is failliet; een nieuwe start in mei.")
+    partner.get_by_role("button", name="Opnieuw indienen").click()
+    assert "opnieuw ingediend" in partner.locator(".done").inner_text()
+    assert "ingediend" in partner.locator("h1").inner_text()
+
+
+def test_a_user_changes_their_password(new_page, site):
+    base = site["base"]
+    page = new_page()
+    _login(page, base, "wisselaar")
+    page.get_by_role("link", name="Wachtwoord wijzigen").click()
+    page.get_by_label("Huidig wachtwoord").fill(PASSWORD)
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill("een nieuw lang wachtwoord")
+    page.get_by_label("Nieuw wachtwoord nogmaals").fill("een nieuw lang wachtwoord")
+    page.get_by_role("button", name="Wachtwoord wijzigen").click()
+    assert "Uw wachtwoord is gewijzigd" in page.locator(".done").inner_text()
+    page.get_by_role("button", name="Uitloggen").click()
+    page.goto(f"{base}/inloggen")
+    page.get_by_label("Gebruikersnaam").fill("wisselaar")
+    page.get_by_label("Wachtwoord").fill("een nieuw lang wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{base}/portaal")
+
+
+def test_a_year_is_closed_only_after_confirmation(new_page, site):
+    base = site["base"]
+    page = new_page()
+    _login(page, base, "bureau")
+    page.goto(f"{base}/portaal/jaren")
+    assert page.get_by_label("Welk jaar?").input_value() == ""  # nothing filled in
+    page.get_by_label("Welk jaar?").fill("2019")
+    page.get_by_role("button", name="Verder").click()
+    assert page.locator("h1").inner_text() == "Het jaar 2019 afsluiten?"
+    assert "cijfers die nu voor 2019 meetellen" in page.locator(".warning").inner_text()
+    with Store.open(site["url"]) as store:
+        assert 2019 not in wf.closed_years(store, "nprz")  # asking closed nothing
+    page.get_by_role("button", name="Ja, 2019 afsluiten").click()
+    assert "Het jaar is afgesloten." in page.locator(".done").inner_text()
+    with Store.open(site["url"]) as store:
+        assert 2019 in wf.closed_years(store, "nprz")
+    page.get_by_text("2019 heropenen", exact=True).click()  # the summary opens the form
+    page.get_by_label("Waarom 2019 heropenen?").fill("Het CBS herzag de cijfers van 2019.")
+    page.get_by_role("button", name="2019 heropenen (gelogd)").click()
+    assert "heropend" in page.locator(".done").inner_text()
+    with Store.open(site["url"]) as store:
+        assert 2019 not in wf.closed_years(store, "nprz")
+
+
+def _overflow(page) -> int:  # type: ignore[no-untyped-def]
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
+def test_no_portal_page_scrolls_sideways_on_a_360_px_phone(new_page, site):
+    base = site["base"]
+    with Store.open(site["url"]) as store:
+        partner = wf.authenticate(store, "partner", PASSWORD)
+        assert partner is not None
+        update = wf.draft_update(
+            store,
+            "nprz",
+            partner,
+            agreement=site["wide"],
+            status="vertraagd",
+            note="Een lange toelichting " * 40 + "https://example.org/" + "x" * 120,
+        )
+    shared = [
+        "/portaal",
+        f"/portaal/afspraken/{site['wide']}",
+        f"/portaal/indicatoren/{site['output']}",
+        f"/portaal/updates/{update.id}",
+        "/portaal/bronnen",
+        "/portaal/sleutels",
+        "/portaal/wachtwoord",
+    ]
+    pages = {
+        "partner": shared,
+        "bureau": [
+            *shared,
+            "/portaal?pijler=wonen",
+            "/portaal/afspraken",
+            "/portaal/indicatoren",
+            "/portaal/logboek",
+            "/portaal/jaren",
+        ],
+        "beheer": ["/portaal", "/portaal/gebruikers", "/portaal/sleutels", "/portaal/wachtwoord"],
+    }
+    wide: list[tuple[str, str, int]] = []
+    for who, paths in pages.items():
+        page = new_page(viewport={"width": 360, "height": 740}, is_mobile=True)
+        _login(page, base, who)
+        for path in paths:
+            page.goto(f"{base}{path}")
+            if _overflow(page) > 1:
+                wide.append((who, path, _overflow(page)))
+        if who == "bureau":  # the confirmation of closing a year, reached by its form
+            page.goto(f"{base}/portaal/jaren")
+            page.get_by_label("Welk jaar?").fill("2018")
+            page.get_by_role("button", name="Verder").click()
+            if _overflow(page) > 1:
+                wide.append((who, "bevestigen", _overflow(page)))
+    assert wide == []
+
+
+def test_chart_text_stays_readable_on_a_phone(new_page, site):
+    page = new_page(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page.goto(f"{site['base']}/indicatoren/E5.4")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('figure.chart svg')]
+            .filter(svg => svg.getBoundingClientRect().width > 0)
+            .flatMap(svg => {
+                const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+                return [...svg.querySelectorAll('text')].map(
+                    t => parseFloat(getComputedStyle(t).fontSize) * scale);
+            })"""
+    )
+    assert sizes and min(sizes) >= 10.9, min(sizes)

@@ -4,18 +4,21 @@ rights per role on every endpoint, CSRF, XSS, rate limiting, conflicts and expor
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from koers import workflow as wf
+from koers.plan import plan_from_documents
 from koers.store import Store
 from koers.store import schema as t
 from koers.web.auth import SESSION_COOKIE
-from tests.helpers import PASSWORD, Portal, csrf_of, login, post
+from tests.helpers import PASSWORD, PLAN_YAML, Portal, csrf_of, login, open_portal, post
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
@@ -139,7 +142,7 @@ def test_partner_submits_bureau_approves_and_the_public_register_shows_it(portal
     assert "niet gerapporteerd" in portal.client().get("/afspraken/A1").text
     bureau = portal.client("bureau")
     home = bureau.get("/portaal").text
-    assert f"/portaal/updates/{update}" in home and "Wacht op beoordeling" in home
+    assert f"/portaal/updates/{update}" in home and "Te beoordelen (1)" in home
     response = post(
         bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 2}, f"/portaal/updates/{update}"
     )
@@ -209,7 +212,12 @@ def test_an_output_value_in_dutch_notation_counts_once_approved(portal):
 
 def test_a_closed_year_refuses_new_values_from_partners(portal):
     bureau = portal.client("bureau")
-    assert post(bureau, "/portaal/jaren", {"jaar": 2024}, "/portaal/jaren").status_code == 303
+    assert (
+        post(
+            bureau, "/portaal/jaren", {"jaar": 2024, "bevestigd": "ja"}, "/portaal/jaren"
+        ).status_code
+        == 303
+    )
     response = post(
         portal.client("wouter"),
         "/portaal/indicatoren/O1/waarde",
@@ -389,7 +397,7 @@ def test_each_role_can_do_exactly_what_it_should(portal):
         "bureau": "ok",
     }
     closing = {
-        who: try_write(who, "/portaal/jaren", {"jaar": 2020}, "/portaal")
+        who: try_write(who, "/portaal/jaren", {"jaar": 2020, "bevestigd": "ja"}, "/portaal")
         for who in ("anoniem", "wouter", "gerda", "beheer", "bureau")
     }
     assert closing == {
@@ -642,7 +650,7 @@ def test_the_bureau_corrects_a_closed_year_and_ends_an_escalation_the_admin_deac
     )
     update = int(response.headers["location"].split("/")[-1].split("?")[0])
     post(wouter, f"/portaal/updates/{update}/indienen", {"versie": 1}, f"/portaal/updates/{update}")
-    post(bureau, "/portaal/jaren", {"jaar": 2023}, "/portaal/jaren")
+    post(bureau, "/portaal/jaren", {"jaar": 2023, "bevestigd": "ja"}, "/portaal/jaren")
     page = bureau.get(f"/portaal/updates/{update}").text
     assert (
         "afgesloten jaar" in page
@@ -784,3 +792,223 @@ def test_no_password_token_or_session_reaches_the_logs(portal, caplog):
     with portal.store.engine.connect() as c:
         hashes = list(c.scalars(select(t.users.c.password_hash)))
     assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
+
+
+def test_public_pages_viewed_while_logged_in_are_private(portal):
+    anonymous = portal.client().get("/")
+    assert anonymous.status_code == 200
+    assert "cache-control" not in anonymous.headers  # as before: the page cache serves it
+    wouter = portal.client("wouter")
+    page = wouter.get("/")
+    assert "wouter" in page.text and 'name="csrf"' in page.text  # who, and the logout form
+    assert page.headers["cache-control"] == "private" and page.headers["vary"] == "Cookie"
+    assert wouter.get("/portaal").headers["cache-control"] == "no-store"  # as before
+
+
+def test_the_audit_log_reads_in_dutch_and_filters_by_subject_user_and_period(portal):
+    wouter = portal.client("wouter")
+    made = post(
+        wouter,
+        "/portaal/afspraken/A1/update",
+        {"status": "op schema", "toelichting": "loopt"},
+        "/portaal/afspraken/A1",
+    )
+    update = int(made.headers["location"].split("/")[-1].split("?")[0])
+    edited = post(
+        wouter,
+        f"/portaal/updates/{update}/bewerken",
+        {"versie": 1, "status": "risico", "toelichting": "loopt uit"},
+        f"/portaal/updates/{update}",
+    )
+    assert edited.status_code == 303
+    post(wouter, f"/portaal/updates/{update}/indienen", {"versie": 2}, f"/portaal/updates/{update}")
+    bureau = portal.client("bureau")
+    post(
+        bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 3}, f"/portaal/updates/{update}"
+    )
+
+    def text(path: str) -> str:  # the page as it reads
+        return html.unescape(re.sub(r"<[^>]+>", "", bureau.get(path).text))
+
+    page = text("/portaal/logboek")
+    for words in (
+        f"Update opgesteld: update {update} over A1",
+        "status: op schema",
+        "status van A1: op schema → risico",
+        "toelichting van A1: loopt → loopt uit",
+        "fase van A1: concept → ingediend",
+        "Update goedgekeurd",
+        "Status vastgesteld: afspraak A1",
+    ):
+        assert words in page, words
+    assert '{"' not in page and "approve" not in page  # no raw records, no English names
+
+    only_wouter = text("/portaal/logboek?door=wouter")
+    assert "Update opgesteld" in only_wouter and "Update goedgekeurd" not in only_wouter
+    agreement = text("/portaal/logboek?onderwerp=agreement&id=A1")
+    assert "Status vastgesteld" in agreement and "Update opgesteld" not in agreement
+    later = text("/portaal/logboek?van=2999-01-01&tot=")
+    assert "Geen wijzigingen die bij deze keuze passen." in later
+    today = date.today().isoformat()
+    assert "Update goedgekeurd" in text(f"/portaal/logboek?van={today}&tot={today}")
+    wrong = bureau.get("/portaal/logboek?van=gisteren")
+    assert wrong.status_code == 400 and "Van: &#39;gisteren&#39; is geen datum" in wrong.text
+    # the update's own page tells its history in the same words
+    assert "fase van A1: ingediend → goedgekeurd" in text(f"/portaal/updates/{update}")
+
+
+def test_closing_a_year_asks_first_and_the_bureau_can_reopen_it_with_a_reason(portal):
+    bureau = portal.client("bureau")
+    form = bureau.get("/portaal/jaren").text
+    assert 'name="jaar"' in form and 'value="20' not in form  # no year filled in
+    asked = post(bureau, "/portaal/jaren", {"jaar": "2024"}, "/portaal/jaren")
+    assert asked.status_code == 200 and "Het jaar 2024 afsluiten?" in asked.text
+    assert "cijfers die nu voor 2024 meetellen" in asked.text
+    assert "Ja, 2024 afsluiten" in asked.text
+    assert wf.closed_years(portal.store, "p") == set()  # nothing closed by asking
+    closed = post(bureau, "/portaal/jaren", {"jaar": "2024", "bevestigd": "ja"}, "/portaal/jaren")
+    assert closed.status_code == 303 and wf.closed_years(portal.store, "p") == {2024}
+    again = post(bureau, "/portaal/jaren", {"jaar": "2024"}, "/portaal/jaren")
+    assert again.status_code == 400 and "Het jaar 2024 is al afgesloten" in again.text
+
+    no_reason = post(bureau, "/portaal/jaren/2024/heropenen", {"reden": " "}, "/portaal/jaren")
+    assert no_reason.status_code == 400 and wf.closed_years(portal.store, "p") == {2024}
+    reopened = post(
+        bureau, "/portaal/jaren/2024/heropenen", {"reden": "nagekomen cijfers"}, "/portaal/jaren"
+    )
+    assert reopened.status_code == 303 and wf.closed_years(portal.store, "p") == set()
+    [entry] = wf.audit_log(portal.store, "p", subject="period", actor="bureau")[-1:]
+    assert (entry.action, entry.reason) == ("reopen_period", "nagekomen cijfers")
+    partner = post(
+        portal.client("wouter"), "/portaal/jaren/2024/heropenen", {"reden": "x"}, "/portaal"
+    )
+    assert partner.status_code == 403
+
+
+def test_an_admin_gives_a_one_time_password_shown_once_and_changed_at_first_login(portal):
+    beheer, old_session = portal.client("beheer"), portal.client("wouter")
+    page = beheer.get("/portaal/gebruikers").text
+    assert '<option value="bureau">programmabureau</option>' in page  # roles in Dutch
+    given = post(beheer, "/portaal/gebruikers/wouter/wachtwoord", {}, "/portaal/gebruikers")
+    assert given.status_code == 200 and given.headers["cache-control"] == "no-store"
+    found = re.search(r'<p class="token" id="eenmalig">([^<]+)</p>', given.text)
+    assert found and "wouter" in given.text
+    assert found[1] not in beheer.get("/portaal/gebruikers").text  # shown once
+    assert old_session.get("/portaal").status_code == 303  # logged out everywhere
+    fresh = TestClient(portal.app, follow_redirects=False)
+    login(fresh, "wouter", found[1])
+    assert fresh.get("/portaal").headers["location"] == "/portaal/wachtwoord"
+    [entry] = wf.audit_log(portal.store, "p", subject="user", subject_id="wouter")[-1:]
+    assert (entry.action, entry.actor) == ("reset_password", "beheer")
+    refused = post(portal.client("bureau"), "/portaal/gebruikers/gerda/wachtwoord", {})
+    assert refused.status_code == 403
+
+
+# --------------------------------------------------------------------------- the work queue
+
+
+def _text(client: TestClient, path: str) -> str:
+    """A page as it reads, without its tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", client.get(path).text))
+
+
+def test_the_bureau_finds_what_waits_for_it_first_with_counts_and_filters(portal):
+    update = draft_and_submit(portal)  # wouter's status of A1
+    bureau = portal.client("bureau")
+    escalated = post(
+        bureau,
+        "/portaal/afspraken/A2/escaleren",
+        {"trede": "uitvoering", "reden": "Loopt vast"},
+        "/portaal/afspraken/A2",
+    )
+    assert escalated.status_code == 303
+    home = _text(bureau, "/portaal")
+    assert "Te beoordelen: 1" in home and "Geëscaleerd: 1" in home and "Teruggestuurd: 0" in home
+    assert "Nooit gerapporteerd: 3" in home  # A2, A3, A4 (A1 has an open update)
+    order = [home.index(f"{label} (") for label in ("Te beoordelen", "Geëscaleerd")]
+    order.append(home.index("Nooit gerapporteerd ("))
+    assert order == sorted(order)  # what waits for the bureau comes first
+    assert home.index(f"Update {update} over afspraak A1") < home.index("Geëscaleerd (")
+    # filters: kind, partner, pillar
+    values = _text(bureau, "/portaal?soort=waarde")
+    assert "Te beoordelen: 0" in values and "Niets dat bij deze keuze past." in values
+    gemeente = _text(bureau, "/portaal?partner=gemeente")
+    assert "Geëscaleerd: 1" in gemeente and "Te beoordelen: 0" in gemeente
+    assert "Te beoordelen: 1" in _text(bureau, "/portaal?pijler=wonen&partner=&soort=")
+    # a partner sees only its own work, without the bureau's filters
+    wouter = portal.client("wouter").get("/portaal").text
+    assert 'name="soort"' not in wouter and "A2" not in wouter
+
+
+def test_the_bureau_reaches_every_agreement_and_indicator_whatever_its_status(portal):
+    update = draft_and_submit(portal)
+    bureau = portal.client("bureau")
+    post(
+        bureau, f"/portaal/updates/{update}/goedkeuren", {"versie": 2}, f"/portaal/updates/{update}"
+    )
+    assert "A1" not in _text(bureau, "/portaal")  # in order: no longer in the queue
+    listed = bureau.get("/portaal/afspraken").text
+    for agreement in ("A1", "A2", "A3", "A4"):
+        assert f'href="/portaal/afspraken/{agreement}"' in listed
+    assert "op schema" in _text(bureau, "/portaal/afspraken")
+    assert 'href="/portaal/afspraken/A1"' not in bureau.get("/portaal/afspraken?pijler=x").text
+    indicators = bureau.get("/portaal/indicatoren").text
+    assert (
+        'href="/portaal/indicatoren/O1"' in indicators
+        and "/portaal/indicatoren/E1" not in indicators
+    )
+    assert portal.client("wouter").get("/portaal/afspraken").status_code == 403
+
+
+def test_a_returned_update_is_corrected_and_resubmitted_in_one_step(portal):
+    update = draft_and_submit(portal, note="loopt")
+    bureau = portal.client("bureau")
+    page = f"/portaal/updates/{update}"
+    post(bureau, f"{page}/terugsturen", {"versie": 2, "reden": "Voeg het bewijs toe"}, page)
+    wouter = portal.client("wouter")
+    assert "Teruggestuurd: 1" in _text(wouter, "/portaal")
+    shown = wouter.get(page).text
+    assert "Voeg het bewijs toe" in shown and "Opnieuw indienen" in shown
+    done = post(
+        wouter,
+        f"{page}/opnieuw-indienen",
+        {"versie": 3, "status": "op schema", "toelichting": "loopt", "bewijs": "https://e.org/a"},
+        page,
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("opnieuw-ingediend")
+    [again] = wf.updates(portal.store, "p", agreement="A1")
+    assert again.state is wf.State.SUBMITTED and again.evidence == "https://e.org/a"
+    assert f"Update {update} over afspraak A1" in _text(bureau, "/portaal")
+    twice = post(wouter, f"{page}/opnieuw-indienen", {"versie": again.version}, page)
+    assert twice.status_code == 400 and "alleen een teruggestuurde update" in twice.text
+
+
+SCHOOL_PLAN = plan_from_documents(
+    {
+        "plan.yaml": PLAN_YAML.replace(
+            "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}",
+            "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}\n"
+            "  - {id: boor, name: Stichting BOOR, sector: onderwijs}\n"
+            "  - {id: scholen, name: Scholen, sector: onderwijs, signatory: false}",
+        ).replace(
+            "  - {id: A3, text: Samen een kader, pillar: wonen}",
+            "  - {id: A3, text: Samen een kader, pillar: wonen}\n"
+            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}",
+        )
+    }
+)
+
+
+def test_a_partner_without_reporting_duties_sees_why_and_what_it_can_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOERS_USER", "installateur")
+    url = f"sqlite:///{tmp_path / 'school.db'}"
+    with open_portal(
+        url, plan=SCHOOL_PLAN, partners={"bas": "boor", "wouter": "woonbron"}
+    ) as school:
+        home = _text(school.client("bas"), "/portaal")
+        assert "Waarom u hier niets hoeft te rapporteren" in home
+        assert "Stichting BOOR is in het plan geen eigenaar van een afspraak" in home
+        assert "Scholen: S1" in home  # who holds the agreements of its sector
+        assert "Levering van cijfers" in home
+        wouter = _text(school.client("wouter"), "/portaal")  # a partner with duties
+        assert "Waarom u hier niets hoeft te rapporteren" not in wouter

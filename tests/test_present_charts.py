@@ -18,6 +18,7 @@ import vl_convert
 
 from koers.plan.model import Indicator
 from koers.present.charts import (
+    PHONE_WIDTH,
     STATUS_COLOURS,
     STRONG,
     TRAJECTORY_DASH,
@@ -123,6 +124,33 @@ def test_description_is_one_exact_dutch_sentence() -> None:
     assert 'aria-label="Lijngrafiek van jongeren met een startkwalificatie' in to_svg(spec)
     one = series_chart(COUNT, [Line("Zuid", [("2021", 5.0)], "area")], trajectory=None)
     assert one["description"] == "Lijngrafiek van verbeterde woningen voor Zuid, 2021."
+
+
+def test_screen_readers_hear_every_part_of_a_chart_in_dutch() -> None:
+    svg = to_svg(series_chart(PERCENT, LINES, trajectory=TRAJECTORY))
+    labels = re.findall(r'aria-label="([^"]*)"', svg)
+    roles = set(re.findall(r'aria-roledescription="([^"]*)"', svg))
+    assert "Horizontale as met 21 waarden: 2011, 2012, 2013, 2014, 2015 … 2031" in labels
+    assert "Verticale as '%' van 60 tot 80" in labels
+    assert "Legenda met 4 waarden: Zuid, G4, Rotterdam, op schema" in labels
+    assert roles == {"as", "legenda", "groep", "lijnen", "punten", "lijn", "punt"}
+    english = ("axis", "legend", "scale", "values", "mark", "container", "ending")
+    assert [label for label in labels if any(word in label for word in english)] == []
+
+
+def test_a_phone_chart_is_drawn_narrow_enough_to_keep_its_11_px_text() -> None:
+    def width(svg: str) -> float:
+        found = re.search(r'<svg[^>]*\bwidth="([0-9.]+)"', svg)
+        assert found
+        return float(found[1])
+
+    wide = to_svg(series_chart(PERCENT, LINES, trajectory=TRAJECTORY))
+    phone_spec = series_chart(PERCENT, LINES, trajectory=TRAJECTORY, width=PHONE_WIDTH)
+    phone = assert_valid(phone_spec)
+    # a 360 px phone has about 330 px beside the page's margins: drawn at its own size
+    assert width(phone) <= 330 < width(wide)
+    assert set(re.findall(r'font-size="([^"]+)"', phone)) == {"11px"}
+    assert phone_spec["layer"][0]["encoding"]["color"]["legend"]["columns"] == 1
 
 
 def test_series_area_first_then_references_then_others_each_with_its_own_shape() -> None:

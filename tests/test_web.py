@@ -33,7 +33,7 @@ STORY = "Door corona stroomden minder mensen uit naar werk."
 XSS = "<script>alert(1)</script>"
 # the only scripts a page may carry: our own vendored files, and JSON data blocks
 OWN_SCRIPT = re.compile(
-    r'<script (src="/static/[\w./-]+" defer|type="application/json" class="chart-spec")>'
+    r'<script (src="/static/[\w./-]+" defer|type="application/json" class="chart-spec(?:-phone)?")>'
 )
 API_PATHS = [
     "/api/plan",
@@ -190,7 +190,7 @@ def test_a_chart_of_one_series_draws_its_points(site):
     page = _ok(site, "/indicatoren/E3.1")
     svg = page.split('<figure class="chart">', 1)[1].split("</figure>", 1)[0]
     assert "NaN" not in svg
-    assert "Y-axis titled &#39;%&#39;" in svg or "Y-axis titled '%'" in svg  # a share
+    assert "Verticale as '%'" in svg  # a share
 
 
 def test_indicator_page_tables_every_area_with_figures(site):
@@ -370,6 +370,11 @@ def test_api_status_is_koers_status(site):
     assert unknown.status_code == 404
     assert unknown.json()["detail"].startswith("Pijler 'bestaatniet' bestaat niet")
     assert site.client.get("/api/status?year=volgend").status_code == 422
+    # an empty filter, as a form with empty fields sends it, is no filter
+    assert site.client.get("/api/status?pillar=&area=&year=").json() == site.status
+    assert site.client.get("/api/agreements?pillar=&owner=&due=").json() == (
+        site.client.get("/api/agreements").json()
+    )
 
 
 def test_api_plan_areas_and_indicators(site):
@@ -460,6 +465,27 @@ def test_openapi_documents_the_api_with_tags(site):
     assert "API-sleutel" in schema["components"]["securitySchemes"]
     status = schema["paths"]["/api/status"]["get"]
     assert {p["name"] for p in status["parameters"]} == {"pillar", "area", "year", "programme"}
+    assert all("Leeg: geen filter." in p["description"] for p in status["parameters"])
+    # every refusal a route can give is documented, with the body it has
+    error = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, code in (
+        ("/api/status", "404"),
+        ("/api/status", "503"),
+        ("/api/status", "422"),
+        ("/api/portaal/updates/{update_id}", "401"),
+        ("/api/portaal/updates/{update_id}", "404"),
+    ):
+        responses = schema["paths"][path]["get"]["responses"]
+        assert code in responses, (path, code)
+        if code != "422":  # FastAPI's own validation error names each field
+            assert responses[code]["content"]["application/json"]["schema"] == error
+    approve = schema["paths"]["/api/portaal/updates/{update_id}/approve"]["post"]["responses"]
+    assert {"400", "401", "403", "404", "409", "413", "422"} <= set(approve)
+
+
+def test_a_method_not_allowed_names_every_method_of_the_path(site):
+    refused = site.client.request("OPTIONS", "/api/portaal/updates")
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, POST"
 
 
 def test_unknown_api_path_is_json(site):

@@ -384,6 +384,29 @@ def test_a_position_beyond_a_shortened_ladder_shows_the_top_rung(store, people):
 # -- closed periods and output values -------------------------------------------------------
 
 
+def test_the_bureau_reopens_a_closed_year_with_a_reason_and_partners_report_again(store, people):
+    wf.close_period(store, "p", 2024, people.bureau)
+    with pytest.raises(StoreError, match="jaar 2024 is afgesloten"):
+        output_update(store, people.woonbron, 5, period="2024")
+    with pytest.raises(PermissionError, match="geen jaar afsluiten"):
+        wf.reopen_period(store, "p", 2024, people.woonbron, "graag")
+    with pytest.raises(StoreError, match="reden"):
+        wf.reopen_period(store, "p", 2024, people.bureau, "  ")
+    with pytest.raises(StoreError, match="jaar 2023 is niet afgesloten"):
+        wf.reopen_period(store, "p", 2023, people.bureau, "vergissing")
+    assert wf.closed_years(store, "p") == {2024}  # nothing changed by a refusal
+    wf.reopen_period(store, "p", 2024, people.bureau, "nagekomen cijfers")
+    assert wf.closed_years(store, "p") == set()
+    assert output_update(store, people.woonbron, 5, period="2024").value == 5
+    entry = wf.audit_log(store, "p", subject="period", subject_id="2024")[-1]
+    assert (entry.action, entry.actor, entry.reason) == (
+        "reopen_period",
+        "bureau",
+        "nagekomen cijfers",
+    )
+    assert wf.describe(entry).changes == ["afgesloten van 2024: ja → nee"]
+
+
 def test_a_closed_year_refuses_approval_but_accepts_a_logged_bureau_correction(store, people):
     draft = output_update(store, people.woonbron, 40, period="2023")
     draft = wf.submit(store, draft.id, people.woonbron, draft.version)

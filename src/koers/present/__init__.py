@@ -13,7 +13,7 @@ The report (:mod:`koers.report`) and the website (:mod:`koers.web`) lay these ou
 chooses a line, a label or a colour of its own.
 """
 
-from koers.present.charts import TRAJECTORY_LABEL, Line, period_key, series_chart
+from koers.present.charts import PHONE_WIDTH, TRAJECTORY_LABEL, Line, period_key, series_chart
 from koers.present.labels import (
     AGREEMENT_KIND_LABELS,
     KIND_LABELS,
@@ -33,6 +33,7 @@ __all__ = [
     "AGREEMENT_KIND_LABELS",
     "KIND_LABELS",
     "KIND_TITLES",
+    "PHONE_WIDTH",
     "STATUS_LABELS",
     "TARGET_LABELS",
     "TRAJECTORY_LABEL",

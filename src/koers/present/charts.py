@@ -39,6 +39,7 @@ VEGA_LITE_VERSION = "6.4"
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 WIDTH = 480
+PHONE_WIDTH = 250  # with its axis and padding about 320 px: a 360 px phone shows it unscaled
 HEIGHT = 220
 
 NUMBER_LOCALE: dict[str, Any] = {
@@ -149,6 +150,7 @@ def series_chart(
     *,
     trajectory: Mapping[int, float] | None,
     title: str | None = None,
+    width: int = WIDTH,
 ) -> dict[str, Any]:
     """A line chart of ``indicator`` for each of ``lines``, with the trajectory dashed.
 
@@ -158,6 +160,12 @@ def series_chart(
     placed on the period of that year that the lines use (the area's own first), else on
     the year itself. ``title`` None: no title (the report prints its own heading). Without
     any point the chart is the text "Geen gegevens"; a trajectory alone is not shown.
+    ``width``: of the plot; :data:`PHONE_WIDTH` gives a chart a phone shows at its own size
+    (its 11 px text stays 11 px), with the legend in one column.
+
+    Screen readers hear Dutch: the chart's ``description``, each point its area, period and
+    value, the kinds of marks ("lijn", "punt"); :func:`~koers.present.svg.to_svg` words in
+    Dutch what Vega says itself in English (its axes, legends and mark groups).
     """
     unit_title = UNIT_TITLES[indicator.unit]
     ordered = sorted(
@@ -225,7 +233,7 @@ def series_chart(
         "legend": {
             "orient": "bottom",
             "direction": "horizontal",
-            "columns": min(len(series), 3),
+            "columns": min(len(series), 3 if width > PHONE_WIDTH else 1),
             "symbolStrokeWidth": 2,
             "symbolSize": 120,
             "labelLimit": 220,
@@ -237,7 +245,7 @@ def series_chart(
         "type": "ordinal",
         "title": None,
         "scale": {"domain": domain},
-        "axis": {"labelAngle": _label_angle(domain), "labelColor": TEXT},
+        "axis": {"labelAngle": _label_angle(domain, width), "labelColor": TEXT},
     }
     decimals = indicator.decimals
     y = {
@@ -261,12 +269,12 @@ def series_chart(
     spec: dict[str, Any] = {
         "$schema": SCHEMA,
         "description": description,
-        "width": WIDTH,
+        "width": width,
         "height": HEIGHT,
         "data": {"values": rows},
         "layer": [
             {
-                "mark": {"type": "line", "strokeCap": "butt"},
+                "mark": {"type": "line", "strokeCap": "butt", "ariaRoleDescription": "lijn"},
                 "encoding": {
                     "x": x,
                     "y": y,
@@ -288,7 +296,13 @@ def series_chart(
                 },
             },
             {
-                "mark": {"type": "point", "filled": True, "opacity": 1, "strokeWidth": 2},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "opacity": 1,
+                    "strokeWidth": 2,
+                    "ariaRoleDescription": "punt",
+                },
                 "encoding": {
                     "x": x,
                     "y": y,
@@ -361,10 +375,10 @@ def _series_styles(
     return colours, shapes, dashes, widths, sizes
 
 
-def _label_angle(domain: Sequence[str]) -> int:
+def _label_angle(domain: Sequence[str], width: int = WIDTH) -> int:
     """Horizontal period labels when they fit side by side, else at 45 degrees."""
     longest = max((len(p) for p in domain), default=0)
-    return 0 if len(domain) * (longest * 6.5 + 8) <= WIDTH else -45
+    return 0 if len(domain) * (longest * 6.5 + 8) <= width else -45
 
 
 # --------------------------------------------------------------------------- status bar

@@ -35,7 +35,57 @@ def to_svg(spec: Mapping[str, Any]) -> str:
         format_locale=NUMBER_LOCALE,
         time_format_locale=TIME_LOCALE,
     )
-    return _described(_stable_ids(svg, spec), spec.get("description"))
+    return _dutch_roles(_described(_stable_ids(svg, spec), spec.get("description")))
+
+
+# Vega names the kinds of its SVG elements for screen readers in English, and no spec
+# setting reaches those of axes, legends and mark groups; the SVG says them in Dutch
+ROLE_WORDS = {
+    "axis": "as",
+    "legend": "legenda",
+    "title": "titel",
+    "group mark container": "groep",
+    "line mark container": "lijnen",
+    "symbol mark container": "punten",
+    "rect mark container": "vlakken",
+    "text mark container": "teksten",
+    "shape mark container": "vormen",
+    "rule mark container": "lijnstukken",
+    "area mark container": "vlakken",
+    "point": "punt",
+    "line mark": "lijn",
+    "symbol": "symbool",
+    "bar": "staaf",
+    "shape": "vorm",
+    "text": "tekst",
+}
+_ROLE = re.compile(r'aria-roledescription="([^"]*)"')
+# Vega's own labels of axes and legends: "X-axis titled 'aantal' for a discrete scale with
+# 2 values: 2020, 2021", "Symbol legend for fill color with values from 0 to 10"
+_GUIDE = re.compile(
+    r'aria-label="(?:([XY])-axis|(\w+) legend)(?: titled (?:\'|&#x27;|&#39;|&apos;)(.*?)'
+    r"(?:\'|&#x27;|&#39;|&apos;))?(?: for [^\"]*?)? with "
+    r'(?:(\d+) values: ([^"]*)|values from ([^"]*?) to ([^"]*))"'
+)
+
+
+def _dutch_guide(match: re.Match[str]) -> str:
+    axis, _, title, count, values, low, high = match.groups()
+    words = {"X": "Horizontale as", "Y": "Verticale as"}.get(axis or "", "Legenda")
+    if title:
+        words += f" '{title}'"
+    if count is not None:
+        listed = values.replace(", ending with ", " … ")  # a long list: first five, last
+        words += f" met {count} {'waarde' if count == '1' else 'waarden'}: {listed}"
+    else:
+        words += f" van {low} tot {high}"  # numbers in the spec's (Dutch) locale
+    return f'aria-label="{words}"'
+
+
+def _dutch_roles(svg: str) -> str:
+    """The SVG with Vega's English words for screen readers in Dutch."""
+    svg = _GUIDE.sub(_dutch_guide, svg)
+    return _ROLE.sub(lambda m: f'aria-roledescription="{ROLE_WORDS.get(m[1], m[1])}"', svg)
 
 
 def _described(svg: str, description: object) -> str:

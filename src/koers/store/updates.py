@@ -4,7 +4,8 @@ An update goes draft → submitted → approved or returned (the workflow's rule
 :mod:`koers.workflow`); this module stores it. What the database guarantees lives here: one
 open update per subject (the unique ``updates.open_key``, NULL once decided, holds on both
 backends, also under concurrent requests), optimistic locking of updates and agreement
-states (:mod:`koers.store.versions`), and one row per closed year. :meth:`Updates.
+states (:mod:`koers.store.versions`), and one row per closed year (removed when the bureau
+reopens it). :meth:`Updates.
 closed_years` is the one reading of closed years: the workflow's rule and every import ask it.
 """
 
@@ -16,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from koers.store import schema as t
@@ -362,6 +363,15 @@ class Updates:
         except IntegrityError:
             raise StoreError(f"het jaar {year} is net afgesloten") from None
         return ClosedPeriod(year, at, by)
+
+    def reopen(self, programme: str, year: int) -> None:
+        """Take a closed year off the list (the audit log keeps who closed and reopened it)."""
+        p = t.closed_periods.c
+        gone = self.c.execute(
+            delete(t.closed_periods).where(p.programme_id == programme, p.year == year)
+        )
+        if not gone.rowcount:
+            raise StoreError(f"het jaar {year} is niet afgesloten")
 
 
 def _columns(fields: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,6 +50,7 @@ from koers.web.views import (
     portal,
     wijken,
 )
+from koers.web.views.responses import empty_means_no_filter
 
 DEFAULT_REPORTS = Path("out") / "rapportage"  # where `koers report` writes by default
 LOG = logging.getLogger("koers.web")  # set up by koers.web.logs.configure_logging
@@ -110,10 +112,27 @@ class SecurityHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
                 if scope["path"].startswith(PRIVATE_PATHS):
-                    headers.setdefault("Cache-Control", "no-store")
+                    headers["Cache-Control"] = "no-store"  # over a page's own "private"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class EmptyMeansNoFilter:
+    """Pure ASGI middleware: in the JSON API an empty query parameter means no filter
+    (``/api/status?pillar=&area=`` is ``/api/status``), as a form with empty fields sends it;
+    without this an empty ``year=`` would be refused as no number and an empty ``pillar=``
+    as an unknown pillar."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query: bytes = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if query and scope["path"].startswith("/api/"):
+            kept = [p for p in query.split(b"&") if p and not p.endswith(b"=") and b"=" in p]
+            scope = {**scope, "query_string": b"&".join(kept)}
+        await self.app(scope, receive, send)
 
 
 class HeadAsGet:
@@ -147,8 +166,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     english = _phrase(exc.status_code)
     message = default if exc.detail in (None, "", english) else str(exc.detail)
     message = next((nl for en, nl in FOREIGN_DETAILS if message.startswith(en)), message)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed(request)
     if _is_api(request):
-        return JSONResponse({"detail": message}, exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": message}, exc.status_code, headers=headers)
     response = page(
         request,
         "error.html",
@@ -158,8 +180,22 @@ async def http_error(request: Request, exc: Exception) -> Response:
         message=message,
         code=exc.status_code,
     )
-    response.headers.update(exc.headers or {})  # e.g. Allow with a 405, Connection with a 413
+    response.headers.update(headers)  # e.g. Allow with a 405, Connection with a 413
     return response
+
+
+def _allowed(request: Request) -> str:
+    """The methods some route answers at this path: Starlette's 405 names only those of the
+    first route that matched it (``/api/portaal/updates`` has a GET and a POST route)."""
+    found = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(found)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
@@ -277,6 +313,8 @@ def create_app(
         lifespan=lifespan,
         form_limits={"max_fields": MAX_FORM_FIELDS, "max_files": 0},
     )
+    documented = app.openapi
+    app.openapi = lambda: empty_means_no_filter(documented())  # type: ignore[method-assign]
     app.state.store = store
     app.state.programme = programme
     app.state.reports_dir = reports_dir
@@ -288,6 +326,7 @@ def create_app(
     app.add_middleware(BodyLimit, handler=http_error, max_bytes=max_body_bytes)
     app.add_middleware(PageCache)  # inside SecurityHeaders: cached answers get them too
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(EmptyMeansNoFilter)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestLog)  # the outermost: it logs every answer, HEAD as HEAD
     app.add_exception_handler(StarletteHTTPException, http_error)

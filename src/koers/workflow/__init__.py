@@ -15,7 +15,8 @@ The programme bureau approves or returns what they submit; only approved updates
 - :mod:`~koers.workflow.agreements`: agreement states, current statuses, public history
 - :mod:`~koers.workflow.escalation`: escalation up each agreement's ladder from the plan
 - :mod:`~koers.workflow.periods`: closed years
-- :mod:`~koers.workflow.attention`: what needs a user's attention
+- :mod:`~koers.workflow.attention`: what needs a user's attention, grouped and filtered
+- :mod:`~koers.workflow.duties`: why a partner has nothing to report
 - :mod:`~koers.workflow.audit`: reading the audit log
 - :mod:`~koers.workflow.plan_review`: the bureau confirms or corrects the plan's uncertain
   readings ("Te bevestigen"), recorded in the audit log
@@ -73,8 +74,15 @@ from koers.workflow.agreements import (
 )
 from koers.workflow.api_tokens import create_token, revoke_token, token_user, tokens
 from koers.workflow.approval import PORTAL_FORMAT, approve, correct, return_update
-from koers.workflow.attention import ATTENTION_REASONS, Attention, needs_attention
-from koers.workflow.audit import agreement_history, audit_log
+from koers.workflow.attention import ATTENTION_REASONS, Attention, needs_attention, queue
+from koers.workflow.audit import (
+    ACTION_LABELS,
+    SUBJECT_LABELS,
+    AuditLine,
+    agreement_history,
+    audit_log,
+    describe,
+)
 from koers.workflow.common import MAX_TEXT, Clock, utc_now
 from koers.workflow.contributions import (
     Correction,
@@ -90,10 +98,12 @@ from koers.workflow.drafting import (
     draft_update,
     edit_draft,
     get_update,
+    resubmit,
     submit,
     updates,
     visible_updates,
 )
+from koers.workflow.duties import NoDuties, without_duties
 from koers.workflow.escalation import (
     at_top,
     deescalate,
@@ -103,7 +113,7 @@ from koers.workflow.escalation import (
     ladder_of,
     next_rung,
 )
-from koers.workflow.periods import close_period, closed_periods, closed_years
+from koers.workflow.periods import close_period, closed_periods, closed_years, reopen_period
 from koers.workflow.plan_review import ReadingVerdict, review_reading, reviews
 from koers.workflow.roles import (
     ACTIONS,
@@ -120,6 +130,7 @@ from koers.workflow.roles import (
 
 __all__ = [
     "ACTIONS",
+    "ACTION_LABELS",
     "ATTENTION_REASONS",
     "BUREAU_ACTIONS",
     "MAX_PASSWORD",
@@ -132,6 +143,7 @@ __all__ = [
     "REFUSED",
     "ROLE_LABELS",
     "STATE_LABELS",
+    "SUBJECT_LABELS",
     "UNSAFE_SCHEMES",
     "USERNAME",
     "Action",
@@ -140,12 +152,14 @@ __all__ = [
     "ApiToken",
     "Attention",
     "AuditEntry",
+    "AuditLine",
     "Clock",
     "ClosedPeriod",
     "ConflictError",
     "Correction",
     "Kind",
     "NewAccount",
+    "NoDuties",
     "Passwords",
     "PlausibilityError",
     "ReadingVerdict",
@@ -175,6 +189,7 @@ __all__ = [
     "current_statuses_of",
     "deactivate",
     "deescalate",
+    "describe",
     "draft_update",
     "edit_draft",
     "end_sessions",
@@ -192,9 +207,12 @@ __all__ = [
     "partner_agreements",
     "partner_indicators",
     "public_history",
+    "queue",
     "reactivate",
+    "reopen_period",
     "reporters",
     "reset_password",
+    "resubmit",
     "return_update",
     "review_of",
     "review_reading",
@@ -209,4 +227,5 @@ __all__ = [
     "users",
     "utc_now",
     "visible_updates",
+    "without_duties",
 ]

@@ -13,10 +13,11 @@ programme cannot be demoted or deactivated. Every change is audited (never a pas
 
 From the command line (whoever has shell access to the store is its administrator, audited
 as the OS user): :func:`import_users` creates many accounts at once, :func:`reset_password`
-gives one a new password. Both hand out one-time passwords (:func:`one_time_password`): the
-account is marked ``must_change_password`` and the portal lets it do nothing else until the
-user chose their own (:func:`change_own_password`). Logging out (:func:`end_sessions`) and
-every password change raise the user's session epoch, which ends every session of the user.
+gives one a new password (which an admin also does in the portal). Both hand out one-time
+passwords (:func:`one_time_password`): the account is marked ``must_change_password`` and
+the portal lets it do nothing else until the user chose their own
+(:func:`change_own_password`). Logging out (:func:`end_sessions`) and every password change
+raise the user's session epoch, which ends every session of the user.
 """
 
 from __future__ import annotations
@@ -435,17 +436,28 @@ def reset_password(
     store: Store,
     username: str,
     *,
+    by: User | None = None,
     activate: bool = False,
     passwords: Passwords = PASSWORDS,
     clock: Clock = utc_now,
 ) -> tuple[User, str]:
-    """A new one-time password for ``username``, from the command line (the actor is the
-    OS user): the way back in when a password, even the only admin's, is lost. With
-    ``activate`` a deactivated account is reactivated too. Every session of the user ends.
-    The password is returned once and never stored."""
+    """A new one-time password for ``username``, to be changed at the next login: by an
+    admin of the user's programme in the portal (``by``), or from the command line (the
+    actor is the OS user), the way back in when a password, even the only admin's, is lost.
+    With ``activate`` a deactivated account is reactivated too. Every session of the user
+    ends. The password is returned once and never stored."""
     password = one_time_password()
     with store.transaction() as tx:
         before = _existing(tx, username)
+        actor_name = current_user()
+        if by is not None:
+            actor = acting(tx, by)
+            require(actor, "manage_users")
+            if before.programme != actor.programme:
+                raise NotAllowedError(
+                    f"Geen toestemming: {before.username} hoort bij programma {before.programme}."
+                )
+            actor_name = actor.username
         values: dict[str, Any] = {
             "password_hash": _password(password, before.username, passwords),
             "must_change_password": True,
@@ -453,7 +465,6 @@ def reset_password(
         if activate:
             values["active"] = True
         now = clock()
-        actor_name = current_user()
         after = tx.accounts.change(before, before.version, values, by=actor_name, at=now)
         after = replace(after, session_epoch=tx.accounts.end_sessions(after.id))
         before_record, after_record = before.record(), after.record()

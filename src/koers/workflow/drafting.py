@@ -12,6 +12,8 @@ future, an area where the indicator exists, a confirmation with a reason for a l
 when it is drafted and when it is edited; of a co-reported indicator it is the reporting
 partner's contribution (:mod:`koers.workflow.contributions`).
 
+A returned update is corrected and handed in again in one step with :func:`resubmit`.
+
 A write names the version of the update it saw; a stale one raises
 :class:`~koers.store.ConflictError`. Every change is audited. Refusals are
 :class:`~koers.store.StoreError` (bad input, wrong state) with nothing written.
@@ -305,6 +307,30 @@ def submit(
                 "submitted_by": change.actor.username,
             },
         )
+
+
+def resubmit(
+    store: Store,
+    update_id: int,
+    user: User,
+    version: int,
+    *,
+    clock: Clock = utc_now,
+    **changes: Any,
+) -> Update:
+    """Correct a returned update and hand it to the bureau again, in one step for the user:
+    :func:`edit_draft` with ``changes`` (the same fields), then :func:`submit`. Submitting
+    checks nothing the edit did not (the rights, the closed year), so it only fails when
+    someone else changed the update in between; then the correction stays as a draft."""
+    with store.transaction() as tx:
+        found = tx.updates.get(update_id)
+    if found.state is not State.RETURNED:
+        raise StoreError(
+            f"update {update_id} is {STATE_LABELS[found.state]}; alleen een teruggestuurde "
+            f"update wordt opnieuw ingediend"
+        )
+    edited = edit_draft(store, update_id, user, version, clock=clock, **changes)
+    return submit(store, update_id, user, edited.version, clock=clock)
 
 
 def get_update(store: Store, update_id: int) -> Update:

@@ -4,8 +4,9 @@ A closed year (:func:`close_period`, bureau) is locked for the figures whose per
 it (:func:`koers.plan.period.period_year`): partners can no longer draft, edit or submit
 values for it (:func:`refuse_closed`), and approving one is refused; the bureau changes it
 only with :func:`koers.workflow.correct`, which needs a reason that the audit log keeps.
-Imports refuse figures of a closed year too (:func:`koers.sources.refuse_closed_years`). Which
-years are closed is read in one place, :meth:`koers.store.updates.Updates.closed_years`.
+Imports refuse figures of a closed year too (:func:`koers.sources.refuse_closed_years`). The
+bureau can reopen a closed year with a reason (:func:`reopen_period`); both are audited.
+Which years are closed is read in one place, :meth:`koers.store.updates.Updates.closed_years`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from koers.plan.period import period_year
 from koers.store import Store, StoreError, Transaction
 from koers.store.accounts import Role, User
 from koers.store.updates import ClosedPeriod
-from koers.workflow.common import Clock, acting, utc_now
+from koers.workflow.common import Clock, acting, text, utc_now
 from koers.workflow.roles import require
 
 
@@ -66,6 +67,34 @@ def close_period(
             at=now,
         )
     return period
+
+
+def reopen_period(
+    store: Store, programme: str, year: int, user: User, reason: str, *, clock: Clock = utc_now
+) -> None:
+    """Reopen a closed year (bureau), with a reason the audit log keeps: partners can draft
+    and submit values for it again."""
+    plan = store.plan(programme)
+    why = text(reason, "de reden", required=True)
+    with store.transaction() as tx:
+        actor = acting(tx, user)
+        require(actor, "close_period", plan=plan)
+        closed = tx.updates.closed(programme, year)
+        if closed is None:
+            raise StoreError(f"het jaar {year} is niet afgesloten")
+        now = clock()
+        tx.updates.reopen(programme, year)
+        tx.audit.append(
+            programme,
+            actor.username,
+            "reopen_period",
+            "period",
+            str(year),
+            {"year": year, "closed": True, "closed_by": closed.closed_by},
+            {"year": year, "closed": False},
+            why,
+            at=now,
+        )
 
 
 def closed_periods(store: Store, programme: str) -> list[ClosedPeriod]:

@@ -6,7 +6,10 @@
 (function () {
   "use strict";
   function enhance(figure) {
-    var block = figure.querySelector("script.chart-spec");
+    // on a phone the narrow spec, drawn at its own size (its text stays 11 px)
+    var phone = window.matchMedia && window.matchMedia("(max-width: 36em)").matches;
+    var block = (phone && figure.querySelector("script.chart-spec-phone")) ||
+      figure.querySelector("script.chart-spec");
     var target = figure.querySelector(".chart-live");
     if (!block || !target || typeof window.vegaEmbed !== "function") return;
     var spec;

@@ -31,6 +31,7 @@ from koers.present import (
     AGREEMENT_KIND_LABELS,
     KIND_LABELS,
     KIND_TITLES,
+    PHONE_WIDTH,
     TARGET_LABELS,
     TRAJECTORY_LABEL,
     chart_lines,
@@ -175,11 +176,14 @@ def value_at(snap: Snapshot, indicator: Indicator, area: str, period: str | None
 
 @dataclass(frozen=True)
 class ChartView:
-    """A chart as inline SVG and the same figures as a table (for screen readers)."""
+    """A chart as inline SVG and the same figures as a table (for screen readers); with
+    ``phone`` the same chart narrow enough that a phone shows it at its own size, so its
+    text stays 11 px (the page shows one or the other by the screen's width)."""
 
     spec: dict[str, Any]
     columns: list[str]
     rows: list[tuple[str, list[str]]]
+    phone: dict[str, Any] | None = None
 
     @property
     def description(self) -> str:
@@ -211,7 +215,8 @@ def chart_view(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> 
         rows.append((period, cells))
     if trajectory:
         columns.append(TRAJECTORY_LABEL)
-    return ChartView(spec, columns, rows)
+    phone = series_chart(shown_as, lines, trajectory=trajectory, width=PHONE_WIDTH)
+    return ChartView(spec, columns, rows, phone)
 
 
 @lru_cache(maxsize=1024)
@@ -275,6 +280,12 @@ def page(
         "programme": snap.plan.programme if snap else None,
         "href": snap.href if snap else (lambda path, **_: path),
     }
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, template, {**common, **context}, status_code=status_code
     )
+    if viewer.user is not None:
+        # a logged-in page holds the CSRF token and the user's name: no shared cache may
+        # keep it (the portal's own pages get no-store from the app)
+        response.headers.setdefault("Cache-Control", "private")
+        response.headers.setdefault("Vary", "Cookie")
+    return response

@@ -20,8 +20,11 @@ from koers.plan.summary import summarise
 from koers.web.views import SnapshotDep, choices, not_found
 from koers.web.views.agreements import select
 from koers.web.views.indicators import figures, find_indicator
+from koers.web.views.responses import READ, errors
 
-router = APIRouter(prefix="/api")
+# every route reads the programme (get_snapshot): 400 several programmes and none chosen,
+# 404 an unknown programme (or pillar, area, indicator), 503 no plan or no store
+router = APIRouter(prefix="/api", responses=errors(*READ))
 
 TAGS = [
     {"name": "plan", "description": "Wat het plan bevat, geteld."},

@@ -20,8 +20,10 @@ from pydantic import BaseModel, Field
 from koers import workflow
 from koers.plan.model import Plan
 from koers.store import Store, StoreError
+from koers.store.audit import utc
 from koers.web.views.portal.shared import WORKFLOW_ERRORS, RowId, refusal
-from koers.workflow import Update, User
+from koers.web.views.responses import WRITE, errors
+from koers.workflow import AgreementStatus, Update, User
 
 router = APIRouter(prefix="/api/portaal", tags=["portaal"])
 
@@ -89,22 +91,32 @@ class UpdateRecord(BaseModel):
     updated_at: datetime
 
 
-class NewUpdate(BaseModel):
-    """A status of an agreement (agreement, status, note, evidence) or a value of an
-    output indicator (indicator, area, period, value, note; confirmation: why a change of
-    more than the plan's factor against the previous figure is right; contributor: for the
-    bureau, the partner whose contribution to a co-reported indicator the value is)."""
+class NewStatus(BaseModel):
+    """The status of an agreement, with a note and optional evidence (a text or an
+    http(s) link)."""
 
-    agreement: str | None = None
-    status: str | None = None
+    agreement: str
+    status: AgreementStatus
+    note: str
     evidence: str | None = None
-    indicator: str | None = None
-    area: str | None = None
-    period: str | None = None
-    value: float | None = None
+
+
+class NewValue(BaseModel):
+    """A value of an output indicator for an area and period, with an optional note;
+    ``confirmation``: why a change of more than the plan's factor against the previous
+    figure is right; ``contributor``: for the bureau, the partner whose contribution to a
+    co-reported indicator the value is."""
+
+    indicator: str
+    area: str
+    period: str = Field(description="'2024', schooljaar '2023/2024' of datum '2024-10-01'.")
+    value: float
     note: str | None = None
     confirmation: str | None = None
     contributor: str | None = None
+
+
+NewUpdate = NewStatus | NewValue
 
 
 class Edit(BaseModel):
@@ -152,7 +164,7 @@ def _record(update: Update) -> UpdateRecord:
         version=update.version,
         created_by=update.created_by,
         updated_by=update.updated_by,
-        updated_at=update.updated_at,
+        updated_at=utc(update.updated_at),  # RFC 3339: with its zone
     )
 
 
@@ -181,40 +193,62 @@ def _attempt(action: Callable[[], Update]) -> UpdateRecord:
         raise HTTPException(code, message) from None
 
 
-@router.get("/updates", summary="De updates die u mag inzien")
+READING = errors(401, 503)
+
+
+@router.get("/updates", summary="De updates die u mag inzien", responses=READING)
 def list_updates(request: Request, user: UserDep) -> list[UpdateRecord]:
     store, plan = _context(request, user)
     return [_record(u) for u in workflow.visible_updates(store, plan, user)]
 
 
-@router.get("/updates/{update_id}", summary="Eén update")
+@router.get("/updates/{update_id}", summary="Eén update", responses=errors(401, 404, 503))
 def get_update(request: Request, user: UserDep, update_id: RowId) -> UpdateRecord:
     return _record(_visible(request, user, update_id))
 
 
-@router.post("/updates", status_code=201, summary="Een update opstellen (concept)")
+@router.post(
+    "/updates",
+    status_code=201,
+    summary="Een update opstellen (concept)",
+    responses=errors(400, 401, 403, 413, 503),
+)
 def create_update(request: Request, user: UserDep, body: NewUpdate) -> UpdateRecord:
     store, plan = _context(request, user)
+    programme = plan.programme.id
+    if isinstance(body, NewStatus):
+        return _attempt(
+            lambda: workflow.draft_update(
+                store,
+                programme,
+                user,
+                agreement=body.agreement,
+                status=body.status,
+                note=body.note,
+                evidence=body.evidence,
+            )
+        )
     return _attempt(
         lambda: workflow.draft_update(
             store,
-            plan.programme.id,
+            programme,
             user,
-            agreement=body.agreement,
-            status=body.status,
-            note=body.note,
-            evidence=body.evidence,
             indicator=body.indicator,
             area=body.area,
             period=body.period,
             value=body.value,
+            note=body.note,
             confirmation=body.confirmation,
             contributor=body.contributor,
         )
     )
 
 
-@router.post("/updates/{update_id}/edit", summary="Een concept of teruggestuurde update wijzigen")
+@router.post(
+    "/updates/{update_id}/edit",
+    summary="Een concept of teruggestuurde update wijzigen",
+    responses=errors(*WRITE),
+)
 def edit_update(request: Request, user: UserDep, update_id: RowId, body: Edit) -> UpdateRecord:
     store = _context(request, user)[0]
     _visible(request, user, update_id)
@@ -233,14 +267,22 @@ def edit_update(request: Request, user: UserDep, update_id: RowId, body: Edit) -
     )
 
 
-@router.post("/updates/{update_id}/submit", summary="Een update indienen")
+@router.post(
+    "/updates/{update_id}/submit",
+    summary="Een update indienen",
+    responses=errors(*WRITE),
+)
 def submit_update(request: Request, user: UserDep, update_id: RowId, body: Version) -> UpdateRecord:
     store = _context(request, user)[0]
     _visible(request, user, update_id)
     return _attempt(lambda: workflow.submit(store, update_id, user, body.version))
 
 
-@router.post("/updates/{update_id}/approve", summary="Een update goedkeuren (bureau)")
+@router.post(
+    "/updates/{update_id}/approve",
+    summary="Een update goedkeuren (bureau)",
+    responses=errors(*WRITE),
+)
 def approve_update(
     request: Request, user: UserDep, update_id: RowId, body: Version
 ) -> UpdateRecord:
@@ -249,7 +291,11 @@ def approve_update(
     return _attempt(lambda: workflow.approve(store, update_id, user, body.version))
 
 
-@router.post("/updates/{update_id}/return", summary="Een update terugsturen (bureau)")
+@router.post(
+    "/updates/{update_id}/return",
+    summary="Een update terugsturen (bureau)",
+    responses=errors(*WRITE),
+)
 def return_update(
     request: Request, user: UserDep, update_id: RowId, body: Decision
 ) -> UpdateRecord:
@@ -260,7 +306,7 @@ def return_update(
     )
 
 
-@router.get("/aandacht", summary="Wat aandacht vraagt")
+@router.get("/aandacht", summary="Wat aandacht vraagt", responses=READING)
 def attention(request: Request, user: UserDep) -> list[AttentionRecord]:
     store, plan = _context(request, user)
     return [

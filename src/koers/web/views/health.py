@@ -29,6 +29,13 @@ RETRY_AFTER = "30"  # seconds: how soon to ask again after any 503 of the site
     tags=["gezondheid"],
     summary="Of de website het programma kan tonen",
     response_description="200 als alles werkt; 503 met de reden als dat niet zo is",
+    responses={
+        503: {
+            "description": "De website kan het programma nu niet tonen: 'reden' zegt waarom "
+            "(met Retry-After).",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
 )
 def health(request: Request) -> JSONResponse:
     store: Store = request.app.state.store

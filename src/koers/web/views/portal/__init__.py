@@ -15,7 +15,8 @@ One module per page family: :mod:`.login`, :mod:`.home`, :mod:`.agreements`,
 :mod:`.indicators`, :mod:`.updates`, :mod:`.audit`, :mod:`.periods`, :mod:`.deliveries`
 (data delivery: what is in, late or without a source), :mod:`.review` (the plan's readings to
 confirm), :mod:`.users`,
-:mod:`.tokens` and :mod:`.password`; what they share (the :class:`~.shared.Portal` dependency,
+:mod:`.tokens`, :mod:`.password` and :mod:`.catalogue` (every agreement and indicator with
+its portal page, for the bureau); what they share (the :class:`~.shared.Portal` dependency,
 the CSRF check, ``show``, ``done``, ``refusal``) is in :mod:`.shared`. :data:`router` holds
 all their routes.
 """
@@ -25,6 +26,7 @@ from fastapi import APIRouter
 from koers.web.views.portal import (
     agreements,
     audit,
+    catalogue,
     deliveries,
     home,
     indicators,
@@ -50,6 +52,7 @@ _FAMILIES = (
     login,
     password,
     home,
+    catalogue,
     agreements,
     indicators,
     updates,

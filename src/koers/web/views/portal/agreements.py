@@ -17,6 +17,7 @@ from koers.web.views.portal.shared import (
     Portal,
     PortalDep,
     agreement_of,
+    described,
     done,
     show,
 )
@@ -57,7 +58,7 @@ def agreement_page(
         may_draft=portal.can("draft", agreement=agreement) and open_update is None,
         may_escalate=portal.can("escalate", agreement=agreement),
         next_rung=workflow.next_rung(portal.plan, state),
-        history=history,
+        history=described(portal, history),
         status_options=[s.value for s in workflow.AgreementStatus],
         when=nl.moment,
     )

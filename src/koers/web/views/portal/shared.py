@@ -39,6 +39,7 @@ DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the reques
     "opgesteld": "De update is opgeslagen als concept. Dien hem in als hij klaar is.",
     "bewerkt": "De wijzigingen zijn opgeslagen.",
     "ingediend": "De update is ingediend bij het programmabureau.",
+    "opnieuw-ingediend": "De verbeterde update is opnieuw ingediend bij het programmabureau.",
     "goedgekeurd": "De update is goedgekeurd en telt nu mee.",
     "teruggestuurd": "De update is teruggestuurd met de reden.",
     "gecorrigeerd": "De correctie is doorgevoerd en gelogd.",
@@ -47,6 +48,7 @@ DONE_MESSAGES = {  # ?gedaan=... after a redirect; fixed texts, never the reques
     "afgesloten": "Het jaar is afgesloten.",
     "bevestigd": "De lezing is bevestigd en gelogd.",
     "lezing-gecorrigeerd": "De correctie is gelogd; voer haar door in het plan.",
+    "heropend": "Het jaar is heropend; partners kunnen er weer waarden voor indienen.",
     "gebruiker": "De gebruiker is aangemaakt.",
     "gewijzigd": "De gebruiker is gewijzigd.",
     "ingetrokken": "De sleutel is ingetrokken.",
@@ -193,6 +195,12 @@ def visible_update(portal: Portal, update_id: int) -> workflow.Update:
     if update is None or not workflow.may_view(portal.plan, portal.user, update):
         raise not_found(f"Update {update_id} bestaat niet, of u mag hem niet inzien.")
     return update
+
+
+def described(portal: Portal, entries: list[workflow.AuditEntry]) -> list[workflow.AuditLine]:
+    """Audit entries in Dutch words, naming partners and areas as the plan does."""
+    names = {**portal.snap.names, **portal.snap.partners}
+    return [workflow.describe(entry, names) for entry in entries]
 
 
 def require_role(portal: Portal, *roles: workflow.Role) -> None:

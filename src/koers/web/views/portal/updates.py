@@ -5,7 +5,7 @@ approving, returning or correcting it; and the CSV of the updates the viewer may
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse
@@ -22,6 +22,7 @@ from koers.web.views.portal.shared import (
     RowId,
     agreement_of,
     csv_response,
+    described,
     done,
     indicator_of,
     number,
@@ -56,14 +57,18 @@ def update_page(portal: Portal, update_id: int, *, error: Exception | None = Non
         indicator=indicator,
         editable=editable,
         may_submit=update.state is workflow.State.DRAFT and portal.can("submit", **subject),
+        may_resubmit=portal.can("submit", **subject),
         may_decide=update.state is workflow.State.SUBMITTED and portal.can("approve"),
         in_closed_year=in_closed_year,
         review=(
             workflow.review_of(portal.store, portal.plan, update) if portal.can("approve") else None
         ),
         status_options=[s.value for s in workflow.AgreementStatus],
-        history=workflow.audit_log(
-            portal.store, portal.programme, subject="update", subject_id=str(update.id)
+        history=described(
+            portal,
+            workflow.audit_log(
+                portal.store, portal.programme, subject="update", subject_id=str(update.id)
+            ),
         ),
         when=nl.moment,
     )
@@ -90,31 +95,62 @@ def _act(portal: Portal, update_id: int, action: Callable[[], object], message: 
     return done(f"/portaal/updates/{update_id}", message)
 
 
+OptionalField = Annotated[str | None, Form()]
+
+
+def _edits(
+    status: str | None,
+    toelichting: str | None,
+    bewijs: str | None,
+    waarde: str | None,
+    bevestiging: str | None,
+) -> dict[str, Any]:
+    """The edit form's fields as :func:`koers.workflow.edit_draft` takes them."""
+    return {
+        "status": status or None,
+        "note": toelichting,
+        "evidence": bewijs,
+        "value": number(waarde) if waarde else None,
+        "confirmation": bevestiging,
+    }
+
+
 @router.post("/portaal/updates/{update_id}/bewerken", dependencies=CSRF)
 def edit_update(
     portal: PortalDep,
     update_id: RowId,
     versie: Annotated[int, Form()],
-    status: Annotated[str | None, Form()] = None,
-    toelichting: Annotated[str | None, Form()] = None,
-    bewijs: Annotated[str | None, Form()] = None,
-    waarde: Annotated[str | None, Form()] = None,
-    bevestiging: Annotated[str | None, Form()] = None,
+    status: OptionalField = None,
+    toelichting: OptionalField = None,
+    bewijs: OptionalField = None,
+    waarde: OptionalField = None,
+    bevestiging: OptionalField = None,
 ) -> Response:
     def edit() -> object:
-        return workflow.edit_draft(
-            portal.store,
-            update_id,
-            portal.user,
-            versie,
-            status=status or None,
-            note=toelichting,
-            evidence=bewijs,
-            value=number(waarde) if waarde else None,
-            confirmation=bevestiging,
-        )
+        changes = _edits(status, toelichting, bewijs, waarde, bevestiging)
+        return workflow.edit_draft(portal.store, update_id, portal.user, versie, **changes)
 
     return _act(portal, update_id, edit, "bewerkt")
+
+
+@router.post("/portaal/updates/{update_id}/opnieuw-indienen", dependencies=CSRF)
+def resubmit_update(
+    portal: PortalDep,
+    update_id: RowId,
+    versie: Annotated[int, Form()],
+    status: OptionalField = None,
+    toelichting: OptionalField = None,
+    bewijs: OptionalField = None,
+    waarde: OptionalField = None,
+    bevestiging: OptionalField = None,
+) -> Response:
+    """A returned update, corrected and handed in again in one step."""
+
+    def resubmit() -> object:
+        changes = _edits(status, toelichting, bewijs, waarde, bevestiging)
+        return workflow.resubmit(portal.store, update_id, portal.user, versie, **changes)
+
+    return _act(portal, update_id, resubmit, "opnieuw-ingediend")
 
 
 @router.post("/portaal/updates/{update_id}/indienen", dependencies=CSRF)

@@ -1,4 +1,8 @@
-"""Users in the portal (admin only): the programme's users, adding one, and (de)activating."""
+"""Users in the portal (admin only): the programme's users, adding one, (de)activating, and
+giving one a one-time password (:func:`koers.workflow.reset_password`, as ``koers users
+reset`` does): it is shown once, on the page that answers the request (never in an address
+or a redirect), and the user must choose their own at the next login.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +26,21 @@ from koers.web.views.portal.shared import (
 router = APIRouter(include_in_schema=False)
 
 
-def users_page(portal: Portal, *, error: Exception | None = None) -> Response:
+def users_page(
+    portal: Portal,
+    *,
+    error: Exception | None = None,
+    one_time: tuple[workflow.User, str] | None = None,
+) -> Response:
     require_role(portal, workflow.Role.ADMIN)
     return show(
         portal,
         "portal_users.html",
         error=error,
         users=workflow.users(portal.store, portal.programme),
-        roles=[r.value for r in workflow.Role],
+        roles=workflow.ROLE_LABELS,
         partners=sorted(portal.plan.partners, key=lambda p: p.name.lower()),
+        one_time=one_time,
     )
 
 
@@ -77,3 +87,13 @@ def set_active(
     except WORKFLOW_ERRORS as error:
         return users_page(portal, error=error)
     return done("/portaal/gebruikers", "gewijzigd")
+
+
+@router.post("/portaal/gebruikers/{username}/wachtwoord", dependencies=CSRF)
+def reset_password(portal: PortalDep, username: str) -> Response:
+    require_role(portal, workflow.Role.ADMIN)
+    try:
+        one_time = workflow.reset_password(portal.store, username, by=portal.user)
+    except WORKFLOW_ERRORS as error:
+        return users_page(portal, error=error)
+    return users_page(portal, one_time=one_time)
