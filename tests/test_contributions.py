@@ -154,7 +154,7 @@ def test_two_partners_report_one_indicator_and_the_public_value_is_their_sum(por
     assert 'Havensteder</td><td class="num">500' in contributions
     assert f"Update {woonstad}</a>" in page and f"Update {havensteder}</a>" in page
     history = portal.client("bureau").get(f"/portaal/updates/{woonstad}").text
-    assert "Wat er met deze update gebeurde" in history and "approve" in history
+    assert "Wat er met deze update gebeurde" in history and "Update goedgekeurd" in history
     # each partner sees its own contribution and its own updates, not the other's
     own = portal.client("woonstad").get("/portaal/indicatoren/O6.8").text
     mine = own.split("Bijdragen van uw organisatie")[1]
