@@ -70,3 +70,12 @@ def test_a_moment_is_written_in_dutch_time():
 )
 def test_a_period_as_a_reader_says_it(period, said):
     assert nl.period(period) == said
+
+
+def test_a_period_on_a_chart_axis_is_short_and_dutch():
+    assert [nl.short_period(p) for p in ("2022-12-31", "2020-10-01", "2024", "2022/2023")] == [
+        "31-12-2022",
+        "1-10-2020",
+        "2024",
+        "2022/2023",
+    ]

@@ -991,12 +991,14 @@ SCHOOL_PLAN = plan_from_documents(
             "  - {id: boor, name: Stichting BOOR, sector: onderwijs}\n"
             "  - {id: scholen, name: Scholen, sector: onderwijs, signatory: false}",
         ).replace(
-            "  - {id: A3, text: Samen een kader, pillar: wonen}",
-            "  - {id: A3, text: Samen een kader, pillar: wonen}\n"
-            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}",
+            "agreements:\n",
+            "agreements:\n"
+            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}\n",
+            1,
         )
     }
 )
+assert any(a.id == "S1" for a in SCHOOL_PLAN.agreements)  # the fixture's edit took
 
 
 def test_a_partner_without_reporting_duties_sees_why_and_what_it_can_do(tmp_path, monkeypatch):

@@ -103,6 +103,16 @@ def period(text: str | None) -> str:
         return text
 
 
+def short_period(text: str) -> str:
+    """A period where space is short (a chart's axis): ``2024-01-01`` as ``1-1-2024``; a
+    year and a school year as they are."""
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    return f"{day.day}-{day.month}-{day.year}" if day else text
+
+
 def moment(at: datetime) -> str:
     """``5 maart 2025 om 14:03`` in Dutch time (UTC where no time zone data is installed).
 

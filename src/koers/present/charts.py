@@ -216,9 +216,10 @@ def series_chart(
         for year, value in steps:
             period = labels.get(year, str(year))
             rows.append(_row(TRAJECTORY_LABEL, "trajectory", period, value, indicator))
-    # the axis shows periods as a reader says them (1 oktober 2020), in time order
+    # the axis shows periods in Dutch (1-10-2020: short, so a slanted label stays on the
+    # page), in time order; the descriptions say them in full
     periods = sorted({row.pop("period") for row in rows}, key=period_key)
-    domain = [nl.period(period) for period in periods]
+    domain = [nl.short_period(period) for period in periods]
     order = {shown: i for i, shown in enumerate(domain)}
     for row in rows:
         row["volgorde"] = order[row["periode"]]
@@ -341,7 +342,7 @@ def _row(name: str, role: str, period: str, value: float, indicator: Indicator) 
         "serie": name,
         "rol": role,
         "period": period,  # for the time order; dropped once the axis is built
-        "periode": nl.period(period),
+        "periode": nl.short_period(period),
         "waarde": value,
         "tekst": text,
         "beschrijving": f"{name}, {nl.period(period)}: {text}",
