@@ -41,14 +41,7 @@ def plan_check(directory: Path) -> None:
     metavar="ID",
     help="Tel wat dit programma in de database bevat (in plaats van een planmap).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Een tabel voor mensen, of JSON voor scripts.",
-)
+@format_option
 @click.pass_context
 @reports_errors
 def plan_summary(
