@@ -271,7 +271,12 @@ class ImportContext:
         tied = [m for score, m in scored if score == best]
         if len(tied) == 1:
             return tied[0]
-        years = {period_year(p) for p in stated}
+        years = set()
+        for period in stated:
+            try:
+                years.add(period_year(period))
+            except ValueError:
+                continue  # not a period; the reader reports it against its cell
         agreeing = [m for m in tied if m.period is not None and period_year(m.period) in years]
         if len(agreeing) == 1:
             return agreeing[0]

@@ -17,6 +17,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -154,7 +155,17 @@ def first_row(data: bytes) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _first_row(archive)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, OSError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,  # a damaged member
+        EOFError,
+        KeyError,
+        IndexError,
+        StopIteration,
+        ElementTree.ParseError,
+        ValueError,
+        OSError,
+    ):
         return []
 
 
