@@ -58,6 +58,11 @@ def difference(amount: float, unit: Unit, decimals: int = 1) -> str:
     return value(amount, unit, decimals)
 
 
+def count(n: int, one: str, many: str) -> str:
+    """'1 grens', '3 grenzen', '1.204 objecten'."""
+    return f"{number(n)} {one if n == 1 else many}"
+
+
 def share(fraction: float) -> str:
     """A fraction as a whole percentage: ``0.41`` → ``41%``."""
     return f"{number(fraction * 100, 0)}%"

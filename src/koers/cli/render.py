@@ -121,7 +121,7 @@ def outcome_lines(outcome: ImportOutcome) -> str:
             lines.append(
                 "  zou herzien: "
                 + ", ".join(
-                    f"{nl.number(n)} {'cijfer' if n == 1 else 'cijfers'} van {period}"
+                    f"{nl.count(n, 'cijfer', 'cijfers')} van {period}"
                     for period, n in sorted(per_period.items())
                 )
             )

@@ -112,30 +112,30 @@ class BoundaryReading:
         """Dutch lines for the import summary: what was read, then every problem with an
         area of the plan on its own line, then one line for everything outside the plan."""
         lines = [
-            f"{count(len(self.boundaries), 'grens', 'grenzen')} voor grensjaar {self.year} "
-            f"({self.year_from}) uit {count(self.features, 'object', 'objecten')}"
+            f"{nl.count(len(self.boundaries), 'grens', 'grenzen')} voor grensjaar {self.year} "
+            f"({self.year_from}) uit {nl.count(self.features, 'object', 'objecten')}"
         ]
         if self.problems:
-            lines.append(f"{count(len(self.problems), 'object', 'objecten')} overgeslagen:")
+            lines.append(f"{nl.count(len(self.problems), 'object', 'objecten')} overgeslagen:")
             lines += [f"  {issue}" for issue in self.problems]
         if self.missing:
             lines.append(
-                f"{count(len(self.missing), 'gebied', 'gebieden')} van het plan niet in het "
+                f"{nl.count(len(self.missing), 'gebied', 'gebieden')} van het plan niet in het "
                 f"bestand:"
             )
             lines += [f"  {issue}" for issue in self.missing]
         if self.warnings:
-            lines.append(f"{count(len(self.warnings), 'waarschuwing', 'waarschuwingen')}:")
+            lines.append(f"{nl.count(len(self.warnings), 'waarschuwing', 'waarschuwingen')}:")
             lines += [f"  {issue}" for issue in self.warnings]
         if self.unmapped_areas:
             keys = sorted(self.unmapped_areas)
             more = len(keys) - 12
             issues = ", ".join(
-                f"{count(n, 'object', 'objecten')} {what}"
+                f"{nl.count(n, 'object', 'objecten')} {what}"
                 for what, n in self.outside_issues.items()
             )
             lines.append(
-                f"{count(len(keys), 'code of naam', 'codes of namen')} niet in het plan, "
+                f"{nl.count(len(keys), 'code of naam', 'codes of namen')} niet in het plan, "
                 "overgeslagen"
                 + (f" (daarbij {issues})" if issues else "")
                 + ": "
@@ -161,10 +161,6 @@ class BoundaryReader(Protocol):
         """The file's boundaries for boundary ``year`` (None: the year the file gives)."""
         ...
 
-
-def count(n: int, one: str, many: str) -> str:
-    """'1 grens', '3 grenzen', '1.204 objecten'."""
-    return f"{nl.number(n)} {one if n == 1 else many}"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from koers.sources.base import Geometry, count
+from koers import nl
+from koers.sources.base import Geometry
 from koers.sources.geometry import numbers
 from koers.sources.toolkit import shown, shown_json
 
@@ -97,7 +98,7 @@ def _ring(indices: Any, arcs: list[list[list[float]]]) -> list[list[float]]:
         if number >= len(arcs):
             which = f"boog {index}" + (f" (boog {number} omgekeerd)" if index < 0 else "")
             raise TopologyError(
-                f"{which} bestaat niet; de topologie heeft {count(len(arcs), 'boog', 'bogen')}"
+                f"{which} bestaat niet; de topologie heeft {nl.count(len(arcs), 'boog', 'bogen')}"
             )
         arc = arcs[number][::-1] if index < 0 else arcs[number]
         positions.extend(list(p) for p in (arc if k == 0 else arc[1:]))
