@@ -175,10 +175,10 @@ def trend(
     decimals: int,
 ) -> str:
     """The direction of the figure of ``period`` since the one before it, in words:
-    ``gestegen van 24,6% (2014); beter``, ``gelijk aan 2014``, ``eerste cijfer``."""
+    ``gestegen van 24,6% (2014); beter``, ``gelijk aan 2014``, ``geen eerder cijfer``."""
     periods = [p for p, _ in series]
     if period not in periods or periods.index(period) == 0:
-        return "eerste cijfer"
+        return "geen eerder cijfer"
     position = periods.index(period)
     before, previous = series[position - 1]
     now = series[position][1]
@@ -369,8 +369,13 @@ def _figures(
 
 
 def _place(area: Area) -> str:
-    """An area as a linked item names it: ``buurt Carnisse``, ``gebied Charlois``."""
-    kind = {AreaKind.BUURT: "buurt", AreaKind.DISTRICT: "gebied"}.get(area.kind)
+    """An area as a linked item names it: ``de buurt Carnisse``, ``het gebied Charlois``."""
+    kind = {
+        AreaKind.WIJK: "de wijk",
+        AreaKind.BUURT: "de buurt",
+        AreaKind.DISTRICT: "het gebied",
+        AreaKind.GROUP: "de groep",
+    }.get(area.kind)
     return f"{kind} {area.name}" if kind else area.name
 
 
