@@ -119,7 +119,10 @@ def test_missing_data_is_said_in_words(nprz):
     assert "Geen grafiek: Rotterdam-Zuid: nog geen gegevens ingelezen." in deel2
     wijk = documents["jaarambitie-tarwewijk"]
     assert "Geen kaart: voor Tarwewijk zijn geen grenzen ingelezen." in wijk
-    assert "Het plan belooft monitoring van taal per wijk" in wijk
+    assert (
+        "Het plan belooft monitoring van taal, schulden en voorschoolse educatie per wijk; "
+        "daarvoor zijn nog geen cijfers van Tarwewijk ingelezen."
+    ) in wijk
 
 
 def test_the_story_behind_the_curve_is_shown(nprz):

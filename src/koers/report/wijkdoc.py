@@ -43,7 +43,7 @@ from koers.plan.model import (
     ProportionalShare,
     Unit,
 )
-from koers.plan.summary import NOT_REPORTED, AgreementRow
+from koers.plan.summary import NO_OWNER, NOT_REPORTED, AgreementRow
 from koers.present import decimals_of, value_at
 
 CONTEXT_NOTE = (
@@ -91,6 +91,12 @@ class LinkedAgreement:
     @property
     def reported(self) -> bool:
         return self.row.status != NOT_REPORTED
+
+    @property
+    def owners(self) -> str:
+        """Who owns it, in words (``eigenaar niet vermeld`` where the plan names none)."""
+        named = [o for o in self.row.owners if o != NO_OWNER]
+        return ", ".join(named) if named else f"eigenaar {NO_OWNER}"
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,16 @@ class WijkDocument:
     @property
     def agreements(self) -> list[LinkedAgreement]:
         return [a for p in (*self.pillars, *self.others) for a in p.agreements]
+
+    @property
+    def topic_names(self) -> str:
+        """The topics followed per wijk, in a Dutch list."""
+        return nl.listing([t.name for t in self.topics])
+
+    @property
+    def topics_without(self) -> str:
+        """The topics without any figure of the wijk, in a Dutch list ('' if none)."""
+        return nl.listing([t.name for t in self.topics if not t.figures])
 
     @property
     def buurten_text(self) -> str:
