@@ -240,8 +240,8 @@ def test_every_wijk_document_has_its_own_figures_a_map_and_its_linked_items(nprz
             {"A6.18": "de buurt Oud-Charlois", "A6.2": "de groep 7 focuswijken"},
         ),
         ("heijplaat-pendrecht", {"A4.10": "het gebied Charlois"}),
-        # Katendrecht's buurt is named by no item (the Katendrechtse Lagedijk is a street in
-        # the Tarwewijk): what concerns it comes through its gebied
+        # no item names the buurt Katendrecht (only a street named after it, and street names
+        # are not linked): what concerns Nieuw Zuid comes through its gebied
         ("nieuw-zuid", {"A4.10": "het gebied Feijenoord"}),
     ],
 )
