@@ -305,3 +305,29 @@ def test_the_wijkraad_section_is_about_the_report_year(nprz):
         "In 2024 is met de wijkraad van Tarwewijk nog geen gesprek vastgelegd; het plan "
         "belooft er één tot twee per jaar."
     ) in text
+
+
+@pytest.mark.parametrize("wijk", ["carnisse-zuidplein", "groot-ijsselmonde-noord"])
+def test_a_wijk_document_with_its_figures_stays_inside_the_margins(nprz, wijk):
+    """The tables of a wijk's own figures, its map and its long item texts fit the page."""
+    import io
+
+    import pdfplumber
+
+    from koers.report import to_pdf
+
+    margin = 17 * 72 / 25.4  # the left and right page margins of base.html
+    with pdfplumber.open(io.BytesIO(to_pdf(nprz[f"jaarambitie-{wijk}"], TODAY))) as pdf:
+        assert len(pdf.pages) >= 2
+        outside = [
+            (number, "".join(c["text"] for c in chars[:20]))
+            for number, page in enumerate(pdf.pages, start=1)
+            if (
+                chars := [
+                    c
+                    for c in page.chars
+                    if c["x0"] < margin - 0.5 or c["x1"] > page.width - margin + 0.5
+                ]
+            )
+        ]
+    assert outside == []

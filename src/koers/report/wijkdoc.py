@@ -182,6 +182,12 @@ class WijkDocument:
             return None
         return years[0] if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
 
+    @property
+    def dated(self) -> bool:
+        """Whether the wijk's newest figure is older than the document's year."""
+        years = [int(f.assessment.period[:4]) for f in self.figures if f.assessment.period]
+        return bool(years) and max(years) < self.year
+
 
 def trend(
     indicator: Indicator,
