@@ -204,6 +204,12 @@ class Area(Readable):
 class Ambition(Model):
     id: Id
     text: str
+    areas: list[Id] = Field(
+        default_factory=list,
+        description="The places the plan states this ambition for (a wijk, buurt or group); "
+        "empty: the whole programme area. A wijk's jaarambitie document shows the ambitions "
+        "stated for it, else the pillar's ambition for the programme.",
+    )
     ref: str | None = None
 
 
@@ -402,6 +408,12 @@ class Programme(Model):
     )
     overview: Overview | None = None
     wijk_topics: list[WijkTopic] = Field(default_factory=list)
+    focus_area: Id | None = Field(
+        None,
+        description="The group of areas the programme gives extra focus (the NPRZ's 7 "
+        "focuswijken): a wijk's document and page say whether the wijk, or which of its "
+        "buurten, belongs to it.",
+    )
 
     @property
     def summary_slug(self) -> str:

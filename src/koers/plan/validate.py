@@ -103,6 +103,7 @@ def _references(plan: Plan) -> Iterator[Finding]:
     if programme is not None:
         yield from missing("programme", -1, "area", programme.area, areas, "area")
         yield from missing("programme", -1, "city", programme.city, areas, "area")
+        yield from missing("programme", -1, "focus_area", programme.focus_area, areas, "area")
         if programme.overview is not None:
             overview = programme.overview
             yield from missing(
@@ -166,6 +167,11 @@ def _references(plan: Plan) -> Iterator[Finding]:
                 yield from missing(
                     "indicators", i, f"{where}.share_of", target.share_of, areas, "area"
                 )
+    for i, pillar in enumerate(plan.pillars):
+        for pos, ambition in enumerate(pillar.ambitions):
+            yield from missing(
+                "pillars", i, f"ambitions.{pos}.areas", ambition.areas, areas, "area"
+            )
     for i, iv in enumerate(plan.interventions):
         yield from missing("interventions", i, "pillar", iv.pillar, pillars, "pillar")
         yield from missing("interventions", i, "partners", iv.partners, partners, "partner")
