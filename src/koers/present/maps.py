@@ -27,22 +27,7 @@ def wijk_maps(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str,
     """A map per wijk that has a boundary, the wijk among the other wijken of the programme.
 
     A wijk made of buurten gets the union of its buurten's boundaries."""
-    shapes: dict[str, dict[str, Any]] = {}
-    for area in plan.areas:
-        if area.kind is not AreaKind.WIJK:
-            continue
-        if area.id in boundaries:
-            shapes[area.id] = boundaries[area.id]
-        elif area.members and all(m in boundaries for m in area.members):
-            polygons: list[Any] = []
-            for member in area.members:
-                geometry = boundaries[member]
-                polygons += (
-                    [geometry["coordinates"]]
-                    if geometry["type"] == "Polygon"
-                    else geometry["coordinates"]
-                )
-            shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
+    shapes = wijk_shapes(plan, boundaries)
     names = {a.id: a.label for a in plan.areas}  # short names: labels on a small map
     return {wijk: wijk_map(shapes, names, wijk) for wijk in shapes}
 
@@ -55,6 +40,7 @@ def wijk_map(
     value_title: str | None = None,
     *,
     decimals: int = 1,
+    legend_title: str | None = None,
 ) -> dict[str, Any]:
     """A map of areas from their GeoJSON geometries (WGS84), keyed by area id.
 
@@ -63,6 +49,7 @@ def wijk_map(
     ``value_title``, labels with ``decimals``); areas without a value are grey and named
     "geen gegevens" in the legend and the tooltip; ``highlight`` gets a black outline. The
     highlighted area's name is written on it. Projection: Mercator fitted to the features.
+    ``legend_title``: a shorter title for the legend (the unit) where ``value_title`` is long.
     The map's height follows the shape of the features (width 480). Rings are rewound to
     the orientation Vega's d3-geo expects (exterior clockwise), so RFC 7946 files work too.
     """
@@ -161,7 +148,7 @@ def wijk_map(
                     "color": {
                         "field": "properties.waarde",
                         "type": "quantitative",
-                        "title": value_title,
+                        "title": legend_title or value_title,
                         "scale": {"scheme": {"name": "blues", "extent": [0.25, 1]}},
                         "legend": {
                             "orient": "bottom",
@@ -353,3 +340,24 @@ def _inside(x: float, y: float, polygon: Sequence[Sequence[Sequence[float]]]) ->
             if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                 inside = not inside
     return inside
+
+
+def wijk_shapes(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The boundary of every wijk that has one: its own, or the union of its buurten's."""
+    shapes: dict[str, dict[str, Any]] = {}
+    for area in plan.areas:
+        if area.kind is not AreaKind.WIJK:
+            continue
+        if area.id in boundaries:
+            shapes[area.id] = boundaries[area.id]
+        elif area.members and all(m in boundaries for m in area.members):
+            polygons: list[Any] = []
+            for member in area.members:
+                geometry = boundaries[member]
+                polygons += (
+                    [geometry["coordinates"]]
+                    if geometry["type"] == "Polygon"
+                    else geometry["coordinates"]
+                )
+            shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
+    return shapes
