@@ -49,7 +49,8 @@ def wijk_map(
     ``value_title``, labels with ``decimals``); areas without a value are grey and named
     "geen gegevens" in the legend and the tooltip; ``highlight`` gets a black outline. The
     highlighted area's name is written on it. Projection: Mercator fitted to the features.
-    ``legend_title``: a shorter title for the legend (the unit) where ``value_title`` is long.
+    ``legend_title``: the legend's title where ``value_title`` is too long for it ('' for
+    none: a caption beside the map names what it shows).
     The map's height follows the shape of the features (width 480). Rings are rewound to
     the orientation Vega's d3-geo expects (exterior clockwise), so RFC 7946 files work too.
     """
@@ -148,7 +149,7 @@ def wijk_map(
                     "color": {
                         "field": "properties.waarde",
                         "type": "quantitative",
-                        "title": legend_title or value_title,
+                        "title": value_title if legend_title is None else legend_title or None,
                         "scale": {"scheme": {"name": "blues", "extent": [0.25, 1]}},
                         "legend": {
                             "orient": "bottom",

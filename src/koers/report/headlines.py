@@ -27,13 +27,22 @@ from typing import TYPE_CHECKING
 from koers import nl
 from koers.assess import Status
 from koers.assess.projection import (
+    MIN_POINTS,
     Projection,
     gap_points,
     higher_is_better,
     project,
     target_goal,
 )
-from koers.plan.model import Headline, Indicator, Plan, ProportionalShare, ReachReference, Unit
+from koers.plan.model import (
+    Absolute,
+    Headline,
+    Indicator,
+    Plan,
+    ProportionalShare,
+    ReachReference,
+    Unit,
+)
 from koers.plan.period import period_year
 from koers.present import shown, status_label
 
@@ -223,6 +232,15 @@ def _single(title: str, view: IndicatorView, year: int) -> HeadlineView:
             indicators=(indicator.id,),
         )
     points = area_points(view)[0]
+    target = indicator.target
+    if (
+        isinstance(target, Absolute)
+        and target.baseline_year is not None
+        and target.baseline_value is not None
+        and target.baseline_year < min(points, default=target.baseline_year)
+    ):
+        # a count since the start is zero at the start by definition: the plan says so
+        points[target.baseline_year] = target.baseline_value
     pace: list[str] = []
     projection = no_projection = None
     if goal is not None:
@@ -238,10 +256,6 @@ def _single(title: str, view: IndicatorView, year: int) -> HeadlineView:
                 f"Gemeten tempo ({result.first} tot en met {result.last}): "
                 f"{_per_year(result.measured_pace, indicator.unit, decimals)}."
             )
-        else:
-            pace.append(
-                f"Eén meting ({a.period and nl.period(a.period)}): nog geen tempo te meten."
-            )
         if result.needed_pace is not None:
             pace.append(
                 f"Nodig vanaf nu om in {result.target_year} op {_level(level, indicator)} te "
@@ -251,6 +265,11 @@ def _single(title: str, view: IndicatorView, year: int) -> HeadlineView:
             projection = (
                 f"Prognose, als het tempo van {result.first} tot en met {result.last} aanhoudt: "
                 f"{_level(level, indicator)} in {_when(result)}."
+            )
+        elif result.points == 1:
+            no_projection = (
+                f"Eén meting ({nl.period(a.period)}): nog geen tempo en geen prognose "
+                f"(daarvoor zijn er minstens {MIN_POINTS} nodig)."
             )
         else:
             no_projection = f"Geen prognose: {result.reason}."
@@ -309,23 +328,28 @@ def _several(title: str, chosen: Sequence[IndicatorView]) -> HeadlineView:
         if shares and len(levels) == 1
         else "op of voorbij hun doel"
     )
-    big = f"{sum(1 for r in measured if r.reached)} van {len(rows)}"
+    big = f"{sum(1 for r in measured if r.reached)} van de {len(rows)}"
     label = f"{what} in {nl.listing(periods)}" if measured else "nog geen cijfers ingelezen"
     return HeadlineView(
         title,
         big,
         label,
-        chosen[0].indicator.target.statement or "" if chosen[0].indicator.target else "",
+        f"Het plan: “{statement}”" if (statement := _statement(chosen)) else "",
         None,
         rows=tuple(rows),
         no_projection=(
             "Geen prognose: per dienst zijn er hooguit "
-            f"{max(len(area_points(v)[0]) for v in chosen)} metingen; een prognose vraagt "
-            "er minstens 3, en het plan noemt geen jaar."
+            f"{max(len(area_points(v)[0]) for v in chosen)} metingen (minstens 3 nodig)."
         ),
         message=f"{title}: {big} {label}." if measured else f"{title}: {label}.",
         indicators=tuple(v.indicator.id for v in chosen),
     )
+
+
+def _statement(chosen: Sequence[IndicatorView]) -> str | None:
+    """The plan's own words for a group of indicators: their first target's statement."""
+    target = chosen[0].indicator.target
+    return " ".join(target.statement.split()) if target and target.statement else None
 
 
 def _when(result: Projection) -> str:

@@ -41,7 +41,6 @@ from koers.plan.model import AreaKind, Indicator, Plan, Polarity
 from koers.plan.period import period_year
 from koers.plan.summary import NOT_REPORTED
 from koers.present import shown, wijk_map
-from koers.present.charts import UNIT_TITLES
 from koers.present.maps import wijk_shapes
 from koers.report.headlines import HeadlineView, area_points, headline_view, overview_reference
 
@@ -377,7 +376,7 @@ def _map(
         values,
         title,
         decimals=indicator.decimals,
-        legend_title=UNIT_TITLES[indicator.unit],
+        legend_title="",  # the caption beside the map names the indicator and its year
     )
     ranked = sorted(values.items(), key=lambda kv: kv[1])
 
