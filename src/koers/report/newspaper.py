@@ -140,15 +140,15 @@ def build_newspaper(
     overdue = reports.overdue
     spreads = tuple(_spread(plan, v, overdue) for v in reports.pillars)
     money, entered, note = _money(reports)
-    maps, missing = _maps(plan, views, index, boundaries, reports.year)
+    maps, missing, mapped = _maps(plan, views, index, boundaries, reports.year)
     residents, conversations = _residents(reports)
-    used = {i for h in headlines for i in h.indicators} | set(plan.programme.summary_maps)
+    used = {i for h in headlines for i in h.indicators}
     for spread in spreads:
         used |= {n.indicator for n in [*spread.well, *spread.behind]}
         used |= {spread.featured.indicator.id} if spread.featured else set()
     shown_sources = [
         s for i in sorted(used) if (v := views.get(i)) and v.has_data for s in v.assessment.sources
-    ]
+    ] + list(mapped)
     return Newspaper(
         messages=tuple(_messages(reports, headlines, plan)),
         headlines=headlines,
@@ -316,13 +316,17 @@ def _money(reports: ReportSet) -> tuple[tuple[MoneyLine, ...], bool, str | None]
             )
         )
     entered = any(line.committed is not None for line in lines)
-    note = (
-        None
+    notes = (
+        []
         if entered
-        else f"Voor {reports.year} zijn nog geen toezeggingen van geld ingevuld: wat de "
-        f"partners bijdragen is dus nog niet te vergelijken met de opgave."
+        else [
+            f"Voor {reports.year} zijn nog geen toezeggingen van geld ingevuld: wat de "
+            f"partners bijdragen is dus nog niet te vergelijken met de opgave."
+        ]
     )
-    return tuple(lines), entered, note
+    if summary.precondition is not None and not summary.precondition.met:
+        notes.append(summary.precondition.text)
+    return tuple(lines), entered, " ".join(notes) or None
 
 
 # ------------------------------------------------------------------------------ wijken
@@ -334,30 +338,36 @@ def _maps(
     index: ObservationIndex,
     boundaries: Mapping[str, dict[str, Any]],
     year: int,
-) -> tuple[tuple[WijkMap, ...], str | None]:
+) -> tuple[tuple[WijkMap, ...], str | None, tuple[str, ...]]:
     if not plan.programme.summary_maps:
-        return (), None
+        return (), None, ()
     shapes = wijk_shapes(plan, boundaries)
     if not shapes:
-        return (), "Geen kaarten: er zijn nog geen grenzen van de wijken ingelezen."
+        return (), "Geen kaarten: er zijn nog geen grenzen van de wijken ingelezen.", ()
     wijken = [a for a in plan.areas if a.kind is AreaKind.WIJK]
     names = {a.id: a.label for a in plan.areas}
     maps = []
+    sources: list[str] = []
     for indicator_id in plan.programme.summary_maps:
         indicator = views[indicator_id].indicator
         by_period: dict[str, dict[str, float]] = {}
+        cited: dict[str, list[str]] = {}
         for wijk in wijken:
             for period, value in index.series(plan, indicator, wijk.id, as_of=year):
                 if value.value is not None:
                     by_period.setdefault(period, {})[wijk.id] = value.value
+                    cited.setdefault(period, []).extend(
+                        o.source for o in value.observations if o.source
+                    )
         if not by_period:
             continue
         # the latest period at least half the wijken have a figure for
         enough = [p for p, found in by_period.items() if len(found) * 2 >= len(wijken)]
         period = max(enough or by_period, key=lambda p: (period_year(p), p))
         maps.append(_map(indicator, period, by_period[period], shapes, names, wijken))
+        sources += cited[period]
     missing = None if maps else "Geen kaarten: er zijn nog geen cijfers per wijk ingelezen."
-    return tuple(maps), missing
+    return tuple(maps), missing, tuple(dict.fromkeys(sources))
 
 
 def _map(
