@@ -83,7 +83,8 @@ def test_deel_1_headlines_and_maps_name_indicators_of_the_plan():
         "plan.yaml:3: programme (p).summary_maps.0: unknown indicator 'e2'",
     ]
     both = PROGRAMME.replace(
-        "horizon: 2031}", "horizon: 2031, headlines: [{title: T, overview: true, indicators: [e1]}]}"
+        "horizon: 2031}",
+        "horizon: 2031, headlines: [{title: T, overview: true, indicators: [e1]}]}",
     )
     with pytest.raises(PlanError, match="either 'overview: true' or 'indicators'"):
         plan_from_documents({"plan.yaml": both, "i.yaml": indicator()})
