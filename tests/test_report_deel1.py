@@ -253,3 +253,70 @@ def test_sources_are_cited_as_publishers_without_files_or_line_numbers():
         "CBS (Kerncijfers wijken en buurten 2024)",
         "Uitvoeringsplan 2023-2027 (Figuur 7, Figuur 9, Tabel 1)",
     )
+
+
+def test_entered_money_shows_what_is_committed_and_what_is_left(nprz_plan, nprz_figures):
+    from koers.plan.finance import Commitment
+
+    school = Commitment(
+        id="F-TEST",
+        name="Bijdrage School",
+        pillar="school",
+        funder="Rijk",
+        year=2023,
+        amount=20_000_000,
+        status="toegezegd",
+    )
+    plan = nprz_plan.model_copy(
+        update={"finance": nprz_plan.finance.model_copy(update={"commitments": [school]})}
+    )
+    reports, _ = deel1(plan, nprz_figures)
+    money = {line.name: line for line in reports.newspaper.money}
+    # the plan's task for School in 2023 is € 57.000.000: € 37.000.000 is left to cover
+    assert (money["School"].committed, money["School"].gap) == (20_000_000, 37_000_000)
+    assert money["Werk"].committed is None  # nothing entered for Werk: not a shortfall
+    assert reports.newspaper.money_entered
+
+
+def test_the_residents_page_shows_the_years_conversations(nprz_plan, nprz_figures):
+    from datetime import datetime
+
+    from koers.alliance import ActionRecord, MeetingRecord
+
+    talk = MeetingRecord(
+        id=1,
+        programme="nprz",
+        kind="wijkraad",
+        held_on=date(2023, 3, 5),
+        area="tarwewijk",
+        participants=None,
+        summary="Gesprek over veiligheid rond de scholen.",
+        goals=(),
+        recorded_at=datetime(2023, 3, 6),
+        recorded_by="bureau",
+        actions=(
+            ActionRecord(
+                1, 1, "Extra verlichting Mijnsherenlaan", "gemeente", date(2023, 6, 1), None
+            ),
+        ),
+    )
+    reports = build_reports(
+        nprz_plan,
+        nprz_figures,
+        year=2023,
+        generated=DAY,
+        extras=standard_sections(
+            nprz_plan, nprz_figures, year=2023, generated=DAY, meetings=[talk]
+        ),
+    )
+    paper = reports.newspaper
+    assert (
+        paper.residents[0]
+        == "In 2023 is 1 gesprek met wijkraden vastgelegd, in 1 van de 15 wijken."
+    )
+    assert paper.residents[1] == (
+        "Afgesproken vervolgacties: 1, waarvan 0 afgerond, 0 open en 1 verlopen "
+        "(stand 31 december 2023)."
+    )
+    html = next(d for d in render_documents(reports) if d.kind == "deel-1").html
+    assert "Gesprek over veiligheid rond de scholen." in html

@@ -411,7 +411,8 @@ def _residents(reports: ReportSet) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     talks = counts.get("wijkraad", 0)
     lines = [
         (
-            f"In {year} zijn {nl.count(talks, 'gesprek', 'gesprekken')} met wijkraden "
+            f"In {year} {'is' if talks == 1 else 'zijn'} "
+            f"{nl.count(talks, 'gesprek', 'gesprekken')} met wijkraden "
             f"vastgelegd, in {counts.get('wijken_met_gesprek', 0)} van de "
             f"{counts.get('wijken', 0)} wijken."
             if talks
