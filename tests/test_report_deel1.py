@@ -320,3 +320,35 @@ def test_the_residents_page_shows_the_years_conversations(nprz_plan, nprz_figure
     )
     html = next(d for d in render_documents(reports) if d.kind == "deel-1").html
     assert "Gesprek over veiligheid rond de scholen." in html
+
+
+def test_the_overview_states_the_measured_and_the_needed_pace_of_closing_the_gap(
+    newspaper, nprz_plan, nprz_figures
+):
+    from statistics import median
+
+    from koers.plan.period import period_year
+
+    _, _, text, _ = newspaper
+    glance = next(p for p in text if p.startswith("Rotterdam-Zuid in één oogopslag"))
+    closed = [
+        (a.gap_closed, period_year(a.period))
+        for a in evaluate(nprz_plan, [*nprz_figures, *EARLIER], as_of=2023)
+        if a.indicator in nprz_plan.programme.overview.indicators and a.gap_closed is not None
+    ]
+    # per indicator: closed / years since 2011, and what is left / years until 2031
+    measured = median(gap / (year - 2011) for gap, year in closed)
+    needed = median((1 - gap) / (2031 - year) for gap, year in closed)
+    assert measured < 0  # the gap grew on most indicators: said as such, not as progress
+
+    def dutch(fraction: float) -> str:
+        return f"{fraction * 100:.1f}%".replace(".", ",")
+
+    assert (
+        f"Gemeten sinds 2011 werd de achterstand gemiddeld (mediaan) {dutch(-measured)} per "
+        "jaar groter."
+    ) in glance
+    assert (
+        "Nodig vanaf nu om in 2031 geen achterstand meer te hebben: gemiddeld (mediaan) "
+        f"{dutch(needed)} van de achterstand van 2011 per jaar."
+    ) in glance

@@ -163,18 +163,20 @@ def _overview_headline(
     if measured_pace:
         pace_now = median(measured_pace)
         pace.append(
-            f"Gemeten sinds {gap.baseline}: gemiddeld (mediaan) "
+            f"Gemeten sinds {gap.baseline} "
             + (
-                f"{_fraction(pace_now)} van de achterstand per jaar ingelopen."
+                f"is gemiddeld (mediaan) {_fraction(pace_now)} van de achterstand per jaar "
+                f"ingelopen."
                 if pace_now >= 0
-                else f"werd de achterstand {_fraction(-pace_now)} per jaar groter."
+                else f"werd de achterstand gemiddeld (mediaan) {_fraction(-pace_now)} per jaar "
+                f"groter."
             )
         )
     if needed_pace:
         pace.append(
-            f"Nodig vanaf nu om in {horizon} op het niveau van "
-            f"{overview_reference(plan, views) or 'de referentie'} te zijn: gemiddeld (mediaan) "
-            f"{_fraction(median(needed_pace))} van de achterstand van {gap.baseline} per jaar."
+            f"Nodig vanaf nu om in {horizon} geen achterstand meer te hebben: gemiddeld "
+            f"(mediaan) {_fraction(median(needed_pace))} van de achterstand van {gap.baseline} "
+            f"per jaar."
         )
     done = [(name, p) for name, p in projections if p.projected]
     projection = (

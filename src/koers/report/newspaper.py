@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from koers import nl
+from koers.alliance import MeetingView
 from koers.assess import Assessment, ObservationIndex, Status
 from koers.assess.projection import higher_is_better
 from koers.plan.model import AreaKind, Indicator, Plan, Polarity
@@ -117,7 +118,7 @@ class Newspaper:
     maps: tuple[WijkMap, ...]
     maps_missing: str | None
     residents: tuple[str, ...]
-    conversations: tuple[Any, ...]  # koers.alliance.MeetingView of the year
+    conversations: tuple[MeetingView, ...]  # the year's, newest first
     final: bool
     sources: tuple[str, ...]
     reference_name: str | None = None  # the overview's reference area (the G4)
@@ -286,7 +287,7 @@ def pillar_sentence(counts: Mapping[str, int], assessments: Sequence[Assessment]
     return f"{lead} (laatste cijfers uit {span})."
 
 
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.;:](?=\s+[A-Z(])")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?](?=\s+[A-Z(])")
 
 
 def first_sentence(text: str) -> str:
@@ -403,7 +404,7 @@ def _map(
 # ---------------------------------------------------------------------------- residents
 
 
-def _residents(reports: ReportSet) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+def _residents(reports: ReportSet) -> tuple[tuple[str, ...], tuple[MeetingView, ...]]:
     data = reports.extras.get("alliance")
     if data is None:
         return ("Er zijn geen gegevens over het bondgenootschap met bewoners.",), ()
