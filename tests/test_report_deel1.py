@@ -352,3 +352,11 @@ def test_the_overview_states_the_measured_and_the_needed_pace_of_closing_the_gap
         "Nodig vanaf nu om in 2031 geen achterstand meer te hebben: gemiddeld (mediaan) "
         f"{dutch(needed)} van de achterstand van 2011 per jaar."
     ) in glance
+
+
+def test_the_money_table_adds_up_the_tasks_of_the_year(newspaper):
+    reports, _, text, _ = newspaper
+    tasks = sum(line.task for line in reports.newspaper.money if line.task is not None)
+    money = next(p for p in text if "Geld De opgave per pijler" in p)
+    total = f"{tasks:,.0f}".replace(",", ".")
+    assert f"Totaal € {total} nog niet ingevuld" in money
