@@ -322,7 +322,8 @@ def _several(title: str, chosen: Sequence[IndicatorView]) -> HeadlineView:
         )
     measured = [r for r in rows if r.reached is not None]
     periods = sorted({r.period for r in measured})
-    levels = {g[0] for v in chosen if (g := target_goal(v.indicator.target)) is not None}
+    goals = [target_goal(v.indicator.target) for v in chosen]
+    levels = {g[0] for g in goals if g is not None}
     shares = all(isinstance(v.indicator.target, ProportionalShare) for v in chosen)
     level = nl.value(min(levels), chosen[0].indicator.unit, 0) if levels else None
     what = (
@@ -339,6 +340,14 @@ def _several(title: str, chosen: Sequence[IndicatorView]) -> HeadlineView:
         f"Het plan: “{statement}”" if (statement := _statement(chosen)) else "",
         None,
         rows=tuple(rows),
+        pace=(
+            ()
+            if any(g is not None and g[1] is not None for g in goals)
+            else (
+                "Het plan noemt geen jaar waarin het doel bereikt moet zijn, dus ook geen "
+                "tempo dat daarvoor nodig is.",
+            )
+        ),
         no_projection=(
             "Geen prognose: per dienst zijn er hooguit "
             f"{max(len(area_points(v)[0]) for v in chosen)} metingen (minstens 3 nodig)."
