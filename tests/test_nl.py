@@ -79,3 +79,16 @@ def test_a_period_on_a_chart_axis_is_short_and_dutch():
         "2024",
         "2022/2023",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("uiterlijk 2023-12-31", "uiterlijk 31 december 2023"),
+        ("uiterlijk 2023-06", "uiterlijk juni 2023"),
+        ("jaarlijks, 2023-2027", "jaarlijks, 2023-2027"),
+        ("start in 2024", "start in 2024"),
+    ],
+)
+def test_dates_inside_a_text_are_written_in_dutch(text, said):
+    assert nl.dates_in(text) == said

@@ -7,6 +7,7 @@ frameworks so the pure core, the reports, the website and the command line all u
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -129,3 +130,15 @@ def moment(at: datetime) -> str:
     except ZoneInfoNotFoundError:  # pragma: no cover - depends on the system's tzdata
         local, suffix = at, " UTC"
     return f"{long_date(local.date())} om {local:%H:%M}{suffix}"
+
+
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_MONTH = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])\b(?!-)")
+
+
+def dates_in(text: str) -> str:
+    """The ISO dates inside a text written as a reader says them: ``uiterlijk 2023-12-31``
+    → ``uiterlijk 31 december 2023``, ``2023-06`` → ``juni 2023``; a period of years
+    (``2023-2027``) stays as it is."""
+    text = _ISO_DAY.sub(lambda m: long_date(date(int(m[1]), int(m[2]), int(m[3]))), text)
+    return _ISO_MONTH.sub(lambda m: f"{MONTHS[int(m[2]) - 1]} {m[1]}", text)

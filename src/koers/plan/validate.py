@@ -116,6 +116,16 @@ def _references(plan: Plan) -> Iterator[Finding]:
                     yield Finding(
                         "programme", -1, f"{field}.baseline", "a baseline needs 'start_year'"
                     )
+        for pos, headline in enumerate(programme.headlines):
+            field = f"headlines.{pos}"
+            yield from missing(
+                "programme", -1, f"{field}.indicators", headline.indicators, indicators, "indicator"
+            )
+            if headline.overview and programme.overview is None:
+                yield Finding("programme", -1, f"{field}.overview", "there is no 'overview'")
+        yield from missing(
+            "programme", -1, "summary_maps", programme.summary_maps, indicators, "indicator"
+        )
     for i, area in enumerate(plan.areas):
         yield from missing("areas", i, "parent", area.parent, areas, "area")
         yield from missing("areas", i, "members", area.members, areas, "area")

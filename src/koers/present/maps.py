@@ -29,28 +29,16 @@ def wijk_maps(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str,
     A wijk made of buurten gets the union of its buurten's boundaries. Wijken that are parts
     of one coded area (``part_of``: two wijken sharing a CBS buurt) are drawn as that area,
     once, named after all of them; each of their maps highlights it under its own name."""
-    shapes: dict[str, dict[str, Any]] = {}
-    shape_of: dict[str, str] = {}  # wijk -> the shape it is drawn as
+    shapes = wijk_shapes(plan, boundaries)
+    shape_of = {wijk: wijk for wijk in shapes}  # wijk -> the shape it is drawn as
     sharing: dict[str, list[str]] = {}  # a shared shape -> the wijken it stands for
     labels = {a.id: a.label for a in plan.areas}  # short names: labels on a small map
     for area in plan.areas:
-        if area.kind is not AreaKind.WIJK:
-            continue
-        if area.id in boundaries:
-            shapes[area.id] = boundaries[area.id]
-        elif area.members and all(m in boundaries for m in area.members):
-            polygons: list[Any] = []
-            for member in area.members:
-                polygons += _polygons(boundaries[member])
-            shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
-        elif area.part_of is not None and area.part_of in boundaries:
+        if area.kind is AreaKind.WIJK and area.id not in shapes and area.part_of in boundaries:
+            assert area.part_of is not None
             shapes[area.part_of] = boundaries[area.part_of]
             sharing.setdefault(area.part_of, []).append(labels[area.id])
             shape_of[area.id] = area.part_of
-            continue
-        else:
-            continue
-        shape_of[area.id] = area.id
     names = {**labels, **{shape: nl.listing(parts) for shape, parts in sharing.items()}}
     return {
         wijk: wijk_map(
@@ -74,6 +62,7 @@ def wijk_map(
     decimals: int = 1,
     label: str | None = None,
     shared: Mapping[str, int] | None = None,
+    legend_title: str | None = None,
 ) -> dict[str, Any]:
     """A map of areas from their GeoJSON geometries (WGS84), keyed by area id.
 
@@ -82,6 +71,8 @@ def wijk_map(
     ``value_title``, labels with ``decimals``); areas without a value are grey and named
     "geen gegevens" in the legend and the tooltip; ``highlight`` gets a black outline. The
     highlighted area's name is written on it. Projection: Mercator fitted to the features.
+    ``legend_title``: the legend's title where ``value_title`` is too long for it ('' for
+    none: a caption beside the map names what it shows).
     The map's height follows the shape of the features (width 480). Rings are rewound to
     the orientation Vega's d3-geo expects (exterior clockwise), so RFC 7946 files work too.
     ``label`` names the highlighted area on the map (default: its name); ``shared`` counts
@@ -182,7 +173,7 @@ def wijk_map(
                     "color": {
                         "field": "properties.waarde",
                         "type": "quantitative",
-                        "title": value_title,
+                        "title": value_title if legend_title is None else legend_title or None,
                         "scale": {"scheme": {"name": "blues", "extent": [0.25, 1]}},
                         "legend": {
                             "orient": "bottom",
@@ -386,3 +377,19 @@ def _inside(x: float, y: float, polygon: Sequence[Sequence[Sequence[float]]]) ->
             if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                 inside = not inside
     return inside
+
+
+def wijk_shapes(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The boundary of every wijk that has one: its own, or the union of its buurten's."""
+    shapes: dict[str, dict[str, Any]] = {}
+    for area in plan.areas:
+        if area.kind is not AreaKind.WIJK:
+            continue
+        if area.id in boundaries:
+            shapes[area.id] = boundaries[area.id]
+        elif area.members and all(m in boundaries for m in area.members):
+            polygons: list[Any] = []
+            for member in area.members:
+                polygons += _polygons(boundaries[member])
+            shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
+    return shapes

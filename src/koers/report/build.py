@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,7 @@ from koers.present import (
     wijk_maps,
 )
 from koers.present.passports import deliverers
+from koers.report.newspaper import Newspaper, build_newspaper
 from koers.report.wijkdoc import WijkDocument, wijk_documents
 
 
@@ -147,6 +148,7 @@ class ReportSet:
     extras: Mapping[str, Any] = field(default_factory=dict)
     gap: GapProgress | None = None
     intentions: list[AgreementRow] = field(default_factory=list)  # wishes and principles
+    newspaper: Newspaper | None = None  # Deel I (koers.report.newspaper)
 
     @property
     def finance(self) -> Finance | None:
@@ -177,11 +179,13 @@ def build_reports(
     extras: Mapping[str, Any] | None = None,
     agreement_statuses: Mapping[str, str] | None = None,
     history: PlanHistory | None = None,
+    final: bool = False,
 ) -> ReportSet:
     """Everything the yearly documents show, as of ``year``; ``boundaries`` (area id ->
     GeoJSON geometry) give each wijk document its map; ``agreement_statuses`` are the
     statuses the bureau approved (:func:`koers.workflow.current_statuses`); ``history``
-    judges the year against the targets of the plan version valid then."""
+    judges the year against the targets of the plan version valid then; ``final``: the
+    bureau closed the year, so Deel I is definitief rather than concept."""
     index = ObservationIndex(observations)
     narratives = narratives or {}
     assessments = {a.indicator: a for a in evaluate(plan, index, as_of=year, history=history)}
@@ -226,7 +230,7 @@ def build_reports(
     sources = source_list(o.source or "" for o in observations)
     maps = wijk_maps(plan, boundaries or {})
     alliance = (extras or {}).get("alliance")
-    return ReportSet(
+    reports = ReportSet(
         plan=plan,
         year=year,
         generated=generated,
@@ -253,6 +257,8 @@ def build_reports(
         extras=dict(extras or {}),
         gap=gap_progress(plan, assessments),
     )
+    paper = build_newspaper(reports, views, index, boundaries=boundaries or {}, final=final)
+    return replace(reports, newspaper=paper)
 
 
 def _source_rows(plan: Plan, observations: Sequence[Observation]) -> list[SourceRow]:
