@@ -129,3 +129,12 @@ def moment(at: datetime) -> str:
     except ZoneInfoNotFoundError:  # pragma: no cover - depends on the system's tzdata
         local, suffix = at, " UTC"
     return f"{long_date(local.date())} om {local:%H:%M}{suffix}"
+
+
+def percentage(fraction: float) -> str:
+    """A setting as a percentage with the decimals it needs: ``0.1`` → ``10%``, ``0.025``
+    → ``2,5%`` (:func:`share` rounds to whole percents)."""
+    for decimals in range(3):
+        if abs(round(fraction * 100, decimals) - fraction * 100) < 1e-9:
+            return f"{number(fraction * 100, decimals)}%"
+    return f"{number(fraction * 100, 2)}%"
