@@ -111,8 +111,7 @@ def test_no_gap_at_the_baseline_judges_the_margin_around_the_reference():
     within = judge(indicator, *base, Observation("f", "zuid", "2021", 91.6))
     assert within.status is Status.ORANJE
     assert within.explanation.endswith(
-        "nu 3,0 procentpunt achter, binnen de marge van 4,7 procentpunt (5% van het niveau "
-        "van G2)."
+        "nu 3,0 procentpunt achter, binnen de marge van 4,7 procentpunt (5% van het niveau van G2)."
     )
     # 10 behind: beyond the margin; this rule does not weigh improvement, so it says none
     beyond = judge(indicator, *base, Observation("f", "zuid", "2021", 84.6))
@@ -240,8 +239,7 @@ def test_a_ceiling_says_why_a_small_rise_is_no_change_and_a_larger_one_within_th
     above = judge(indicator, *obs("c", "zuid", ("2021", 10.0), ("2022", 10.3)))
     assert above.status is Status.ORANJE
     assert above.explanation.endswith(
-        "0,3 procentpunt boven, binnen de marge van 0,5 procentpunt (5% van het niveau van "
-        "2021)."
+        "0,3 procentpunt boven, binnen de marge van 0,5 procentpunt (5% van het niveau van 2021)."
     )
 
 

@@ -3,6 +3,10 @@
 ``12,4%``, ``€ 32.300``, ``2,3 procentpunt``, ``1 januari 2023``, ``5 maart 2025 om 14:03``.
 Grouping with '.', decimals with ','; a missing amount or date is ``—``. Kept free of
 frameworks so the pure core, the reports, the website and the command line all use it.
+
+Typography as a Dutch typesetter would do it: a non-breaking space between ``€`` and its
+amount (:data:`NBSP`), so a line never ends in ``€``; a real minus sign (:data:`MINUS`,
+U+2212) before a negative number, never a hyphen.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from koers.plan.model import Unit
+
+NBSP = "\u00a0"  # between € and its amount
+MINUS = "\u2212"  # the minus sign of a negative number
 
 MONTHS = (
     "januari",
@@ -29,9 +36,9 @@ MONTHS = (
 
 
 def number(value: float, decimals: int = 0) -> str:
-    """``1234567.891, 2`` → ``1.234.567,89``."""
+    """``1234567.891, 2`` → ``1.234.567,89``; ``-3`` → ``−3`` (the minus sign)."""
     text = f"{abs(value):,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return ("-" if round(value, decimals) < 0 else "") + text
+    return (MINUS if round(value, decimals) < 0 else "") + text
 
 
 def value(amount: float | None, unit: Unit, decimals: int = 1) -> str:
@@ -41,7 +48,7 @@ def value(amount: float | None, unit: Unit, decimals: int = 1) -> str:
     if unit is Unit.PERCENT:
         return f"{number(amount, decimals)}%"
     if unit is Unit.EURO:
-        return f"€ {number(amount, decimals)}"
+        return f"€{NBSP}{number(amount, decimals)}"
     if unit is Unit.PER_1000:
         return f"{number(amount, decimals)}‰"
     if unit is Unit.YEARS:
@@ -81,8 +88,8 @@ def unit_follows(unit: Unit) -> bool:
 
 
 def euro(amount: float | None) -> str:
-    """``1465000`` → ``€ 1.465.000``; None → ``—``."""
-    return "—" if amount is None else f"€ {number(amount, 0)}"
+    """``1465000`` → ``€ 1.465.000`` (a non-breaking space); None → ``—``."""
+    return "—" if amount is None else f"€{NBSP}{number(amount, 0)}"
 
 
 def percent(fraction: float | None) -> str:
