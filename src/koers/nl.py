@@ -105,10 +105,14 @@ def long_date(day: date | None) -> str:
 
 
 def period(text: str | None) -> str:
-    """A period as a reader says it: a reference date ``2024-01-01`` as ``1 januari 2024``;
-    a year (``2024``) and a school year (``2022/2023``) as they are."""
+    """A period as a reader says it: a reference date ``2024-01-01`` as ``1 januari 2024``,
+    a month ``2019-05`` as ``mei 2019``; a year (``2024``) and a school year (``2022/2023``)
+    as they are."""
     if not text:
         return "—"
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        month = int(text[5:])
+        return f"{MONTHS[month - 1]} {text[:4]}" if 1 <= month <= 12 else text
     try:
         return long_date(date.fromisoformat(text)) if len(text) == 10 else text
     except ValueError:

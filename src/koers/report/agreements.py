@@ -44,11 +44,7 @@ def due_words(row: AgreementRow) -> str | None:
         return None
     if due == "doorlopend":
         return due
-    if len(due) == 7 and due[4] == "-":  # a month: 2024-06
-        said = f"{nl.MONTHS[int(due[5:]) - 1]} {due[:4]}"
-    else:
-        said = nl.period(due)
-    return f"{DUE_WORDS.get(row.due_kind, '')} {said}".strip()
+    return f"{DUE_WORDS.get(row.due_kind, '')} {nl.period(due)}".strip()
 
 
 def status_counts(statuses: Iterable[str]) -> dict[str, int]:
