@@ -427,11 +427,8 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     name = case.area_name
     if target.level is not None:
         level, source = target.level, "het plafond"
-    elif target.baseline_year is not None and case.at(target.baseline_year) is not None:
-        level, source = (
-            case.at(target.baseline_year),
-            f"het niveau van {case.label(target.baseline_year)}",
-        )  # type: ignore[assignment]
+    elif target.baseline_year is not None and (base := case.at(target.baseline_year)) is not None:
+        level, source = base, f"het niveau van {case.label(target.baseline_year)}"
     elif (previous := case.previous()) is not None:
         level, source = previous[1], f"het niveau van {case.label(previous[0])}"
     else:
