@@ -62,7 +62,7 @@ def test_reach_reference_follows_a_moving_reference():
     assert result.expected == pytest.approx(52.0 - 10 * 0.75)
     assert result.status is Status.ROOD
     assert (
-        "de achterstand groeide van 10,0 naar 11,0 procentpunt, -10% ingelopen"
+        "de achterstand groeide van 10,0 naar 11,0 procentpunt, \u221210% ingelopen"
         in result.explanation
     )
 

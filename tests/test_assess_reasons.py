@@ -74,7 +74,7 @@ def test_behind_beyond_the_margin_but_improving_says_by_how_much():
     )
     assert result.status is Status.ORANJE
     assert result.explanation.endswith(
-        "-12% ingelopen waar 25% op schema was, maar de achterstand is 0,5 procentpunt "
+        "\u221212% ingelopen waar 25% op schema was, maar de achterstand is 0,5 procentpunt "
         "kleiner dan vorig jaar."
     )
 
