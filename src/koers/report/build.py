@@ -35,7 +35,9 @@ from koers.present import (
     source_list,
     wijk_maps,
 )
+from koers.present.guide import ReadingGuide, reading_guide
 from koers.present.passports import deliverers
+from koers.report.agreements import AgreementOverview, agreement_overview, report_day
 from koers.report.newspaper import Newspaper, build_newspaper
 from koers.report.wijkdoc import WijkDocument, wijk_documents
 
@@ -149,6 +151,9 @@ class ReportSet:
     gap: GapProgress | None = None
     intentions: list[AgreementRow] = field(default_factory=list)  # wishes and principles
     newspaper: Newspaper | None = None  # Deel I (koers.report.newspaper)
+    # the agreements by pillar and owner with their summaries (koers.report.agreements)
+    agreement_groups: AgreementOverview | None = None
+    guide: ReadingGuide | None = None  # the reading guide, from the plan's status rules
 
     @property
     def finance(self) -> Finance | None:
@@ -193,7 +198,8 @@ def build_reports(
     # only commitments are reported on; wishes and principles are listed apart, pointers
     # to a commitment held in another chapter not at all (it is listed there)
     rows = [r for r in listed if r.commitment]
-    overdue = {r.id for r in rows if r.overdue_on(generated)}
+    # late as of the end of the report year, not of the day the report is made
+    overdue = {r.id for r in rows if r.overdue_on(report_day(year, generated))}
 
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
         lines = chart_lines(plan, index, indicator, assessment, as_of=year)
@@ -256,6 +262,8 @@ def build_reports(
         maps=maps,
         extras=dict(extras or {}),
         gap=gap_progress(plan, assessments),
+        agreement_groups=agreement_overview(plan, rows, year=year, generated=generated),
+        guide=reading_guide(plan),
     )
     paper = build_newspaper(reports, views, index, boundaries=boundaries or {}, final=final)
     return replace(reports, newspaper=paper)

@@ -43,6 +43,7 @@ from koers.plan.period import period_year
 from koers.plan.summary import NOT_REPORTED
 from koers.present import shown, wijk_map
 from koers.present.maps import wijk_shapes
+from koers.report.agreements import late_moment, report_day
 from koers.report.headlines import HeadlineView, area_points, headline_view, overview_reference
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class Newspaper:
     final: bool
     sources: tuple[str, ...]
     reference_name: str | None = None  # the overview's reference area (the G4)
+    late_moment: str = ""  # when lateness is judged: 'aan het eind van 2024'
 
 
 def build_newspaper(
@@ -164,6 +166,7 @@ def build_newspaper(
         final=final,
         sources=publishers(shown_sources),
         reference_name=overview_reference(plan, views),
+        late_moment=late_moment(report_day(reports.year, reports.generated)),
     )
 
 
@@ -179,7 +182,8 @@ def _messages(reports: ReportSet, headlines: Sequence[HeadlineView], plan: Plan)
     messages.append(
         f"Afspraken: partners rapporteerden over {reported} van de {len(rows)} afspraken"
         + (
-            f"; {late} zijn over hun datum (stand {nl.long_date(reports.generated)})."
+            f"; {late} zijn {late_moment(report_day(reports.year, reports.generated))} over hun "
+            "datum en niet afgerond."
             if late
             else "."
         )
