@@ -15,7 +15,7 @@ implements:
 
 Reading streams. A delivered table is read where it lies: CSV (all columns as text, so that
 ``RINPERSOON`` keeps its leading zeros) and Parquet by DuckDB itself; SPSS ``.sav`` through
-pyreadstat in chunks (``read_file_in_chunks``) into a Parquet file in the temporary
+pyreadstat in chunks (``row_offset``/``row_limit``) into a Parquet file in the temporary
 directory first. The panel is then built year by year with DuckDB SQL under a memory limit
 (spilling to ``temp_dir``) and written from Arrow record batches, so memory stays bounded by
 the limit and one batch, whatever the size of the tables.
@@ -103,6 +103,7 @@ def ingest(
             issues += person_year_checks(con, staged, year, chosen_vintage)
         if issues:
             raise SourceError(issues)
+        out.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent.resolve()))
         written = 0
         try:
@@ -205,18 +206,31 @@ def _relation(path: Path, work: Path) -> str:
 
 
 def _sav_to_parquet(path: Path, target: Path) -> None:
-    """An SPSS file copied to Parquet in chunks: memory holds one chunk."""
+    """An SPSS file copied to Parquet in chunks: memory holds one chunk.
+
+    pyreadstat's own ``read_file_in_chunks`` cannot tell when a file without a row count
+    ends if the chunks are dicts, so the chunks are read here until one comes back empty.
+    """
     import pyreadstat
 
     writer: pq.ParquetWriter | None = None
+    offset = 0
     try:
-        for chunk, _ in pyreadstat.read_file_in_chunks(
-            pyreadstat.read_sav, str(path), chunksize=SAV_CHUNK_ROWS, output_format="dict"
-        ):
-            table = pa.table({name: pa.array(values) for name, values in chunk.items()})
+        while True:
+            chunk, _ = pyreadstat.read_sav(
+                str(path), row_offset=offset, row_limit=SAV_CHUNK_ROWS, output_format="dict"
+            )
+            columns = {name: pa.array(values) for name, values in chunk.items()}
+            # an SPSS variable is text or a number; all-missing in a chunk means a number
+            table = pa.table(
+                {n: a.cast(pa.float64()) if pa.types.is_null(a.type) else a for n, a in columns.items()}
+            )
             if writer is None:
                 writer = pq.ParquetWriter(target, table.schema)
+            if table.num_rows == 0:
+                break
             writer.write_table(table.cast(writer.schema))
+            offset += table.num_rows
     finally:
         if writer is not None:
             writer.close()
