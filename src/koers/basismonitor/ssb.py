@@ -223,7 +223,10 @@ def _sav_to_parquet(path: Path, target: Path) -> None:
             columns = {name: pa.array(values) for name, values in chunk.items()}
             # an SPSS variable is text or a number; all-missing in a chunk means a number
             table = pa.table(
-                {n: a.cast(pa.float64()) if pa.types.is_null(a.type) else a for n, a in columns.items()}
+                {
+                    n: a.cast(pa.float64()) if pa.types.is_null(a.type) else a
+                    for n, a in columns.items()
+                }
             )
             if writer is None:
                 writer = pq.ParquetWriter(target, table.schema)

@@ -45,11 +45,13 @@ class Table:
     offset: int = 0  # panel year = file year + offset ("jaar" tables)
     required: bool = True
     optional_variables: tuple[str, ...] = ()  # read when present (newer panel columns)
+    cbs_name: str | None = None  # the name CBS gives it, where not stem + TAB or BUS
 
     @property
     def name(self) -> str:
-        suffix = "BUS" if self.kind == "bus" else "TAB"
-        return self.stem if self.stem.startswith("KOERS") else f"{self.stem}{suffix}"
+        if self.cbs_name is not None:
+            return self.cbs_name
+        return f"{self.stem}{'BUS' if self.kind == 'bus' else 'TAB'}"
 
 
 PERSON = ("RINPERSOONS", "RINPERSOON")
@@ -73,7 +75,14 @@ HOUSEHOLDS = Table(
     ("DATUMEINDEHH", "HUISHOUDNR", "TYPHH", "PLHH"),
     dates=("DATUMAANVANGHH", "DATUMEINDEHH"),
 )
-INCOME_LINK = Table("KOPPELPERSOONHUISHOUDEN", "jaar", PERSON, HOUSEHOLD_INCOME, required=False)
+INCOME_LINK = Table(
+    "KOPPELPERSOONHUISHOUDEN",
+    "jaar",
+    PERSON,
+    HOUSEHOLD_INCOME,
+    required=False,
+    cbs_name="KOPPELPERSOONHUISHOUDEN",
+)
 INCOME = Table(
     "INHA",
     "jaar",
@@ -95,6 +104,7 @@ JOBS = Table(
     ("IKVID", "SDATUMAANVANGIKO"),
     (*PERSON, "SDATUMEINDEIKO"),
     dates=("SDATUMAANVANGIKO", "SDATUMEINDEIKO"),
+    cbs_name="SPOLISBUS",
 )
 EDUCATION_LEVEL_PATTERN = re.compile(r"^OPLNIVSOI\d{4}AGG4HB(METNIRWO)?$")
 HIGHEST_EDUCATION = Table(
@@ -125,12 +135,29 @@ ENROLMENT = Table(
 DIPLOMAS = Table("ONDERWIJSGESLAAGDEN", "jaar", (*PERSON, "OPLNR"), (), offset=1, required=False)
 EARLY_LEAVERS = Table("VSV", "jaar", PERSON, (), offset=1)
 PROGRAMMES = Table(
-    "KOERSOPLEIDINGEN", "vast", ("OPLNR",), ("SECTOR", "NIVEAU", "RICHTING"), required=False
+    "KOERSOPLEIDINGEN",
+    "vast",
+    ("OPLNR",),
+    ("SECTOR", "NIVEAU", "RICHTING"),
+    required=False,
+    cbs_name="KOERSOPLEIDINGEN",
 )
 SCHOOL_WEIGHTS = Table(
-    "SCHOOLWEGING", "vast", ("SCHOOL", "JAAR"), ("SCHOOLWEGING",), required=False
+    "SCHOOLWEGING",
+    "vast",
+    ("SCHOOL", "JAAR"),
+    ("SCHOOLWEGING",),
+    required=False,
+    cbs_name="SCHOOLWEGING",
 )
-LABOUR_FORCE = Table("BEROEPSBEVOLKING", "jaar", PERSON, ("BEROEPSBEVOLKING",), required=False)
+LABOUR_FORCE = Table(
+    "BEROEPSBEVOLKING",
+    "jaar",
+    PERSON,
+    ("BEROEPSBEVOLKING",),
+    required=False,
+    cbs_name="BEROEPSBEVOLKING",
+)
 
 TABLES: tuple[Table, ...] = (
     PERSONS,

@@ -138,8 +138,8 @@ def table_checks(
                 SourceIssue(L.PROGRAMMES.name, None, None, f"ontbreekt; nodig voor {table.name}")
             )
     required = [t for t in L.TABLES if t.kind == "jaar" and t.required]
-    have = [{s.year for s in staged.get(t.stem, [])} for t in required]
-    common = sorted(set.intersection(*have)) if have else []
+    have = [{s.year for s in staged.get(t.stem, []) if s.year is not None} for t in required]
+    common: list[int] = sorted(set.intersection(*have)) if have else []
     chosen_years = sorted(set(years)) if years else common
     for table, present in zip(required, have, strict=True):
         for year in chosen_years:
@@ -148,7 +148,8 @@ def table_checks(
                     SourceIssue(table.name, None, None, f"ontbreekt voor panel-jaar {year}")
                 )
     if not chosen_years:
-        issues.append(SourceIssue("SPOLISBUS", None, None, "geen jaar met alle jaartabellen"))
+        names = ", ".join(t.name for t in required)
+        issues.append(SourceIssue(names, None, None, "geen panel-jaar waarvoor ze er alle zijn"))
     for table in L.TABLES:
         if table.kind != "jaar" or table.required:
             continue
@@ -354,7 +355,8 @@ def panel_query(staged: Tables, year: int, vintage: int, buurt_gemeenten: tuple[
         join(
             "po",
             "SELECT RINPERSOONS, RINPERSOON, NULLIF(COALESCE(WPOBRIN_CRYPT, '') || "
-            "COALESCE(WPOBRINVEST, ''), '') AS po_key, TRUE AS in_po, TRY_CAST(WPOLEERJAAR AS TINYINT) AS groep, "
+            "COALESCE(WPOBRINVEST, ''), '') AS po_key, TRUE AS in_po, "
+            "TRY_CAST(WPOLEERJAAR AS TINYINT) AS groep, "
             f"{_recode('WPOTAALLV', L.REFERENCE_TAAL)} AS ref_taal, "
             f"{_recode('WPOREKENEN', L.REFERENCE_REKENEN)} AS ref_rekenen, "
             f"{_recode('WPOADVIESVO', L.ADVICE)} AS advice{extra} FROM {po}",
@@ -402,12 +404,14 @@ def panel_query(staged: Tables, year: int, vintage: int, buurt_gemeenten: tuple[
             "dip",
             "SELECT RINPERSOONS, RINPERSOON, arg_max(lower(k.NIVEAU), CASE lower(k.NIVEAU) "
             f"{order} END) AS diploma FROM {diplomas} d JOIN {programmes} k USING (OPLNR) "
-            f"WHERE lower(k.NIVEAU) IN ({', '.join(repr(d) for d in schema.DIPLOMAS)}) GROUP BY ALL",
+            f"WHERE lower(k.NIVEAU) IN ({', '.join(repr(d) for d in schema.DIPLOMAS)}) "
+            "GROUP BY ALL",
         )
         col["diploma"] = "dip.diploma"
     join(
         "vsv",
-        f"SELECT DISTINCT RINPERSOONS, RINPERSOON, TRUE AS vsv FROM {_source(staged, L.EARLY_LEAVERS, year)}",
+        "SELECT DISTINCT RINPERSOONS, RINPERSOON, TRUE AS vsv FROM "
+        f"{_source(staged, L.EARLY_LEAVERS, year)}",
     )
     col["early_leaver"] = "COALESCE(vsv.vsv, FALSE)"
     join(
@@ -441,7 +445,8 @@ def panel_query(staged: Tables, year: int, vintage: int, buurt_gemeenten: tuple[
         join(
             "inc",
             "SELECT k.RINPERSOONS, k.RINPERSOON, i.INHGESTINKH AS household_income, "
-            f"i.INHARMSOC / 100 AS income_vs_minimum, TRY_CAST({pct} AS TINYINT) AS income_percentile "
+            "i.INHARMSOC / 100 AS income_vs_minimum, "
+            f"TRY_CAST({pct} AS TINYINT) AS income_percentile "
             f"FROM {link} k JOIN {income} i USING (RINPERSOONSHKW, RINPERSOONHKW)",
         )
         col |= {
@@ -454,7 +459,8 @@ def panel_query(staged: Tables, year: int, vintage: int, buurt_gemeenten: tuple[
     )
     join(
         "job",
-        f"SELECT DISTINCT RINPERSOONS, RINPERSOON, TRUE AS job FROM {_source(staged, L.JOBS, year)} "
+        "SELECT DISTINCT RINPERSOONS, RINPERSOON, TRUE AS job FROM "
+        f"{_source(staged, L.JOBS, year)} "
         f"WHERE {_date('SDATUMAANVANGIKO')} <= {end} AND {_date('SDATUMEINDEIKO')} >= {end}",
     )
     self_employed = ", ".join(f"'{c}'" for c in L.SELF_EMPLOYED)
