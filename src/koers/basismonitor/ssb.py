@@ -211,7 +211,11 @@ def _sav_to_parquet(path: Path, target: Path) -> None:
     pyreadstat's own ``read_file_in_chunks`` cannot tell when a file without a row count
     ends if the chunks are dicts, so the chunks are read here until one comes back empty.
     """
-    import pyreadstat
+    try:
+        import pyreadstat
+    except ImportError:
+        message = "pyreadstat ontbreekt (pip install 'koers[basismonitor]'); lever CSV of Parquet"
+        raise SourceError([SourceIssue(path.name, None, None, message)]) from None
 
     writer: pq.ParquetWriter | None = None
     offset = 0

@@ -158,7 +158,9 @@ def table_checks(
             notes.append(f"{table.name} ontbreekt voor {', '.join(map(str, absent))}")
     if L.LABOUR_FORCE.stem not in staged:
         notes.append(
-            "BEROEPSBEVOLKING ontbreekt: labour_force is geschat als werkend of met een "
+            "BEROEPSBEVOLKING ontbreekt: labour_force is leeg voor wie niet werkt"
+            if _nullable("labour_force")
+            else "BEROEPSBEVOLKING ontbreekt: labour_force is geschat als werkend of met een "
             "WW-uitkering (SECM 21)"
         )
     return issues, notes, chosen, chosen_years
@@ -284,6 +286,10 @@ def person_year_checks(con: Any, staged: Tables, year: int, vintage: int) -> lis
                 )
             )
     return issues
+
+
+def _nullable(name: str) -> bool:
+    return next(f.nullable for f in schema.FIELDS if f.name == name)
 
 
 def _rank(column: str) -> str:
@@ -467,13 +473,16 @@ def panel_query(staged: Tables, year: int, vintage: int, buurt_gemeenten: tuple[
     employed = f"(COALESCE(job.job, FALSE) OR COALESCE(secm.SECM IN ({self_employed}), FALSE))"
     col |= {"benefit": _recode("secm.SECM", L.BENEFIT), "employed": employed}
     labour = _source(staged, L.LABOUR_FORCE, year)
-    if labour is not None:
+    unknown = "NULL" if _nullable("labour_force") else "FALSE"
+    if labour is not None:  # listed: known ('1' in, '0' out); not listed: unknown
         join("bbv", f"SELECT RINPERSOONS, RINPERSOON, BEROEPSBEVOLKING = '1' AS lf FROM {labour}")
-        col["labour_force"] = f"({employed} OR COALESCE(bbv.lf, FALSE))"
-    elif L.LABOUR_FORCE.stem not in staged:  # the documented proxy: working, or on WW
+        col["labour_force"] = (
+            f"(CASE WHEN {employed} THEN TRUE ELSE COALESCE(bbv.lf, {unknown}) END)"
+        )
+    elif L.LABOUR_FORCE.stem in staged:  # delivered for other years only
+        col["labour_force"] = f"(CASE WHEN {employed} THEN TRUE ELSE {unknown} END)"
+    elif not _nullable("labour_force"):  # the proxy the ingest reports: working, or on WW
         col["labour_force"] = f"({employed} OR COALESCE(secm.SECM = '21', FALSE))"
-    else:
-        col["labour_force"] = employed
     select = ", ".join(f"{col.get(name, 'NULL')} AS {name}" for name in schema.COLUMNS)
     with_ = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in ctes.items())
     return f"{with_} SELECT {select} FROM base b {' '.join(joins)}"

@@ -271,8 +271,13 @@ def _year(
     job = where(employed, SDATUMAANVANGIKO=begin, SDATUMEINDEIKO=end)
     ikvid = pc.binary_join_element_wise(job["RINPERSOON"], pa.scalar(str(year)), "-")
     sink.write(f"SPOLIS{year}BUSV1", job.append_column("IKVID", ikvid))
-    looking = col("labour_force").to_numpy(zero_copy_only=False) & ~employed
-    sink.write(f"BEROEPSBEVOLKING{year}TABV1", where(looking, BEROEPSBEVOLKING=pa.array(["1"] * n)))
+    # every person not at work whose labour-force status is known: 1 in, 0 out
+    labour = col("labour_force")
+    known = pc.is_valid(labour).to_numpy(zero_copy_only=False) & ~employed
+    sink.write(
+        f"BEROEPSBEVOLKING{year}TABV1",
+        where(known, BEROEPSBEVOLKING=pc.if_else(labour, "1", "0")),
+    )
     education = col("education").to_pylist()
     weight = (
         pc.cast(col("education_weight"), pa.float64())
