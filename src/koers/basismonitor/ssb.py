@@ -30,6 +30,7 @@ written whole (into a temporary directory that becomes ``out`` at the end).
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 import time
@@ -94,7 +95,8 @@ def ingest(
     found = discover(source)
     with _workspace(temp_dir) as work, _connect(memory_limit, work, threads) as con:
         say("tabellen lezen")
-        staged = {stem: _stage(con, files, work) for stem, files in found.items()}
+        counter = itertools.count()
+        staged = {stem: _stage(con, files, work, counter) for stem, files in found.items()}
         issues, notes, chosen_vintage, chosen_years = table_checks(con, staged, vintage, years)
         if issues:
             raise SourceError(issues)
@@ -163,7 +165,9 @@ def discover(source: Path) -> dict[str, list[tuple[Path, int | None]]]:
     return found
 
 
-def _stage(con: Any, files: list[tuple[Path, int | None]], work: Path) -> list[Staged]:
+def _stage(
+    con: Any, files: list[tuple[Path, int | None]], work: Path, counter: Iterator[int]
+) -> list[Staged]:
     """Each file as a SELECT with upper-case column names, codes as text and the numeric
     variables as numbers."""
     staged = []
@@ -188,7 +192,9 @@ def _stage(con: Any, files: list[tuple[Path, int | None]], work: Path) -> list[S
                 select.append(f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS \"{upper}\"")
         panel_year = None if year is None else year + table.offset
         columns_found = {c[0].upper() for c in columns}
-        staged.append(Staged(table, path.name, panel_year, columns_found, select, relation))
+        found = Staged(table, path.name, panel_year, columns_found, f"ssb_{next(counter)}")
+        found.materialise(con, select, relation)
+        staged.append(found)
     return staged
 
 
@@ -285,6 +291,7 @@ def _connect(memory_limit: str | None, work: Path, threads: int | None) -> Itera
         raise SourceError(
             [SourceIssue("--memory-limit", None, None, f"ongeldige instelling: {error}")]
         ) from None
+    con.execute("SET enable_progress_bar = false")
     try:
         yield con
     finally:

@@ -23,23 +23,33 @@ from koers.sources.base import SourceIssue
 
 @dataclass
 class Staged:
-    """One delivered file, readable as SQL."""
+    """One delivered file, copied once into a table of DuckDB's database (which spills to
+    the temporary directory past the memory limit), with its dates parsed."""
 
     table: L.Table
     file: str
     year: int | None  # the panel year it describes (jaar tables)
     columns: set[str]
-    select: list[str]
-    relation: str
+    name: str  # the table in DuckDB
 
     def sql(self) -> str:
-        extra = ""
-        if self.table is L.HIGHEST_EDUCATION and (level := self.level_column()):
-            extra = f', "{level}" AS "OPLNIV"'
-        return f"(SELECT *{extra} FROM (SELECT {', '.join(self.select)} FROM {self.relation}))"
+        return self.name
 
     def level_column(self) -> str | None:
         return next((c for c in sorted(self.columns) if L.EDUCATION_LEVEL_PATTERN.match(c)), None)
+
+    def materialise(self, con: Any, select: list[str], relation: str) -> None:
+        extra = "".join(
+            f", CAST(try_strptime({d}, '%Y%m%d') AS DATE) AS {_date(d)}"
+            for d in self.table.dates
+            if d in self.columns
+        )
+        if self.table is L.HIGHEST_EDUCATION and (level := self.level_column()):
+            extra += f', "{level}" AS "OPLNIV"'
+        con.execute(
+            f"CREATE TABLE {self.name} AS SELECT *{extra} FROM (SELECT {', '.join(select)} "
+            f"FROM {relation})"
+        )
 
 
 Tables = dict[str, list[Staged]]
@@ -53,7 +63,8 @@ def _source(staged: Tables, table: L.Table, year: int | None = None) -> str | No
 
 
 def _date(column: str) -> str:
-    return f"CAST(try_strptime({column}, '%Y%m%d') AS DATE)"
+    """The parsed date of a YYYYMMDD variable (made once, in :meth:`Staged.materialise`)."""
+    return f'"{column}_D"'
 
 
 def _recode(column: str, codes: dict[str, str]) -> str:

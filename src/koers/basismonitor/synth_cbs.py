@@ -140,11 +140,17 @@ def _table(**columns: Any) -> pa.Table:
     )
 
 
-def _recoded(column: pa.ChunkedArray, codes: dict[str, str]) -> pa.Array:
-    """Panel codes -> SSB codes (null stays null)."""
-    chosen = L.canonical(codes)
-    values = column.to_pylist()
-    return pa.array([None if v is None else chosen[v] for v in values], type=pa.string())
+def _recoded(column: pa.ChunkedArray | pa.Array, codes: dict[str, str]) -> pa.Array:
+    """Panel codes -> SSB codes (``codes``: SSB code -> panel code; null stays null)."""
+    return _mapped(column, L.canonical(codes))
+
+
+def _mapped(column: pa.ChunkedArray | pa.Array, mapping: dict[str, str]) -> pa.Array:
+    """Each value looked up in ``mapping`` (a value it does not list, and null: null)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    index = pc.index_in(column, value_set=pa.array(list(mapping), pa.string()))
+    return pc.take(pa.array(list(mapping.values()), pa.string()), index)
 
 
 def write_tables(panel: Path, out: Path, file_format: FileFormat) -> None:
@@ -229,12 +235,15 @@ def _year(
             GBAGEBOORTEJAAR=_text(col("birth_year")),
         ),
     )
-    gemeente, buurt = col("gemeente").to_pylist(), col("buurt").to_pylist()
-    numbers_of = []
-    for g, b in zip(gemeente, buurt, strict=True):
-        number = g[2:] + (b[2:] if b else "00000000")
-        objects.setdefault(number, (g, b))
-        numbers_of.append(number)
+    # one address object per gemeente and buurt: GM0599 + BU05991571 -> 059905991571
+    number = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(col("gemeente"), 2),
+        pc.coalesce(pc.utf8_slice_codeunits(col("buurt"), 2), "00000000"),
+        "",
+    )
+    places = pa.table({"n": number, "g": col("gemeente"), "b": col("buurt")})
+    for place in places.group_by(["n", "g", "b"]).aggregate([]).to_pylist():
+        objects.setdefault(place["n"], (place["g"], place["b"]))
     sink.write(
         f"GBAADRESOBJECT{last}BUSV1",
         where(
@@ -242,7 +251,7 @@ def _year(
             GBADATUMAANVANGADRESHOUDING=begin,
             GBADATUMEINDEADRESHOUDING=end,
             SOORTOBJECTNUMMER=pa.array([OBJECT_KIND] * n),
-            RINOBJECTNUMMER=pa.array(numbers_of),
+            RINOBJECTNUMMER=number,
         ),
     )
     household = _text(col("household"))
@@ -258,16 +267,12 @@ def _year(
         ),
     )
     _income(sink, rows, year, rs, rin, household)
-    benefit = _recoded(col("benefit"), L.BENEFIT).to_pylist()
     employed = col("employed").to_numpy(zero_copy_only=False)
-    secm = [
-        b if b is not None else (L.EMPLOYEE if e else L.NO_INCOME)
-        for b, e in zip(benefit, employed, strict=True)
-    ]
-    sink.write(
-        f"SECM{last}BUSV1",
-        where(np.ones(n), AANVSECM=begin, EINDSECM=end, SECM=pa.array(secm)),
+    secm = pc.coalesce(
+        _recoded(col("benefit"), L.BENEFIT),
+        pc.if_else(col("employed"), L.EMPLOYEE, L.NO_INCOME),
     )
+    sink.write(f"SECM{last}BUSV1", where(np.ones(n), AANVSECM=begin, EINDSECM=end, SECM=secm))
     job = where(employed, SDATUMAANVANGIKO=begin, SDATUMEINDEIKO=end)
     ikvid = pc.binary_join_element_wise(job["RINPERSOON"], pa.scalar(str(year)), "-")
     sink.write(f"SPOLIS{year}BUSV1", job.append_column("IKVID", ikvid))
@@ -278,7 +283,6 @@ def _year(
         f"BEROEPSBEVOLKING{year}TABV1",
         where(known, BEROEPSBEVOLKING=pc.if_else(labour, "1", "0")),
     )
-    education = col("education").to_pylist()
     weight = (
         pc.cast(col("education_weight"), pa.float64())
         if "education_weight" in has
@@ -287,10 +291,8 @@ def _year(
     sink.write(
         f"HOOGSTEOPL{year}TABV1",
         where(
-            [e is not None for e in education],
-            OPLNIVSOI2021AGG4HBMETNIRWO=pa.array(
-                [None if e is None else EDUCATION_CODE[e] for e in education]
-            ),
+            pc.is_valid(col("education")),
+            OPLNIVSOI2021AGG4HBMETNIRWO=_mapped(col("education"), EDUCATION_CODE),
             GEWICHTHOOGSTEOPL=weight,
         ),
     )
@@ -336,12 +338,12 @@ def _school(
 ) -> None:
     col, has = rows.column, set(rows.column_names)
     start = year - 1  # the school year that ends in `year` starts on 1 October of year - 1
-    sector = col("sector").to_pylist()
-    school = [None if s is None else str(s) for s in col("school").to_pylist()]
+    sector = col("sector")
+    school = _text(col("school"))
     study_year = _text(col("study_year"))
-    primary = [s == "po" for s in sector]
+    primary = pc.fill_null(pc.equal(sector, "po"), False)
     po_columns: dict[str, Any] = {
-        "WPOBRIN_CRYPT": pa.array(school, type=pa.string()),
+        "WPOBRIN_CRYPT": school,
         "WPOBRINVEST": pa.array([None] * rows.num_rows, type=pa.string()),
         "WPOLEERJAAR": study_year,
         "WPOTAALLV": _recoded(col("ref_taal"), L.REFERENCE_TAAL),
@@ -352,31 +354,25 @@ def _school(
         if name in has:
             po_columns[variable] = _recoded(col(name), L.ADVICE)
     sink.write(f"INSCHRWPOTAB{start}V1", where(primary, **po_columns))
-    level = col("level").to_pylist()
-    field = col("mbo_field").to_pylist() if "mbo_field" in has else [None] * rows.num_rows
-    other = [s is not None and s != "po" for s in sector]
-    oplnr = [
-        numbers[(s, lv, f if s == "mbo" else None)] if o else None
-        for s, lv, f, o in zip(sector, level, field, other, strict=True)
-    ]
+    other = pc.and_(pc.is_valid(sector), pc.invert(primary))
+    mbo = pc.fill_null(pc.equal(sector, "mbo"), False)
+    field = col("mbo_field") if "mbo_field" in has else pa.nulls(rows.num_rows, pa.string())
+    by_key = {"|".join((s, lv, f or "")): nr for (s, lv, f), nr in numbers.items()}
+    key = pc.binary_join_element_wise(
+        sector, col("level"), pc.if_else(mbo, pc.coalesce(field, ""), ""), "|"
+    )
     sink.write(
         f"ONDERWIJSINSCHRTAB{start}V1",
-        where(
-            other,
-            OPLNR=pa.array(oplnr, type=pa.string()),
-            LEERJAAR=study_year,
-            BRIN_CRYPT=pa.array(school, type=pa.string()),
-        ),
+        where(other, OPLNR=_mapped(key, by_key), LEERJAAR=study_year, BRIN_CRYPT=school),
     )
-    diploma = col("diploma").to_pylist()
-    diploma_nr = [
-        None if d is None else numbers[(SECTOR_OF.get(d, "mbo"), d, None)] for d in diploma
-    ]
+    diplomas = {lv: nr for (_, lv, f), nr in numbers.items() if f is None}
     sink.write(
         f"ONDERWIJSGESLAAGDEN{start}TABV1",
-        where([d is not None for d in diploma], OPLNR=pa.array(diploma_nr, type=pa.string())),
+        where(pc.is_valid(col("diploma")), OPLNR=_mapped(col("diploma"), diplomas)),
     )
     sink.write(f"VSV{start}TABV1", where(col("early_leaver").to_numpy(zero_copy_only=False)))
-    for s, w in zip(school, col("schoolweging").to_pylist(), strict=True):
-        if s is not None and w is not None:
-            weights.setdefault((s, year), float(w))
+    weighed = pa.table({"s": school, "w": col("schoolweging")}).filter(
+        pc.and_(pc.is_valid(school), pc.is_valid(col("schoolweging")))
+    )
+    for found in weighed.group_by("s").aggregate([("w", "max")]).to_pylist():
+        weights.setdefault((found["s"], year), float(found["w_max"]))
