@@ -32,8 +32,21 @@ def delivery() -> dict[str, list[dict[str, str]]]:
     person = {"RINPERSOONS": "R"}
     return {
         "GBAPERSOON2021TABV1": [
-            {**person, "RINPERSOON": P1, "GBAGESLACHT": "2", "GBAGEBOORTEJAAR": "1985"},
-            {**person, "RINPERSOON": P2, "GBAGESLACHT": "1", "GBAGEBOORTEJAAR": "2010"},
+            # GBAGENERATIE: one of the variables koers does not read
+            {
+                **person,
+                "RINPERSOON": P1,
+                "GBAGESLACHT": "2",
+                "GBAGEBOORTEJAAR": "1985",
+                "GBAGENERATIE": "0",
+            },
+            {
+                **person,
+                "RINPERSOON": P2,
+                "GBAGESLACHT": "1",
+                "GBAGEBOORTEJAAR": "2010",
+                "GBAGENERATIE": "0",
+            },
         ],
         "GBAADRESOBJECT2021BUSV1": [
             {

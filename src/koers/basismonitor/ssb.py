@@ -31,6 +31,7 @@ written whole (into a temporary directory that becomes ``out`` at the end).
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import tempfile
 import time
@@ -180,6 +181,8 @@ def _stage(
         select = []
         for name, kind, *_ in columns:
             upper, quoted = name.upper(), '"' + name.replace('"', '""') + '"'
+            if not _read(table, upper):
+                continue  # a delivered table has far more variables than koers reads
             if upper in NUMERIC:
                 select.append(f'TRY_CAST({quoted} AS DOUBLE) AS "{upper}"')
             elif kind in ("FLOAT", "DOUBLE") or kind.startswith("DECIMAL"):
@@ -196,6 +199,15 @@ def _stage(
         found.materialise(con, select, relation)
         staged.append(found)
     return staged
+
+
+def _read(table: L.Table, variable: str) -> bool:
+    """Whether koers reads ``variable`` of ``table`` (the others are not copied)."""
+    if variable in (*table.key, *table.variables, *table.dates, *table.optional_variables):
+        return True
+    if table is L.OBJECTS:
+        return re.fullmatch(r"(GEM|BC)\d{4}", variable) is not None
+    return table is L.HIGHEST_EDUCATION and L.EDUCATION_LEVEL_PATTERN.match(variable) is not None
 
 
 def _relation(path: Path, work: Path) -> str:
