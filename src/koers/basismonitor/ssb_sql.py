@@ -494,6 +494,8 @@ def panel_query(staged: Tables, year: int, vintage: int, buurt_gemeenten: tuple[
         col["labour_force"] = f"(CASE WHEN {employed} THEN TRUE ELSE {unknown} END)"
     elif not _nullable("labour_force"):  # the proxy the ingest reports: working, or on WW
         col["labour_force"] = f"({employed} OR COALESCE(secm.SECM = '21', FALSE))"
+    else:  # registers say who works, not who looks for work
+        col["labour_force"] = f"(CASE WHEN {employed} THEN TRUE END)"
     select = ", ".join(f"{col.get(name, 'NULL')} AS {name}" for name in schema.COLUMNS)
     with_ = "WITH " + ", ".join(f"{name} AS ({sql})" for name, sql in ctes.items())
     return f"{with_} SELECT {select} FROM base b {' '.join(joins)}"
