@@ -46,7 +46,8 @@ import pyarrow.parquet as pq
 
 from koers.basismonitor import schema
 from koers.basismonitor import ssb_layout as L
-from koers.basismonitor.ssb_sql import Staged, panel_query, person_year_checks, table_checks
+from koers.basismonitor.ssb_panel import panel_query
+from koers.basismonitor.ssb_sql import Staged, person_year_checks, table_checks
 from koers.sources.base import SourceError, SourceIssue
 
 NUMERIC = frozenset(
