@@ -281,5 +281,11 @@ def test_the_cli_writes_the_cbs_layout_and_ingests_it(run, tmp_path):
     refused = run("basismonitor", "ingest", str(tmp_path / "ssb"), "--out", str(tmp_path / "p2"))
     assert refused.exit_code == 1
     assert "SECMBUS: ontbreekt in" in refused.output
+    bad_limit = run(
+        "basismonitor", "ingest", str(tmp_path / "ssb"), "--out", str(tmp_path / "p3"),
+        "--memory-limit", "veel",
+    )  # fmt: skip
+    assert bad_limit.exit_code == 1
+    assert "'veel' is geen geheugengrootte (zoals 4GB of 512MB)" in bad_limit.output
     wrong = run("basismonitor", "synth", "--persons", "5", "--format", "csv", "--out", "x")
     assert wrong.exit_code == 2 and "--layout cbs" in wrong.output

@@ -300,10 +300,9 @@ def _connect(memory_limit: str | None, work: Path, threads: int | None) -> Itera
         config["threads"] = threads
     try:
         con = duckdb.connect(config=config)
-    except duckdb.Error as error:
-        raise SourceError(
-            [SourceIssue("--memory-limit", None, None, f"ongeldige instelling: {error}")]
-        ) from None
+    except duckdb.Error:
+        message = f"'{memory_limit}' is geen geheugengrootte (zoals 4GB of 512MB)"
+        raise SourceError([SourceIssue("--memory-limit", None, None, message)]) from None
     con.execute("SET enable_progress_bar = false")
     try:
         yield con
