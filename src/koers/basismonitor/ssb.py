@@ -94,8 +94,8 @@ def ingest(
         raise SourceError([SourceIssue(str(source), None, None, "geen map met SSB-tabellen")])
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SourceError([SourceIssue(str(out), None, None, "bestaat al en is niet leeg")])
-    found = discover(source)
     with _workspace(temp_dir) as work, _connect(memory_limit, work, threads) as con:
+        found = discover(source)
         say("tabellen lezen")
         counter = itertools.count()
         staged = {stem: _stage(con, files, work, counter) for stem, files in found.items()}
