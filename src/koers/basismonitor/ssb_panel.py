@@ -1,10 +1,11 @@
 """The query that makes one year of the panel from the checked SSB tables (:mod:`~.ssb`).
 
 One SELECT per year: the population of 1 January (address, person, address object in the
-chosen indeling, household) is ``base``; each topic adds its CTEs, LEFT JOINs on
-``RINPERSOONS``/``RINPERSOON`` and the panel columns it gives — school, education and
-diplomas, income, work and benefits. A panel column no delivered table gives is NULL. The
-rules are those of ``docs/basismonitor.md`` ("From the SSB tables", "Derivation rules").
+chosen indeling, household) is ``base``; each topic adds its CTEs, LEFT JOINs on the person
+(``PID``: ``RINPERSOONS``/``RINPERSOON`` as one number) and the panel columns it gives —
+school, education and diplomas, income, work and benefits. A panel column no delivered
+table gives is NULL. The rules are those of ``docs/basismonitor.md`` ("From the SSB
+tables", "Derivation rules").
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from koers.basismonitor.ssb_sql import (
     with_clause,
 )
 
-PERSON = "USING (RINPERSOONS, RINPERSOON)"
+PERSON = "USING (PID)"  # the person as one number (Staged.materialise)
 
 
 def _rank(column: str) -> str:
@@ -73,7 +74,7 @@ class _Year:
             kept = _listed(tuple(g.upper() for g in buurt_gemeenten))
             buurt = f"(CASE WHEN {gemeente} IN ({kept}) THEN {buurt} END)"
         self.ctes["base"] = (
-            f"SELECT a.RINPERSOONS, a.RINPERSOON, {pseudonym('a.RINPERSOON')} AS person, "
+            "SELECT a.PID, a.PID AS person, "
             "CAST(p.GBAGEBOORTEJAAR AS SMALLINT) AS birth_year, "
             f"{recode('p.GBAGESLACHT', L.SEX)} AS sex, {gemeente} AS gemeente, {buurt} AS buurt, "
             f"{pseudonym('h.HUISHOUDNR')} AS household, "
@@ -102,7 +103,7 @@ class _Year:
             )
             self.join(
                 "po",
-                "SELECT RINPERSOONS, RINPERSOON, NULLIF(COALESCE(WPOBRIN_CRYPT, '') || "
+                "SELECT PID, NULLIF(COALESCE(WPOBRIN_CRYPT, '') || "
                 "COALESCE(WPOBRINVEST, ''), '') AS po_key, TRUE AS in_po, "
                 "TRY_CAST(WPOLEERJAAR AS TINYINT) AS groep, "
                 f"{recode('WPOTAALLV', L.REFERENCE_TAAL)} AS ref_taal, "
@@ -115,7 +116,7 @@ class _Year:
         if en is not None and programmes is not None:
             self.join(
                 "en",
-                "SELECT e.RINPERSOONS, e.RINPERSOON, lower(k.SECTOR) AS en_sector, "
+                "SELECT e.PID, lower(k.SECTOR) AS en_sector, "
                 "lower(k.NIVEAU) AS en_level, TRY_CAST(e.LEERJAAR AS TINYINT) AS en_year, "
                 "e.BRIN_CRYPT AS en_key, lower(k.RICHTING) AS en_field "
                 f"FROM {en} e LEFT JOIN {programmes} k USING (OPLNR)",
@@ -148,25 +149,23 @@ class _Year:
             order = " ".join(f"WHEN '{d}' THEN {i}" for i, d in enumerate(schema.DIPLOMAS))
             self.join(
                 "dip",
-                "SELECT RINPERSOONS, RINPERSOON, arg_max(lower(k.NIVEAU), CASE lower(k.NIVEAU) "
+                "SELECT PID, arg_max(lower(k.NIVEAU), CASE lower(k.NIVEAU) "
                 f"{order} END) AS diploma FROM {diplomas} d JOIN {programmes} k USING (OPLNR) "
                 f"WHERE lower(k.NIVEAU) IN ({_listed(schema.DIPLOMAS)}) GROUP BY ALL",
             )
             self.col["diploma"] = "dip.diploma"
         leavers = source(self.staged, L.EARLY_LEAVERS, self.year)
-        self.join("vsv", f"SELECT DISTINCT RINPERSOONS, RINPERSOON, TRUE AS vsv FROM {leavers}")
+        self.join("vsv", f"SELECT DISTINCT PID, TRUE AS vsv FROM {leavers}")
         self.col["early_leaver"] = "COALESCE(vsv.vsv, FALSE)"
         highest = source(self.staged, L.HIGHEST_DIPLOMA, self.year)
-        self.join(
-            "sk", f"SELECT RINPERSOONS, RINPERSOON, STARTKWALIFICATIE = '1' AS sk FROM {highest}"
-        )
+        self.join("sk", f"SELECT PID, STARTKWALIFICATIE = '1' AS sk FROM {highest}")
         self.col["startkwalificatie"] = "COALESCE(sk.sk, FALSE)"
         level = source(self.staged, L.HIGHEST_EDUCATION, self.year)
         if level is None:
             return
         self.join(
             "ed",
-            f"SELECT RINPERSOONS, RINPERSOON, {recode('substr(OPLNIV, 1, 1)', L.EDUCATION_LEVEL)} "
+            f"SELECT PID, {recode('substr(OPLNIV, 1, 1)', L.EDUCATION_LEVEL)} "
             f"AS education, GEWICHTHOOGSTEOPL AS education_weight FROM {level}",
         )
         # the parents: the members of the pupil's household on 1 January in position
@@ -192,7 +191,7 @@ class _Year:
         pct = "i.INHP100HBEST" if "INHP100HBEST" in self.columns_of(L.INCOME) else "NULL"
         self.join(
             "inc",
-            "SELECT k.RINPERSOONS, k.RINPERSOON, i.INHGESTINKH AS household_income, "
+            "SELECT k.PID, i.INHGESTINKH AS household_income, "
             "i.INHARMSOC / 100 AS income_vs_minimum, "
             f"TRY_CAST({pct} AS TINYINT) AS income_percentile "
             f"FROM {link} k JOIN {income} i USING (RINPERSOONSHKW, RINPERSOONHKW)",
@@ -206,13 +205,13 @@ class _Year:
         secm = source(self.staged, L.SOCIO_ECONOMIC)
         self.join(
             "secm",
-            f"SELECT RINPERSOONS, RINPERSOON, SECM FROM {secm} "
+            f"SELECT PID, SECM FROM {secm} "
             f"WHERE {parsed_date('AANVSECM')} <= {end} AND {parsed_date('EINDSECM')} >= {end}",
         )
         jobs = source(self.staged, L.JOBS, self.year)
         self.join(
             "job",
-            f"SELECT DISTINCT RINPERSOONS, RINPERSOON, TRUE AS job FROM {jobs} WHERE "
+            f"SELECT DISTINCT PID, TRUE AS job FROM {jobs} WHERE "
             f"{parsed_date('SDATUMAANVANGIKO')} <= {end} "
             f"AND {parsed_date('SDATUMEINDEIKO')} >= {end}",
         )
@@ -224,9 +223,7 @@ class _Year:
         labour = source(self.staged, L.LABOUR_FORCE, self.year)
         unknown = "NULL" if nullable("labour_force") else "FALSE"
         if labour is not None:  # listed: known ('1' in, '0' out); not listed: unknown
-            self.join(
-                "bbv", f"SELECT RINPERSOONS, RINPERSOON, BEROEPSBEVOLKING = '1' AS lf FROM {labour}"
-            )
+            self.join("bbv", f"SELECT PID, BEROEPSBEVOLKING = '1' AS lf FROM {labour}")
             found = f"COALESCE(bbv.lf, {unknown})"
         elif L.LABOUR_FORCE.stem in self.staged:  # delivered for other years only
             found = unknown

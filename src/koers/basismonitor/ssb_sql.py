@@ -45,6 +45,14 @@ class Staged:
             for d in self.table.dates
             if d in self.columns
         )
+        if {"RINPERSOONS", "RINPERSOON"} <= self.columns:
+            # the person as one number, so that the year's many joins compare a number, not
+            # two texts: RINPERSOON itself for a person in the BRP, a negative hash otherwise
+            other = "-1 - CAST(hash(RINPERSOONS || '|' || RINPERSOON) >> 2 AS BIGINT)"
+            extra += (
+                f", CASE WHEN RINPERSOONS = 'R' THEN {pseudonym('RINPERSOON')} "
+                f'ELSE {other} END AS "PID"'
+            )
         if self.table is L.HIGHEST_EDUCATION and (level := self.level_column()):
             extra += f', "{level}" AS "OPLNIV"'
         con.execute(
@@ -230,10 +238,10 @@ def population(staged: Tables, year: int, vintage: int) -> dict[str, str]:
     d = f"DATE '{year}-01-01'"
     adr, hh = source(staged, L.ADDRESSES), source(staged, L.HOUSEHOLDS)
     return {
-        "adr": f"SELECT RINPERSOONS, RINPERSOON, SOORTOBJECTNUMMER, RINOBJECTNUMMER FROM {adr} "
+        "adr": f"SELECT PID, SOORTOBJECTNUMMER, RINOBJECTNUMMER FROM {adr} "
         f"WHERE RINPERSOONS = 'R' AND {parsed_date('GBADATUMAANVANGADRESHOUDING')} <= {d} "
         f"AND {parsed_date('GBADATUMEINDEADRESHOUDING')} >= {d}",
-        "hh": f"SELECT RINPERSOONS, RINPERSOON, HUISHOUDNR, TYPHH, PLHH FROM {hh} "
+        "hh": f"SELECT PID, HUISHOUDNR, TYPHH, PLHH FROM {hh} "
         f"WHERE {parsed_date('DATUMAANVANGHH')} <= {d} AND {parsed_date('DATUMEINDEHH')} >= {d}",
         "obj": f"SELECT SOORTOBJECTNUMMER, RINOBJECTNUMMER, GEM{vintage} AS g, BC{vintage} AS bc "
         f"FROM {source(staged, L.OBJECTS)}",
@@ -247,7 +255,7 @@ def person_year_checks(con: Any, staged: Tables, year: int, vintage: int) -> lis
     ctes = population(staged, year, vintage)
     with_ = with_clause(ctes, materialized=("adr", "hh"))
     files = {stem: s[0].file for stem, s in staged.items() if s}
-    person = "RINPERSOONS, RINPERSOON"
+    person = "PID"
     checks = [
         (
             L.ADDRESSES,
