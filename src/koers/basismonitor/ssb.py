@@ -13,12 +13,14 @@ implements:
   ``vintage``, by default the latest the file has) for every year, so a buurt means the same
   area in 2011 and in 2022 and the panel's leaves add up the same way in every year.
 
-Reading streams. A delivered table is read where it lies: CSV (all columns as text, so that
-``RINPERSOON`` keeps its leading zeros) and Parquet by DuckDB itself; SPSS ``.sav`` through
-pyreadstat in chunks (``row_offset``/``row_limit``) into a Parquet file in the temporary
-directory first. The panel is then built year by year with DuckDB SQL under a memory limit
-(spilling to ``temp_dir``) and written from Arrow record batches, so memory stays bounded by
-the limit and one batch, whatever the size of the tables.
+Memory stays bounded. A delivered table is read by DuckDB: CSV (all columns as text, so
+that ``RINPERSOON`` keeps its leading zeros) and Parquet where they lie; SPSS ``.sav``
+through pyreadstat in chunks (``row_offset``/``row_limit``) into a Parquet file in the
+temporary directory first. Only the variables koers reads are copied, once, into tables of
+DuckDB's in-memory database with their dates parsed and the person as one number; past
+``memory_limit`` DuckDB's buffer manager spills them to ``temp_dir``. The panel is then
+built year by year with DuckDB SQL and written from Arrow record batches, so memory is the
+limit plus one batch, whatever the size of the tables.
 
 Checking comes first and refuses the whole ingest, each problem named with table, variable
 and count (:class:`~koers.sources.base.SourceError`): a missing table or variable, a duplicate
