@@ -168,6 +168,9 @@ def test_a_hand_made_delivery_gives_the_panel_the_rules_say(tmp_path):
     assert mother["household_income"] is None  # no INHATAB delivered: empty, not invented
     assert any("INHATAB" in note for note in summary.notes)
     assert any("BEROEPSBEVOLKING" in note for note in summary.notes)
+    # another indeling places the same address object in that indeling's buurt
+    ingest(source, tmp_path / "panel-2019", vintage=2019)
+    assert {r["buurt"] for r in panel_rows(tmp_path / "panel-2019")} == {"BU03440101"}
 
 
 def refusal(tmp_path: Path, tables: dict[str, list[dict[str, str]]]) -> str:
