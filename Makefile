@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/koers: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,postgres,spark]'
+	$(BIN)/pip install --quiet -e '.[all,dev,postgres,spark]'
 	touch $@
 
 # The main job on the embedded default (SQLite file koers.db in this directory).
