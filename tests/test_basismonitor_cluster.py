@@ -4,7 +4,10 @@ process (pyspark's bundled ``spark-class``) on loopback, against DuckDB on the s
 A driver in its own process (a fresh JVM, so the local session of the other tests does not
 decide its settings) runs every kernel on ``spark://127.0.0.1:PORT`` with one core and
 512 MB per executor, and writes the leaf cells; they must equal DuckDB's, cell for cell.
-The master's own status page must show both workers and the run using both.
+The master's own status page must show both workers and the run using both. Then the
+way docs/operations.md runs on an existing cluster: ``spark-submit`` with its settings
+starts ``koers basismonitor run --engine spark`` (``koers/__main__.py``), whose release file
+must equal a DuckDB run's.
 
 Skipped when Java or pyspark is missing, unless ``KOERS_REQUIRE_SPARK=1`` (as in
 ``make test``): then that is a failure. Every process is started in its own session and
@@ -31,7 +34,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from koers.basismonitor import engines, kernels
-from tests.conftest import ROOT, free_port
+from tests.conftest import NPRZ, ROOT, free_port
 
 from .fixtures.basismonitor.random_panel import random_panel, write_panel
 
@@ -63,6 +66,7 @@ class Cluster:
     url: str  # spark://127.0.0.1:PORT
     status: str  # the master's web page, whose /json/ says which workers and apps it has
     logs: Path
+    home: Path  # pyspark's installation: bin/spark-submit
 
     def state(self) -> dict[str, Any]:
         with urllib.request.urlopen(f"{self.status}/json/", timeout=5) as answer:
@@ -131,7 +135,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(status_port),
             )
         ]  # fmt: skip
-        found = Cluster(f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{status_port}", logs)
+        found = Cluster(
+            f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{status_port}", logs, spark_home
+        )
         for n in (1, 2):
             processes.append(
                 _daemon(
@@ -178,19 +184,24 @@ engines.stop_spark()
 """
 
 
-def test_the_kernels_on_a_spark_cluster_equal_duckdb(cluster: Cluster, tmp_path: Path):
-    panel = write_panel(random_panel(400, first_year=2010, years=14, seed=11), tmp_path / "p")
-    out = tmp_path / "cells.parquet"
+def _driver_env() -> dict[str, str]:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "src"),
         "SPARK_LOCAL_IP": "127.0.0.1",
         "PYSPARK_PYTHON": sys.executable,
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
     }
-    env.pop("KOERS_SPARK_MASTER", None)  # the option, not the environment, names the master
+    env.pop("KOERS_SPARK_MASTER", None)  # the option or spark-submit names the master
+    return env
+
+
+def test_the_kernels_on_a_spark_cluster_equal_duckdb(cluster: Cluster, tmp_path: Path):
+    panel = write_panel(random_panel(400, first_year=2010, years=14, seed=11), tmp_path / "p")
+    out = tmp_path / "cells.parquet"
     done = subprocess.run(
         [sys.executable, "-c", DRIVER, cluster.url, str(panel), APP, str(out)],
-        env=env,
+        env=_driver_env(),
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT,
@@ -209,4 +220,62 @@ def test_the_kernels_on_a_spark_cluster_equal_duckdb(cluster: Cluster, tmp_path:
     state = cluster.state()
     assert state["aliveworkers"] == 2
     (app,) = [a for a in state["completedapps"] + state["activeapps"] if a["name"] == APP]
+    assert app["cores"] == 2 and app["memoryperexecutor"] == 512
+
+
+def _release_rows(path: Path) -> list[str]:
+    """The release file's rows (its header names the engine)."""
+    return [line for line in path.read_text().splitlines() if not line.startswith("#")]
+
+
+def test_spark_submit_runs_koers_on_the_cluster(cluster: Cluster, tmp_path: Path):
+    """docs/operations.md: spark-submit gives the master and the memory, koers takes them."""
+    from click.testing import CliRunner
+
+    from koers.basismonitor.synth import generate
+    from koers.cli import main
+
+    panel = tmp_path / "panel"
+    generate(panel, persons=1_500, years=12, seed=5, scope="g4")
+    runner = CliRunner()
+    for store in ("spark", "duckdb"):
+        db = f"sqlite:///{tmp_path / store}.db"
+        loaded = runner.invoke(main, ["--db", db, "load", "--no-data", str(NPRZ)])
+        assert loaded.exit_code == 0, loaded.output
+    duck = runner.invoke(
+        main,
+        ["--db", f"sqlite:///{tmp_path}/duckdb.db", "basismonitor", "run", str(panel),
+         "--out", str(tmp_path / "duckdb.csv")],
+    )  # fmt: skip
+    assert duck.exit_code == 0, duck.output
+
+    submitted = "koers-spark-submit-test"
+    command = [
+        str(cluster.home / "bin" / "spark-submit"),
+        "--master", cluster.url,
+        "--name", submitted,
+        "--driver-memory", "512m",
+        "--executor-memory", "512m",
+        "--conf", "spark.executor.cores=1",
+        "--conf", "spark.locality.wait=0",
+        str(ROOT / "src" / "koers" / "__main__.py"),
+        "--db", f"sqlite:///{tmp_path}/spark.db",
+        "basismonitor", "run", str(panel), "--engine", "spark",
+        "--out", str(tmp_path / "spark.csv"),
+    ]  # fmt: skip
+    done = subprocess.run(
+        command,
+        env={**_driver_env(), "SPARK_HOME": str(cluster.home)},
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:] + cluster.log_tail()
+    assert "gepubliceerd" in done.stdout
+    assert "# engine: spark" in (tmp_path / "spark.csv").read_text()
+    assert _release_rows(tmp_path / "spark.csv") == _release_rows(tmp_path / "duckdb.csv")
+    # on the cluster, under spark-submit's name: koers did not start a local session
+    state = cluster.state()
+    (app,) = [a for a in state["completedapps"] + state["activeapps"] if a["name"] == submitted]
     assert app["cores"] == 2 and app["memoryperexecutor"] == 512

@@ -13,9 +13,10 @@ table* on either engine (the tests compare them).
   ``read_parquet(path/**/*.parquet, hive_partitioning = true)``; several kernels run on a
   second connection (a cursor) while the next is built.
 - Spark: one session per process (created on first use and reused after), local
-  (``local[N]``) or on the cluster a master URL names, with UTC as session time zone, few
-  shuffle partitions (the results are small), no UI and no progress bar, and logging at
-  ERROR.
+  (``local[N]``: few shuffle partitions, as the results are small, and no web UI), on the
+  cluster a master URL names (Spark's own partitioning and UI), or, in a driver that
+  ``spark-submit`` started, on the master and with the memory that spark-submit was given;
+  always with UTC as session time zone, no progress bar, and logging at ERROR.
 
 How an engine may use the machine is one :class:`EngineOptions` (the command line's
 ``--threads``, ``--memory-limit``, ``--temp-dir`` and ``--spark-*`` options). A memory size
@@ -109,10 +110,16 @@ class EngineOptions:
     spark_conf: tuple[tuple[str, str], ...] = ()
     """Further Spark settings (``spark.executor.cores``, …), applied last."""
 
-    def master(self) -> str:
-        """The Spark master these options ask for."""
-        threads = self.threads or 2
-        return self.spark_master or os.environ.get("KOERS_SPARK_MASTER") or f"local[{threads}]"
+    def master(self) -> str | None:
+        """The Spark master these options ask for: ``spark_master``, else
+        ``KOERS_SPARK_MASTER``, else ``None`` in a driver that spark-submit started (its
+        ``--master`` holds), else local."""
+        chosen = self.spark_master or os.environ.get("KOERS_SPARK_MASTER")
+        if chosen:
+            return chosen
+        if "PYSPARK_GATEWAY_PORT" in os.environ:  # pyspark's sign of a running spark-submit
+            return None
+        return f"local[{self.threads or 2}]"
 
     def spark_settings(self) -> dict[str, str]:
         """The Spark configuration these options set (besides koers's fixed ones)."""
@@ -177,19 +184,27 @@ def spark_session(threads: int | None = None, options: EngineOptions | None = No
     # local session needs no other address.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     warehouse = Path(tempfile.gettempdir()) / "koers-spark-warehouse"
-    partitions = str(max(2, options.threads or 2))
-    builder = (
-        SparkSession.builder.master(options.master())
-        .appName("koers-basismonitor")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", partitions)
-        .config("spark.default.parallelism", partitions)
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.warehouse.dir", str(warehouse))
-    )
-    for key, value in options.spark_settings().items():
+    settings = {
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.warehouse.dir": str(warehouse),
+    }
+    master = options.master()
+    builder = SparkSession.builder
+    if master is not None:  # else spark-submit's --master and --name hold
+        builder = builder.master(master)
+        settings["spark.app.name"] = "koers-basismonitor"
+    if master is not None and master.startswith("local"):
+        # one machine and small results: Spark's 200 shuffle partitions would each be a
+        # task of almost nothing; a cluster keeps its own (the joins there are large)
+        partitions = str(max(2, options.threads or 2))
+        settings |= {
+            "spark.sql.shuffle.partitions": partitions,
+            "spark.default.parallelism": partitions,
+            "spark.ui.enabled": "false",
+        }
+    for key, value in (settings | options.spark_settings()).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
