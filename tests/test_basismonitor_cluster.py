@@ -39,7 +39,11 @@ from tests.conftest import NPRZ, ROOT, free_port
 from .fixtures.basismonitor.random_panel import random_panel, write_panel
 
 START_TIMEOUT = 90  # seconds for the master and both workers to be up (a busy CI machine)
-RUN_TIMEOUT = 300
+RUN_TIMEOUT = 600
+# A tiny panel on two one-core executors: Spark's 200 shuffle partitions (what koers leaves
+# a cluster) would make every stage 200 tasks of nothing; a user sets this for small panels
+# too (docs/operations.md). The locality wait is 3 s a stage for a local file otherwise.
+SMALL = (("spark.sql.shuffle.partitions", "2"), ("spark.locality.wait", "0"))
 APP = "koers-cluster-test"
 
 
@@ -161,7 +165,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         yield found
 
 
-DRIVER = """
+DRIVER = f"""
+SMALL = {SMALL!r}
 import sys
 import pyarrow.parquet as pq
 from koers.basismonitor import engines, kernels
@@ -169,11 +174,7 @@ options = engines.EngineOptions(
     spark_master=sys.argv[1],
     spark_driver_memory="512m",
     spark_executor_memory="512m",
-    spark_conf=(
-        ("spark.app.name", sys.argv[3]),
-        ("spark.executor.cores", "1"),
-        ("spark.locality.wait", "0"),
-    ),
+    spark_conf=(("spark.app.name", sys.argv[3]), ("spark.executor.cores", "1"), *SMALL),
 )
 with engines.open_panel(sys.argv[2], "spark", options=options) as panel:
     cells = panel.collect(kernels.all_kernels(panel.frame, keep=panel.keep))
@@ -257,7 +258,7 @@ def test_spark_submit_runs_koers_on_the_cluster(cluster: Cluster, tmp_path: Path
         "--driver-memory", "512m",
         "--executor-memory", "512m",
         "--conf", "spark.executor.cores=1",
-        "--conf", "spark.locality.wait=0",
+        *(f"--conf={key}={value}" for key, value in SMALL),
         str(ROOT / "src" / "koers" / "__main__.py"),
         "--db", f"sqlite:///{tmp_path}/spark.db",
         "basismonitor", "run", str(panel), "--engine", "spark",
