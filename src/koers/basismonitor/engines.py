@@ -180,9 +180,6 @@ def spark_session(threads: int | None = None, options: EngineOptions | None = No
         stop_spark()
     from pyspark.sql import SparkSession
 
-    # The JVM warns at start-up when the host name resolves to a loopback address; a
-    # local session needs no other address.
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     warehouse = Path(tempfile.gettempdir()) / "koers-spark-warehouse"
     settings = {
         "spark.sql.session.timeZone": "UTC",
@@ -199,6 +196,10 @@ def spark_session(threads: int | None = None, options: EngineOptions | None = No
         # one machine and small results: Spark's 200 shuffle partitions would each be a
         # task of almost nothing; a cluster keeps its own (the joins there are large)
         partitions = str(max(2, options.threads or 2))
+        # The JVM warns at start-up when the host name resolves to a loopback address; a
+        # local session needs no other address (a cluster's executors must reach the
+        # driver, so there it binds as Spark decides)
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         settings |= {
             "spark.sql.shuffle.partitions": partitions,
             "spark.default.parallelism": partitions,
