@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/koers: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,postgres,spark]'
+	$(BIN)/pip install --quiet -e '.[all,dev,postgres,spark]'
 	touch $@
 
 # The main job on the embedded default (SQLite file koers.db in this directory).
@@ -37,7 +37,7 @@ lint: $(BIN)/koers
 	$(BIN)/deptry src
 
 test: $(BIN)/koers system-deps lint
-	KOERS_REQUIRE_POSTGRES=1 KOERS_REQUIRE_BROWSER=1 KOERS_REQUIRE_LOAD=1 $(BIN)/pytest -q
+	KOERS_REQUIRE_POSTGRES=1 KOERS_REQUIRE_BROWSER=1 KOERS_REQUIRE_LOAD=1 KOERS_REQUIRE_SPARK=1 $(BIN)/pytest -q
 
 # Every benchmark against its reference, one table (about 10 minutes; needs a quiet machine).
 # BENCH_FLAGS=--quick for a short smoke run, BENCH_FLAGS=--full for the 210M panel as well.

@@ -3,6 +3,7 @@
     .venv/bin/python bench/basismonitor.py                     # 1M, 10M, 50M person-years
     .venv/bin/python bench/basismonitor.py --full              # and 210M (the size of 17.5 M × 12)
     .venv/bin/python bench/basismonitor.py --sizes 1M --check  # only compare the results
+    .venv/bin/python bench/basismonitor.py --sizes 10M --memory-limit 8GB  # DuckDB limited
 
 What is compared
     For each panel size, each kernel of :data:`koers.basismonitor.kernels.KERNELS` and the
@@ -35,6 +36,11 @@ How it is measured
     counted). Best of ``--repeat`` runs (default 3 below 50M person-years, 1 from 50M);
     the peak memory is the largest of those runs. The OS page cache is warm after the
     first run (the panel is generated or was read before), for all three alike.
+
+    ``--memory-limit 8GB`` runs koers and the hand SQL under the same DuckDB limit
+    (:class:`MemoryLimit`: ``memory_limit`` and a ``temp_directory`` in the panel cache to
+    spill into; koers through ``EngineOptions``, as ``koers basismonitor run
+    --memory-limit`` does); pandas has no such limit and runs as without.
 
     Results are compared on the smallest size always and on every size with ``--check``:
     the whole-run tables of the three implementations, sorted by the leaf key, must have
@@ -99,6 +105,8 @@ RAM_SHARE_FOR_PANDAS = 0.5
 TARGET_SQL_RATIO = 1.25
 TARGET_PANDAS_SPEEDUP = 3.0
 TARGET_PEAK_MB = 16 * 1024
+TARGET_BOUNDED_PEAK_MB = 8 * 1024  # under an 8GB DuckDB limit, as on CBS's machines
+BOUNDED_FROM = 10_000_000  # person-years: below this a run fits in far less anyway
 FLOAT_TOLERANCE = 1e-9
 
 
@@ -169,11 +177,22 @@ def count_rows(panel: Path) -> int:
 # --- koers ------------------------------------------------------------------------------------
 
 
-def run_koers(panel: Path, kernel: str, threads: int) -> pa.Table:
+@dataclass(frozen=True)
+class MemoryLimit:
+    """DuckDB's memory limit (``8GB``) and where it spills, the same for koers and the SQL."""
+
+    size: str
+    temp_dir: Path
+
+
+def run_koers(panel: Path, kernel: str, threads: int, limit: MemoryLimit | None = None) -> pa.Table:
     """koers on DuckDB: open the panel, the kernel (or all of them), ``Panel.collect``."""
     from koers.basismonitor import engines, kernels
 
-    with engines.open_panel(panel, "duckdb", threads=threads) as opened:
+    options = engines.EngineOptions(
+        memory_limit=limit.size if limit else None, temp_dir=limit.temp_dir if limit else None
+    )
+    with engines.open_panel(panel, "duckdb", threads=threads, options=options) as opened:
         if kernel == WHOLE:
             return opened.collect(kernels.all_kernels(opened.frame, keep=opened.keep))
         return opened.collect(kernels.KERNELS[kernel](opened.frame))
@@ -468,12 +487,17 @@ SQL: dict[str, Callable[..., str]] = {
 }
 
 
-def run_sql(panel: Path, kernel: str, threads: int) -> pa.Table:
-    """The hand-written queries on a fresh DuckDB connection with ``threads`` threads."""
+def run_sql(panel: Path, kernel: str, threads: int, limit: MemoryLimit | None = None) -> pa.Table:
+    """The hand-written queries on a fresh DuckDB connection with ``threads`` threads (and
+    the memory limit, if any)."""
     import duckdb
 
     names = list(KERNELS) if kernel == WHOLE else [kernel]
-    connection = duckdb.connect(config={"threads": threads})
+    config: dict[str, Any] = {"threads": threads}
+    if limit is not None:
+        limit.temp_dir.mkdir(parents=True, exist_ok=True)
+        config |= {"memory_limit": limit.size, "temp_directory": str(limit.temp_dir)}
+    connection = duckdb.connect(config=config)
     try:
         # as koers does in a whole run: the households aggregated once for both kernels
         shared = len(HOUSEHOLD_KERNELS & set(names)) > 1
@@ -947,9 +971,11 @@ PANDAS: dict[str, Callable[..., pa.Table]] = {
 }
 
 
-def run_pandas(panel: Path, kernel: str, threads: int) -> pa.Table:
+def run_pandas(
+    panel: Path, kernel: str, threads: int, limit: MemoryLimit | None = None
+) -> pa.Table:
     """Plain pandas: read the columns the kernel(s) need once, then the kernel function(s)."""
-    del threads  # pandas computes on one thread (pyarrow reads with its own pool)
+    del threads, limit  # pandas computes on one thread (pyarrow reads with its own pool)
     df = read_pandas(panel, pandas_columns(kernel))
     names = list(KERNELS) if kernel == WHOLE else [kernel]
     # as koers does in a whole run: the households aggregated once for both kernels
@@ -982,7 +1008,7 @@ PRELOAD = {
     "sql": ("duckdb",),
     "pandas": ("pandas", "pyarrow.parquet"),
 }
-RUNNERS: dict[str, Callable[[Path, str, int], pa.Table]] = {
+RUNNERS: dict[str, Callable[..., pa.Table]] = {
     "koers": run_koers,
     "sql": run_sql,
     "pandas": run_pandas,
@@ -1046,7 +1072,14 @@ class Measurement:
     note: str = ""
 
 
-def child(implementation: str, kernel: str, panel: Path, threads: int, out: Path | None) -> None:
+def child(
+    implementation: str,
+    kernel: str,
+    panel: Path,
+    threads: int,
+    out: Path | None,
+    limit: MemoryLimit | None = None,
+) -> None:
     """Run one measurement in this (fresh) process; print a JSON line with time and peak.
 
     The implementation's libraries are imported before the clock starts: the measurement is
@@ -1056,7 +1089,7 @@ def child(implementation: str, kernel: str, panel: Path, threads: int, out: Path
     for module in PRELOAD[implementation]:
         importlib.import_module(module)
     started = time.perf_counter()
-    table = RUNNERS[implementation](panel, kernel, threads)
+    table = RUNNERS[implementation](panel, kernel, threads, limit)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if out is not None:
@@ -1073,6 +1106,7 @@ def measure(
     threads: int,
     repeat: int,
     out: Path | None = None,
+    limit: MemoryLimit | None = None,
 ) -> Measurement:
     """Best wall time of ``repeat`` fresh processes, and the largest peak memory."""
     times: list[float] = []
@@ -1090,6 +1124,8 @@ def measure(
         ]
         if out is not None and attempt == 0:
             command += ["--out", str(out)]
+        if limit is not None:
+            command += ["--memory-limit", limit.size, "--temp-dir", str(limit.temp_dir)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             tail = (done.stderr.strip().splitlines() or ["?"])[-1]
@@ -1253,14 +1289,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--implementations", default=",".join(IMPLEMENTATIONS))
     parser.add_argument("--child", nargs=3, metavar=("IMPL", "KERNEL", "PANEL"))
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--memory-limit", default=None, help="DuckDB's limit, e.g. 8GB")
+    parser.add_argument("--temp-dir", type=Path, default=None, help="where DuckDB spills")
     args = parser.parse_args(argv)
 
+    data = args.data or Path(os.environ.get("KOERS_BENCH_DIR", "/tmp/koers-bench"))
+    limit = None
+    if args.memory_limit:
+        limit = MemoryLimit(args.memory_limit, args.temp_dir or data / "spill")
     if args.child:
         implementation, kernel, panel = args.child
-        child(implementation, kernel, Path(panel), args.threads, args.out)
+        child(implementation, kernel, Path(panel), args.threads, args.out, limit)
         return 0
 
-    data = args.data or Path(os.environ.get("KOERS_BENCH_DIR", "/tmp/koers-bench"))
     sizes = [_parse_size(s) for s in args.sizes.split(",") if s.strip()]
     if args.full and all(label != "210M" for label, _ in sizes):
         sizes.append(("210M", SIZES["210M"]))
@@ -1270,6 +1311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"panels in {data} (scope nl, {YEARS} years, seed {args.seed}); ", end="")
     print(f"{args.threads} threads, {os.cpu_count()} cores, {total_ram() / 2**30:.0f} GB RAM")
+    if limit is not None:
+        print(f"DuckDB memory limit {limit.size} for koers and sql, spilling into {limit.temp_dir}")
     panels: list[PanelInfo] = []
     for label, person_years in sizes:
         info = ensure_panel(data, label, person_years, args.seed, args.workers)
@@ -1305,7 +1348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if check and kernel == WHOLE:
                         out = Path(scratch) / f"{info.label}-{implementation}.parquet"
                         outs[implementation] = out
-                    result = measure(implementation, kernel, info.path, args.threads, repeat, out)
+                    result = measure(
+                        implementation, kernel, info.path, args.threads, repeat, out, limit
+                    )
                     print(
                         f"  {info.label} {kernel} {implementation}: "
                         + (f"{result.seconds:.2f} s, {result.peak_mb:,.0f} MB"

@@ -46,7 +46,7 @@ from koers import nl
 from koers.areas import Observation
 from koers.basismonitor.audit import Span, audit
 from koers.basismonitor.disclosure import Cell, Decision, Key, Relation, Rules, Verdict, check
-from koers.basismonitor.engines import Engine, open_panel
+from koers.basismonitor.engines import Engine, EngineOptions, open_panel
 from koers.basismonitor.kernels import all_kernels
 from koers.basismonitor.policy import MeasureRule, RuleBook, kind_of, rules_of
 from koers.basismonitor.release import release_rows, write_annex, write_release
@@ -115,10 +115,11 @@ def compute(
     engine: Engine = "duckdb",
     *,
     threads: int | None = None,
+    options: EngineOptions | None = None,
 ) -> tuple[list[AreaCell], list[Relation], dict[Key, Span]]:
     """Every kernel on the panel, summed into the plan's areas, with their relations and
-    their spans over the leaves."""
-    with open_panel(panel_dir, engine, threads=threads) as panel:
+    their spans over the leaves; ``options``: how the engine may use the machine."""
+    with open_panel(panel_dir, engine, threads=threads, options=options) as panel:
         leaves = panel.cells(all_kernels(panel.frame, keep=panel.keep))
     area_cells = rollup(plan, leaves)
     return (
@@ -299,6 +300,7 @@ def run(
     threads: int | None = None,
     user: str | None = None,
     progress: Progress | None = None,
+    options: EngineOptions | None = None,
 ) -> Outcome:
     """Compute, gate and store one panel (see the module doc); ``out`` and ``annex``: the
     release file and the checker's annex to write."""
@@ -322,7 +324,9 @@ def run(
 
     started = time.perf_counter()
     say(f"kernels berekenen op {engine}")
-    area_cells, area_relations, area_spans = compute(plan, panel, engine, threads=threads)
+    area_cells, area_relations, area_spans = compute(
+        plan, panel, engine, threads=threads, options=options
+    )
     seconds["berekenen"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -132,7 +132,13 @@ class LazyGroup(DutchGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             # the module registers its commands on `main` as it is imported
-            importlib.import_module(f"koers.cli.{COMMANDS[cmd_name][0]}")
+            try:
+                importlib.import_module(f"koers.cli.{COMMANDS[cmd_name][0]}")
+            except ModuleNotFoundError as error:
+                if (message := missing_extra(error)) is None:
+                    raise
+                click.echo(f"fout: {message}", err=True)
+                sys.exit(1)
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -145,6 +151,31 @@ class LazyGroup(DutchGroup):
         ]
         with formatter.section("Opdrachten"):
             formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+
+# a package an extra installs (pyproject.toml) -> that extra; only the base is always there
+EXTRAS = {
+    **dict.fromkeys(("duckdb", "pyarrow", "numpy", "narwhals"), "basismonitor"),
+    **dict.fromkeys(("weasyprint", "vl_convert"), "report"),
+    **dict.fromkeys(
+        ("fastapi", "starlette", "uvicorn", "itsdangerous", "multipart", "python_multipart"),
+        "web",
+    ),
+    "pyspark": "spark",
+    "psycopg": "postgres",
+}
+
+
+def missing_extra(error: ModuleNotFoundError) -> str | None:
+    """The Dutch message for a package of an extra that is not installed, or ``None``."""
+    package = (error.name or "").split(".")[0]
+    extra = EXTRAS.get(package)
+    if extra is None:
+        return None
+    return (
+        f"hiervoor is {package} nodig, en dat is niet geïnstalleerd: installeer koers met "
+        f"het extra '{extra}' (pip install 'koers[{extra}]')"
+    )
 
 
 def reports_errors(command: F) -> F:
@@ -161,6 +192,11 @@ def reports_errors(command: F) -> F:
             sys.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except ModuleNotFoundError as error:
+            if (message := missing_extra(error)) is None:
+                raise
+            click.echo(f"fout: {message}", err=True)
+            sys.exit(1)
         except Exception as error:  # a bug or the machine: one line, the rest with --debug
             context = click.get_current_context(silent=True)
             if context is not None and (context.find_root().obj or {}).get("debug"):

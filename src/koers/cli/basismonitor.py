@@ -5,18 +5,139 @@
 aggregate through the disclosure gate and stores what passes as one import batch
 (:mod:`koers.basismonitor.publish`), so ``koers import history`` and ``koers import undo``
 work on it as on any import.
+
+How the engine may use the machine comes from options that every command with an engine
+step shares (:func:`engine_options`): ``--threads``, ``--memory-limit`` and ``--temp-dir``
+(DuckDB's limit, past which it spills to the temp directory; on Spark the driver's heap and
+``spark.local.dir``), and for Spark ``--spark-master``, ``--spark-driver-memory``,
+``--spark-executor-memory`` and ``--spark-conf KEY=VALUE`` (repeatable).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from koers import nl
-from koers.basismonitor.engines import ENGINES
+from koers.basismonitor.engines import ENGINES, EngineOptions, memory_bytes
 from koers.cli import _store, main, reports_errors
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class MemorySize(click.ParamType[str]):
+    """A memory size such as ``8GB`` (:func:`~koers.basismonitor.engines.memory_bytes`),
+    kept as written."""
+
+    name = "grootte"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            memory_bytes(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+        return str(value)
+
+
+class SparkSetting(click.ParamType[tuple[str, str]]):
+    """One ``KEY=VALUE`` of Spark's configuration."""
+
+    name = "sleutel=waarde"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str]:
+        key, equals, setting = str(value).partition("=")
+        if not equals or not key.strip().startswith("spark.") or not setting.strip():
+            self.fail(
+                f"'{value}' is geen Spark-instelling: schrijf SLEUTEL=WAARDE, met een sleutel "
+                "die met spark. begint (zoals spark.executor.cores=2)",
+                param,
+                ctx,
+            )
+        return key.strip(), setting.strip()
+
+
+memory_limit_option = click.option(
+    "--memory-limit",
+    type=MemorySize(),
+    metavar="GROOTTE",
+    help="Hoeveel geheugen de rekenmachine mag gebruiken, zoals 8GB; daarboven schrijft DuckDB "
+    "tussenresultaten naar --temp-dir (op Spark: het geheugen van de driver).",
+)
+temp_dir_option = click.option(
+    "--temp-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="MAP",
+    help="De map voor tussenresultaten die niet in het geheugen passen (standaard: die van "
+    "de rekenmachine).",
+)
+SPARK_OPTIONS = ("spark_master", "spark_driver_memory", "spark_executor_memory", "spark_conf")
+
+
+def engine_options(command: F) -> F:
+    """The options of a command with an engine step: threads, memory, temp directory and
+    Spark's settings; the command receives them as keyword arguments
+    (:func:`options_of` makes them one :class:`~koers.basismonitor.engines.EngineOptions`)."""
+    decorators = [
+        click.option(
+            "--threads",
+            type=click.IntRange(1),
+            help="Aantal threads van de rekenmachine (standaard: wat die zelf kiest).",
+        ),
+        memory_limit_option,
+        temp_dir_option,
+        click.option(
+            "--spark-master",
+            metavar="URL",
+            help="Spark: het cluster, zoals spark://host:7077 of yarn (standaard: "
+            "KOERS_SPARK_MASTER, anders Spark op deze computer).",
+        ),
+        click.option(
+            "--spark-driver-memory",
+            type=MemorySize(),
+            metavar="GROOTTE",
+            help="Spark: het geheugen van de driver (standaard: --memory-limit, anders 1 GB).",
+        ),
+        click.option(
+            "--spark-executor-memory",
+            type=MemorySize(),
+            metavar="GROOTTE",
+            help="Spark: het geheugen van elke executor op het cluster.",
+        ),
+        click.option(
+            "--spark-conf",
+            type=SparkSetting(),
+            multiple=True,
+            metavar="SLEUTEL=WAARDE",
+            help="Spark: nog een instelling, zoals spark.executor.cores=2 (herhaalbaar).",
+        ),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def options_of(engine: str, settings: dict[str, Any]) -> EngineOptions:
+    """The engine options a command received (:func:`engine_options`); Spark's settings
+    are refused for DuckDB, so nobody believes they took effect."""
+    given = [name for name in SPARK_OPTIONS if settings.get(name)]
+    if engine != "spark" and given:
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise click.UsageError(f"{flags} geldt alleen voor --engine spark")
+    return EngineOptions(
+        threads=settings.get("threads"),
+        memory_limit=settings.get("memory_limit"),
+        temp_dir=settings.get("temp_dir"),
+        spark_master=settings.get("spark_master"),
+        spark_driver_memory=settings.get("spark_driver_memory"),
+        spark_executor_memory=settings.get("spark_executor_memory"),
+        spark_conf=tuple(settings.get("spark_conf") or ()),
+    )
 
 
 @main.group()
@@ -222,11 +343,7 @@ def _year_range(text: str | None) -> list[int] | None:
     show_default=True,
     help="De rekenmachine: DuckDB op deze computer, of Spark.",
 )
-@click.option(
-    "--threads",
-    type=click.IntRange(1),
-    help="Aantal threads van de rekenmachine (standaard: wat die zelf kiest).",
-)
+@engine_options
 @click.option(
     "--min-count",
     type=click.IntRange(1),
@@ -278,9 +395,9 @@ def _year_range(text: str | None) -> list[int] | None:
 @reports_errors
 def run_command(
     ctx: click.Context,
+    /,
     panel: Path,
     engine: str,
-    threads: int | None,
     min_count: int,
     min_count_income: int,
     round_to: int | None,
@@ -289,12 +406,14 @@ def run_command(
     out: Path | None,
     annex: Path | None,
     allow_synthetic: bool,
+    **settings: Any,
 ) -> None:
     """Bereken de indicatoren op een panel, controleer elk aggregaat op onthulling en sla op
     wat de controle doorlaat (als één batch)."""
     from koers.basismonitor.policy import RuleBook
     from koers.basismonitor.publish import run
 
+    options = options_of(engine, settings)
     rules = RuleBook.of(min_count, min_count_income, round_to)
     with _store(ctx) as store, _bar() as bar:
         task = bar.add_task("starten", total=3)
@@ -312,7 +431,7 @@ def run_command(
             out=out,
             annex=annex,
             allow_synthetic=allow_synthetic,
-            threads=threads,
+            options=options,
             progress=step,
         )
         bar.update(task, completed=3, description="klaar")
