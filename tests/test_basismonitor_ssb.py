@@ -289,6 +289,6 @@ def test_the_cli_writes_the_cbs_layout_and_ingests_it(run, tmp_path):
         "--memory-limit", "veel",
     )  # fmt: skip
     assert bad_limit.exit_code == 1
-    assert "'veel' is geen geheugengrootte (zoals 4GB of 512MB)" in bad_limit.output
+    assert "'veel' is geen geheugengrootte: geef een getal met een eenheid" in bad_limit.output
     wrong = run("basismonitor", "synth", "--persons", "5", "--format", "csv", "--out", "x")
     assert wrong.exit_code == 2 and "--layout cbs" in wrong.output

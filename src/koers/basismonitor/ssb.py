@@ -48,6 +48,7 @@ import pyarrow.parquet as pq
 
 from koers.basismonitor import schema
 from koers.basismonitor import ssb_layout as L
+from koers.basismonitor.engines import duckdb_connection
 from koers.basismonitor.ssb_panel import panel_query
 from koers.basismonitor.ssb_sql import Staged, person_year_checks, table_checks
 from koers.sources.base import SourceError, SourceIssue
@@ -290,21 +291,13 @@ def _workspace(temp_dir: Path | None) -> Iterator[Path]:
 
 @contextmanager
 def _connect(memory_limit: str | None, work: Path, threads: int | None) -> Iterator[Any]:
-    import duckdb
-
-    config: dict[str, str | bool | int | float | list[str]] = {
-        "temp_directory": str(work / "duckdb"),
-        "preserve_insertion_order": False,
-    }
-    if memory_limit:
-        config["memory_limit"] = memory_limit
-    if threads:
-        config["threads"] = threads
+    """The engine's connection (:func:`~koers.basismonitor.engines.duckdb_connection`),
+    spilling into the workspace; a bad size is refused as the option's error."""
     try:
-        con = duckdb.connect(config=config)
-    except duckdb.Error:
-        message = f"'{memory_limit}' is geen geheugengrootte (zoals 4GB of 512MB)"
-        raise SourceError([SourceIssue("--memory-limit", None, None, message)]) from None
+        con = duckdb_connection(threads, memory_limit, work / "duckdb")
+    except ValueError as error:
+        raise SourceError([SourceIssue("--memory-limit", None, None, str(error))]) from None
+    con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
     try:
         yield con
