@@ -38,6 +38,7 @@ def write_report_set(
         narratives=state.narratives,
         agreement_statuses=state.statuses,
         history=state.history,
+        breakdowns=state.breakdowns,
         boundaries=read_boundaries(store, state.programme, year),
         extras=standard_sections(
             state.plan,
