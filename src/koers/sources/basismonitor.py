@@ -148,6 +148,7 @@ class BasismonitorRelease:
                     category=category,
                 )
                 reading.observations.append(found)
+                reading.places[found.key] = (name, number, "waarde")
         if issues:
             raise SourceError(issues)
         return reading
