@@ -303,6 +303,17 @@ def _api_edit(world: World, who: str, tampered: str | None) -> dict[str, object]
     return {**values, "value": 4.0}
 
 
+def _api_returned(world: World, who: str, tampered: str | None) -> dict[str, object]:
+    """An update the bureau returned, with the corrected fields of its kind (API names)."""
+    values = _api_edit(world, who, tampered)
+    update_id, version = int(str(values["update_id"])), int(str(values["version"]))
+    update = wf.submit(world.store, update_id, world.user(who), version)
+    returned = wf.return_update(
+        world.store, update.id, world.user("bureau"), update.version, "graag beter"
+    )
+    return {**values, "version": returned.version}
+
+
 ROUTES: dict[tuple[str, str], Spec] = {
     # ------------------------------------------------------------------ public pages
     ("GET", "/"): Spec(PROGRAMME, PUBLIC, _public()),
@@ -818,6 +829,21 @@ ROUTES: dict[tuple[str, str], Spec] = {
                 "reason": "bron erbij",
             }
         ),
+        writes=frozenset({"audit_log"}),
+    ),
+    ("POST", "/api/portaal/updates/{update_id}/resubmit"): Spec(
+        {
+            **AUTH,
+            **API_UPDATE_ID,
+            "version": p("json", 409, 422),
+            "status": p("json", 400),
+            "note": p("json", 200, 400, stored=t.updates.c.note),
+            "evidence": p("json", 200, 400, stored=t.updates.c.evidence),
+            "value": p("json", 200, 422),
+            "confirmation": p("json", 200, 400, stored=t.updates.c.confirmation),
+        },
+        PARTNER_AND_BUREAU,
+        _api(_api_returned),
         writes=frozenset({"audit_log"}),
     ),
     ("GET", "/api/portaal/aandacht"): Spec(AUTH, PARTNER_AND_BUREAU, _api(_fixed())),

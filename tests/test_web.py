@@ -51,6 +51,7 @@ PORTAL_API_PATHS = [
     "/api/portaal/updates/{update_id}/submit",
     "/api/portaal/updates/{update_id}/approve",
     "/api/portaal/updates/{update_id}/return",
+    "/api/portaal/updates/{update_id}/resubmit",
     "/api/portaal/aandacht",
 ]
 WIJK_FIGURES = (  # a figure at wijk level, which the NPRZ plan's own data does not have
