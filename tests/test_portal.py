@@ -1041,11 +1041,20 @@ SCHOOL_PLAN = plan_from_documents(
             "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}",
             "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}\n"
             "  - {id: boor, name: Stichting BOOR, sector: onderwijs}\n"
-            "  - {id: scholen, name: Scholen, sector: onderwijs, signatory: false}",
+            "  - {id: havensteder, name: Havensteder, sector: corporaties}\n"
+            "  - {id: scholen, name: Scholen, sector: onderwijs, signatory: false}\n"
+            "  - {id: corporaties, name: De corporaties op Zuid, sector: wonen, "
+            "signatory: false, collective: true, members: [woonbron, havensteder]}\n"
+            "  - {id: nprz-partners, name: De partners gezamenlijk, sector: programma, "
+            "signatory: false, collective: true}",
         ).replace(
             "agreements:\n",
             "agreements:\n"
-            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}\n",
+            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}\n"
+            "  - {id: C1, text: Samen bouwen, pillar: wonen, owners: [corporaties], "
+            "reporters: [woonbron]}\n"
+            "  - {id: P1, text: Samen werken, pillar: wonen, owners: [nprz-partners], "
+            "reporters: [gemeente]}\n",
             1,
         )
     }
@@ -1057,12 +1066,28 @@ def test_a_partner_without_reporting_duties_sees_why_and_what_it_can_do(tmp_path
     monkeypatch.setenv("KOERS_USER", "installateur")
     url = f"sqlite:///{tmp_path / 'school.db'}"
     with open_portal(
-        url, plan=SCHOOL_PLAN, partners={"bas": "boor", "wouter": "woonbron"}
+        url, plan=SCHOOL_PLAN, partners={"bas": "boor", "wouter": "woonbron", "hans": "havensteder"}
     ) as school:
         home = _text(school.client("bas"), "/portaal")
         assert "Waarom u hier niets hoeft te rapporteren" in home
         assert "Stichting BOOR is in het plan geen eigenaar van een afspraak" in home
-        assert "Scholen: S1" in home  # who holds the agreements of its sector
+        # whose agreements concern it, why, and who reports: all from the plan
+        assert (
+            "In uw sector (onderwijs) staan afspraken op naam van groepen en organisaties die "
+            "het plan noemt zonder leden"
+        ) in home
+        assert "Scholen: S1" in home
+        assert (
+            "De partners gezamenlijk (alle partners van het programma samen): P1. Namens de "
+            "groep rapporteert Gemeente Rotterdam."
+        ) in home
+        assert "De corporaties op Zuid" not in home  # BOOR is no corporation
         assert "Levering van cijfers" in home
+        corporation = _text(school.client("hans"), "/portaal")
+        assert (
+            "De corporaties op Zuid (uw organisatie is lid van deze groep): C1. Namens de groep "
+            "rapporteert Woonbron."
+        ) in corporation
+        assert "Scholen: S1" not in corporation
         wouter = _text(school.client("wouter"), "/portaal")  # a partner with duties
         assert "Waarom u hier niets hoeft te rapporteren" not in wouter
