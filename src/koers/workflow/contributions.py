@@ -121,10 +121,6 @@ def figure_of(update: Update) -> Observation:
     )
 
 
-def _same_place(a: Observation, b: Observation) -> bool:
-    return (a.indicator, a.area, a.period) == (b.indicator, b.area, b.period)
-
-
 def check_figure(
     tx: Transaction,
     plan: Plan,
@@ -135,7 +131,14 @@ def check_figure(
     """Refuse ``figure`` (with every problem) unless it passes the plan's plausibility rules,
     against the previous figure of the same indicator, area, period and breakdown."""
     previous = next(
-        (o for o in tx.observations.current(plan.programme.id) if o.key == figure.key), None
+        (
+            o
+            for o in tx.observations.current_at(
+                plan.programme.id, figure.indicator, figure.area, figure.period
+            )
+            if o.key == figure.key
+        ),
+        None,
     )
     problems = figure_problems(
         plan,
@@ -169,7 +172,9 @@ def review_of(store: Store, plan: Plan, update: Update) -> Review | None:
         return None
     figure = figure_of(update)
     with store.transaction() as tx:
-        here = [o for o in tx.observations.current(update.programme) if _same_place(o, figure)]
+        here = tx.observations.current_at(
+            update.programme, figure.indicator, figure.area, figure.period
+        )
     indicators = {i.id: i for i in plan.indicators}
     now = published(indicators, here)
     after = published(indicators, [*(o for o in here if o.key != figure.key), figure])
