@@ -25,7 +25,8 @@ def write_report_set(
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Build and write the documents for ``year`` (default: the latest year with figures)
-    into ``out/YEAR``: Deel I, Deel II and a jaarambitie document per wijk."""
+    into ``out/YEAR``: Deel I, Deel II and a jaarambitie document per wijk. Deel I is
+    definitief once the bureau has closed the year (its figures are locked), else concept."""
     state = ProgrammeState.read(store, programme, today=today)
     year = year or latest_year(state.observations)
     if year is None:
@@ -39,6 +40,7 @@ def write_report_set(
         agreement_statuses=state.statuses,
         history=state.history,
         breakdowns=state.breakdowns,
+        final=year in store.closed_years(state.programme),
         boundaries=read_boundaries(store, state.programme, year),
         extras=standard_sections(
             state.plan,
