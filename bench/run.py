@@ -54,6 +54,13 @@ Areas and their references (the floor of the same job, so the ratio is koers's o
         app under the same uvicorn settings replaying the bytes koers gave for each path
         (``load.pages_app``): the speed limit of the server stack here. Target: p95 at most
         150 ms and 0 errors.
+    big-store
+        ``bigstore.py``: a store of 100 000 figures (the NPRZ plan, every indicator for the
+        wijken and the groups over 25 years, schoolweging bands and partners' contributions
+        among them), then ``koers status`` on it in a fresh process (median of at least 5;
+        target at most 1,5 s of wall time; reference ``python -c pass``) and the load row's
+        wrk run on it (target p95 at most 150 ms, 0 errors; reference the bare ASGI app
+        replaying koers's bytes).
     basismonitor
         The whole run (every kernel) of ``bench/basismonitor.py`` at each size, through its
         own functions: ``ensure_panel`` (its panel cache, ``$KOERS_BENCH_DIR``) and
@@ -97,6 +104,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import basismonitor as bm
+import bigstore
 import kwb
 import load
 import reports
@@ -111,7 +119,16 @@ from koers.store import Store
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 CBS_PLAN = ROOT / "tests" / "fixtures" / "cbs" / "plan"
-AREAS = ("cli-start", "plan-status", "report", "cbs-import", "kwb-import", "load", "basismonitor")
+AREAS = (
+    "cli-start",
+    "plan-status",
+    "report",
+    "cbs-import",
+    "kwb-import",
+    "load",
+    "basismonitor",
+    "big-store",
+)
 HELP_TARGET = 0.3  # seconds of wall time for `koers --help`
 STATUS_TARGET = 0.8  # seconds of wall time for `koers status` on the NPRZ plan
 DEFAULT_SIZES = "1M,10M,50M"
@@ -622,6 +639,44 @@ def bounded(context: Context, label: str, panel: Path, repeat: int) -> Row:
     )
 
 
+# --- a store of 100 000 figures ---------------------------------------------------------------
+
+
+def big_store(context: Context) -> list[Row]:
+    args = context.args
+    made = bigstore.make_store(context.work)
+    what = f"{number(made.figures)} figures ({number(made.breakdowns)} breakdowns)"
+    status = bigstore.status_wall(made.url, max(5, args.repeat))
+    koers, reference = bigstore.pages(made.url, context.work, args.seconds, args.clients, 2)
+    stack = "bare ASGI app replaying koers's bytes, same uvicorn"
+
+    def ms(found: dict[str, float]) -> str:
+        return f"{number(found['p95'] / 1000, 1)} ms, {number(found['errors'])} errors"
+
+    return [
+        Row(
+            "big store",
+            f"koers status, wall, {what}",
+            seconds(status.koers),
+            seconds(status.python),
+            f"python -c pass (median of {status.runs} runs)",
+            ratio(status.koers, status.python),
+            f"≤ {number(bigstore.STATUS_TARGET, 1)} s",
+            verdict(status.koers <= bigstore.STATUS_TARGET),
+        ),
+        Row(
+            "big store",
+            f"p95 latency of the pages, {args.clients} clients × {args.seconds} s",
+            ms(koers),
+            ms(reference),
+            stack,
+            ratio(koers["p95"], reference["p95"]),
+            f"≤ {number(load.TARGET_P95_MS)} ms, 0 errors",
+            verdict(load.met(koers)),
+        ),
+    ]
+
+
 # --- table ------------------------------------------------------------------------------------
 
 
@@ -633,6 +688,7 @@ MEASURES: dict[str, Callable[[Context], list[Row]]] = {
     "kwb-import": kwb_import,
     "load": page_load,
     "basismonitor": basismonitor,
+    "big-store": big_store,
 }
 
 
@@ -717,7 +773,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    if "load" in args.areas:
+    if "load" in args.areas or "big-store" in args.areas:
         load.wrk_path()  # fail before the long parts, not after
     header = machine()
     rows: list[Row] = []

@@ -52,10 +52,11 @@ def test_a_run_stores_only_what_the_gate_publishes(nprz_store, panel, tmp_path):
         c.column: c.indicator for c in publish.basismonitor_mapping(nprz_store.plan("nprz")).columns
     }
     measure_of = {indicator: measure for measure, indicator in mapping.items()}
-    stored = [o for o in nprz_store.observations("nprz") if o.batch == outcome.batch.batch]  # type: ignore[union-attr]
+    current = nprz_store.observations("nprz", breakdowns=True)
+    stored = [o for o in current if o.batch == outcome.batch.batch]  # type: ignore[union-attr]
     assert len(stored) == len(outcome.stored) > 1000
     for o in stored:
-        key = (measure_of[o.indicator], o.period, "", o.area)
+        key = (measure_of[o.indicator], o.period, o.category or "", o.area)
         assert key in published and key not in suppressed
         assert o.denominator is not None and o.denominator >= 10
         assert o.note is not None and o.note.startswith("onthullingscontrole: gepubliceerd")
@@ -124,6 +125,54 @@ def test_the_audit_finds_nothing_on_the_nprz_areas_after_a_synthetic_run(nprz_st
     assert not [v for v in verdicts if v.key[3] == "zuid" and v.suppressed and not v.primary]
 
 
+def test_schoolweging_bands_are_stored_as_breakdowns_and_leave_the_total_alone(nprz_store, panel):
+    """Issue 18.1 / 20.8: a published band cell is a breakdown (schoolweging, the band) of
+    its indicator's figure; the total stays the cell of the whole area, never their sum."""
+    outcome = publish.run(nprz_store, panel)
+    published = {v.key: v for v in outcome.verdicts if not v.suppressed}
+    bands = [o for o in outcome.stored if o.dimension is not None]
+    assert bands and {o.dimension for o in bands} == {"schoolweging"}
+    assert {o.indicator for o in bands} <= {"T1.R5", "T1.R6", "T1.R7"}
+    for o in bands:
+        verdict = published[(o.indicator, o.period, o.category, o.area)]  # measure = indicator
+        assert o.value == round(verdict.ratio * 100, 1)  # type: ignore[operator]
+    current = nprz_store.observations("nprz", breakdowns=True)
+    stored_bands = [o for o in current if o.dimension == "schoolweging"]
+    assert sorted(o.key for o in stored_bands) == sorted(o.key for o in bands)
+    # the total of an area and period with bands is the whole area's own cell
+    totals = {(o.indicator, o.area, o.period): o for o in nprz_store.observations("nprz")}
+    checked = 0
+    for o in bands:
+        total = totals.get((o.indicator, o.area, o.period))
+        whole = published.get((o.indicator, o.period, "", o.area))
+        if whole is None:
+            assert total is None  # suppressed: no total is formed from the bands
+            continue
+        assert total is not None and total.dimension is None
+        assert total.value == round(whole.ratio * 100, 1)  # type: ignore[operator]
+        checked += 1
+    assert checked > 0
+
+
+def test_the_indicator_page_shows_the_schoolweging_bands(nprz_store, panel, sqlite_url):
+    from fastapi.testclient import TestClient
+
+    from koers.web.app import create_app
+
+    outcome = publish.run(nprz_store, panel)
+    band = next(o for o in outcome.stored if o.dimension == "schoolweging" and o.area == "zuid")
+    with TestClient(create_app(sqlite_url)) as client:
+        page = client.get(f"/indicatoren/{band.indicator}").text
+        rows = client.get(f"/indicatoren/{band.indicator}.csv").text.splitlines()
+    section = page.split("<h3>Uitsplitsing</h3>", 1)[1].split("</table>", 1)[0]
+    assert f"schoolwegingband: {band.category}" in section
+    assert any(
+        line.startswith(f"{band.indicator},zuid,{band.period},")
+        and line.endswith(f",schoolweging,{band.category}")
+        for line in rows
+    )
+
+
 def test_a_g4_panel_publishes_no_nederland(nprz_store, panel):
     outcome = publish.run(nprz_store, panel)
     areas = {v.key[3] for v in outcome.verdicts}
@@ -175,7 +224,7 @@ def test_the_release_file_imports_into_a_fresh_store(nprz_store, panel, tmp_path
 
     out, annex = tmp_path / "vrijgave.csv", tmp_path / "bijlage.csv"
     outcome = publish.run(nprz_store, panel, rules=RuleBook.of(round_to=5), out=out, annex=annex)
-    direct = {(o.indicator, o.area, o.period): o for o in outcome.stored}
+    direct = {o.key: o for o in outcome.stored}
     home = f"sqlite:///{tmp_path / 'thuis.db'}"
 
     def run(*args: str):  # type: ignore[no-untyped-def]
@@ -185,10 +234,11 @@ def test_the_release_file_imports_into_a_fresh_store(nprz_store, panel, tmp_path
     done = run("import", str(out))
     assert done.exit_code == 0, done.stderr
     with Store.open(home) as store:
-        imported = {(o.indicator, o.area, o.period): o for o in store.observations("nprz")}
+        imported = {o.key: o for o in store.observations("nprz", breakdowns=True)}
         (batch,) = store.batches("nprz")
     assert batch.format == "basismonitor"
     assert imported.keys() == direct.keys()
+    assert any(key[3] == "schoolweging" for key in imported)  # the bands came home too
     for key, figure in imported.items():
         mine = direct[key]
         assert (figure.value, figure.numerator, figure.denominator) == (

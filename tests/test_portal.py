@@ -526,9 +526,14 @@ def test_the_write_api_takes_a_token_not_a_cookie(portal):
     )
     refused = api.post(f"/api/portaal/updates/{uid}/approve", json={"version": version + 1})
     assert refused.status_code == 403 and "programmabureau" in refused.json()["detail"]
-    assert [a["reason"] for a in api.get("/api/portaal/aandacht").json()].count(
-        "te beoordelen"
-    ) == 1
+    queue = api.get("/api/portaal/aandacht").json()
+    first = queue["groups"][0]
+    assert (first["reason"], first["label"], first["count"]) == (
+        "te beoordelen",
+        "Te beoordelen",
+        1,
+    )
+    assert first["items"][0]["update"] == uid
     stale = api.post(f"/api/portaal/updates/{uid}/edit", json={"version": 1, "note": "oud"})
     assert stale.status_code in (400, 409)
 
@@ -721,6 +726,53 @@ def test_the_api_returns_an_update_with_a_reason(portal):
     assert returned.json()["reason"] == "bron erbij"
     assert api.get(f"/api/portaal/updates/{update}").json()["state"] == "returned"
     assert api.get("/api/portaal/updates/9999").status_code == 404
+
+
+def api_of(portal: Portal, who: str) -> TestClient:
+    page = post(portal.client(who), "/portaal/sleutels", {"naam": "k"}, "/portaal/sleutels")
+    token = re.search(r'id="nieuwe-sleutel">([^<]+)<', page.text)[1]  # type: ignore[index]
+    return TestClient(portal.app, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_returned_update_is_corrected_and_resubmitted_through_the_api_in_one_call(portal):
+    update = draft_and_submit(portal)
+    bureau, wouter = api_of(portal, "bureau"), api_of(portal, "wouter")
+    # only a returned update: a submitted one is refused with the reason, nothing changes
+    early = wouter.post(f"/api/portaal/updates/{update}/resubmit", json={"version": 2})
+    assert early.status_code == 400 and "teruggestuurde" in early.json()["detail"]
+    returned = bureau.post(
+        f"/api/portaal/updates/{update}/return", json={"version": 2, "reason": "bron erbij"}
+    ).json()
+    again = wouter.post(
+        f"/api/portaal/updates/{update}/resubmit",
+        json={"version": returned["version"], "note": "verslag van 3 juni", "evidence": "notulen"},
+    )
+    assert again.status_code == 200, again.text
+    assert (again.json()["state"], again.json()["note"]) == ("submitted", "verslag van 3 juni")
+    queue = bureau.get("/api/portaal/aandacht").json()
+    assert queue["groups"][0]["items"][0]["update"] == update  # at the top of the bureau's queue
+    stale = wouter.post(f"/api/portaal/updates/{update}/resubmit", json={"version": 1})
+    assert stale.status_code in (400, 409)
+    assert bureau.get("/api/portaal/updates/9999").status_code == 404
+    assert wouter.post("/api/portaal/updates/9999/resubmit", json={"version": 1}).status_code == 404
+
+
+def test_the_api_work_queue_is_grouped_and_counted_as_the_portal_home(portal):
+    draft_and_submit(portal)
+    bureau = api_of(portal, "bureau")
+    queue = bureau.get("/api/portaal/aandacht").json()
+    reasons = [g["reason"] for g in queue["groups"]]
+    assert reasons == list(wf.ATTENTION_REASONS)  # every group, in the order of the portal
+    assert all(g["count"] == len(g["items"]) for g in queue["groups"])
+    assert queue["total"] == sum(g["count"] for g in queue["groups"])
+    home = html.unescape(portal.client("bureau").get("/portaal").text)
+    for group in queue["groups"]:
+        if group["count"]:
+            assert f"{group['label']} ({group['count']})" in home
+    values = bureau.get("/api/portaal/aandacht", params={"soort": "waarde"}).json()
+    assert all(i["kind"] == "waarde" for g in values["groups"] for i in g["items"])
+    assert values["total"] < queue["total"]
+    assert bureau.get("/api/portaal/aandacht", params={"soort": ""}).json() == queue  # no filter
 
 
 def test_each_role_can_do_exactly_what_it_should_through_the_api(portal):
@@ -989,11 +1041,20 @@ SCHOOL_PLAN = plan_from_documents(
             "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}",
             "  - {id: gemeente, name: Gemeente Rotterdam, sector: overheid}\n"
             "  - {id: boor, name: Stichting BOOR, sector: onderwijs}\n"
-            "  - {id: scholen, name: Scholen, sector: onderwijs, signatory: false}",
+            "  - {id: havensteder, name: Havensteder, sector: corporaties}\n"
+            "  - {id: scholen, name: Scholen, sector: onderwijs, signatory: false}\n"
+            "  - {id: corporaties, name: De corporaties op Zuid, sector: wonen, "
+            "signatory: false, collective: true, members: [woonbron, havensteder]}\n"
+            "  - {id: nprz-partners, name: De partners gezamenlijk, sector: programma, "
+            "signatory: false, collective: true}",
         ).replace(
             "agreements:\n",
             "agreements:\n"
-            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}\n",
+            "  - {id: S1, text: Scholen geven les, pillar: wonen, owners: [scholen]}\n"
+            "  - {id: C1, text: Samen bouwen, pillar: wonen, owners: [corporaties], "
+            "reporters: [woonbron]}\n"
+            "  - {id: P1, text: Samen werken, pillar: wonen, owners: [nprz-partners], "
+            "reporters: [gemeente]}\n",
             1,
         )
     }
@@ -1005,12 +1066,28 @@ def test_a_partner_without_reporting_duties_sees_why_and_what_it_can_do(tmp_path
     monkeypatch.setenv("KOERS_USER", "installateur")
     url = f"sqlite:///{tmp_path / 'school.db'}"
     with open_portal(
-        url, plan=SCHOOL_PLAN, partners={"bas": "boor", "wouter": "woonbron"}
+        url, plan=SCHOOL_PLAN, partners={"bas": "boor", "wouter": "woonbron", "hans": "havensteder"}
     ) as school:
         home = _text(school.client("bas"), "/portaal")
         assert "Waarom u hier niets hoeft te rapporteren" in home
         assert "Stichting BOOR is in het plan geen eigenaar van een afspraak" in home
-        assert "Scholen: S1" in home  # who holds the agreements of its sector
+        # whose agreements concern it, why, and who reports: all from the plan
+        assert (
+            "In uw sector (onderwijs) staan afspraken op naam van groepen en organisaties die "
+            "het plan noemt zonder leden"
+        ) in home
+        assert "Scholen: S1" in home
+        assert (
+            "De partners gezamenlijk (alle partners van het programma samen): P1. Namens de "
+            "groep rapporteert Gemeente Rotterdam."
+        ) in home
+        assert "De corporaties op Zuid" not in home  # BOOR is no corporation
         assert "Levering van cijfers" in home
+        corporation = _text(school.client("hans"), "/portaal")
+        assert (
+            "De corporaties op Zuid (uw organisatie is lid van deze groep): C1. Namens de groep "
+            "rapporteert Woonbron."
+        ) in corporation
+        assert "Scholen: S1" not in corporation
         wouter = _text(school.client("wouter"), "/portaal")  # a partner with duties
         assert "Waarom u hier niets hoeft te rapporteren" not in wouter

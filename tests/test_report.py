@@ -351,3 +351,34 @@ def test_deel_1_states_the_ambition_as_ambition_and_the_gap_closure_as_measured(
         f"een later cijfer ({years[0]} tot en met {years[-1]}) is bij {quarter} een kwart of "
         f"meer van de achterstand ingelopen; bij {behind} is de achterstand groter geworden."
     ) in " ".join(cover.split())
+
+
+def test_deel_2_gets_the_schoolweging_bands_of_the_assessed_period(nprz):
+    """Issue 20.8: the band breakdowns of an indicator reach its Deel II view (for a small
+    table under it), those of the period it is judged on, without changing its total."""
+    from dataclasses import replace
+
+    plan, rows, reports, _ = nprz
+    view = next(v for p in reports.pillars for v in p.effects if v.indicator.id == "T1.R7")
+    period = view.assessment.period
+    assert period is not None
+    band = replace(
+        next(o for o in rows if o.indicator == "T1.R7" and o.area == "zuid"),
+        period=period,
+        dimension="schoolweging",
+    )
+    bands = [
+        replace(band, area="g4", category="30-32", value=61.0),
+        replace(band, category="30-32", value=58.0),
+        replace(band, category="28-30", value=52.5),
+        replace(band, category="28-30", period="1999/2000", value=40.0),  # another period
+    ]
+    again = build_reports(plan, rows, year=reports.year, generated=DAY, breakdowns=bands)
+    shown = next(v for p in again.pillars for v in p.effects if v.indicator.id == "T1.R7")
+    assert [(o.category, o.area, o.value) for o in shown.breakdowns] == [
+        ("28-30", "zuid", 52.5),
+        ("30-32", "g4", 61.0),  # by band, then in the plan's order of areas
+        ("30-32", "zuid", 58.0),
+    ]
+    assert shown.assessment == view.assessment  # the total is the whole area's own figure
+    assert view.breakdowns == ()

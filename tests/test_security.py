@@ -303,6 +303,24 @@ def _api_edit(world: World, who: str, tampered: str | None) -> dict[str, object]
     return {**values, "value": 4.0}
 
 
+def _api_returned(world: World, who: str, tampered: str | None) -> dict[str, object]:
+    """An update the bureau returned, with the corrected fields of its kind (API names): a
+    value only where a value's field is tampered with (each value takes a day of the
+    world's periods, and they run out at today)."""
+    kind = "output" if tampered in ("value", "confirmation") else "status"
+    update = world.draft(who, kind)
+    values: dict[str, object] = {"update_id": update.id, "version": update.version, "note": "n"}
+    if kind == "status":
+        values |= {"status": "risico", "evidence": "https://example.org/b"}
+    else:
+        values["value"] = 4.0
+    update = wf.submit(world.store, update.id, world.user(who), update.version)
+    returned = wf.return_update(
+        world.store, update.id, world.user("bureau"), update.version, "graag beter"
+    )
+    return {**values, "version": returned.version}
+
+
 ROUTES: dict[tuple[str, str], Spec] = {
     # ------------------------------------------------------------------ public pages
     ("GET", "/"): Spec(PROGRAMME, PUBLIC, _public()),
@@ -821,7 +839,31 @@ ROUTES: dict[tuple[str, str], Spec] = {
         ),
         writes=frozenset({"audit_log"}),
     ),
-    ("GET", "/api/portaal/aandacht"): Spec(AUTH, PARTNER_AND_BUREAU, _api(_fixed())),
+    ("POST", "/api/portaal/updates/{update_id}/resubmit"): Spec(
+        {
+            **AUTH,
+            **API_UPDATE_ID,
+            "version": p("json", 409, 422),
+            "status": p("json", 400),
+            "note": p("json", 200, 400, stored=t.updates.c.note),
+            "evidence": p("json", 200, 400, stored=t.updates.c.evidence),
+            "value": p("json", 200, 422),
+            "confirmation": p("json", 200, 400, stored=t.updates.c.confirmation),
+        },
+        PARTNER_AND_BUREAU,
+        _api(_api_returned),
+        writes=frozenset({"audit_log"}),
+    ),
+    ("GET", "/api/portaal/aandacht"): Spec(
+        {
+            **AUTH,
+            "pijler": p("query", 200, empty='"total":0'),
+            "partner": p("query", 200, empty='"total":0'),
+            "soort": p("query", 200, empty='"total":0'),
+        },
+        PARTNER_AND_BUREAU,
+        _api(_fixed()),
+    ),
 }
 
 

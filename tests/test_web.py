@@ -51,6 +51,7 @@ PORTAL_API_PATHS = [
     "/api/portaal/updates/{update_id}/submit",
     "/api/portaal/updates/{update_id}/approve",
     "/api/portaal/updates/{update_id}/return",
+    "/api/portaal/updates/{update_id}/resubmit",
     "/api/portaal/aandacht",
 ]
 WIJK_FIGURES = (  # a figure at wijk level, which the NPRZ plan's own data does not have
@@ -641,3 +642,47 @@ def test_anonymous_pages_come_from_the_cache_until_the_store_changes(example_sit
     monkeypatch.setattr(app.state.snapshots, "get", no_reading)  # type: ignore[attr-defined]
     with pytest.raises(AssertionError, match="read the store"):
         client.get("/indicatoren/vsv")
+
+
+def test_the_page_cache_keeps_a_large_page_and_stays_within_its_byte_budget():
+    """A pillar page of a big store is over 2 MB: it is kept (rendering it again costs far
+    more), while the cache as a whole stays within its budget, dropping the oldest first."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from koers.web.cache import PageCache
+
+    rendered: list[str] = []
+    sizes = {"/a": 100, "/b": 100, "/c": 100, "/groot": 101}
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        rendered.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"x" * sizes[scope["path"]]})
+
+    cache = PageCache(app, size=10, max_bytes=100, budget=250)
+    state = SimpleNamespace(store=SimpleNamespace(generation=lambda: (1,)))
+
+    def get(path: str) -> None:
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "query_string": b"",
+            "headers": [],
+            "app": SimpleNamespace(state=state),
+        }
+
+        async def receive():  # type: ignore[no-untyped-def]
+            return {"type": "http.request"}
+
+        async def send(message):  # type: ignore[no-untyped-def]
+            return None
+
+        asyncio.run(cache(scope, receive, send))
+
+    for path in ("/a", "/b", "/a", "/c", "/b", "/groot", "/groot", "/c", "/a"):
+        get(path)
+    # 250 bytes hold two pages: /c pushes out /b (least recently used, /a was asked again),
+    # /b then /a; a page over max_bytes is never kept; /c was kept all along
+    assert rendered == ["/a", "/b", "/c", "/b", "/groot", "/groot", "/a"]

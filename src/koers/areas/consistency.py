@@ -49,7 +49,9 @@ def compare_with_members(
     plan: Plan, observations: Iterable[Observation], *, indicator: str | None = None
 ) -> list[Comparison]:
     """Every published group value that can also be derived from its members."""
-    by_key = {(o.indicator, o.area, o.period): o for o in observations}
+    # totals only: a breakdown (a partner's contribution, a schoolweging band) is no
+    # published group value
+    by_key = {(o.indicator, o.area, o.period): o for o in observations if o.dimension is None}
     graph = AreaGraph(plan.areas)
     indicators = {i.id: i for i in plan.indicators}
 

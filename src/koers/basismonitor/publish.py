@@ -16,7 +16,10 @@ The one road from microdata to the store, so nothing bypasses the disclosure gat
 3. :func:`observations` turns the release rows (:func:`~koers.basismonitor.release.
    release_rows`: the published values, rounded where the rules say so) into figures for
    the indicators the plan's ``basismonitor`` mapping names, each carrying the gate's
-   decision and the run in its note;
+   decision and the run in its note; a schoolweging band comparison becomes a breakdown
+   of its indicator's figure (dimension ``schoolweging``, category the band:
+   :func:`koers.sources.basismonitor.breakdown`), as ``koers import`` of the release file
+   stores it;
 4. :func:`run` stores them as one import batch (undo and history as for any import) and,
    when asked, writes the release file and the checker's annex
    (:mod:`~koers.basismonitor.release`).
@@ -56,6 +59,7 @@ from koers.plan.model import Plan, SourceMapping
 from koers.sources import refuse_closed_years
 from koers.sources.basismonitor import (
     SYNTHETIC,
+    breakdown,
     keep_apart,
     provenance_text,
     real_figures,
@@ -221,9 +225,8 @@ def observations(
     status: str = "definitief",
     run_note: str | None = None,
 ) -> tuple[list[Observation], list[str]]:
-    """The published release rows as figures of the mapped indicators (school-weging band
-    cells stay in the files: the store keys figures by indicator, area and period only),
-    and the measures the mapping does not name."""
+    """The published release rows as figures of the mapped indicators (a schoolweging
+    band's as a breakdown of the figure), and the measures the mapping does not name."""
     areas = {a.id for a in plan.areas}
     reasons = {v.key: v.reason for v in verdicts}
     stored, unmapped = [], set()
@@ -232,9 +235,10 @@ def observations(
             if row.measure not in DISTRIBUTIONS:  # a distribution's total is for the gate only
                 unmapped.add(row.measure)
             continue
-        if row.band or row.value is None or row.area not in areas:
+        if row.value is None or row.area not in areas:
             continue
         key = (row.measure, row.period, row.band, row.area)
+        dimension, category = breakdown(row.band)
         note = f"onthullingscontrole: {row.decision} ({reasons[key]})"
         stored.append(
             Observation(
@@ -247,6 +251,8 @@ def observations(
                 status=status,
                 source=source,
                 note=note if run_note is None else f"{note}; {run_note}",
+                dimension=dimension,
+                category=category,
             )
         )
     return stored, sorted(unmapped)

@@ -72,6 +72,13 @@ def import_group() -> None:
     help="Sla de cijfers van een synthetisch panel op in een database met echte cijfers "
     "(gemarkeerd als synthetisch, nooit over een echt cijfer).",
 )
+@click.option(
+    "--confirm",
+    metavar="REDEN",
+    help="Waarom cijfers die meer dan de factor uit het plan (programme.plausibility."
+    "change_factor) van het huidige cijfer verschillen kloppen; de reden wordt bij die "
+    "cijfers opgeslagen. Zonder reden weigert koers zo'n bestand.",
+)
 @click.pass_context
 @reports_errors
 def import_file_command(
@@ -84,6 +91,7 @@ def import_file_command(
     dry_run: bool,
     revise: bool,
     allow_synthetic: bool,
+    confirm: str | None,
 ) -> None:
     """Lees een bestand in als één batch: alle rijen of geen."""
     with (
@@ -107,6 +115,7 @@ def import_file_command(
             dry_run=dry_run,
             revise=revise,
             allow_synthetic=allow_synthetic,
+            confirm=confirm,
             progress=progress,
         )
     click.echo(outcome_lines(outcome))

@@ -49,6 +49,10 @@ class IndicatorView:
     chart: dict[str, Any] | None
     narrative: str | None
     lines: tuple[Line, ...] = ()
+    # the breakdowns of the assessed period (schoolweging bands, partners' contributions),
+    # by dimension, category, then the plan's order of areas: a small table under the
+    # indicator in Deel II
+    breakdowns: tuple[Observation, ...] = ()
 
     @property
     def has_data(self) -> bool:
@@ -184,13 +188,15 @@ def build_reports(
     extras: Mapping[str, Any] | None = None,
     agreement_statuses: Mapping[str, str] | None = None,
     history: PlanHistory | None = None,
+    breakdowns: Sequence[Observation] = (),
     final: bool = False,
 ) -> ReportSet:
     """Everything the yearly documents show, as of ``year``; ``boundaries`` (area id ->
     GeoJSON geometry) give each wijk document its map; ``agreement_statuses`` are the
     statuses the bureau approved (:func:`koers.workflow.current_statuses`); ``history``
-    judges the year against the targets of the plan version valid then; ``final``: the
-    bureau closed the year, so Deel I is definitief rather than concept."""
+    judges the year against the targets of the plan version valid then; ``breakdowns`` (the
+    stored breakdown figures) give each indicator those of its assessed period; ``final``:
+    the bureau closed the year, so Deel I is definitief rather than concept."""
     index = ObservationIndex(observations)
     narratives = narratives or {}
     assessments = {a.indicator: a for a in evaluate(plan, index, as_of=year, history=history)}
@@ -200,6 +206,7 @@ def build_reports(
     rows = [r for r in listed if r.commitment]
     # late as of the end of the report year, not of the day the report is made
     overdue = {r.id for r in rows if r.overdue_on(report_day(year, generated))}
+    parted = _by_indicator_and_period(plan, breakdowns)
 
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
         lines = chart_lines(plan, index, indicator, assessment, as_of=year)
@@ -209,7 +216,8 @@ def build_reports(
             else None
         )
         story = narratives.get((indicator.id, assessment.area, assessment.period or ""))
-        return IndicatorView(indicator, assessment, chart, story, tuple(lines))
+        parts = parted.get((indicator.id, assessment.period or ""), ())
+        return IndicatorView(indicator, assessment, chart, story, tuple(lines), parts)
 
     views = {i.id: view(i, assessments[i.id]) for i in plan.indicators}
     pillar_views = [
@@ -331,3 +339,19 @@ def _overview(
         for ind in overview.indicators
     ]
     return columns, rows
+
+
+def _by_indicator_and_period(
+    plan: Plan, breakdowns: Sequence[Observation]
+) -> dict[tuple[str, str], tuple[Observation, ...]]:
+    """The breakdown figures with a value per (indicator, period), by dimension, category
+    and the plan's order of areas."""
+    order = {a.id: n for n, a in enumerate(plan.areas)}
+    ranked = sorted(
+        (o for o in breakdowns if o.value is not None),
+        key=lambda o: (o.dimension or "", o.category or "", order.get(o.area, len(order))),
+    )
+    found: dict[tuple[str, str], list[Observation]] = {}
+    for o in ranked:
+        found.setdefault((o.indicator, o.period), []).append(o)
+    return {key: tuple(rows) for key, rows in found.items()}

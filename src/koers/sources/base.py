@@ -50,6 +50,16 @@ class Reading:
     assumed_periods: set[str] = field(default_factory=set)
     """Periods the file does not state itself but took from the mapping: revising figures
     of those is refused without ``--revise`` (the file may be of another year)."""
+    places: dict[tuple[str, str, str, str, str], tuple[str, int | None, str | None]] = field(
+        default_factory=dict
+    )
+    """Where each figure (by :attr:`~koers.areas.Observation.key`) stands in the file: file
+    (and sheet), row and column, so a rule checked after reading (the plan's area, window and
+    change rules, :func:`koers.sources.registry.plausibility_issues`) names its place."""
+
+    def place(self, obs: Observation, fallback: str) -> tuple[str, int | None, str | None]:
+        """(file, row, column) of ``obs`` as the reader recorded it, else ``fallback``."""
+        return self.places.get(obs.key, (fallback, None, None))
 
     def report(self) -> list[str]:
         """Dutch lines on what was left out, for the import summary."""

@@ -9,10 +9,14 @@ synthetic panel its seed) in every figure's source and note.
 
 The layout: comment lines ``# key: value`` (the provenance, first line
 :data:`RELEASE_MARK`), then a CSV with :data:`RELEASE_COLUMNS`. Rows without an indicator
-(a distribution's total, a measure the plan does not map), rows per schoolweging band (the
-store keys figures by indicator, area and period only) and suppressed rows (no value) are
-not stored. The checker's annex (first line :data:`ANNEX_MARK`) is recognised and refused
-by name: it holds the true cell counts and never leaves the environment.
+(a distribution's total, a measure the plan does not map) and suppressed rows (no value)
+are not stored. A row of a schoolweging band (the comparison of pupils in schools of
+similar schoolweging) is stored as a breakdown of its indicator's figure (:func:`breakdown`:
+dimension ``schoolweging``, the band as the file writes it, ``28-30``); the indicator's
+total stays the row of the whole area: bands cover only pupils whose school has a
+schoolweging, so a rate's ``breakdown_total`` is ``none`` and no total is formed from them.
+The checker's annex (first line :data:`ANNEX_MARK`) is recognised and refused by name: it
+holds the true cell counts and never leaves the environment.
 
 Real and synthetic figures never mix (:func:`keep_apart`): figures of a synthetic panel
 carry status ``synthetisch``; they are refused into a store that holds real figures unless
@@ -53,6 +57,14 @@ RELEASE_COLUMNS = (
 )
 SYNTHETIC = "synthetisch"
 """The status of a figure computed from a synthetic panel."""
+BAND = "schoolweging"
+"""The breakdown dimension of a schoolweging band comparison."""
+
+
+def breakdown(band: str | None) -> tuple[str | None, str | None]:
+    """(dimension, category) of a figure of schoolweging band ``band`` ('' or None: the
+    figure itself, no breakdown)."""
+    return (BAND, band) if band else (None, None)
 
 
 def provenance_text(provenance: dict[str, str]) -> tuple[str, str]:
@@ -122,13 +134,21 @@ class BasismonitorRelease:
                 issues.append(SourceIssue(name, number, None, "verkeerd aantal kolommen"))
                 continue
             cell = dict(zip(RELEASE_COLUMNS, row, strict=True))
-            if not cell["indicator"] or cell["schoolwegingband"] or not cell["waarde"]:
+            if not cell["indicator"] or not cell["waarde"]:
                 continue
             found = self._observation(name, number, cell, context, issues)
             if found is not None:
-                reading.observations.append(
-                    replace(found, status=status, source=source, note=f"{note}; {cell['besluit']}")
+                dimension, category = breakdown(cell["schoolwegingband"])
+                found = replace(
+                    found,
+                    status=status,
+                    source=source,
+                    note=f"{note}; {cell['besluit']}",
+                    dimension=dimension,
+                    category=category,
                 )
+                reading.observations.append(found)
+                reading.places[found.key] = (name, number, "waarde")
         if issues:
             raise SourceError(issues)
         return reading
@@ -172,16 +192,13 @@ class BasismonitorRelease:
         )
 
 
-def real_figures(store: Store, programme: str) -> set[tuple[str, str, str]]:
-    """(indicator, area, period) of every current figure that is not synthetic."""
-    return {
-        (o.indicator, o.area, o.period)
-        for o in store.observations(programme)
-        if o.status != SYNTHETIC
-    }
+def real_figures(store: Store, programme: str) -> set[tuple[str, str, str, str, str]]:
+    """The key (:attr:`~koers.areas.Observation.key`) of every current figure, breakdowns
+    included, that is not synthetic."""
+    return {o.key for o in store.observations(programme, breakdowns=True) if o.status != SYNTHETIC}
 
 
-def refuse_synthetic(name: str, programme: str, real: set[tuple[str, str, str]]) -> None:
+def refuse_synthetic(name: str, programme: str, real: set[tuple[str, str, str, str, str]]) -> None:
     """Refuse synthetic figures into a store with real ones (``StoreError``)."""
     if real:
         raise StoreError(
@@ -211,9 +228,5 @@ def keep_apart(
     real = real_figures(store, programme)
     if not allow_synthetic:
         refuse_synthetic(name, programme, real)
-    kept = [
-        o
-        for o in observations
-        if o.status != SYNTHETIC or (o.indicator, o.area, o.period) not in real
-    ]
+    kept = [o for o in observations if o.status != SYNTHETIC or o.key not in real]
     return kept, len(observations) - len(kept)

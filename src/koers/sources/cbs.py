@@ -317,6 +317,12 @@ class _Reader:
         combined = self._combine(self.context.indicators[indicator_id], area, parts)
         if combined is None:
             return
+        row, column = self.table.locate(parts[0].row, parts[0].column)
+        self.reading.places[(indicator_id, area, period, "", "")] = (
+            self.table.where or self.name,
+            row,
+            column,
+        )
         self.reading.observations.append(
             Observation(
                 indicator=indicator_id,

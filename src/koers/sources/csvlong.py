@@ -104,7 +104,7 @@ class LongCsv:
             raise SourceError(issues)
         if not rows:
             raise SourceError([SourceIssue(name, None, None, "het bestand bevat geen rijen")])
-        return Reading(rows)
+        return Reading(rows, places={k: (name, n, "value") for k, n in seen.items()})
 
     def _check(
         self,

@@ -7,6 +7,16 @@ the format of a file (named, or recognised with ``--format auto``), lets it read
 and stores the reading through the store's repositories: figures as observations
 (``tx.observations``), boundaries as boundary versions (``tx.boundaries``). All or nothing;
 ``dry_run`` shows what would change instead. It speaks no SQL.
+
+Every figure of every format passes the plan's plausibility rules
+(:mod:`koers.plan.plausibility`), the same the partner portal and the API apply: the
+readers check each value's form, unit and bounds; :func:`plausibility_issues` then checks
+what needs the whole reading and the store: the area is one where the indicator exists, the
+period lies in the plan's window and not in the future, and a figure that changes by more
+than the plan's ``change_factor`` against the current one is refused unless the import
+gives a reason (``confirm``, ``koers import --confirm REDEN``), which is then stored with
+each such figure as its ``confirmation``. A refusal names the file, row and column the
+reader recorded (:attr:`~koers.sources.base.Reading.places`) and the rule.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from pathlib import Path
 from koers.areas import Comparison, Observation, compare_with_members, rounding_tolerance
 from koers.plan.model import Plan
 from koers.plan.period import canonical_period, period_year
+from koers.plan.plausibility import change_problem
 from koers.sources.base import (
     BoundaryReader,
     BoundaryReading,
@@ -97,6 +108,7 @@ def import_file(
     dry_run: bool = False,
     revise: bool = False,
     allow_synthetic: bool = False,
+    confirm: str | None = None,
     user: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
@@ -109,6 +121,8 @@ def import_file(
     the mapping or ``year``) is refused unless ``revise``.
     Figures of a synthetic panel (a Basismonitor release file) are refused into a store with
     real figures unless ``allow_synthetic`` (:func:`koers.sources.basismonitor.keep_apart`).
+    ``confirm``: the reason that a change of more than the plan's factor is right
+    (:func:`plausibility_issues`).
     """
     path = Path(path)
     if not path.is_file():
@@ -142,6 +156,7 @@ def import_file(
         dry_run=dry_run,
         revise=revise,
         allow_synthetic=allow_synthetic,
+        confirm=confirm,
         user=user,
         progress=progress,
     )
@@ -166,23 +181,32 @@ class _File:
         dry_run: bool,
         revise: bool,
         allow_synthetic: bool,
+        confirm: str | None,
         user: str | None,
         progress: Callable[[int], None] | None,
     ) -> ImportOutcome:
         store, programme = self.store, self.programme
         reading = source.read(self.data, self.name, context)
-        reading.observations = one_spelling(context.plan, self.name, reading.observations)
+        spelled = one_spelling(context.plan, self.name, reading.observations)
+        for before, after in zip(reading.observations, spelled, strict=True):
+            if before.key != after.key and before.key in reading.places:
+                reading.places[after.key] = reading.places.pop(before.key)
+        reading.observations = spelled
         reading.observations, _ = keep_apart(
             store, programme, self.name, reading.observations, allow_synthetic=allow_synthetic
         )
         refuse_closed_years(store, programme, self.name, reading.observations)
+        preview = store.preview_import(programme, reading.observations)
+        issues = plausibility_issues(context, reading, self.name, preview, confirm)
+        if issues:
+            raise SourceError(issues)
         mismatches = tuple(publisher_mismatches(context.plan, reading))
         if dry_run:
             return ImportOutcome(
                 self.name,
                 source.format,
                 reading,
-                diff=store.preview_import(programme, reading.observations),
+                diff=preview,
                 duplicate_of=self.duplicate_of,
                 mismatches=mismatches,
                 revise=revise,
@@ -192,6 +216,10 @@ class _File:
             unstated = unstated_revisions(reading, diff)
             if unstated and not revise:
                 raise SourceError([unstated_issue(self.name, reading, unstated)])
+            # what another writer stored since the preview: the change rule once more
+            changed = plausibility_issues(context, reading, self.name, diff, None, places=False)
+            if changed:
+                raise SourceError(changed)
 
         batch = store.import_observations(
             programme,
@@ -274,6 +302,55 @@ def refuse_closed_years(
     ]
     if issues:
         raise SourceError(issues)
+
+
+def plausibility_issues(
+    context: ImportContext,
+    reading: Reading,
+    name: str,
+    diff: ImportDiff,
+    confirm: str | None,
+    *,
+    places: bool = True,
+) -> list[SourceIssue]:
+    """What the plan's plausibility rules refuse in ``reading`` beyond what its reader
+    checked (see the module doc), each at the place the reader recorded. With ``places``
+    the area and window rules (the readers of the long layout check them themselves;
+    asking again finds nothing there); always the change rule against the current
+    figures ``diff`` compares with. A change that needs a confirmation gets ``confirm``
+    as its ``confirmation`` in ``reading`` (replaced in place) instead of an issue."""
+    plan = context.plan
+    issues: list[SourceIssue] = []
+    names = {a.id: a.name for a in plan.areas}
+
+    def issue(obs: Observation, message: str) -> None:
+        file, row, column = reading.place(obs, name)
+        what = f"{obs.indicator} in {names.get(obs.area, obs.area)} over {obs.period}"
+        if obs.dimension:
+            what += f" ({obs.dimension} {obs.category})"
+        issues.append(SourceIssue(file, row, column, f"{what}: {message}"))
+
+    if places:
+        for obs in reading.observations:
+            indicator = context.indicators.get(obs.indicator)
+            if indicator is not None:
+                for _, message in context.placement_problems(indicator, obs.area, obs.period):
+                    issue(obs, message)
+    confirmed: dict[tuple[str, str, str, str, str], str] = {}
+    for old, new in diff.revised:
+        problem = change_problem(plan, new.value, old.value, new.confirmation)
+        if problem is None:
+            continue
+        if confirm and confirm.strip():
+            confirmed[new.key] = confirm.strip()
+        else:
+            issue(new, f"{problem} (importeer met --confirm REDEN)")
+    if confirmed and not issues:
+        reading.observations = [
+            replace(o, confirmation=confirmed[o.key]) if o.key in confirmed else o
+            for o in reading.observations
+        ]
+    return issues
 
 
 def one_spelling(plan: Plan, name: str, rows: list[Observation]) -> list[Observation]:

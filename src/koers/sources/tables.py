@@ -319,6 +319,10 @@ def read_wide(table: Table, context: ImportContext, format: str) -> Reading:
             continue
         seen.update(dict.fromkeys(keys, row.number))
         reading.observations += observations
+        columns = {v.target.indicator.id: v.target.column for v in values}
+        for obs in observations:
+            place = table.issue(row.number, columns.get(obs.indicator), "")
+            reading.places[obs.key] = (place.file, place.row, place.column)
     if issues:
         raise SourceError(issues)
     if not reading.observations:

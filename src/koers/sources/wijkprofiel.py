@@ -145,6 +145,9 @@ class _State:
     unmapped_columns: dict[str, None] = field(default_factory=dict)
     mappings: dict[str, None] = field(default_factory=dict)
     seen: dict[tuple[str, str, str], _Seen] = field(default_factory=dict)
+    places: dict[tuple[str, str, str, str, str], tuple[str, int | None, str | None]] = field(
+        default_factory=dict
+    )
     data_rows: int = 0
     assumed: set[str] = field(default_factory=set)  # periods from the mapping, not the name
 
@@ -196,6 +199,7 @@ class WijkprofielSource:
             list(state.unmapped_columns),
             mapping=", ".join(state.mappings),
             assumed_periods=state.assumed,
+            places=state.places,
         )
 
 
@@ -362,6 +366,7 @@ def _cell(
                 )
             continue
         state.seen[key] = _Seen(value, note, where, column.code, table.sheet)
+        state.places[(*key, "", "")] = (table.where, row_no, column.code)
         state.observations.append(
             Observation(
                 indicator=indicator.id,

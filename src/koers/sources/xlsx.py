@@ -92,6 +92,7 @@ class Xlsx:
                     issues.append(SourceIssue(table.name, None, None, f"{message} '{seen[key]}'"))
                 seen[key] = table.sheet or ""
             combined.observations += reading.observations
+            combined.places |= reading.places
             combined.unmapped_areas.update(reading.unmapped_areas)
             combined.unmapped_columns += reading.unmapped_columns
             combined.assumed_periods |= reading.assumed_periods
@@ -262,7 +263,8 @@ def _read_long(table: Table, context: ImportContext) -> Reading:
         raise SourceError(issues)
     if not observations:
         raise SourceError([SourceIssue(table.name, None, None, "het werkblad bevat geen rijen")])
-    return Reading(observations)
+    value = table.columns[at["value"]]
+    return Reading(observations, places={k: (table.name, n, value) for k, n in seen.items()})
 
 
 def _long_row(

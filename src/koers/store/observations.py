@@ -180,6 +180,14 @@ class Observations:
         totals and breakdowns alike (:func:`koers.areas.published` forms the totals)."""
         return list(_latest(self.c, programme).values())
 
+    def current_at(
+        self, programme: str, indicator: str, area: str, period: str
+    ) -> list[Observation]:
+        """The current figures of one indicator, area and period (the total and every
+        breakdown): what a partner's draft is checked against, without reading the whole
+        programme."""
+        return list(_latest(self.c, programme, (indicator, area, period)).values())
+
     def every_revision(self, programme: str) -> list[Observation]:
         rows = self.c.execute(
             select(t.observations)
@@ -353,26 +361,58 @@ def _batch(row: Any) -> Batch:
     )
 
 
-def _latest(c: Connection, programme: str) -> dict[Key, Observation]:
-    o = t.observations
-    top = (
-        select(*_key_columns(), func.max(o.c.revision).label("revision"))
-        .join(t.import_batches, t.import_batches.c.id == o.c.batch_id)
-        .where(o.c.programme_id == programme, t.import_batches.c.state == "applied")
-        .group_by(*_key_columns())
-        .subquery()
-    )
-    rows = c.execute(
-        select(o)
-        .join(
-            top,
-            (o.c.indicator_id == top.c.indicator_id)
-            & (o.c.area_id == top.c.area_id)
-            & (o.c.period == top.c.period)
-            & (o.c.dimension == top.c.dimension)
-            & (o.c.category == top.c.category)
-            & (o.c.revision == top.c.revision),
+def _latest(
+    c: Connection, programme: str, place: tuple[str, str, str] | None = None
+) -> dict[Key, Observation]:
+    """The highest revision per key of the applied batches: one plain scan of their rows,
+    the highest revision kept here. (A GROUP BY subquery joined back on the five key
+    columns took four times as long as the scan with 100 000 figures, and reading each row
+    by column name doubled the rest.) ``place``: only the figures of this indicator, area
+    and period."""
+    o, b = t.observations, t.import_batches
+    query = (
+        select(
+            *_key_columns(),
+            o.c.revision,
+            o.c.value,
+            o.c.numerator,
+            o.c.denominator,
+            o.c.status,
+            o.c.source,
+            o.c.note,
+            o.c.batch_id,
+            o.c.confirmation,
         )
-        .where(o.c.programme_id == programme)
+        .join(b, b.c.id == o.c.batch_id)
+        .where(o.c.programme_id == programme, b.c.state == "applied")
     )
-    return {(found := _observation(r)).key: found for r in rows}
+    if place is not None:
+        query = query.where(
+            o.c.indicator_id == place[0], o.c.area_id == place[1], o.c.period == place[2]
+        )
+    rows = c.execute(query).all()
+    best: dict[Key, Any] = {}
+    for row in rows:
+        key = (row[0], row[1], row[2], row[3], row[4])
+        kept = best.get(key)
+        if kept is None or row[5] > kept[5]:
+            best[key] = row
+    return {
+        key: Observation(
+            indicator=row[0],
+            area=row[1],
+            period=row[2],
+            value=row[6],
+            numerator=row[7],
+            denominator=row[8],
+            status=row[9],
+            source=row[10],
+            note=row[11],
+            batch=row[12],
+            revision=row[5],
+            dimension=row[3] or None,
+            category=row[4] or None,
+            confirmation=row[13],
+        )
+        for key, row in best.items()
+    }

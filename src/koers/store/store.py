@@ -290,19 +290,26 @@ class Store:
             return tx.observations.undo_batch(batch_id, user=user)
 
     def observations(
-        self, programme: str, *, all_revisions: bool = False, breakdowns: bool = False
+        self,
+        programme: str,
+        *,
+        all_revisions: bool = False,
+        breakdowns: bool = False,
+        plan: Plan | None = None,
     ) -> list[Observation]:
         """The totals that count (stored, or formed from breakdowns by the plan's rule:
         :func:`koers.areas.published`); with ``breakdowns`` every current figure as stored,
-        breakdowns included; with ``all_revisions`` every revision."""
+        breakdowns included; with ``all_revisions`` every revision. ``plan``: the
+        programme's latest plan where the caller has it (its rules form the totals; else
+        it is read from the store when there are breakdowns)."""
         with self.transaction() as tx:
             if all_revisions:
                 return tx.observations.every_revision(programme)
             current = tx.observations.current(programme)
             if breakdowns or all(o.dimension is None for o in current):
                 return current
-            indicators = {i.id: i for i in tx.plans.latest(programme).indicators}
-            return published(indicators, current)
+            rules = plan if plan is not None else tx.plans.latest(programme)
+            return published({i.id: i for i in rules.indicators}, current)
 
     def batches(self, programme: str) -> list[Batch]:
         with self.transaction() as tx:

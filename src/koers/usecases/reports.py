@@ -39,6 +39,7 @@ def write_report_set(
         narratives=state.narratives,
         agreement_statuses=state.statuses,
         history=state.history,
+        breakdowns=state.breakdowns,
         final=year in store.closed_years(state.programme),
         boundaries=read_boundaries(store, state.programme, year),
         extras=standard_sections(

@@ -7,6 +7,12 @@ change: :meth:`koers.store.Store.generation`) or the day does (overdue agreement
 the generation and the date are the same; one small query decides. What depends on who asks
 (the portal, the write API, the login page, anything with a cookie or token) passes by,
 and so do files (static assets, report downloads) and responses that set a cookie.
+
+The cache holds at most ``size`` responses and ``budget`` bytes in all, dropping the least
+recently used first. A single response may be large (a pillar page of a store with years of
+figures for every area carries a chart per indicator: 2,4 MB with 100 000 figures); it is
+kept unless it alone is over ``max_bytes``, since rendering it again costs far more than
+keeping it.
 """
 
 from __future__ import annotations
@@ -32,13 +38,23 @@ PASSING_PATHS = (
 
 
 class PageCache:
-    """Pure ASGI middleware; ``size`` responses of at most ``max_bytes`` each."""
+    """Pure ASGI middleware; ``size`` responses of at most ``max_bytes`` each and at most
+    ``budget`` bytes together."""
 
-    def __init__(self, app: ASGIApp, *, size: int = 512, max_bytes: int = 2_000_000) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        size: int = 512,
+        max_bytes: int = 16_000_000,
+        budget: int = 128_000_000,
+    ) -> None:
         self.app = app
         self.size = size
         self.max_bytes = max_bytes
+        self.budget = budget
         self._found: OrderedDict[tuple[object, ...], tuple[Message, bytes]] = OrderedDict()
+        self._bytes = 0  # of the bodies kept
         self._lock = threading.Lock()
 
     def _cacheable(self, scope: Scope) -> bool:
@@ -94,6 +110,10 @@ class PageCache:
         if start.get("status") != 200 or b"set-cookie" in headers or len(body) > self.max_bytes:
             return
         with self._lock:
+            replaced = self._found.pop(key, None)
+            if replaced is not None:
+                self._bytes -= len(replaced[1])
             self._found[key] = (dict(start), body)
-            while len(self._found) > self.size:
-                self._found.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._found) > self.size or self._bytes > self.budget:
+                self._bytes -= len(self._found.popitem(last=False)[1][1])

@@ -117,7 +117,14 @@ def _import(tx: Transaction, update: Update, actor: User, reason: str | None, no
     co-reported indicator: the same partner's contribution, never another's)."""
     observation = figure_of(update)
     previous = next(
-        (o for o in tx.observations.current(update.programme) if o.key == observation.key), None
+        (
+            o
+            for o in tx.observations.current_at(
+                update.programme, observation.indicator, observation.area, observation.period
+            )
+            if o.key == observation.key
+        ),
+        None,
     )
     correction = "correctie " if reason is not None else ""
     result = tx.observations.add_batch(

@@ -121,10 +121,6 @@ def figure_of(update: Update) -> Observation:
     )
 
 
-def _same_place(a: Observation, b: Observation) -> bool:
-    return (a.indicator, a.area, a.period) == (b.indicator, b.area, b.period)
-
-
 def check_figure(
     tx: Transaction,
     plan: Plan,
@@ -133,22 +129,30 @@ def check_figure(
     today: date,
 ) -> None:
     """Refuse ``figure`` (with every problem) unless it passes the plan's plausibility rules,
-    against the previous figure of the same indicator, area, period and breakdown."""
-    previous = next(
-        (o for o in tx.observations.current(plan.programme.id) if o.key == figure.key), None
-    )
-    problems = figure_problems(
-        plan,
-        indicator,
-        figure.area,
-        figure.period,
-        figure.value,
-        today=today,
-        previous=previous.value if previous else None,
-        confirmation=figure.confirmation,
-    )
-    if problems:
-        raise PlausibilityError(problems)
+    against the previous figure of the same indicator, area, period and breakdown. The
+    previous figure is looked up only for a figure whose area and period the rules accept:
+    what a user typed reaches no query before it is known to name a plan area."""
+
+    def problems(previous: Observation | None) -> list[Problem]:
+        return figure_problems(
+            plan,
+            indicator,
+            figure.area,
+            figure.period,
+            figure.value,
+            today=today,
+            previous=previous.value if previous else None,
+            confirmation=figure.confirmation,
+        )
+
+    found = problems(None)
+    if not found:
+        here = tx.observations.current_at(
+            plan.programme.id, figure.indicator, figure.area, figure.period
+        )
+        found = problems(next((o for o in here if o.key == figure.key), None))
+    if found:
+        raise PlausibilityError(found)
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,9 @@ def review_of(store: Store, plan: Plan, update: Update) -> Review | None:
         return None
     figure = figure_of(update)
     with store.transaction() as tx:
-        here = [o for o in tx.observations.current(update.programme) if _same_place(o, figure)]
+        here = tx.observations.current_at(
+            update.programme, figure.indicator, figure.area, figure.period
+        )
     indicators = {i.id: i for i in plan.indicators}
     now = published(indicators, here)
     after = published(indicators, [*(o for o in here if o.key != figure.key), figure])

@@ -251,6 +251,7 @@ def _environment() -> Environment:
     env.filters["longdate"] = nl.long_date
     env.filters["moment"] = nl.moment
     env.filters["period"] = nl.period
+    env.filters["listing"] = lambda items: nl.listing(list(items))
     env.globals["kind_titles"] = KIND_TITLES
     env.globals["kind_words"] = AGREEMENT_KIND_LABELS
     env.globals["target_labels"] = TARGET_LABELS

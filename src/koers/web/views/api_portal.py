@@ -4,7 +4,10 @@ Requests authenticate with an API token (``Authorization: Bearer koers_...``, ma
 portal page *API-sleutels*); cookies are ignored here, so a browser session cannot be
 used against it (no CSRF). A token acts with the rights of its user, re-read at every
 request: the same :func:`koers.workflow.can` rules as the pages, and the same
-:func:`koers.workflow.may_view` filter on every read.
+:func:`koers.workflow.may_view` filter on every read. What the portal does, the API does:
+a returned update is corrected and handed in again in one call (``/resubmit``, as the
+portal's "opnieuw indienen"), and the work queue (``/aandacht``) comes grouped as on the
+portal's home, with the count of each group and the same filters.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Security
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
@@ -142,6 +145,32 @@ class AttentionRecord(BaseModel):
     text: str
     agreement: str | None
     update: int | None
+    pillar: str | None = Field(None, description="De pijler waar het over gaat.")
+    partners: list[str] = Field(
+        default_factory=list, description="De partners die het aangaat (partner-id's)."
+    )
+    kind: str = Field(
+        "afspraak", description="'afspraak' (de status van een afspraak) of 'waarde'."
+    )
+
+
+class AttentionGroup(BaseModel):
+    """One group of the work queue, as on the portal's home."""
+
+    reason: str = Field(
+        description="te beoordelen, geëscaleerd, teruggestuurd, verlopen, concept of niet "
+        "gerapporteerd (in deze volgorde)."
+    )
+    label: str = Field(description="De naam van de groep zoals het portaal hem toont.")
+    count: int
+    items: list[AttentionRecord]
+
+
+class Queue(BaseModel):
+    """The work queue: every group in the order it is worked through (empty ones too)."""
+
+    total: int
+    groups: list[AttentionGroup]
 
 
 def _record(update: Update) -> UpdateRecord:
@@ -306,10 +335,68 @@ def return_update(
     )
 
 
-@router.get("/aandacht", summary="Wat aandacht vraagt", responses=READING)
-def attention(request: Request, user: UserDep) -> list[AttentionRecord]:
+@router.post(
+    "/updates/{update_id}/resubmit",
+    summary="Een teruggestuurde update verbeteren en opnieuw indienen",
+    description="In één stap, als 'opnieuw indienen' in het portaal: de velden van 'edit', "
+    "dan 'submit'. Alleen voor een teruggestuurde update (anders 400).",
+    responses=errors(*WRITE),
+)
+def resubmit_update(request: Request, user: UserDep, update_id: RowId, body: Edit) -> UpdateRecord:
+    store = _context(request, user)[0]
+    _visible(request, user, update_id)
+    return _attempt(
+        lambda: workflow.resubmit(
+            store,
+            update_id,
+            user,
+            body.version,
+            status=body.status,
+            note=body.note,
+            evidence=body.evidence,
+            value=body.value,
+            confirmation=body.confirmation,
+        )
+    )
+
+
+@router.get(
+    "/aandacht",
+    summary="Wat aandacht vraagt, gegroepeerd als op de portaalpagina",
+    responses=READING,
+)
+def attention(
+    request: Request,
+    user: UserDep,
+    pijler: Annotated[str | None, Query(description="Alleen deze pijler.")] = None,
+    partner: Annotated[str | None, Query(description="Alleen wat deze partner aangaat.")] = None,
+    soort: Annotated[
+        str | None, Query(description="'afspraak' of 'waarde': alleen deze soort werk.")
+    ] = None,
+) -> Queue:
     store, plan = _context(request, user)
-    return [
-        AttentionRecord(reason=a.reason, text=a.text, agreement=a.agreement, update=a.update)
-        for a in workflow.needs_attention(store, plan, user, date.today())
-    ]
+    items = workflow.needs_attention(store, plan, user, date.today())
+    groups = workflow.queue(items, pillar=pijler, partner=partner, kind=soort)
+    return Queue(
+        total=sum(len(found) for found in groups.values()),
+        groups=[
+            AttentionGroup(
+                reason=reason,
+                label=workflow.ATTENTION_REASONS[reason],
+                count=len(found),
+                items=[
+                    AttentionRecord(
+                        reason=a.reason,
+                        text=a.text,
+                        agreement=a.agreement,
+                        update=a.update,
+                        pillar=a.pillar,
+                        partners=list(a.partners),
+                        kind=a.kind,
+                    )
+                    for a in found
+                ],
+            )
+            for reason, found in groups.items()
+        ],
+    )
