@@ -382,3 +382,12 @@ def test_deel_2_gets_the_schoolweging_bands_of_the_assessed_period(nprz):
     ]
     assert shown.assessment == view.assessment  # the total is the whole area's own figure
     assert view.breakdowns == ()
+    deel2 = {d.slug: d.html for d in render_documents(again)}["deel-2-voortgangsrapportage"]
+    table = deel2[deel2.index("uitsplitsing over") :]
+    table = table[: table.index("</table>")]
+    rows_shown = [" ".join(re.sub("<[^>]+>", " ", r).split()) for r in table.split("<tr>")[2:]]
+    assert rows_shown == [
+        "schoolwegingband: 28-30 Rotterdam-Zuid 52,5%",
+        "schoolwegingband: 30-32 G4 61,0%",
+        "schoolwegingband: 30-32 Rotterdam-Zuid 58,0%",
+    ]

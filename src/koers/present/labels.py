@@ -3,6 +3,8 @@ kinds, pillar kinds, and a value with its unit or a dash where there is none."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from koers import nl
 from koers.assess import STATUS_LABELS, Assessment, Status
 from koers.plan.model import Indicator, Unit
@@ -13,10 +15,26 @@ __all__ = [
     "KIND_TITLES",
     "STATUS_LABELS",
     "TARGET_LABELS",
+    "breakdown_part",
     "decimals_of",
     "shown",
     "status_label",
 ]
+
+BREAKDOWN_WORDS = {
+    "partner": "bijdrage van",
+    "schoolweging": "schoolwegingband",
+    "leeftijd": "leeftijd",
+}
+"""How a breakdown's dimension reads; another dimension shows as it is stored."""
+
+
+def breakdown_part(dimension: str, category: str, partners: Mapping[str, str]) -> str:
+    """The part a breakdown is, as report and page say it: ``schoolwegingband: 28-30``,
+    ``bijdrage van: Woonstad Rotterdam`` (``partners``: names by id)."""
+    name = partners.get(category, category) if dimension == "partner" else category
+    return f"{BREAKDOWN_WORDS.get(dimension, dimension)}: {name}"
+
 
 # the kinds of the plan's agreement items, in the words of the register
 AGREEMENT_KIND_LABELS = {

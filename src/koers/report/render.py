@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from koers import nl
 from koers.assess import Status
-from koers.present import shown, source_list, status_label, to_svg
+from koers.present import breakdown_part, shown, source_list, status_label, to_svg
 from koers.report.build import ReportSet
 
 SECTION_TITLES = {  # Deel II sections beyond the indicators (templates/_<name>.html)
@@ -57,6 +57,7 @@ def _environment() -> Environment:
     env.filters["longdate"] = nl.long_date
     env.filters["period"] = nl.period
     env.filters["status_label"] = status_label
+    env.filters["breakdown_part"] = breakdown_part
     env.filters["cited"] = source_list
     env.filters["svg"] = _svg
     env.globals["section_titles"] = lambda extras: [

@@ -34,6 +34,7 @@ from koers.present import (
     PHONE_WIDTH,
     TARGET_LABELS,
     TRAJECTORY_LABEL,
+    breakdown_part,
     chart_lines,
     decimals_of,
     ordered_pillars,
@@ -247,6 +248,7 @@ def _environment() -> Environment:
     env.filters["value"] = shown
     env.filters["number"] = lambda amount, decimals=0: nl.number(amount, decimals)
     env.filters["status_label"] = status_label
+    env.filters["breakdown_part"] = breakdown_part
     env.filters["svg"] = svg
     env.filters["longdate"] = nl.long_date
     env.filters["moment"] = nl.moment

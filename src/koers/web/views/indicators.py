@@ -25,13 +25,6 @@ from koers.web.views import (
 
 router = APIRouter(include_in_schema=False)
 
-BREAKDOWN_WORDS = {
-    "partner": "bijdrage van",
-    "schoolweging": "schoolwegingband",
-    "leeftijd": "leeftijd",
-}
-"""How a breakdown's dimension reads on the page; another dimension shows as it is stored."""
-
 CSV_COLUMNS = (
     "indicator",
     "area",
@@ -151,7 +144,6 @@ def indicator_page(request: Request, indicator: str, snap: SnapshotDep) -> Respo
         periods=periods,
         table=table,
         breakdowns=[o for o in figures(snap, indicator, breakdowns=True) if o.dimension],
-        breakdown_words=BREAKDOWN_WORDS,
         # every target beside the others, each with its own status on the one series
         targets=[
             # where the text sets it, as a citation: line numbers are not for the public
