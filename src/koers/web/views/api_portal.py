@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -129,6 +129,10 @@ class Edit(BaseModel):
     evidence: str | None = None
     value: float | None = None
     confirmation: str | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields an edit (or a resubmission) passes to the workflow."""
+        return self.model_dump(exclude={"version"})
 
 
 class Version(BaseModel):
@@ -282,17 +286,7 @@ def edit_update(request: Request, user: UserDep, update_id: RowId, body: Edit) -
     store = _context(request, user)[0]
     _visible(request, user, update_id)
     return _attempt(
-        lambda: workflow.edit_draft(
-            store,
-            update_id,
-            user,
-            body.version,
-            status=body.status,
-            note=body.note,
-            evidence=body.evidence,
-            value=body.value,
-            confirmation=body.confirmation,
-        )
+        lambda: workflow.edit_draft(store, update_id, user, body.version, **body.changes())
     )
 
 
@@ -346,17 +340,7 @@ def resubmit_update(request: Request, user: UserDep, update_id: RowId, body: Edi
     store = _context(request, user)[0]
     _visible(request, user, update_id)
     return _attempt(
-        lambda: workflow.resubmit(
-            store,
-            update_id,
-            user,
-            body.version,
-            status=body.status,
-            note=body.note,
-            evidence=body.evidence,
-            value=body.value,
-            confirmation=body.confirmation,
-        )
+        lambda: workflow.resubmit(store, update_id, user, body.version, **body.changes())
     )
 
 
