@@ -1,6 +1,9 @@
 """What the reports and the website both show, built once: pure, no I/O, no framework.
 
-- :mod:`~koers.present.charts`: Vega-Lite specs of line charts and the status bar;
+- :mod:`~koers.present.charts`: Vega-Lite specs of line charts, with honest axes
+  (:mod:`~koers.present.timeaxis`: time on a time axis) and their message as alt text
+  (:mod:`~koers.present.messages`); :mod:`~koers.present.statusbar`: the status bar;
+- :mod:`~koers.present.styles`: one colour and shape per area, for every chart;
 - :mod:`~koers.present.svg`: :func:`~koers.present.svg.to_svg` (vl-convert, offline),
   which renders any spec;
 - :mod:`~koers.present.maps`: the wijk map (a ``geoshape`` choropleth) per wijk;
@@ -26,7 +29,8 @@ from koers.present.labels import (
 )
 from koers.present.maps import wijk_map, wijk_maps
 from koers.present.passports import citation, passport_facts, source_list
-from koers.present.series import chart_lines, ordered_pillars, pillar_rank, value_at
+from koers.present.series import chart_lines, ordered_pillars, pillar_rank, shown_as, value_at
+from koers.present.styles import SeriesStyle, area_style, area_styles
 from koers.present.svg import to_svg
 
 __all__ = [
@@ -38,6 +42,9 @@ __all__ = [
     "TARGET_LABELS",
     "TRAJECTORY_LABEL",
     "Line",
+    "SeriesStyle",
+    "area_style",
+    "area_styles",
     "chart_lines",
     "citation",
     "decimals_of",
@@ -47,6 +54,7 @@ __all__ = [
     "pillar_rank",
     "series_chart",
     "shown",
+    "shown_as",
     "source_list",
     "status_label",
     "to_svg",

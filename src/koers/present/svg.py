@@ -35,7 +35,27 @@ def to_svg(spec: Mapping[str, Any]) -> str:
         format_locale=NUMBER_LOCALE,
         time_format_locale=TIME_LOCALE,
     )
+    svg = _time_axis_described(svg, spec)
     return _dutch_roles(_described(_stable_ids(svg, spec), spec.get("description")))
+
+
+_TIME_AXIS = re.compile(r'aria-label="X-axis for a (?:utc|time) scale[^"]*"')
+
+
+def _time_axis_described(svg: str, spec: Mapping[str, Any]) -> str:
+    """A time axis named by its spec's ``axis.description`` (Vega leaves that out and names
+    the scale's extent to the millisecond, in English)."""
+    found = [
+        x["axis"]["description"]
+        for part in [spec, *spec.get("layer", [])]
+        if isinstance(x := part.get("encoding", {}).get("x"), dict)
+        and isinstance(x.get("axis"), dict)
+        and isinstance(x["axis"].get("description"), str)
+    ]
+    if not found:
+        return svg
+    text = html.escape(found[0], quote=True)
+    return _TIME_AXIS.sub(lambda _: f'aria-label="{text}"', svg)
 
 
 # Vega names the kinds of its SVG elements for screen readers in English, and no spec
@@ -91,7 +111,10 @@ def _dutch_roles(svg: str) -> str:
 def _described(svg: str, description: object) -> str:
     """Give the root ``<svg>`` the spec's description as its accessible name.
 
-    Vega puts ``description`` on the element it renders into, which a bare SVG lacks.
+    Vega puts ``description`` on the element it renders into, which a bare SVG lacks. The
+    ``<svg>`` is the image (``role="img"``, on it and not on the figure around it), named by
+    the chart's message; its ``<title>`` is what WeasyPrint writes as the figure's Alt text
+    in the tagged PDF. The figures themselves are in the table beside the chart.
     """
     if not isinstance(description, str) or not description:
         return svg
@@ -99,7 +122,7 @@ def _described(svg: str, description: object) -> str:
     head = re.match(r"<svg\b[^>]*>", svg)
     if head is None:
         return svg
-    opening = head[0][:-1] + f' role="graphics-document document" aria-label="{text}">'
+    opening = head[0][:-1] + f' role="img" aria-label="{text}">'
     return opening + f"<title>{text}</title>" + svg[head.end() :]
 
 

@@ -34,6 +34,7 @@ from koers.present import (
     chart_lines,
     pillar_rank,
     series_chart,
+    shown_as,
     source_list,
     value_at,
     wijk_maps,
@@ -212,7 +213,9 @@ def build_reports(
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
         lines = chart_lines(plan, index, indicator, assessment, as_of=year)
         chart = (
-            series_chart(indicator, lines, trajectory=assessment.trajectory or None)
+            series_chart(
+                shown_as(indicator, assessment), lines, trajectory=assessment.trajectory or None
+            )
             if any(line.points for line in lines)
             else None
         )
