@@ -94,6 +94,10 @@ TIME_LOCALE: dict[str, Any] = {
     ],
 }
 
+# The PDFs draw chart text in DejaVu Sans (the reports' font); Vega measures labels in the
+# font it is given, so it is named here (a legend label measured in a narrower font ran
+# into the next entry on paper); a browser without it falls back to its sans-serif.
+FONT = "DejaVu Sans, sans-serif"
 NO_DATA = "Geen gegevens"
 TRAJECTORY_LABEL = "op schema"
 LOOSE = "losse metingen"  # the legend's words for a series of two points, not joined
@@ -273,7 +277,7 @@ def series_chart(
             "values": tick_values,
             "labelExpr": label_expr,
             "labelAngle": angle,
-            "labelOverlap": "greedy",
+            "labelOverlap": False,  # thinned already (timeaxis.ticks); Vega would drop more
             "description": f"Horizontale as: de tijd, {span}",
             "labelColor": TEXT,
             "grid": False,
@@ -477,7 +481,7 @@ def _series_styles(
 def _config(view_stroke: str | None = "#dddddd") -> dict[str, Any]:
     return {
         "locale": {"number": NUMBER_LOCALE, "time": TIME_LOCALE},
-        "font": "sans-serif",
+        "font": FONT,
         "view": {"stroke": view_stroke},
         "axis": {"labelFontSize": 11, "titleFontSize": 11},
         "legend": {"labelFontSize": 11, "titleFontSize": 11},

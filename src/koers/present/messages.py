@@ -30,8 +30,8 @@ def chart_message(
     the area the chart is about; ``plan_path`` the plan's knots (year, value) in time order
     (the start, each change of pace and the end of the planned path)."""
 
-    def value(amount: float) -> str:
-        return nl.value(amount, unit, decimals)
+    def value(amount: float) -> str:  # "€" stays on the line of its number
+        return nl.value(amount, unit, decimals).replace("€ ", "€\u00a0")
 
     drawn = [(area, points) for area, points in series if points]
     if not drawn:

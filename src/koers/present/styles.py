@@ -2,11 +2,12 @@
 
 The table is handed out by an area's part in the programme, never by its position in one
 chart: the programme's own area comes first (the strong blue circle), then its city (grey
-triangle), then the reference areas the plan compares with (the areas of its general
-picture and of its targets: G4, Nederland …, in the plan's order of areas), then every other
-area. So Rotterdam is never drawn in the G4's colour and shape, whether or not the G4 is in
-the chart. Which areas play which part is a fact of the plan (``programme.area``,
-``programme.city``, ``overview`` and the targets), read here, never written in code.
+triangle), then the reference areas the plan compares with (first those its targets are
+measured against, then the other areas of its general picture: G4, Nederland …, each group in
+the plan's order of areas), then every other area. So Rotterdam is never drawn in the G4's
+colour and shape, whether or not the G4 is in the chart. Which areas play which part is a
+fact of the plan (``programme.area``, ``programme.city``, ``overview`` and the targets),
+read here, never written in code.
 
 Within one chart two areas can still meet on one pair (a chart of several wijken);
 :func:`koers.present.charts.series_chart` then gives the later one the next free shape.
@@ -68,22 +69,24 @@ def area_styles(plan: Plan) -> dict[str, SeriesStyle]:
     if cached is not None and cached[0] is plan:
         return cached[1]
     programme = plan.programme
-    compared: set[str] = set()
-    if programme.overview is not None:
-        compared |= {column.area for column in programme.overview.columns}
+    targets: set[str] = set()  # the areas targets are measured against come first
     for indicator in plan.indicators:
         for target in (indicator.target, *indicator.also):
             if isinstance(target, ReachReference):
-                compared.add(target.reference_area)
+                targets.add(target.reference_area)
             elif isinstance(target, Staged):
-                compared |= {stage.reference_area for stage in target.stages}
+                targets |= {stage.reference_area for stage in target.stages}
+    shown: set[str] = set()
+    if programme.overview is not None:
+        shown = {column.area for column in programme.overview.columns}
     styles: dict[str, SeriesStyle] = {}
     if programme.area:
         styles[programme.area] = PROGRAMME_AREA
     if programme.city:
         styles[programme.city] = CITY
-    references = [a.id for a in plan.areas if a.id in compared and a.id not in styles]
-    others = [a.id for a in plan.areas if a.id not in compared and a.id not in styles]
+    free = [a.id for a in plan.areas if a.id not in styles]
+    references = [a for a in free if a in targets] + [a for a in free if a in shown - targets]
+    others = [a for a in free if a not in targets | shown]
     for i, area in enumerate(references):
         styles[area] = REFERENCES[i % len(REFERENCES)]
     for i, area in enumerate(others):

@@ -23,8 +23,8 @@ def to_svg(spec: Mapping[str, Any]) -> str:
     numbers its clip paths and gradients with a counter that runs on between renders;
     these ids are renamed in order of appearance, prefixed with a hash of the spec, so two
     renders are byte-identical and two charts inlined in one page do not share ids. Text
-    stays text (``font-family`` sans-serif): no font is embedded or fetched, and label
-    sizes are measured with the fonts of the machine.
+    stays text (``font-family`` DejaVu Sans, else sans-serif): no font is embedded or
+    fetched, and label sizes are measured with the fonts of the machine.
     """
     import vl_convert
 

@@ -23,7 +23,7 @@ _SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{4})$")
 _DAY_MS = 86_400_000
 _YEAR_MS = 365.25 * _DAY_MS
 CHAR_PX = 6.5  # a generous width of one character of the 11 px axis labels
-SLANTED_PX = 15  # the room a label at 45 degrees takes along the axis
+SLANTED_PX = 16  # two labels at 45 degrees this far apart are a line height apart
 
 
 def _day(day: date) -> int:
