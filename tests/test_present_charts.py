@@ -144,7 +144,7 @@ def test_screen_readers_hear_every_part_of_a_chart_in_dutch() -> None:
     svg = to_svg(series_chart(PERCENT, LINES, trajectory=TRAJECTORY))
     labels = re.findall(r'aria-label="([^"]*)"', svg)
     roles = set(re.findall(r'aria-roledescription="([^"]*)"', svg))
-    assert "Horizontale as: de tijd, 2011 tot 2031" in labels
+    assert "Horizontale as: de tijd van 2010 tot 2032" in labels  # the axis, with its margins
     assert "Verticale as '%' van 0 tot 80" in labels
     assert "Legenda met 4 waarden: Zuid, G4, Rotterdam, op schema" in labels
     assert roles == {"as", "legenda", "groep", "lijnen", "punten", "lijn", "punt"}

@@ -24,6 +24,7 @@ from koers.present.labels import (
     STATUS_LABELS,
     TARGET_LABELS,
     decimals_of,
+    due_text,
     shown,
     status_label,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "chart_lines",
     "citation",
     "decimals_of",
+    "due_text",
     "ordered_pillars",
     "passport_facts",
     "period_key",

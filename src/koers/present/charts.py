@@ -240,8 +240,6 @@ def series_chart(
         p for (year, _), (p, _) in zip(steps, planned, strict=True) if year in knot_years
     ]
     tick_values, label_expr, angle = timeaxis.ticks(tick_periods, width)
-    in_time = sorted(set(tick_periods), key=timeaxis.position)
-    span = nl.period(in_time[0]) + (f" tot {nl.period(in_time[-1])}" if len(in_time) > 1 else "")
     names_in_legend = [name for name, _ in series]
     colours, shapes, dashes, widths, sizes = _series_styles(drawn, planned_too=bool(planned))
     loose = [line.area_name for line, points in drawn if len(points) == 2]
@@ -278,7 +276,6 @@ def series_chart(
             "labelExpr": label_expr,
             "labelAngle": angle,
             "labelOverlap": False,  # thinned already (timeaxis.ticks); Vega would drop more
-            "description": f"Horizontale as: de tijd, {span}",
             "labelColor": TEXT,
             "grid": False,
         },

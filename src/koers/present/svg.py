@@ -35,27 +35,7 @@ def to_svg(spec: Mapping[str, Any]) -> str:
         format_locale=NUMBER_LOCALE,
         time_format_locale=TIME_LOCALE,
     )
-    svg = _time_axis_described(svg, spec)
     return _dutch_roles(_described(_stable_ids(svg, spec), spec.get("description")))
-
-
-_TIME_AXIS = re.compile(r'aria-label="X-axis for a (?:utc|time) scale[^"]*"')
-
-
-def _time_axis_described(svg: str, spec: Mapping[str, Any]) -> str:
-    """A time axis named by its spec's ``axis.description`` (Vega leaves that out and names
-    the scale's extent to the millisecond, in English)."""
-    found = [
-        x["axis"]["description"]
-        for part in [spec, *spec.get("layer", [])]
-        if isinstance(x := part.get("encoding", {}).get("x"), dict)
-        and isinstance(x.get("axis"), dict)
-        and isinstance(x["axis"].get("description"), str)
-    ]
-    if not found:
-        return svg
-    text = html.escape(found[0], quote=True)
-    return _TIME_AXIS.sub(lambda _: f'aria-label="{text}"', svg)
 
 
 # Vega names the kinds of its SVG elements for screen readers in English, and no spec
@@ -94,6 +74,9 @@ def _dutch_guide(match: re.Match[str]) -> str:
     words = {"X": "Horizontale as", "Y": "Verticale as"}.get(axis or "", "Legenda")
     if title:
         words += f" '{title}'"
+    if count is None and "UTC" in f"{low}{high}":  # a time axis: its years, not its instants
+        first, last = (re.findall(r"\b\d{4}\b", end)[-1:] or [end] for end in (low, high))
+        return f'aria-label="{words}: de tijd van {first[0]} tot {last[0]}"'
     if count is not None:
         listed = values.replace(", ending with ", " … ")  # a long list: first five, last
         words += f" met {count} {'waarde' if count == '1' else 'waarden'}: {listed}"

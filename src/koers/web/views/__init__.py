@@ -36,11 +36,13 @@ from koers.present import (
     TRAJECTORY_LABEL,
     chart_lines,
     decimals_of,
+    due_text,
     ordered_pillars,
     period_key,
     series_chart,
     shown,
     shown_as,
+    source_list,
     status_label,
     to_svg,
 )
@@ -250,6 +252,8 @@ def _environment() -> Environment:
     env.filters["longdate"] = nl.long_date
     env.filters["moment"] = nl.moment
     env.filters["period"] = nl.period
+    env.filters["due"] = due_text
+    env.filters["cited"] = source_list
     env.globals["kind_titles"] = KIND_TITLES
     env.globals["kind_words"] = AGREEMENT_KIND_LABELS
     env.globals["target_labels"] = TARGET_LABELS
