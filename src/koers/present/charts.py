@@ -270,9 +270,9 @@ def series_chart(
         "field": "tijd",
         "type": "temporal",
         "title": None,
-        "scale": {"type": "utc", "domain": timeaxis.domain(positions)},
+        "scale": {"type": "utc", "domain": [timeaxis.stamp(t) for t in timeaxis.domain(positions)]},
         "axis": {
-            "values": tick_values,
+            "values": [timeaxis.stamp(t) for t in tick_values],
             "labelExpr": label_expr,
             "labelAngle": angle,
             "labelOverlap": False,  # thinned already (timeaxis.ticks); Vega would drop more
@@ -365,7 +365,7 @@ def series_chart(
             indicator.unit,
             decimals,
             [(line.area_name, points) for line, points in drawn],
-            knots(steps),
+            [pv for (year, _), pv in zip(steps, planned, strict=True) if year in knot_years],
         ),
         "width": width,
         "height": HEIGHT,

@@ -24,11 +24,12 @@ def chart_message(
     unit: Unit,
     decimals: int,
     series: Sequence[tuple[str, Points]],
-    plan_path: Sequence[tuple[int, float]] = (),
+    plan_path: Points = (),
 ) -> str:
     """The message of a line chart of ``name``: ``series`` are (area, points), the first
-    the area the chart is about; ``plan_path`` the plan's knots (year, value) in time order
-    (the start, each change of pace and the end of the planned path)."""
+    the area the chart is about; ``plan_path`` the plan's knots (period, value) in time
+    order (the start, each change of pace and the end of the planned path), each period of
+    the area's kind (a school year where the area has school years)."""
 
     def value(amount: float) -> str:  # "€" stays on the line of its number
         return nl.value(amount, unit, decimals).replace("€ ", "€\u00a0")
@@ -55,12 +56,12 @@ def chart_message(
         parts.append(f"ter vergelijking {nl.listing(compared)}")
     if plan_path:
         last_year = max(period_year(p) for _, found in drawn for p, _ in found)
-        ahead = [(y, v) for y, v in plan_path if y > last_year][-2:]
-        if ahead:
-            parts.append("het plan beoogt " + nl.listing([f"{value(v)} in {y}" for y, v in ahead]))
-        else:
-            year, planned = plan_path[-1]
-            parts.append(f"het plan beoogde {value(planned)} in {year}")
+        ahead = [(p, v) for p, v in plan_path if period_year(p) > last_year][-2:]
+        # the plan's milestones are years: a school year stays one, a date says its year
+        planned = [
+            f"{value(v)} in {p if '/' in p else period_year(p)}" for p, v in ahead or plan_path[-1:]
+        ]
+        parts.append(f"het plan {'beoogt' if ahead else 'beoogde'} {nl.listing(planned)}")
     return f"{name}: {'; '.join(parts)}."
 
 

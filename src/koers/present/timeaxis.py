@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 from koers import nl
 from koers.plan.period import period_year
@@ -42,6 +43,14 @@ def position(period: str) -> int:
     return _day(date(period_year(period), 7, 1))
 
 
+def stamp(at: int) -> dict[str, Any]:
+    """A moment as a Vega-Lite DateTime (UTC, to the day). A plain number in a temporal
+    domain compiles to ``datetime(ms)``, which Vega's CSP-safe expression interpreter (the
+    website's) reads as a year: the chart collapsed to its left edge in the browser."""
+    day = datetime.fromtimestamp(at / 1000, UTC)
+    return {"year": day.year, "month": day.month, "date": day.day, "utc": True}
+
+
 def of_year(year: int, like: str | None) -> str:
     """The period of ``year`` of the same kind as ``like``: a school year ending in it, the
     same day of that year, or the year itself (also when ``like`` is None)."""
@@ -59,10 +68,10 @@ def of_year(year: int, like: str | None) -> str:
 
 def domain(positions: Sequence[int]) -> list[int]:
     """The axis's extent: the periods with a margin, so no point sits on the frame; one
-    period alone stands in the middle of three years."""
+    period alone stands in the middle of three years. Whole days (see :func:`stamp`)."""
     low, high = min(positions), max(positions)
     pad = max((high - low) * 0.04, _YEAR_MS / 3) if high > low else _YEAR_MS
-    return [int(low - pad), int(high + pad)]
+    return [int((low - pad) // _DAY_MS * _DAY_MS), int(-(-(high + pad) // _DAY_MS) * _DAY_MS)]
 
 
 def ticks(periods: Sequence[str], width: int) -> tuple[list[int], str, int]:
