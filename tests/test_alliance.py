@@ -339,7 +339,9 @@ def test_the_partial_renders_the_bondgenootschap(loaded):
     strict = _environment().get_template("_alliance.html").module
     assert "Bondgenootschap met bewoners" in str(strict.section(summary))
     empty = str(strict.section(bondgenootschap(alliance_plan(), [], 2024)))
-    assert "Geen wijkraadgesprekken vastgelegd in 2024." in empty
+    # no conversation anywhere is one sentence, not a row per wijk
+    assert "In 2024 is met geen van de 2 wijkraden een gesprek vastgelegd" in empty
+    assert "geen gesprek in 2024" not in empty
 
 
 @pytest.fixture

@@ -148,6 +148,6 @@ def test_zuid_from_the_2024_buurten_counts_groot_ijsselmonde_once():
     (half,) = [a for a in noord if a.indicator == "T1.R1"]
     assert half.value is None
     assert half.explanation == (
-        "Groot IJsselmonde Noord, 2024: geen eigen gegevens: Groot IJsselmonde Noord is een "
-        "deel van Groot IJsselmonde, waarvan de cijfers niet te splitsen zijn."
+        "Groot IJsselmonde Noord, 1 januari 2024: geen eigen gegevens: Groot IJsselmonde Noord "
+        "is een deel van Groot IJsselmonde, waarvan de cijfers niet te splitsen zijn."
     )

@@ -62,7 +62,7 @@ def test_reach_reference_follows_a_moving_reference():
     assert result.expected == pytest.approx(52.0 - 10 * 0.75)
     assert result.status is Status.ROOD
     assert (
-        "de achterstand groeide van 10,0 naar 11,0 procentpunt, -10% ingelopen"
+        "de achterstand groeide van 10,0 naar 11,0 procentpunt, \u221210% ingelopen"
         in result.explanation
     )
 
@@ -199,7 +199,9 @@ def test_proportional_share_at_least_a_band():
     low = judge(indicator, Observation("h", "zuid", "2022", 35.0))
     assert low.status is Status.ROOD
     assert low.explanation == (
-        "Zuid 35,0% van het totaal, proportioneel is 42,0-47,0%: 7,0 procentpunt te weinig."
+        "Zuid 35,0% van het totaal, proportioneel is 42,0-47,0%: 7,0 procentpunt te weinig, "
+        "meer dan de marge van 2,1 procentpunt (5% van 42,0%); geen eerder cijfer om "
+        "verbetering aan te zien."
     )
 
 
@@ -220,7 +222,9 @@ def test_absolute_level_per_year():
     short = judge(ADB, Observation("a", "zuid", "2023", 557))
     assert short.status is Status.ROOD
     assert short.explanation == (
-        "Zuid 557 in 2023, op schema was 600 (doel 600 per jaar): 43 te weinig."
+        "Zuid 557 in 2023, op schema was 600 (doel 600 per jaar): 43 te weinig (93% van wat "
+        "op schema was), meer dan de marge van 30 (5% van de waarde op schema); geen eerder "
+        "cijfer om verbetering aan te zien."
     )
     before = judge(ADB, Observation("a", "zuid", "2022", 557))
     assert before.status is Status.GRIJS
@@ -240,7 +244,7 @@ def test_a_small_shortfall_is_not_shown_as_zero():
         Observation("a", "zuid", "2023", 0),
         Observation("a", "zuid", "2024", 1),
     )
-    assert result.explanation.endswith(": 0,3 te weinig.")
+    assert ": 0,3 te weinig (75% van wat op schema was)" in result.explanation
 
 
 def test_absolute_path_from_a_baseline():
@@ -303,7 +307,8 @@ def test_ceiling_must_not_rise_above_the_baseline():
     )
     assert above.status is Status.ROOD
     assert above.explanation == (
-        "Zuid 3,3% in 2022 tegen het niveau van 2021 (3,0%): 0,3 procentpunt boven."
+        "Zuid 3,3% in 2022 tegen het niveau van 2021 (3,0%): 0,3 procentpunt boven, meer dan "
+        "de marge van 0,2 procentpunt (5% van het niveau van 2021)."
     )
 
 

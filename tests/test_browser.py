@@ -192,7 +192,7 @@ def test_the_wijk_map_renders(new_page, site):
 
 def test_pages_fit_a_phone(new_page, site):
     page = new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
-    for path in ("/", "/afspraken", "/wijken/tarwewijk", "/inloggen"):
+    for path in ("/", "/afspraken", "/wijken/tarwewijk", "/inloggen", "/leeswijzer"):
         page.goto(f"{site['base']}{path}")
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -223,6 +223,7 @@ def _serious_violations(page) -> list[dict[str, object]]:  # type: ignore[no-unt
         "/afspraken",
         "/inloggen",
         "/plan/wijzigingen",
+        "/leeswijzer",
     ],
 )
 def test_main_pages_have_no_serious_accessibility_violations(new_page, site, path):

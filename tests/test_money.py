@@ -213,8 +213,8 @@ def test_nprz_tabel_12_13_and_the_nplv_gap_from_2026(nprz: Plan):
     assert gap.ended == ("Rijk-NPLV (t/m 2025)",)
     signals = money_summary(nprz, [], year=2024).signals
     assert (
-        "2026: de bijdragen (€ 965.000) dekken de begroting van het programmabureau "
-        "(€ 1.465.000) niet: tekort € 500.000, omdat Rijk-NPLV (t/m 2025) na 2025 is "
+        "2026: de bijdragen (€\u00a0965.000) dekken de begroting van het programmabureau "
+        "(€\u00a01.465.000) niet: tekort €\u00a0500.000, omdat Rijk-NPLV (t/m 2025) na 2025 is "
         "afgelopen." in signals
     )
 
@@ -438,8 +438,8 @@ def test_spending_is_recorded_and_overspending_flagged(store: Store):
     assert (w1.spent, w1.spend_status) == (450_000, "overschreden")
     assert w1.spent_share == pytest.approx(1.125)
     assert (
-        "Verplichting W1 (Verplichting W1, 2024): € 450.000 besteed van € 400.000, "
-        "overschreden met € 50.000." in money_summary(plan, recorded).signals
+        "Verplichting W1 (Verplichting W1, 2024): €\u00a0450.000 besteed van €\u00a0400.000, "
+        "overschreden met €\u00a050.000." in money_summary(plan, recorded).signals
     )
     # as of 2024 only the first tranche counts
     w1_2024 = next(r for r in money_summary(plan, recorded, year=2024).commitments if r.id == "W1")
@@ -479,7 +479,7 @@ def test_value_for_money_signals_by_hand():
     assert vfm.signal == SPENT_MORE == "meer uitgegeven dan bereikt"
     assert vfm.explanation == (
         "50% van het outputdoel bereikt (O-garanties: 300 van 600 (2024)); 75% van het "
-        "toegezegde budget voor 2024 besteed (€ 300.000 van € 400.000): meer uitgegeven dan "
+        "toegezegde budget voor 2024 besteed (€\u00a0300.000 van €\u00a0400.000): meer uitgegeven dan "
         "bereikt."
     )
     skipped = {o.indicator: o.reason for o in vfm.outputs}
@@ -530,8 +530,8 @@ def test_cli_money_json_and_spend(run, tmp_path: Path):
     spent = run("money", "spend", "W1", "2024", "300.000", "--note", "eerste tranche")
     assert spent.exit_code == 0
     assert spent.stdout.startswith(
-        "besteding vastgelegd: € 300.000 op W1 (Verplichting W1) in 2024; totaal besteed "
-        "€ 300.000 van € 400.000 (75%)"
+        "besteding vastgelegd: €\u00a0300.000 op W1 (Verplichting W1) in 2024; totaal besteed "
+        "€\u00a0300.000 van €\u00a0400.000 (75%)"
     )
     result = run("money", "--year", "2024", "--format", "json")
     assert result.exit_code == 0
@@ -555,7 +555,7 @@ def test_cli_money_json_and_spend(run, tmp_path: Path):
     assert (vfm["intervention"], vfm["signal"]) == ("I-adb", "meer uitgegeven dan bereikt")
 
     over = run("money", "spend", "W1", "2024", "150000")
-    assert "let op: overschreden met € 50.000" in over.stdout
+    assert "let op: overschreden met €\u00a050.000" in over.stdout
     shown = run("money", "show", "--pillar", "werk", "--format", "json")
     assert json.loads(shown.stdout)["bureau"] is None
     table = run("money")
@@ -596,9 +596,13 @@ def render(data: MoneySummary, *, strict: bool = False) -> str:
 def test_partial_renders_the_nprz_money(nprz: Plan):
     html = render(money_summary(nprz, []))
     assert "<h2>Financiën: opgave, dekking en besteding</h2>" in html
-    assert "€ 644.000.000" in html and "€ 805.000.000" in html and "€ 161.000.000" in html
-    assert 'waarvan Rijk (50%)</td><td class="num">€ 322.000.000' in html
-    assert "€ 1.465.000" in html and "€ 965.000" in html
+    assert (
+        "€\u00a0644.000.000" in html
+        and "€\u00a0805.000.000" in html
+        and "€\u00a0161.000.000" in html
+    )
+    assert 'waarvan Rijk (50%)</td><td class="num">€\u00a0322.000.000' in html
+    assert "€\u00a01.465.000" in html and "€\u00a0965.000" in html
     assert '<span class="status status-rood">tekort</span>' in html
     assert '<span class="status status-oranje">voorwaarde</span>' in html
     assert "Het plan bevat nog geen verplichtingen per interventie en jaar." in html
@@ -627,4 +631,4 @@ def test_partial_renders_with_the_report_environment(nprz: Plan):
 
     template = _environment().get_template("_money.html")
     html = str(template.module.section(money_summary(nprz, [], year=2024)))
-    assert "€ 644.000.000" in html and "(verslagjaar)" in html
+    assert "€\u00a0644.000.000" in html and "(verslagjaar)" in html

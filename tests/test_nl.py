@@ -32,12 +32,13 @@ def test_long_dates_as_babel_writes_them(month):
 def test_numbers_as_babel_writes_them(amount, decimals):
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     expected = format_decimal(round(amount, decimals), format=pattern, locale="nl_NL")
-    assert nl.number(amount, decimals) == expected.replace("-0,0", "0,0")
+    # Babel writes a hyphen; a typesetter (and koers) writes the minus sign U+2212
+    assert nl.number(amount, decimals) == expected.replace("-0,0", "0,0").replace("-", "\u2212")
 
 
 def test_values_in_their_unit():
     assert nl.value(12.4, Unit.PERCENT) == "12,4%"
-    assert nl.value(32300, Unit.EURO, 0) == "€ 32.300"
+    assert nl.value(32300, Unit.EURO, 0) == "€\u00a032.300"  # a space that never breaks
     assert nl.value(None, Unit.COUNT) == "onbekend"
     assert nl.difference(2.3, Unit.PERCENT) == "2,3 procentpunt"
     assert nl.share(0.41) == "41%"
@@ -46,7 +47,7 @@ def test_values_in_their_unit():
 def test_missing_dates_and_amounts_are_a_dash():
     assert nl.long_date(date(2024, 3, 5)) == "5 maart 2024"
     assert nl.long_date(None) == "—"
-    assert nl.euro(1465000) == "€ 1.465.000"
+    assert nl.euro(1465000) == "€\u00a01.465.000"
     assert nl.euro(None) == "—"
     assert nl.percent(0.75) == "75%"
     assert nl.percent(None) == "—"
@@ -65,6 +66,7 @@ def test_a_moment_is_written_in_dutch_time():
         ("2022-10-01", "1 oktober 2022"),
         ("2024", "2024"),
         ("2022/2023", "2022/2023"),
+        ("2019-05", "mei 2019"),
         (None, "—"),
     ],
 )
@@ -79,3 +81,31 @@ def test_a_period_on_a_chart_axis_is_short_and_dutch():
         "2024",
         "2022/2023",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("uiterlijk 2023-12-31", "uiterlijk 31 december 2023"),
+        ("uiterlijk 2023-06", "uiterlijk juni 2023"),
+        ("jaarlijks, 2023-2027", "jaarlijks, 2023-2027"),
+        ("start in 2024", "start in 2024"),
+    ],
+)
+def test_dates_inside_a_text_are_written_in_dutch(text, said):
+    assert nl.dates_in(text) == said
+
+
+def test_negative_numbers_have_a_minus_sign_and_euros_keep_their_amount():
+    assert nl.number(-26, 0) == "\u221226"
+    assert nl.share(-0.63) == "\u221263%"
+    assert nl.value(-6200, Unit.EURO, 0) == "€\u00a0\u22126.200"
+    assert nl.difference(-2.3, Unit.PERCENT) == "\u22122,3 procentpunt"
+    assert nl.number(-0.04, 1) == "0,0"  # rounds to zero: no sign
+
+
+@pytest.mark.parametrize(
+    ("fraction", "said"), [(0.1, "10%"), (0.05, "5%"), (0.025, "2,5%"), (0.0125, "1,25%")]
+)
+def test_a_setting_as_a_percentage_keeps_the_decimals_it_needs(fraction, said):
+    assert nl.percentage(fraction) == said

@@ -69,6 +69,27 @@ def test_part_of_must_name_a_coded_area_and_a_coded_area_has_no_part_of():
     ]
 
 
+def test_deel_1_headlines_and_maps_name_indicators_of_the_plan():
+    headlines = PROGRAMME.replace(
+        "horizon: 2031}",
+        "horizon: 2031,\n  headlines: [{title: Bijstand, indicators: [e1, e9]},"
+        " {title: Tabel 1, overview: true}],\n  summary_maps: [e2]}",
+    )
+    with pytest.raises(PlanError) as caught:
+        plan_from_documents({"plan.yaml": headlines, "i.yaml": indicator()})
+    assert [str(issue) for issue in caught.value.issues] == [
+        "plan.yaml:2: programme (p).headlines.0.indicators.1: unknown indicator 'e9'",
+        "plan.yaml:2: programme (p).headlines.1.overview: there is no 'overview'",
+        "plan.yaml:3: programme (p).summary_maps.0: unknown indicator 'e2'",
+    ]
+    both = PROGRAMME.replace(
+        "horizon: 2031}",
+        "horizon: 2031, headlines: [{title: T, overview: true, indicators: [e1]}]}",
+    )
+    with pytest.raises(PlanError, match="either 'overview: true' or 'indicators'"):
+        plan_from_documents({"plan.yaml": both, "i.yaml": indicator()})
+
+
 def test_duplicate_ids_are_reported_at_the_second_occurrence():
     first = "partners:\n  - {id: om, name: OM, sector: overheid}\n"
     second = "partners:\n  - {id: om, name: Openbaar Ministerie, sector: overheid}\n"

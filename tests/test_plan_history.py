@@ -123,8 +123,9 @@ def test_a_past_year_is_judged_against_the_target_valid_then(run, tmp_path: Path
     past = aandebak("--year", "2023")
     assert (past["status"], past["expected"], past["judged_version"]) == ("rood", 600, 1)
     assert past["explanation"] == (
-        "Zuid 557 in 2023, op schema was 600 (doel 600 per jaar): 43 te weinig. Beoordeeld "
-        "tegen het doel van planversie 1, dat in 2023 gold; het huidige doel (versie 2) is "
+        "Zuid 557 in 2023, op schema was 600 (doel 600 per jaar): 43 te weinig (93% van wat "
+        "op schema was), meer dan de marge van 30 (5% van de waarde op schema); geen eerder "
+        "cijfer om verbetering aan te zien. Beoordeeld tegen het doel van planversie 1, dat in 2023 gold; het huidige doel (versie 2) is "
         "anders."
     )
     assert past["target_version"] == 2  # today's target came with version 2

@@ -694,3 +694,14 @@ def test_a_single_line_is_drawn():
         )
     )
     assert "NaN" not in svg
+
+
+def test_a_choropleth_legend_gradient_is_drawn_in_the_coordinates_of_its_box() -> None:
+    # WeasyPrint draws a gradient in bounding-box units as nothing: the PDF lost the scale
+    values = {code: 10.0 + i for i, code in enumerate(sorted(charlois()))}
+    svg = assert_valid(wijk_map(charlois(), CHARLOIS, None, values, "Aandeel (%)"))
+    box = re.search(r'd="M0,0h([\d.]+)v[\d.]+h-[\d.]+Z" fill="url\(#([^)]+)\)"', svg)
+    assert box is not None
+    gradient = re.search(rf'<linearGradient id="{re.escape(box[2])}"[^>]*>', svg)
+    assert gradient is not None and 'gradientUnits="userSpaceOnUse"' in gradient[0]
+    assert f'x2="{float(box[1]):g}"' in gradient[0]

@@ -308,6 +308,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
     ("GET", "/"): Spec(PROGRAMME, PUBLIC, _public()),
     ("GET", "/rapportages"): Spec(PROGRAMME, PUBLIC, _public()),
     ("GET", "/plan/wijzigingen"): Spec(PROGRAMME, PUBLIC, _public()),
+    ("GET", "/leeswijzer"): Spec(PROGRAMME, PUBLIC, _public()),
     ("GET", "/rapportages/{year}/{path:path}"): Spec(
         {"year": p("path", 404), "path": p("path", 404)},
         PUBLIC,

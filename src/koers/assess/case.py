@@ -42,6 +42,8 @@ class Case:
     # a staged target's rungs: reference area -> (its name, its values by year)
     references: Mapping[str, tuple[str, Mapping[int, Value]]] = field(default_factory=dict)
     developing: bool = False  # the passport says the indicator's source is still being built
+    # the period each year of the series stands for ("2021/2022", "2020-10-01"), as stated
+    periods: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def value(self) -> float | None:
@@ -58,6 +60,50 @@ class Case:
     def at(self, year: int | None) -> float | None:
         observed = self.series.get(year) if year is not None else None
         return observed.value if observed else None
+
+    def label(self, year: int) -> str:
+        """A year of the series as the plan states its period: ``2022``, ``2021/2022`` (a
+        school year), ``1 oktober 2020`` (a reference date)."""
+        return nl.period(self.periods.get(year) or str(year))
+
+    def when(self, year: int) -> str:
+        """The period with its preposition: ``in 2022``, ``in 2021/2022``, ``op 1 oktober
+        2020``."""
+        said = self.label(year)
+        return f"op {said}" if " " in said else f"in {said}"
+
+    def since(self, year: int) -> str:
+        """An earlier year as the sentence refers to it: ``vorig jaar`` or ``in 2019``."""
+        return "vorig jaar" if year == self.year - 1 else self.when(year)
+
+    def margin(self, fraction: float, amount: float, basis: str) -> str:
+        """The tolerance in words, with the plan setting it comes from: ``0,6 procentpunt
+        (10% van de achterstand in 2011)``."""
+        return f"{self.fmt_gap(amount)} ({nl.percentage(fraction)} van {basis})"
+
+    def better(
+        self,
+        value: float,
+        previous: tuple[int, float] | None,
+        *,
+        direction: int = 0,
+        words: bool = False,
+    ) -> str | None:
+        """How much better than the previous figure: ``4 procentpunt beter dan vorig jaar``
+        (``words``: ``800 meer dan vorig jaar``); None when it is not better. ``direction``
+        overrides the indicator's polarity (+1: higher is better)."""
+        if previous is None:
+            return None
+        s = direction or sign(self.indicator)
+        change = s * (value - previous[1])
+        if change <= 0:
+            return None
+        better = ("meer" if s > 0 else "minder") if words else "beter"
+        return f"{self.fmt_gap(change)} {better} dan {self.since(previous[0])}"
+
+    def earlier(self, previous: tuple[int, float] | None) -> str | None:
+        """The previous figure as a clause names it: ``vorig jaar (36%)``."""
+        return f"{self.since(previous[0])} ({self.fmt(previous[1])})" if previous else None
 
     def fmt(self, amount: float | None) -> str:
         return nl.value(amount, self.indicator.unit, self.indicator.decimals)
@@ -109,6 +155,40 @@ def judge(behind: float, tolerance: float, improving: bool, strict: bool = False
     ``strict``: < 0, exactly on the level is not yet enough)."""
     if behind < -1e-9 or (behind <= 1e-9 and not strict):
         return Status.GROEN
-    if behind <= tolerance + 1e-9 or improving:
+    if within(behind, tolerance) or improving:
         return Status.ORANJE
     return Status.ROOD
+
+
+def within(behind: float, tolerance: float) -> bool:
+    """Behind by no more than the tolerance: the first reason :func:`judge` gives oranje."""
+    return behind <= tolerance + 1e-9
+
+
+def why(
+    status: Status,
+    behind: float,
+    tolerance: float,
+    *,
+    margin: str,
+    progress: str | None = None,
+    previous: str | None = None,
+    improvement: bool = True,
+) -> str:
+    """Why a figure behind its schedule has its colour: :func:`judge`'s rule in words, as
+    the clause that ends its sentence. Oranje within the tolerance names the ``margin``;
+    oranje beyond it says how much better than before (``progress``); rood names the margin
+    and the earlier figure it is no better than (``previous``), or that there is none.
+    On schedule (groen) needs no clause: the sentence itself shows it. ``improvement``
+    False: the target's rule does not weigh improvement (a ceiling, a cumulative total)."""
+    if status in (Status.GROEN, Status.GRIJS) or abs(behind) <= 1e-9:
+        return ""  # on schedule, or exactly on a strict level: the sentence says it
+    if within(behind, tolerance):
+        return f", binnen de marge van {margin}"
+    if status is Status.ORANJE and progress:
+        return f", maar {progress}"
+    if not improvement:
+        return f", meer dan de marge van {margin}"
+    if previous is None:
+        return f", meer dan de marge van {margin}; geen eerder cijfer om verbetering aan te zien"
+    return f", meer dan de marge van {margin} en niet beter dan {previous}"

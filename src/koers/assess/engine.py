@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from koers import nl
-from koers.assess.case import STATUS_LABELS, Case, Outcome, Status, judge, sign
+from koers.assess.case import STATUS_LABELS, Case, Outcome, Status, judge, sign, why
 from koers.assess.trajectory import Trajectory
 from koers.plan.model import (
     Absolute,
@@ -65,7 +65,7 @@ def _assess(case: Case) -> Outcome:
         when = "de nulmeting" if case.year == baseline else f"van vóór de nulmeting ({baseline})"
         return Outcome(
             Status.GRIJS,
-            f"{case.area_name} {case.fmt(value)} in {case.year} is {when}; "
+            f"{case.area_name} {case.fmt(value)} {case.when(case.year)} is {when}; "
             f"voortgang is daaraan nog niet af te meten.",
         )
     if target is None or isinstance(target, MonitorOnly):
@@ -97,7 +97,7 @@ def _no_value(case: Case) -> str:
     else:
         observed = case.series.get(case.year)
         reason = observed.reason if observed and observed.reason else "geen gegevens"
-        text = f"{case.area_name}, {case.year}: {reason}."
+        text = f"{case.area_name}, {case.label(case.year)}: {reason}."
     if case.target is None:
         text += " Het plan geeft geen doel."
     elif isinstance(case.target, Absolute) and case.target.value is None:
@@ -108,10 +108,10 @@ def _no_value(case: Case) -> str:
 
 
 def _monitor(case: Case, value: float, why: str) -> Outcome:
-    text = f"{case.area_name} {case.fmt(value)} in {case.year}"
+    text = f"{case.area_name} {case.fmt(value)} {case.when(case.year)}"
     previous = case.previous()
     if previous:
-        text += f" ({previous[0]}: {case.fmt(previous[1])})"
+        text += f" ({case.label(previous[0])}: {case.fmt(previous[1])})"
     return Outcome(Status.GRIJS, f"{text}; {why}.")
 
 
@@ -147,13 +147,15 @@ def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcom
     head = f"{name} {case.fmt(value)} tegen {ref_label} {case.fmt(ref_value)}"
     if gap0 <= 0:
         behind = gap_now
-        tolerance = case.tolerance(case.rules.relative_tolerance) * abs(ref_value)
+        fraction = case.tolerance(case.rules.relative_tolerance)
+        tolerance = fraction * abs(ref_value)
         status = judge(behind, tolerance, improving=False)
         where = "niet meer achter" if behind <= 0 else f"{case.fmt_gap(behind)} achter"
+        margin = case.margin(fraction, tolerance, f"het niveau van {ref_name}")
         return Outcome(
             status,
             f"{head}: bij de nulmeting ({target.baseline_year}) lag {name} niet achter, "
-            f"nu {where}.",
+            f"nu {where}{why(status, behind, tolerance, margin=margin, improvement=False)}.",
             expected=ref_value,
             reference=ref_value,
         )
@@ -166,21 +168,44 @@ def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcom
     closed = 1 - gap_now / gap0
     expected = ref_value - s * gap0 * (1 - planned)
     previous = case.previous()
-    improving = False
+    gap_then: float | None = None
     if previous is not None:
         prev_ref = _reference_value(case, previous[0])
         if prev_ref is not None:
-            improving = s * (prev_ref[1] - previous[1]) > gap_now
-    status = judge(
-        s * (expected - value), case.tolerance(case.rules.gap_tolerance) * gap0, improving
-    )
+            gap_then = s * (prev_ref[1] - previous[1])
+    improving = gap_then is not None and gap_then > gap_now
+    fraction = case.tolerance(case.rules.gap_tolerance)
+    behind, tolerance = s * (expected - value), fraction * gap0
+    status = judge(behind, tolerance, improving)
     if gap_now <= 0:
         story = f"geen achterstand meer (in {target.baseline_year} nog {case.fmt_gap(gap0)})."
     else:
         verb = "slonk" if gap_now < gap0 else ("groeide" if gap_now > gap0 else "bleef")
+        then = None
+        if previous is not None and gap_then is not None:
+            then = (
+                "bij de nulmeting"  # its gap is in the sentence already
+                if previous[0] == target.baseline_year
+                else f"{case.since(previous[0])} (achterstand {case.fmt_gap(gap_then)})"
+            )
+        reason = why(
+            status,
+            behind,
+            tolerance,
+            margin=case.margin(fraction, tolerance, f"de achterstand in {target.baseline_year}"),
+            progress=(
+                f"de achterstand is {case.fmt_gap(gap_then - gap_now)} kleiner dan "
+                f"{case.since(previous[0])}"
+                if improving and previous is not None and gap_then is not None
+                else None
+            ),
+            previous=then,
+        )
+        # "bleef 6,0 procentpunt", not "bleef van 6,0 naar 6,0"
+        span = case.fmt_gap(gap_now) if verb == "bleef" else f"van {case.fmt_span(gap0, gap_now)}"
         story = (
-            f"de achterstand {verb} van {case.fmt_span(gap0, gap_now)}, "
-            f"{nl.share(closed)} ingelopen waar {nl.share(planned)} op schema was."
+            f"de achterstand {verb} {span}, "
+            f"{nl.share(closed)} ingelopen waar {nl.share(planned)} op schema was{reason}."
         )
     # with a moving reference, the expected value is known only where the reference is
     expected_by_year = {
@@ -248,19 +273,28 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
     )
     behind = s * (expected - value)
     if gap0 <= 0:
-        tolerance = case.tolerance(case.rules.relative_tolerance) * abs(goal)
+        fraction = case.tolerance(case.rules.relative_tolerance)
+        tolerance, short = fraction * abs(goal), s * (goal - value)
+        status = judge(short, tolerance, False)
+        margin = case.margin(fraction, tolerance, case.fmt(goal))
         return Outcome(
-            judge(s * (goal - value), tolerance, False),
-            f"{intro}: bij de nulmeting was het aandeel al proportioneel.",
+            status,
+            f"{intro}: bij de nulmeting was het aandeel al proportioneel"
+            f"{why(status, short, tolerance, margin=margin, improvement=False)}.",
             expected=goal,
             reference=goal,
         )
     if case.year == target.baseline_year:
         # judged against the value the plan intended for its baseline year: no path yet
         side = ("boven" if s < 0 else "onder") if behind > 0 else ("onder" if s < 0 else "boven")
+        fraction = case.tolerance(case.rules.gap_tolerance)
+        tolerance = fraction * gap0
+        status = judge(behind, tolerance, False)
+        margin = case.margin(fraction, tolerance, f"de afstand in {target.baseline_year}")
         return Outcome(
-            judge(behind, case.tolerance(case.rules.gap_tolerance) * gap0, False),
-            f"{intro}: {case.fmt_gap(abs(value - expected))} {side} het beoogde aandeel.",
+            status,
+            f"{intro}: {case.fmt_gap(abs(value - expected))} {side} het beoogde aandeel"
+            f"{why(status, behind, tolerance, margin=margin, improvement=False)}.",
             expected=expected,
             reference=goal,
             trajectory=planned_path,
@@ -269,11 +303,21 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
     planned = 1 - s * (goal - expected) / gap0
     previous = case.previous()
     improving = previous is not None and s * (value - previous[1]) > 0
-    status = judge(behind, case.tolerance(case.rules.gap_tolerance) * gap0, improving)
+    fraction = case.tolerance(case.rules.gap_tolerance)
+    tolerance = fraction * gap0
+    status = judge(behind, tolerance, improving)
+    reason = why(
+        status,
+        behind,
+        tolerance,
+        margin=case.margin(fraction, tolerance, f"de afstand in {target.baseline_year}"),
+        progress=case.better(value, previous),
+        previous=case.earlier(previous),
+    )
     return Outcome(
         status,
         f"{intro}: {nl.share(closed)} van de afstand ingelopen waar {nl.share(planned)} "
-        f"op schema was.",
+        f"op schema was{reason}.",
         expected=expected,
         reference=goal,
         gap_closed=closed,
@@ -292,7 +336,8 @@ def _share_at_least(case: Case, target: ProportionalShare, value: float) -> Outc
     )
     previous = case.previous()
     improving = previous is not None and value > previous[1]
-    tolerance = case.tolerance(case.rules.relative_tolerance) * low
+    fraction = case.tolerance(case.rules.relative_tolerance)
+    tolerance = fraction * low
     status = judge(low - value, tolerance, improving, case.strict)
     if status is Status.GROEN:
         verdict = "boven de bandbreedte" if target.band and value > target.band[1] else "voldoende"
@@ -300,6 +345,14 @@ def _share_at_least(case: Case, target: ProportionalShare, value: float) -> Outc
         verdict = "precies gelijk, het plan vraagt meer"
     else:
         verdict = f"{case.fmt_gap(low - value)} te weinig"
+    verdict += why(
+        status,
+        low - value,
+        tolerance,
+        margin=case.margin(fraction, tolerance, case.fmt(low)),
+        progress=case.better(value, previous, direction=1),
+        previous=case.earlier(previous),
+    )
     return Outcome(
         status,
         f"{case.area_name} {case.fmt(value)} van het totaal, proportioneel is {wanted}: {verdict}.",
@@ -334,7 +387,7 @@ def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
     path = Trajectory.through(*knots, (end, target.value))
     expected = path.at(case.year)
     total = "cumulatief " if target.cumulative else ""
-    head = f"{name} {total}{case.fmt(value)} in {case.year}"
+    head = f"{name} {total}{case.fmt(value)} {case.when(case.year)}"
     if target.cumulative and missing:
         head += f" (zonder gegevens over {', '.join(map(str, missing))})"
     if expected is None:
@@ -350,7 +403,8 @@ def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
     previous = case.previous()
     improving = not target.cumulative and previous is not None and s * (value - previous[1]) > 0
     behind = s * (expected - value)
-    tolerance = case.tolerance(case.rules.relative_tolerance) * abs(expected)
+    fraction = case.tolerance(case.rules.relative_tolerance)
+    tolerance = fraction * abs(expected)
     status = judge(behind, tolerance, improving, case.strict)
     if status is Status.GROEN:
         verdict = "op schema"
@@ -358,6 +412,17 @@ def _absolute(case: Case, target: Absolute, value: float) -> Outcome:
         verdict = "precies gelijk, het plan vraagt " + ("meer" if s > 0 else "minder")
     else:
         verdict = f"{case.fmt_gap(behind)} {'te weinig' if s > 0 else 'te veel'}"
+        if s > 0 and expected > 0:  # how far along the schedule
+            verdict += f" ({nl.share(value / expected)} van wat op schema was)"
+    verdict += why(
+        status,
+        behind,
+        tolerance,
+        margin=case.margin(fraction, tolerance, "de waarde op schema"),
+        progress=None if target.cumulative else case.better(value, previous, words=True),
+        previous=case.earlier(previous),
+        improvement=not target.cumulative,
+    )
     return Outcome(
         status,
         f"{head}, op schema was {case.fmt(expected)} (doel {goal}{by}): {verdict}.",
@@ -372,10 +437,10 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     name = case.area_name
     if target.level is not None:
         level, source = target.level, "het plafond"
-    elif target.baseline_year is not None and case.at(target.baseline_year) is not None:
-        level, source = case.at(target.baseline_year), f"het niveau van {target.baseline_year}"  # type: ignore[assignment]
+    elif target.baseline_year is not None and (base := case.at(target.baseline_year)) is not None:
+        level, source = base, f"het niveau van {case.label(target.baseline_year)}"
     elif (previous := case.previous()) is not None:
-        level, source = previous[1], f"het niveau van {previous[0]}"
+        level, source = previous[1], f"het niveau van {case.label(previous[0])}"
     else:
         return Outcome(
             Status.GRIJS, f"{name} {case.fmt(value)}; geen eerder niveau om mee te vergelijken."
@@ -383,7 +448,8 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     assert level is not None
     excess = s * (level - value)  # > 0: worse than the level
     band = case.rules.stable_band * abs(level)
-    tolerance = case.tolerance(case.rules.relative_tolerance) * abs(level)
+    fraction = case.tolerance(case.rules.relative_tolerance)
+    tolerance = fraction * abs(level)
     if case.strict:  # "lager dan": the level itself is not yet on course, no stable band
         status = judge(excess, tolerance, improving=False, strict=True)
     else:
@@ -391,13 +457,26 @@ def _ceiling(case: Case, target: Ceiling, value: float) -> Outcome:
     side = "boven" if s < 0 else "onder"
     if status is Status.GROEN:
         verdict = "niet verslechterd"
+        if excess > 1e-9:  # worse, but by less than what counts as a change
+            verdict += (
+                f" ({case.fmt_gap(excess)} {side}, minder dan "
+                f"{nl.percentage(case.rules.stable_band)} verschil)"
+            )
     elif abs(excess) <= 1e-9:
         verdict = "precies gelijk, het plan vraagt " + ("lager" if s < 0 else "hoger")
     else:
         verdict = f"{case.fmt_gap(excess)} {side}"
+    verdict += why(
+        status,
+        excess,
+        tolerance,
+        margin=case.margin(fraction, tolerance, source),
+        improvement=False,
+    )
     return Outcome(
         status,
-        f"{name} {case.fmt(value)} in {case.year} tegen {source} ({case.fmt(level)}): {verdict}.",
+        f"{name} {case.fmt(value)} {case.when(case.year)} tegen {source} ({case.fmt(level)}): "
+        f"{verdict}.",
         expected=level,
         reference=level,
     )
@@ -417,9 +496,17 @@ def _direction(case: Case, target: Direction, value: float) -> Outcome:
     assert before is not None
     change = value - before
     goal = "stijging" if wanted == "rise" else "daling"
-    head = f"{case.area_name} {case.fmt(value)} in {case.year} tegen {case.fmt(before)} in {since}"
+    head = (
+        f"{case.area_name} {case.fmt(value)} {case.when(case.year)} tegen {case.fmt(before)} "
+        f"{case.when(since)}"
+    )
     if abs(change) <= case.rules.stable_band * abs(before):
-        return Outcome(Status.ORANJE, f"{head}: gelijk gebleven, doel is {goal}.", expected=before)
+        stable = nl.percentage(case.rules.stable_band)
+        return Outcome(
+            Status.ORANJE,
+            f"{head}: gelijk gebleven (minder dan {stable} veranderd), doel is {goal}.",
+            expected=before,
+        )
     good = (change > 0) == (wanted == "rise")
     moved = "gestegen" if change > 0 else "gedaald"
     return Outcome(
@@ -496,7 +583,9 @@ def _staged(case: Case, target: Staged, value: float) -> Outcome:
             )
         gap_then = s * (then[1] - since[1])
         if abs(gap - gap_then) <= case.rules.stable_band * max(abs(gap_then), 1e-9):
-            status, story = Status.ORANJE, f"de achterstand bleef {case.fmt_gap(gap)}"
+            stable = nl.percentage(case.rules.stable_band)
+            status = Status.ORANJE
+            story = f"de achterstand bleef {case.fmt_gap(gap)} (minder dan {stable} veranderd)"
         else:
             verb = "slonk" if gap < gap_then else "groeide"
             status = Status.GROEN if gap < gap_then else Status.ROOD

@@ -241,6 +241,7 @@ def _assess_indicator(
             reference=reference,
             references=references,
             developing=developing,
+            periods=periods,
         )
         outcome = assess_case(case)
         if outcome.reference_area is not None and reference_area is None:

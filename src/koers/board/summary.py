@@ -131,7 +131,7 @@ def board_rules(board: Board) -> list[str]:
         if terms.appointment_vote:
             lines.append(terms.appointment_vote.strip())
         if terms.since:
-            lines.append(f"Deze regels gelden sinds {terms.since}.")
+            lines.append(f"Deze regels gelden sinds {nl.period(str(terms.since))}.")
     if board.meetings_per_year is not None:
         lines.append(f"Ten minste {board.meetings_per_year} vergaderingen per jaar.")
     if board.composition_review_years is not None:

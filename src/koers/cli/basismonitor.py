@@ -62,30 +62,155 @@ def basismonitor() -> None:
     metavar="MAP",
     help="De map voor het panel.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(["panel", "cbs"]),
+    default="panel",
+    show_default=True,
+    help="panel: het panel dat 'run' leest; cbs: dezelfde personen als de SSB-tabellen die "
+    "het CBS levert (voor 'ingest').",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["parquet", "csv", "sav"]),
+    default="parquet",
+    show_default=True,
+    help="Bestandsformaat van de tabellen bij --layout cbs (sav: SPSS, voor kleine panels).",
+)
 @reports_errors
-def synth(persons: int, years: int, first_year: int, seed: int, scope: str, out: Path) -> None:
+def synth(
+    persons: int,
+    years: int,
+    first_year: int,
+    seed: int,
+    scope: str,
+    out: Path,
+    layout: str,
+    file_format: str,
+) -> None:
     """Schrijf een synthetisch panel dat de cijfers van Tabel 1 nabootst (Parquet, een
-    bestand per jaar); met dezelfde --seed steeds hetzelfde panel."""
+    bestand per jaar); met dezelfde --seed steeds hetzelfde panel. Met --layout cbs dezelfde
+    personen als SSB-tabellen."""
     from koers.basismonitor.synth import generate
+    from koers.basismonitor.synth_cbs import generate_cbs
 
+    if layout == "panel" and file_format != "parquet":
+        raise click.UsageError("--format geldt alleen bij --layout cbs (een panel is Parquet)")
     with _bar() as bar:
         task = bar.add_task("panel schrijven", total=None)
         try:
-            summary = generate(
-                out,
-                persons=persons,
-                years=years,
-                first_year=first_year,
-                seed=seed,
-                scope=scope,  # type: ignore[arg-type]
-                progress=lambda done: bar.update(task, completed=done),
-            )
+            arguments = {
+                "persons": persons,
+                "years": years,
+                "first_year": first_year,
+                "seed": seed,
+                "scope": scope,
+                "progress": lambda done: bar.update(task, completed=done),
+            }
+            if layout == "cbs":
+                summary = generate_cbs(out, file_format=file_format, **arguments)  # type: ignore[arg-type]
+            else:
+                summary = generate(out, **arguments)  # type: ignore[arg-type]
         except ValueError as error:
             raise click.ClickException(str(error)) from None
     click.echo(
         f"{nl.number(summary.persons)} personen, {nl.number(summary.person_years)} "
         f"persoonsjaren in {out} ({nl.number(summary.seconds, 1)} s)"
     )
+
+
+@basismonitor.command("ingest")
+@click.argument("source", type=click.Path(path_type=Path, file_okay=False), metavar="MAP")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="PANEL",
+    help="De map voor het panel (nieuw of leeg).",
+)
+@click.option(
+    "--years",
+    metavar="JAAR-JAAR",
+    help="De panel-jaren (standaard: elk jaar waarvoor alle verplichte jaartabellen er zijn).",
+)
+@click.option(
+    "--indeling",
+    type=click.IntRange(1990, 2100),
+    metavar="JAAR",
+    help="De wijk- en buurtindeling van VSLGWBTAB voor alle jaren (standaard: de laatste).",
+)
+@click.option(
+    "--buurten",
+    "buurt_gemeenten",
+    multiple=True,
+    metavar="GMCODE",
+    help="Houd buurtcodes alleen in deze gemeenten (herhaalbaar; standaard: overal).",
+)
+@click.option(
+    "--memory-limit",
+    metavar="GROOTTE",
+    help="Geheugengrens van DuckDB, bijvoorbeeld 4GB (standaard: wat DuckDB zelf kiest).",
+)
+@click.option(
+    "--temp-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="MAP",
+    help="Map voor tijdelijke bestanden (DuckDB en omgezette .sav-bestanden).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    help="Aantal threads van DuckDB (standaard: wat DuckDB zelf kiest).",
+)
+@reports_errors
+def ingest_command(
+    source: Path,
+    out: Path,
+    years: str | None,
+    indeling: int | None,
+    buurt_gemeenten: tuple[str, ...],
+    memory_limit: str | None,
+    temp_dir: Path | None,
+    threads: int | None,
+) -> None:
+    """Bouw het panel uit de SSB-tabellen zoals het CBS ze levert (.sav, .csv of .parquet):
+    eerst gecontroleerd, dan jaar voor jaar geschreven."""
+    from koers.basismonitor.ssb import ingest
+
+    with _bar() as bar:
+        task = bar.add_task("starten", total=None)
+        summary = ingest(
+            source,
+            out,
+            years=_year_range(years),
+            vintage=indeling,
+            buurt_gemeenten=buurt_gemeenten,
+            memory_limit=memory_limit,
+            temp_dir=temp_dir,
+            threads=threads,
+            progress=lambda message: bar.update(task, description=message),
+        )
+    first, last = summary.years[0], summary.years[-1]
+    click.echo(
+        f"{nl.number(summary.person_years)} persoonsjaren, {first}-{last}, buurten in de "
+        f"indeling van {summary.vintage}, in {out} ({nl.number(summary.seconds, 1)} s)"
+    )
+    for note in summary.notes:
+        click.echo(f"let op: {note}")
+
+
+def _year_range(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    first, _, last = text.partition("-")
+    try:
+        start, end = int(first), int(last or first)
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is geen JAAR-JAAR", param_hint="--years") from None
+    if end < start:
+        raise click.BadParameter(f"{end} ligt vóór {start}", param_hint="--years")
+    return list(range(start, end + 1))
 
 
 @basismonitor.command("run")

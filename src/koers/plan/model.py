@@ -204,6 +204,12 @@ class Area(Readable):
 class Ambition(Model):
     id: Id
     text: str
+    areas: list[Id] = Field(
+        default_factory=list,
+        description="The places the plan states this ambition for (a wijk, buurt or group); "
+        "empty: the whole programme area. A wijk's jaarambitie document shows the ambitions "
+        "stated for it, else the pillar's ambition for the programme.",
+    )
     ref: str | None = None
 
 
@@ -378,6 +384,25 @@ class Overview(Model):
     ref: str | None = None
 
 
+class Headline(Model):
+    """A headline target of Deel I ("in één oogopslag"): the measured gap closure of the
+    overview's indicators (``overview: true``), or one or more indicators shown together
+    (the shares of help of several services)."""
+
+    title: str = Field(description="The headline as a reader sees it, e.g. 'Bijstand'.")
+    overview: bool = Field(
+        False, description="The gap closure of the overview's indicators (Tabel 1)."
+    )
+    indicators: list[Id] = Field(default_factory=list)
+    ref: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Headline:
+        if self.overview == bool(self.indicators):
+            raise ValueError("a headline has either 'overview: true' or 'indicators'")
+        return self
+
+
 class WijkTopic(Model):
     """A theme the plan promises to follow per wijk; an indicator belongs to it when one of
     the keywords occurs in its name (matched on whole-word boundaries with spaces)."""
@@ -402,6 +427,21 @@ class Programme(Model):
     )
     overview: Overview | None = None
     wijk_topics: list[WijkTopic] = Field(default_factory=list)
+    focus_area: Id | None = Field(
+        None,
+        description="The group of areas the programme gives extra focus (the NPRZ's 7 "
+        "focuswijken): a wijk's document and page say whether the wijk, or which of its "
+        "buurten, belongs to it.",
+    )
+    headlines: list[Headline] = Field(
+        default_factory=list,
+        description="The headline targets Deel I shows first, as large numbers with their "
+        "path and pace, in this order.",
+    )
+    summary_maps: list[Id] = Field(
+        default_factory=list,
+        description="The indicators Deel I maps per wijk (two or three).",
+    )
 
     @property
     def summary_slug(self) -> str:

@@ -103,6 +103,7 @@ def _references(plan: Plan) -> Iterator[Finding]:
     if programme is not None:
         yield from missing("programme", -1, "area", programme.area, areas, "area")
         yield from missing("programme", -1, "city", programme.city, areas, "area")
+        yield from missing("programme", -1, "focus_area", programme.focus_area, areas, "area")
         if programme.overview is not None:
             overview = programme.overview
             yield from missing(
@@ -115,6 +116,16 @@ def _references(plan: Plan) -> Iterator[Finding]:
                     yield Finding(
                         "programme", -1, f"{field}.baseline", "a baseline needs 'start_year'"
                     )
+        for pos, headline in enumerate(programme.headlines):
+            field = f"headlines.{pos}"
+            yield from missing(
+                "programme", -1, f"{field}.indicators", headline.indicators, indicators, "indicator"
+            )
+            if headline.overview and programme.overview is None:
+                yield Finding("programme", -1, f"{field}.overview", "there is no 'overview'")
+        yield from missing(
+            "programme", -1, "summary_maps", programme.summary_maps, indicators, "indicator"
+        )
     for i, area in enumerate(plan.areas):
         yield from missing("areas", i, "parent", area.parent, areas, "area")
         yield from missing("areas", i, "members", area.members, areas, "area")
@@ -166,6 +177,11 @@ def _references(plan: Plan) -> Iterator[Finding]:
                 yield from missing(
                     "indicators", i, f"{where}.share_of", target.share_of, areas, "area"
                 )
+    for i, pillar in enumerate(plan.pillars):
+        for pos, ambition in enumerate(pillar.ambitions):
+            yield from missing(
+                "pillars", i, f"ambitions.{pos}.areas", ambition.areas, areas, "area"
+            )
     for i, iv in enumerate(plan.interventions):
         yield from missing("interventions", i, "pillar", iv.pillar, pillars, "pillar")
         yield from missing("interventions", i, "partners", iv.partners, partners, "partner")

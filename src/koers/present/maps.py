@@ -26,25 +26,30 @@ MAP_BORDER = "#ffffff"
 def wijk_maps(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """A map per wijk that has a boundary, the wijk among the other wijken of the programme.
 
-    A wijk made of buurten gets the union of its buurten's boundaries."""
-    shapes: dict[str, dict[str, Any]] = {}
+    A wijk made of buurten gets the union of its buurten's boundaries. Wijken that are parts
+    of one coded area (``part_of``: two wijken sharing a CBS buurt) are drawn as that area,
+    once, named after all of them; each of their maps highlights it under its own name."""
+    shapes = wijk_shapes(plan, boundaries)
+    shape_of = {wijk: wijk for wijk in shapes}  # wijk -> the shape it is drawn as
+    sharing: dict[str, list[str]] = {}  # a shared shape -> the wijken it stands for
+    labels = {a.id: a.label for a in plan.areas}  # short names: labels on a small map
     for area in plan.areas:
-        if area.kind is not AreaKind.WIJK:
-            continue
-        if area.id in boundaries:
-            shapes[area.id] = boundaries[area.id]
-        elif area.members and all(m in boundaries for m in area.members):
-            polygons: list[Any] = []
-            for member in area.members:
-                geometry = boundaries[member]
-                polygons += (
-                    [geometry["coordinates"]]
-                    if geometry["type"] == "Polygon"
-                    else geometry["coordinates"]
-                )
-            shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
-    names = {a.id: a.label for a in plan.areas}  # short names: labels on a small map
-    return {wijk: wijk_map(shapes, names, wijk) for wijk in shapes}
+        if area.kind is AreaKind.WIJK and area.id not in shapes and area.part_of in boundaries:
+            assert area.part_of is not None
+            shapes[area.part_of] = boundaries[area.part_of]
+            sharing.setdefault(area.part_of, []).append(labels[area.id])
+            shape_of[area.id] = area.part_of
+    names = {**labels, **{shape: nl.listing(parts) for shape, parts in sharing.items()}}
+    return {
+        wijk: wijk_map(
+            shapes,
+            names,
+            shape,
+            label=labels[wijk],
+            shared={s: len(parts) for s, parts in sharing.items()},
+        )
+        for wijk, shape in shape_of.items()
+    }
 
 
 def wijk_map(
@@ -55,6 +60,9 @@ def wijk_map(
     value_title: str | None = None,
     *,
     decimals: int = 1,
+    label: str | None = None,
+    shared: Mapping[str, int] | None = None,
+    legend_title: str | None = None,
 ) -> dict[str, Any]:
     """A map of areas from their GeoJSON geometries (WGS84), keyed by area id.
 
@@ -63,8 +71,12 @@ def wijk_map(
     ``value_title``, labels with ``decimals``); areas without a value are grey and named
     "geen gegevens" in the legend and the tooltip; ``highlight`` gets a black outline. The
     highlighted area's name is written on it. Projection: Mercator fitted to the features.
+    ``legend_title``: the legend's title where ``value_title`` is too long for it ('' for
+    none: a caption beside the map names what it shows).
     The map's height follows the shape of the features (width 480). Rings are rewound to
     the orientation Vega's d3-geo expects (exterior clockwise), so RFC 7946 files work too.
+    ``label`` names the highlighted area on the map (default: its name); ``shared`` counts
+    the areas a shape stands for where it is more than one (the description counts them all).
     """
     if highlight is not None and highlight not in boundaries:
         raise ValueError(f"highlight '{highlight}' has no boundary")
@@ -161,7 +173,7 @@ def wijk_map(
                     "color": {
                         "field": "properties.waarde",
                         "type": "quantitative",
-                        "title": value_title,
+                        "title": value_title if legend_title is None else legend_title or None,
                         "scale": {"scheme": {"name": "blues", "extent": [0.25, 1]}},
                         "legend": {
                             "orient": "bottom",
@@ -197,9 +209,8 @@ def wijk_map(
         # a label near an edge runs inward instead of past the map's edge
         third = (east - west) / 3
         align = "left" if lon < west + third else "right" if lon > east - third else "center"
-        label = {
-            "data": {"values": [{"naam": names.get(highlight, highlight), "lon": lon, "lat": lat}]}
-        }
+        written = label or names.get(highlight, highlight)
+        label_data = {"data": {"values": [{"naam": written, "lon": lon, "lat": lat}]}}
         encoding = {
             "longitude": {"field": "lon", "type": "quantitative"},
             "latitude": {"field": "lat", "type": "quantitative"},
@@ -215,7 +226,7 @@ def wijk_map(
         }
         layers.append(
             {
-                **label,
+                **label_data,
                 "mark": {
                     **text_mark,
                     "stroke": "#ffffff",
@@ -225,15 +236,22 @@ def wijk_map(
                 "encoding": encoding,
             }
         )
-        layers.append({**label, "mark": {**text_mark, "color": "#000000"}, "encoding": encoding})
+        layers.append(
+            {**label_data, "mark": {**text_mark, "color": "#000000"}, "encoding": encoding}
+        )
 
     spec: dict[str, Any] = {
         "$schema": SCHEMA,
         "description": _map_description(
-            len(features),
-            names.get(highlight, highlight) if highlight else None,
+            len(features) + sum(n - 1 for a, n in (shared or {}).items() if a in boundaries),
+            (label or names.get(highlight, highlight)) if highlight else None,
             value_title if choropleth else None,
             len(shown_values),
+            [
+                names.get(a, a)
+                for a, n in sorted((shared or {}).items())
+                if n > 1 and a in boundaries
+            ],
         ),
         "width": width,
         "height": height,
@@ -247,7 +265,11 @@ def wijk_map(
 
 
 def _map_description(
-    count: int, highlight: str | None, value_title: str | None, with_value: int
+    count: int,
+    highlight: str | None,
+    value_title: str | None,
+    with_value: int,
+    together: Sequence[str] = (),
 ) -> str:
     areas = "gebied" if count == 1 else "gebieden"
     text = f"Kaart van {count} {areas}"
@@ -255,6 +277,8 @@ def _map_description(
         text += f" met {value_title} ({with_value} met een waarde)"
     elif with_value:
         text += f" ({with_value} met een waarde)"
+    for names in together:
+        text += f"; {names} als één vlak getekend"
     if highlight:
         text += f"; {highlight} is gemarkeerd"
     return text + "."
@@ -354,3 +378,19 @@ def _inside(x: float, y: float, polygon: Sequence[Sequence[Sequence[float]]]) ->
             if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                 inside = not inside
     return inside
+
+
+def wijk_shapes(plan: Plan, boundaries: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The boundary of every wijk that has one: its own, or the union of its buurten's."""
+    shapes: dict[str, dict[str, Any]] = {}
+    for area in plan.areas:
+        if area.kind is not AreaKind.WIJK:
+            continue
+        if area.id in boundaries:
+            shapes[area.id] = boundaries[area.id]
+        elif area.members and all(m in boundaries for m in area.members):
+            polygons: list[Any] = []
+            for member in area.members:
+                polygons += _polygons(boundaries[member])
+            shapes[area.id] = {"type": "MultiPolygon", "coordinates": polygons}
+    return shapes

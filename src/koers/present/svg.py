@@ -35,7 +35,8 @@ def to_svg(spec: Mapping[str, Any]) -> str:
         format_locale=NUMBER_LOCALE,
         time_format_locale=TIME_LOCALE,
     )
-    return _dutch_roles(_described(_stable_ids(svg, spec), spec.get("description")))
+    svg = _gradients_on_paper(_stable_ids(svg, spec))
+    return _dutch_roles(_described(svg, spec.get("description")))
 
 
 # Vega names the kinds of its SVG elements for screen readers in English, and no spec
@@ -123,3 +124,30 @@ def _stable_ids(svg: str, spec: Mapping[str, Any]) -> str:
             base = re.sub(r"[_-]?\d+$", "", old) or "id"
             renamed[old] = f"k{digest}-{base}{len(renamed)}"
     return _ID.sub(lambda m: m[1] + renamed.get(m[2], m[2]), svg)
+
+
+_GRADIENT_BOX = re.compile(r'd="M0,0h([\d.]+)v([\d.]+)h-[\d.]+Z" fill="url\(#([^)]+)\)"')
+_GRADIENT = re.compile(
+    r'<linearGradient id="([^"]+)" x1="([\d.]+)" x2="([\d.]+)" y1="([\d.]+)" y2="([\d.]+)">'
+)
+
+
+def _gradients_on_paper(svg: str) -> str:
+    """Vega's legend gradients in the coordinates of the box they fill.
+
+    A gradient in bounding-box units (SVG's default, which Vega uses) is drawn as nothing by
+    WeasyPrint, so a PDF lost the colour scale of every choropleth; in user space it draws.
+    """
+    boxes = {m[3]: (float(m[1]), float(m[2])) for m in _GRADIENT_BOX.finditer(svg)}
+
+    def scaled(m: re.Match[str]) -> str:
+        if m[1] not in boxes:
+            return m[0]
+        width, height = boxes[m[1]]
+        x1, x2, y1, y2 = (float(v) for v in m.groups()[1:])
+        return (
+            f'<linearGradient id="{m[1]}" gradientUnits="userSpaceOnUse" x1="{x1 * width:g}" '
+            f'x2="{x2 * width:g}" y1="{y1 * height:g}" y2="{y2 * height:g}">'
+        )
+
+    return _GRADIENT.sub(scaled, svg)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from koers.areas import AreaGraph, Observation
+from koers.alliance import AllianceSummary
+from koers.areas import Observation
 from koers.assess import Assessment, ObservationIndex, Status, evaluate
 from koers.plan.history import PlanHistory
 from koers.plan.model import (
-    Area,
-    AreaKind,
     Finance,
     Indicator,
     IndicatorKind,
@@ -32,14 +31,16 @@ from koers.plan.summary import AgreementRow, agreement_rows
 from koers.present import (
     Line,
     chart_lines,
-    pillar_rank,
     series_chart,
     shown_as,
     source_list,
-    value_at,
     wijk_maps,
 )
+from koers.present.guide import ReadingGuide, reading_guide
 from koers.present.passports import deliverers
+from koers.report.agreements import AgreementOverview, agreement_overview, report_day
+from koers.report.newspaper import Newspaper, build_newspaper
+from koers.report.wijkdoc import WijkDocument, wijk_documents
 
 
 @dataclass(frozen=True)
@@ -78,22 +79,6 @@ class PillarView:
 class GeneralRow:
     indicator: Indicator
     cells: dict[str, Observation | None]  # column -> the figure
-
-
-@dataclass(frozen=True)
-class WijkRow:
-    view: IndicatorView  # the wijk's own assessment
-    zuid: float | None
-    rotterdam: float | None
-
-
-@dataclass(frozen=True)
-class WijkView:
-    area: Area
-    rows: list[WijkRow]
-    interventions: list[Intervention]
-    agreements: list[AgreementRow]
-    topics: dict[str, list[WijkRow]]
 
 
 @dataclass(frozen=True)
@@ -158,7 +143,7 @@ class ReportSet:
     general: list[GeneralRow]
     agreements: list[AgreementRow]
     overdue: set[str]
-    wijken: list[WijkView]
+    wijken: list[WijkDocument]  # the jaarambitie per wijk (koers.report.wijkdoc)
     sources: list[str] = field(default_factory=list)  # the figures' sources, cited
     source_rows: list[SourceRow] = field(default_factory=list)
     maps: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # wijk id -> map spec
@@ -166,6 +151,10 @@ class ReportSet:
     extras: Mapping[str, Any] = field(default_factory=dict)
     gap: GapProgress | None = None
     intentions: list[AgreementRow] = field(default_factory=list)  # wishes and principles
+    newspaper: Newspaper | None = None  # Deel I (koers.report.newspaper)
+    # the agreements by pillar and owner with their summaries (koers.report.agreements)
+    agreement_groups: AgreementOverview | None = None
+    guide: ReadingGuide | None = None  # the reading guide, from the plan's status rules
 
     @property
     def finance(self) -> Finance | None:
@@ -196,11 +185,13 @@ def build_reports(
     extras: Mapping[str, Any] | None = None,
     agreement_statuses: Mapping[str, str] | None = None,
     history: PlanHistory | None = None,
+    final: bool = False,
 ) -> ReportSet:
     """Everything the yearly documents show, as of ``year``; ``boundaries`` (area id ->
     GeoJSON geometry) give each wijk document its map; ``agreement_statuses`` are the
     statuses the bureau approved (:func:`koers.workflow.current_statuses`); ``history``
-    judges the year against the targets of the plan version valid then."""
+    judges the year against the targets of the plan version valid then; ``final``: the
+    bureau closed the year, so Deel I is definitief rather than concept."""
     index = ObservationIndex(observations)
     narratives = narratives or {}
     assessments = {a.indicator: a for a in evaluate(plan, index, as_of=year, history=history)}
@@ -208,7 +199,8 @@ def build_reports(
     # only commitments are reported on; wishes and principles are listed apart, pointers
     # to a commitment held in another chapter not at all (it is listed there)
     rows = [r for r in listed if r.commitment]
-    overdue = {r.id for r in rows if r.overdue_on(generated)}
+    # late as of the end of the report year, not of the day the report is made
+    overdue = {r.id for r in rows if r.overdue_on(report_day(year, generated))}
 
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
         lines = chart_lines(plan, index, indicator, assessment, as_of=year)
@@ -245,7 +237,9 @@ def build_reports(
     others = [v for v in pillar_views if v.pillar.kind != "pillar"]
     columns, general = _overview(plan, index, year)
     sources = source_list(o.source or "" for o in observations)
-    return ReportSet(
+    maps = wijk_maps(plan, boundaries or {})
+    alliance = (extras or {}).get("alliance")
+    reports = ReportSet(
         plan=plan,
         year=year,
         generated=generated,
@@ -256,13 +250,26 @@ def build_reports(
         agreements=rows,
         overdue=overdue,
         intentions=[r for r in listed if r.kind in ("wens", "uitgangspunt")],
-        wijken=_wijken(plan, observations, index, views, rows, year, narratives),
+        wijken=wijk_documents(
+            plan,
+            index,
+            year=year,
+            today=generated,
+            agreements=rows,
+            maps=maps,
+            alliance=alliance.wijken if isinstance(alliance, AllianceSummary) else (),
+            narratives=narratives,
+        ),
         sources=sources,
         source_rows=_source_rows(plan, observations),
-        maps=wijk_maps(plan, boundaries or {}),
+        maps=maps,
         extras=dict(extras or {}),
         gap=gap_progress(plan, assessments),
+        agreement_groups=agreement_overview(plan, rows, year=year, generated=generated),
+        guide=reading_guide(plan),
     )
+    paper = build_newspaper(reports, views, index, boundaries=boundaries or {}, final=final)
+    return replace(reports, newspaper=paper)
 
 
 def _source_rows(plan: Plan, observations: Sequence[Observation]) -> list[SourceRow]:
@@ -327,59 +334,3 @@ def _overview(
         for ind in overview.indicators
     ]
     return columns, rows
-
-
-def _wijken(
-    plan: Plan,
-    observations: Sequence[Observation],
-    index: ObservationIndex,
-    views: Mapping[str, IndicatorView],
-    rows: list[AgreementRow],
-    year: int,
-    narratives: Mapping[tuple[str, str, str], str],
-) -> list[WijkView]:
-    wijken = [a for a in plan.areas if a.kind is AreaKind.WIJK]
-    graph = AreaGraph(plan.areas)
-    city = plan.programme.city
-    measured_in = {w.id for w in wijken} | {m for w in wijken for m in w.members}
-    measured = {o.indicator for o in observations if o.area in measured_in}
-    result = []
-    for wijk in wijken:
-        own = {
-            a.indicator: a
-            for a in evaluate(plan, index, area=wijk.id, as_of=year)
-            if a.indicator in measured
-        }
-        wijk_rows = [
-            WijkRow(
-                IndicatorView(
-                    views[ind].indicator,
-                    own[ind],
-                    None,
-                    narratives.get((ind, wijk.id, own[ind].period or "")),
-                ),
-                value_at(plan, index, views[ind].indicator, plan.programme.area, own[ind].period),
-                value_at(plan, index, views[ind].indicator, city, own[ind].period)
-                if city is not None
-                else None,
-            )
-            for ind in own
-            if own[ind].value is not None
-        ]
-        wijk_rows.sort(
-            key=lambda r: (pillar_rank(plan, r.view.indicator.pillar), r.view.indicator.id)
-        )
-        # the items the plan links to the wijk, one of its buurten, its gebied or a group
-        # it is part of (the focuswijken)
-        concerning = [iv for iv in plan.interventions if graph.concerns(iv.areas, wijk.id)]
-        agreements = [r for r in rows if graph.concerns(r.areas, wijk.id)]
-        topics = {
-            topic.name: [
-                r
-                for r in wijk_rows
-                if any(k in f" {r.view.indicator.name.lower()} " for k in topic.keywords)
-            ]
-            for topic in plan.programme.wijk_topics
-        }
-        result.append(WijkView(wijk, wijk_rows, concerning, agreements, topics))
-    return result

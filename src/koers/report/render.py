@@ -26,7 +26,7 @@ from koers.present import shown, source_list, status_label, to_svg
 from koers.report.build import ReportSet
 
 SECTION_TITLES = {  # Deel II sections beyond the indicators (templates/_<name>.html)
-    "money": "Geld",
+    "money": "Financiën: opgave, dekking en besteding",  # as its heading says
     "proportionality": "Proportionaliteit van de hulp",
     "board": "Bestuur",
     "alliance": "Bondgenootschap met bewoners",

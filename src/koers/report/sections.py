@@ -35,6 +35,7 @@ def standard_sections(
         plan, observations, years=range(2000, year + 1)
     )
     if plan.governance is not None:
-        sections["board"] = board_summary(plan, generated)
+        # the board as it stood in the report year (at its end, or today while it runs)
+        sections["board"] = board_summary(plan, min(generated, date(year, 12, 31)))
     sections["alliance"] = bondgenootschap(plan, meetings, year)
     return sections

@@ -162,7 +162,6 @@ class BoundaryReader(Protocol):
         ...
 
 
-
 @dataclass(frozen=True)
 class SourceIssue:
     file: str

@@ -27,9 +27,10 @@ def write_report_set(
     site_url: str | None = None,
 ) -> list[Path]:
     """Build and write the documents for ``year`` (default: the latest year with figures)
-    into ``out/YEAR``: Deel I, Deel II and a jaarambitie document per wijk; ``workers``:
-    processes laying out the PDFs (default: one per core); ``site_url``: the public
-    website each document links back to (None: none)."""
+    into ``out/YEAR``: Deel I, Deel II and a jaarambitie document per wijk. Deel I is
+    definitief once the bureau has closed the year (its figures are locked), else concept.
+    ``workers``: processes laying out the PDFs (default: one per core); ``site_url``: the
+    public website each document links back to (None: none)."""
     state = ProgrammeState.read(store, programme, today=today)
     year = year or latest_year(state.observations)
     if year is None:
@@ -42,6 +43,7 @@ def write_report_set(
         narratives=state.narratives,
         agreement_statuses=state.statuses,
         history=state.history,
+        final=year in store.closed_years(state.programme),
         boundaries=read_boundaries(store, state.programme, year),
         extras=standard_sections(
             state.plan,

@@ -1,36 +1,27 @@
-"""The wijken (``/wijken``) and a wijk's page (``/wijken/{wijk}``): its map, its figures
-against Zuid and Rotterdam, and the agreements and interventions the plan links to it (their
-``areas``: the wijk, one of its buurten, its gebied or a group it is part of)."""
+"""The wijken (``/wijken``) and a wijk's page (``/wijken/{wijk}``): the same jaarambitie as
+the wijk's yearly document (:mod:`koers.report.wijkdoc`) — its map, its figures against Zuid
+and Rotterdam, focuswijk or not, per pillar the ambition and the agreements and
+interventions the plan links to it (their ``areas``: the wijk, one of its buurten, its
+gebied or a group it is part of), and the wijkraad's conversations."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from koers.areas import AreaGraph
-from koers.assess import Assessment, evaluate
-from koers.plan.model import Area, Indicator
-from koers.plan.summary import AgreementRow
-from koers.present import decimals_of, pillar_rank, wijk_maps
+from koers.alliance import bondgenootschap
+from koers.plan.model import Area
+from koers.present import wijk_maps
 from koers.programme import read_boundaries
+from koers.report.wijkdoc import wijk_document
 from koers.store import Store
-from koers.web.views import Snapshot, SnapshotDep, not_found, page, value_at
+from koers.web.views import Snapshot, SnapshotDep, not_found, page
 from koers.web.views.overview import report_files
 
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class WijkFigure:
-    indicator: Indicator
-    assessment: Assessment  # the wijk's own, judged against the plan's target
-    decimals: int
-    zuid: float | None
-    rotterdam: float | None
 
 
 def find_wijk(snap: Snapshot, wijk: str) -> Area:
@@ -60,52 +51,30 @@ def wijk_map(store: Store, snap: Snapshot, wijk: str) -> dict[str, Any] | None:
 
 @router.get("/wijken/{wijk}", response_class=HTMLResponse)
 def wijk_page(request: Request, wijk: str, snap: SnapshotDep) -> Response:
-    """A wijk's map, its figures against Zuid and Rotterdam, and what names it."""
+    """The wijk's jaarambitie as the yearly document tells it, with every figure up to today:
+    its map, its figures against Zuid and Rotterdam, focuswijk or not, per pillar the ambition
+    and what the plan links to it, and the wijkraad's conversations of this year."""
     area = find_wijk(snap, wijk)
-    measured_in = {w.id for w in snap.wijken} | {m for w in snap.wijken for m in w.members}
-    measured = {o.indicator for o in snap.observations if o.area in measured_in}
-    zuid, city = snap.plan.programme.area, snap.plan.programme.city
-    rows = []
-    for assessment in evaluate(snap.plan, snap.index, area=wijk):
-        if assessment.indicator not in measured or assessment.value is None:
-            continue
-        indicator = snap.indicators[assessment.indicator]
-        rows.append(
-            WijkFigure(
-                indicator,
-                assessment,
-                decimals_of(indicator, assessment),
-                value_at(snap, indicator, zuid, assessment.period),
-                value_at(snap, indicator, city, assessment.period) if city in snap.names else None,
-            )
-        )
-    rows.sort(key=lambda r: (pillar_rank(snap.plan, r.indicator.pillar), r.indicator.id))
-    graph = AreaGraph(snap.plan.areas)
-    agreements: list[AgreementRow] = [
-        r for r in snap.agreement_rows() if r.commitment and graph.concerns(r.areas, wijk)
-    ]
-    overdue = {r.id for r in agreements if r.overdue_on(snap.today)}
-    interventions = [iv for iv in snap.plan.interventions if graph.concerns(iv.areas, wijk)]
-    # which of an item's places ties it to this wijk, by name
-    linked = [(r.id, r.areas) for r in agreements] + [(i.id, i.areas) for i in interventions]
-    via = {
-        item: [snap.names.get(a, a) for a in areas if graph.overlaps(a, wijk)]
-        for item, areas in linked
-    }
+    shape = wijk_map(request.app.state.store, snap, wijk)
+    talks = bondgenootschap(snap.plan, snap.meetings, snap.today.year, as_of=snap.today)
+    document = wijk_document(
+        snap.plan,
+        snap.index,
+        area.id,
+        year=None,
+        today=snap.today,
+        agreements=snap.agreement_rows(),
+        maps={area.id: shape} if shape else None,
+        alliance=next((w for w in talks.wijken if w.id == area.id), None),
+        narratives=snap.narratives,
+    )
     return page(
         request,
         "wijk.html",
         snap,
         wijk=area,
-        gebied=snap.names.get(area.parent or "", None),
-        shape=wijk_map(request.app.state.store, snap, wijk),
-        rows=rows,
-        zuid=snap.names.get(zuid, zuid),
-        rotterdam=snap.names.get(city or ""),
-        via=via,
-        agreements=agreements,
-        overdue=overdue,
-        interventions=interventions,
+        doc=document,
+        year=snap.today.year,
         documents=[
             (year, f)
             for year, files in report_files(request.app.state.reports_dir).items()

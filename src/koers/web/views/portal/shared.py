@@ -212,7 +212,8 @@ def require_role(portal: Portal, *roles: workflow.Role) -> None:
 def number(text: str) -> float:
     """A number as a Dutch user types it: ``1.234,5``, ``1.234`` (dots group thousands) or
     ``1234.5``."""
-    cleaned = text.strip().replace(" ", "")
+    # the minus sign and non-breaking space koers.nl writes read back as typed ones
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
     if "," in cleaned or re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
