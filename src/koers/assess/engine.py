@@ -248,21 +248,18 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
             Status.GRIJS, f"{head}; geen nulmeting ({target.baseline_year}).", reference=goal
         )
     gap0 = s * (goal - base)
-    # The path runs from the baseline through the later milestones. A value the plan
-    # intended for the baseline year itself (the previous period's aim) judges that year
-    # only: it is no start of this path, which would otherwise rise from it before falling.
+    # The path runs from the baseline through the later milestones; a value the plan intended
+    # for the baseline year itself (the previous period's aim) judges that year only.
     knots = [(target.baseline_year, base)]
-    for m in target.milestones:
-        if m.year == target.baseline_year:
-            continue
+    for m in (m for m in target.milestones if m.year != target.baseline_year):
         if m.value is not None:
             knots.append((m.year, m.value))
         elif m.gap_closed is not None:
             knots.append((m.year, base + m.gap_closed * (goal - base)))
     path = Trajectory.through(*knots, (target.target_year, goal))
     intended = milestone_base[0] if milestone_base and milestone_base[0] != base else None
-    judged_by_intent = intended is not None and case.year == target.baseline_year
-    expected = intended if judged_by_intent else path.at(case.year)
+    by_intent = intended is not None and case.year == target.baseline_year
+    expected = intended if by_intent else path.at(case.year)
     planned_path = {
         y: v for y, v in path.values().items() if intended is None or y != target.baseline_year
     }
