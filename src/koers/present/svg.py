@@ -86,8 +86,13 @@ def _dutch_guide(match: re.Match[str]) -> str:
     return f'aria-label="{words}"'
 
 
+_EMPTY_MARKS = re.compile(r'<g\b([^>]*?) role="graphics-symbol"([^>]*)/>')
+
+
 def _dutch_roles(svg: str) -> str:
-    """The SVG with Vega's English words for screen readers in Dutch."""
+    """The SVG with Vega's English words for screen readers in Dutch; a layer with no marks
+    (an empty ``<g>`` Vega still calls a symbol, without a name) is hidden from them."""
+    svg = _EMPTY_MARKS.sub(r'<g\1 aria-hidden="true"\2/>', svg)
     svg = _GUIDE.sub(_dutch_guide, svg)
     return _ROLE.sub(lambda m: f'aria-roledescription="{ROLE_WORDS.get(m[1], m[1])}"', svg)
 
