@@ -27,9 +27,10 @@ Areas and their references (the floor of the same job, so the ratio is koers's o
         koers reads. The store is the NPRZ plan with its figures, made by ``koers load``
         (``load.load_store``).
     report
-        ``reports.measure``: the full set (Deel I, Deel II, 15 wijken; model, HTML, PDF) as
-        ``koers report`` builds it, the PDFs in parallel processes, against the same
-        documents built one after another in one process. Target: under 30 s.
+        ``reports.measure``: the full set (Deel I, Deel II, 15 wijken; HTML and PDF) as
+        ``koers report`` builds it on the NPRZ store, in a fresh process with the PDFs in
+        parallel processes, against the same documents with their PDFs laid out one after
+        another. Target: at most 30 s.
     cbs-import
         ``import_file`` of every real CBS file in ``shared/data/external/cbs_kwb`` (KWB 2017
         and 2019, Wijk- en Buurtkaart 2024; ``$KOERS_SHARED`` or ``../shared`` as the tests
@@ -300,17 +301,18 @@ def cli_start(context: Context) -> list[Row]:
 
 
 def report(context: Context) -> list[Row]:
-    t = reports.measure()
+    t = reports.measure(context.nprz_store())
     return [
         Row(
             "report build",
-            f"full set, {t.documents} documents HTML + PDF, {t.processes} processes",
+            f"`koers report`: full set, {t.documents} documents HTML + PDF, "
+            f"{t.processes} PDF processes (HTML only: {seconds(t.html_only)})",
             seconds(t.koers),
             seconds(t.one_after_another),
-            "the same documents one after another in one process",
+            "the same documents, PDFs one after another",
             ratio(t.koers, t.one_after_another),
-            f"< {number(reports.TARGET_SECONDS)} s",
-            verdict(t.koers < reports.TARGET_SECONDS),
+            f"≤ {number(reports.TARGET_SECONDS)} s",
+            verdict(t.koers <= reports.TARGET_SECONDS),
         )
     ]
 

@@ -168,6 +168,10 @@ def test_a_chart_renders_interactively_and_degrades_to_svg_and_a_table(new_page,
     page.wait_for_selector("figure.chart-enhanced .chart-live svg", timeout=15000)
     marks = page.locator("figure.chart-enhanced .chart-live svg path").count()
     assert marks > 3
+    # the time axis spans the chart: the planned path runs from end 2023 to end 2031
+    planned = page.locator('figure.chart-enhanced .chart-live svg path[aria-label="op schema"]')
+    box = planned.first.bounding_box()
+    assert box is not None and box["width"] > 200
     assert page.locator("figure.chart .chart-static").first.is_hidden()
 
     without_js = new_page(java_script_enabled=False)

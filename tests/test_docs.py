@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 import pytest
 
@@ -70,3 +72,27 @@ def test_every_import_format_is_documented():
     importing = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
     for format in FORMATS:
         assert f"| `{format}` |" in importing
+
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def test_every_picture_the_docs_show_exists_and_says_what_it_shows():
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    shown = 0
+    for page in pages:
+        for alt, target in IMAGE.findall(page.read_text(encoding="utf-8")):
+            if target.startswith(("http://", "https://")):
+                continue
+            shown += 1
+            assert (page.parent / target).is_file(), f"{page.name} shows {target}, not there"
+            assert len(alt) > 10, f"{page.name}: {target} needs an alt text saying what it shows"
+    assert shown > 0
+    assert IMAGE.findall("![Deel II](docs/img/x.png)") == [("Deel II", "docs/img/x.png")]
+
+
+def test_every_committed_picture_of_the_reports_is_in_the_readme_section():
+    section = README.split("## Zo zien de rapporten eruit", 1)[1].split("\n## ", 1)[0]
+    linked = {target for _, target in IMAGE.findall(section)}
+    committed = {f"docs/img/{p.name}" for p in (ROOT / "docs" / "img").glob("*.png")}
+    assert committed - linked == set(), "show these in 'Zo zien de rapporten eruit'"

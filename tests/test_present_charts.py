@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,9 @@ from koers.present.charts import (
     Line,
     period_key,
     series_chart,
-    status_bar,
 )
 from koers.present.maps import wijk_map
+from koers.present.statusbar import status_bar
 from koers.present.svg import to_svg
 
 from .conftest import ROOT
@@ -114,24 +115,38 @@ def test_series_chart_is_valid_vega_lite_and_renders() -> None:
     assert "2031" in shown  # the trajectory runs to its target year
 
 
-def test_description_is_one_exact_dutch_sentence() -> None:
+def test_description_states_the_chart_s_message_in_one_dutch_sentence() -> None:
     spec = series_chart(PERCENT, LINES, trajectory=TRAJECTORY)
     assert spec["description"] == (
-        "Lijngrafiek van jongeren met een startkwalificatie voor Zuid, G4 en Rotterdam, "
-        "2011 tot 2020."
+        "jongeren met een startkwalificatie: Zuid steeg van 60,0% (2011) naar 72,5% (2020); "
+        "ter vergelijking G4 78,5% (2020) en Rotterdam 75,0% (2020); "
+        "het plan beoogt 78,5% in 2031."
     )
-    # the rendered SVG carries it as its accessible name
-    assert 'aria-label="Lijngrafiek van jongeren met een startkwalificatie' in to_svg(spec)
+    # the SVG is the image, named by the message; its title is the PDF figure's Alt text
+    svg = to_svg(spec)
+    assert (
+        "<svg" in svg and 'role="img" aria-label="jongeren met een startkwalificatie: Zuid' in svg
+    )
+    assert "<title>jongeren met een startkwalificatie: Zuid steeg van 60,0% (2011)" in svg
     one = series_chart(COUNT, [Line("Zuid", [("2021", 5.0)], "area")], trajectory=None)
-    assert one["description"] == "Lijngrafiek van verbeterde woningen voor Zuid, 2021."
+    assert one["description"] == "verbeterde woningen: Zuid 5 (2021)."
+    falling = series_chart(
+        PERCENT,
+        [Line("Zuid", [("2014", 40.0), ("2018", 37.0), ("2022", 35.0)], "area")],
+        trajectory={2022: 35.0, 2027: 32.0},
+    )
+    assert falling["description"] == (
+        "jongeren met een startkwalificatie: Zuid daalde van 40,0% (2014) naar 35,0% (2022); "
+        "het plan beoogt 32,0% in 2027."
+    )
 
 
 def test_screen_readers_hear_every_part_of_a_chart_in_dutch() -> None:
     svg = to_svg(series_chart(PERCENT, LINES, trajectory=TRAJECTORY))
     labels = re.findall(r'aria-label="([^"]*)"', svg)
     roles = set(re.findall(r'aria-roledescription="([^"]*)"', svg))
-    assert "Horizontale as met 21 waarden: 2011, 2012, 2013, 2014, 2015 … 2031" in labels
-    assert "Verticale as '%' van 60 tot 80" in labels
+    assert "Horizontale as: de tijd van 2010 tot 2032" in labels  # the axis, with its margins
+    assert "Verticale as '%' van 0 tot 80" in labels
     assert "Legenda met 4 waarden: Zuid, G4, Rotterdam, op schema" in labels
     assert roles == {"as", "legenda", "groep", "lijnen", "punten", "lijn", "punt"}
     english = ("axis", "legend", "scale", "values", "mark", "container", "ending")
@@ -189,25 +204,68 @@ def test_periods_are_ordered_by_the_year_they_count_for_then_by_text() -> None:
         "2021",
         "2021-10-01",
     ]
+
+
+def tick_labels(spec: dict[str, Any]) -> list[str]:
+    """The labels the x-axis writes at its ticks, in the axis's order."""
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    labels = []
+    for day in axis["values"]:
+        assert day["utc"] is True
+        value = int(datetime(day["year"], day["month"], day["date"], tzinfo=UTC).timestamp() * 1000)
+        found = re.search(rf"time\(datum\.value\) == {value} \? '([^']*)'", axis["labelExpr"])
+        assert found, (axis["labelExpr"], value)
+        labels.append(found[1])
+    return labels
+
+
+def test_time_is_on_a_time_axis_placed_by_when_each_period_lies() -> None:
     spec = series_chart(
         PERCENT,
         [
             Line(
                 "Zuid",
-                [("2021-10-01", 4.0), ("2020", 1.0), ("2021", 3.0), ("2020/2021", 2.0)],
+                [("2021-10-01", 4.0), ("2011", 1.0), ("2021", 3.0), ("2020/2021", 2.0)],
                 "area",
             )
         ],
         trajectory=None,
     )
     x = spec["layer"][0]["encoding"]["x"]
-    # in time order, in Dutch (short on the axis)
-    assert x["scale"]["domain"] == ["2020", "2020/2021", "2021", "1-10-2021"]
-    # the line is drawn in that order too, not in the order of the input
-    rows = spec["data"]["values"]
-    assert [r["periode"] for r in sorted(rows, key=lambda r: r["volgorde"])] == x["scale"]["domain"]
-    assert spec["layer"][0]["encoding"]["order"]["field"] == "volgorde"
-    assert spec["description"].endswith(", 2020 tot 1 oktober 2021.")
+    assert x["type"] == "temporal" and x["scale"]["type"] == "utc"
+    rows = sorted(spec["data"]["values"], key=lambda r: r["tijd"])
+    assert [r["periode"] for r in rows] == ["2011", "2020/2021", "2021", "1 oktober 2021"]
+    ms = [r["tijd"] for r in rows]
+    year = 365.25 * 86_400_000
+    # ten years from 2011 to 2021 take ten years of axis, not one step like any other
+    assert (ms[2] - ms[0]) / year == pytest.approx(10, abs=0.01)
+    # a school year (August to July) in its middle, a reference date on its day
+    assert (ms[2] - ms[1]) / year == pytest.approx(5 / 12, abs=0.01)
+    assert (ms[3] - ms[2]) / year == pytest.approx(3 / 12, abs=0.01)
+    start, end = (
+        datetime(d["year"], d["month"], d["date"], tzinfo=UTC).timestamp() * 1000
+        for d in x["scale"]["domain"]
+    )
+    assert start < ms[0] and ms[-1] < end
+    labels = tick_labels(spec)
+    assert set(labels) <= {"2011", "2020/2021", "2021", "1-10-2021"}
+    assert labels[0] == "2011" and labels[-1] == "1-10-2021"
+    assert "2021-10-01" not in json.dumps(spec)  # no ISO date anywhere a reader looks
+    assert spec["description"].endswith("naar 4,0% (1 oktober 2021).")
+
+
+def test_school_years_are_labelled_as_school_years() -> None:
+    spec = series_chart(
+        PERCENT,
+        [Line("Zuid", [(f"{y}/{y + 1}", 80.0 + y - 2019) for y in range(2019, 2023)], "area")],
+        trajectory={2023: 84.0, 2024: 85.0},
+    )
+    labels = tick_labels(spec)
+    assert labels == ["2019/2020", "2020/2021", "2021/2022", "2022/2023", "2023/2024"]
+    svg = assert_valid(spec)
+    assert {"2019/2020", "2023/2024"} <= set(texts(svg))
+    assert not {"2020", "2023", "2024"} & set(texts(svg))
+    assert spec["description"].endswith("; het plan beoogt 85,0% in 2023/2024.")
 
 
 def test_trajectory_is_a_dashed_line_labelled_op_schema() -> None:
@@ -232,7 +290,7 @@ def test_trajectory_is_a_dashed_line_labelled_op_schema() -> None:
     assert "op schema" not in without["layer"][0]["encoding"]["color"]["scale"]["domain"]
 
 
-def test_trajectory_years_sit_on_the_area_s_own_periods() -> None:
+def test_trajectory_years_sit_on_the_area_s_own_kind_of_period() -> None:
     spec = series_chart(
         PERCENT,
         [
@@ -242,26 +300,26 @@ def test_trajectory_years_sit_on_the_area_s_own_periods() -> None:
         trajectory={2021: 50.0, 2022: 53.0, 2023: 56.0},
     )
     trajectory = [r["periode"] for r in spec["data"]["values"] if r["serie"] == "op schema"]
-    assert trajectory == ["2020/2021", "2021/2022", "2023"]
-    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [
-        "2020/2021",
-        "2021",
-        "2021/2022",
-        "2022",
-        "2023",
-    ]
+    assert trajectory == ["2020/2021", "2021/2022", "2022/2023"]
+    reference_dates = series_chart(
+        PERCENT,
+        [Line("Zuid", [("2022-12-31", 40.3)], "area")],
+        trajectory={2023: 40.0, 2031: 32.0},
+    )
+    planned = [r["periode"] for r in reference_dates["data"]["values"] if r["serie"] == "op schema"]
+    assert planned == ["31 december 2023", "31 december 2031"]
 
 
 def test_dutch_numbers_on_the_axis_and_in_the_tooltips() -> None:
     spec = series_chart(
         PERCENT,
-        [Line("Zuid", [("2020", 12.2), ("2021", 12.5), ("2022", 12.8)], "area")],
+        [Line("Zuid", [("2020", 1.2), ("2021", 2.5), ("2022", 3.8)], "area")],
         trajectory=None,
     )
     svg = assert_valid(spec)
-    assert "12,5" in texts(svg)
+    assert "2,5" in texts(svg)
     assert not any(re.fullmatch(r"\d+\.\d", t) for t in texts(svg))
-    assert [r["tekst"] for r in spec["data"]["values"]] == ["12,2%", "12,5%", "12,8%"]
+    assert [r["tekst"] for r in spec["data"]["values"]] == ["1,2%", "2,5%", "3,8%"]
 
     counts = series_chart(
         COUNT,
@@ -282,7 +340,7 @@ def test_dutch_numbers_on_the_axis_and_in_the_tooltips() -> None:
         ("percent", "%"),
         ("count", "aantal"),
         ("euro", "€"),
-        ("index", "index"),
+        ("index", "index, as begint niet bij 0"),
         ("per_1000", "per 1.000"),
     ],
 )
@@ -295,10 +353,7 @@ def test_y_axis_is_titled_with_the_unit_in_dutch(unit: str, title: str) -> None:
 def test_no_points_at_all_say_geen_gegevens() -> None:
     for lines in ([], [Line("Zuid", [], "area")], [Line("Zuid", [("2020", float("nan"))], "area")]):
         spec = series_chart(PERCENT, lines, trajectory={2020: 1.0}, title="Startkwalificatie")
-        assert (
-            spec["description"]
-            == "Lijngrafiek van jongeren met een startkwalificatie: geen gegevens."
-        )
+        assert spec["description"] == "jongeren met een startkwalificatie: geen gegevens."
         svg = assert_valid(spec)
         assert "Geen gegevens" in texts(svg)
         assert "role-axis" not in svg and "mark-line" not in svg
@@ -325,6 +380,157 @@ def test_series_chart_is_deterministic() -> None:
     first, second = to_svg(a), to_svg(b)
     assert first == second
     assert to_svg(status_bar({"groen": 1})) == to_svg(status_bar({"groen": 1}))
+
+
+def test_counts_and_shares_start_at_zero_other_units_say_they_do_not() -> None:
+    close = [Line("Zuid", [("2020", 91.6), ("2021", 92.0), ("2022", 92.3)], "area")]
+    for indicator in (PERCENT, COUNT, PERCENT.model_copy(update={"unit": "euro"})):
+        y = series_chart(indicator, close, trajectory=None)["layer"][0]["encoding"]["y"]
+        assert y["scale"]["zero"] is True
+        assert "niet bij 0" not in y["title"]
+    svg = to_svg(series_chart(PERCENT, close, trajectory=None))
+    assert "0" in texts(svg)  # the axis is labelled down to zero
+    score = PERCENT.model_copy(update={"unit": "score"})
+    y = series_chart(score, close, trajectory=None)["layer"][0]["encoding"]["y"]
+    assert y["scale"]["zero"] is False and y["title"] == "score, as begint niet bij 0"
+    # marked otherwise by the caller: then the chart says so too
+    y = series_chart(PERCENT, close, trajectory=None, from_zero=False)["layer"][0]["encoding"]["y"]
+    assert y["scale"]["zero"] is False and y["title"] == "%, as begint niet bij 0"
+
+
+def test_a_single_observation_is_a_labelled_point_above_a_zero_axis() -> None:
+    spec = series_chart(
+        PERCENT,
+        [
+            Line("Zuid", [("2020", 22.2)], "area"),
+            Line("G4", [("2020", 21.9)], "reference"),
+            Line("Rotterdam", [("2020", 18.9)], "other"),
+        ],
+        trajectory=None,
+    )
+    svg = assert_valid(spec)
+    assert {"22,2%", "21,9%", "18,9%"} <= set(texts(svg))  # each value written at its point
+    # two labels as close as 22,2 and 21,9 go to either side of their points
+    labels = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert sorted(layer["mark"]["align"] for layer in labels) == ["left", "right"]
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["zero"] is True
+    assert "role-axis" in svg and 'aria-roledescription="lijn"' not in svg
+    # not from zero (a score): the scale is padded, so the point does not sit on the axis
+    score = PERCENT.model_copy(update={"unit": "score"})
+    one = series_chart(score, [Line("Zuid", [("2020", 7.1)], "area")], trajectory=None)
+    assert one["layer"][0]["encoding"]["y"]["scale"]["padding"] > 0
+    assert "7,1" in texts(assert_valid(one))
+
+
+def test_two_observations_are_points_not_a_line_and_the_legend_says_so() -> None:
+    spec = series_chart(
+        PERCENT,
+        [
+            Line("Zuid", [("2011", 24.1), ("2020", 22.2)], "area"),
+            Line("G4", [("2011", 17.0), ("2015", 16.5), ("2020", 16.2)], "reference"),
+        ],
+        trajectory={2011: 24.1, 2020: 20.1},
+    )
+    joined = {r["serie"] for r in spec["data"]["values"] if r["verbonden"]}
+    assert joined == {"G4", "op schema"}  # three measurements, and the plan's path
+    assert spec["layer"][0]["transform"] == [{"filter": "datum.verbonden"}]
+    svg = assert_valid(spec)
+    line_paths = [
+        re.search(r'aria-label="([^"]*)"', path)[1]  # type: ignore[index]
+        for path in re.findall(r'<path[^>]*aria-roledescription="lijn"[^>]*>', svg)
+    ]
+    assert sorted(line_paths) == ["G4", "op schema"]
+    assert "Zuid (losse metingen)" in texts(svg)
+    assert "G4" in texts(svg) and "G4 (losse metingen)" not in texts(svg)
+
+
+def test_each_area_keeps_its_colour_and_shape_in_every_chart() -> None:
+    from koers.areas import Observation
+    from koers.assess import ObservationIndex, evaluate
+    from koers.present import area_styles, chart_lines
+
+    from .helpers import make_plan
+
+    plan = make_plan(
+        {
+            "id": "a",
+            "target": {
+                "kind": "reach_reference",
+                "reference_area": "g2",
+                "baseline_year": 2011,
+                "target_year": 2031,
+            },
+        },
+        {"id": "b", "target": {"kind": "monitor_only"}},
+    )
+    plan = plan.model_copy(
+        update={"programme": plan.programme.model_copy(update={"city": "rotterdam"})}
+    )
+    index = ObservationIndex(
+        [
+            Observation(i, area, year, value)
+            for i in ("a", "b")
+            for area, value in (("zuid", 20.0), ("rotterdam", 15.0), ("g2", 12.0))
+            for year in ("2011", "2015", "2020")
+        ]
+    )
+    drawn = {}
+    for assessment in evaluate(plan, index):
+        lines = chart_lines(plan, index, plan.indicator(assessment.indicator), assessment)
+        spec = series_chart(plan.indicator(assessment.indicator), lines, trajectory=None)
+        line, points = spec["layer"][:2]
+        domain = line["encoding"]["color"]["scale"]["domain"]
+        colours = line["encoding"]["color"]["scale"]["range"]
+        shapes = points["encoding"]["shape"]["scale"]["range"]
+        drawn[assessment.indicator] = dict(
+            zip(domain, zip(colours, shapes, strict=True), strict=True)
+        )
+    assert set(drawn["a"]) == {"Zuid", "G2", "Rotterdam"}
+    assert set(drawn["b"]) == {"Zuid", "Rotterdam"}  # no G2 in this chart
+    assert drawn["a"]["Rotterdam"] == drawn["b"]["Rotterdam"]
+    assert drawn["a"]["Zuid"] == drawn["b"]["Zuid"] == (STRONG, "circle")
+    assert drawn["a"]["G2"] != drawn["a"]["Rotterdam"]
+    assert drawn["b"]["Rotterdam"] != drawn["a"]["G2"]  # never the reference's style
+    styles = area_styles(plan)
+    assert (styles["rotterdam"].colour, styles["rotterdam"].shape) == drawn["b"]["Rotterdam"]
+
+
+def test_the_planned_path_runs_between_the_plan_s_milestones_only() -> None:
+    """The bijstand share: 40,3% at the end of 2022; the plan judged 2022 against the
+    previous period's 37,4% and asks under 40% in 2023, 32% in 2031. The path must not rise
+    from 37,4 to 40 before it falls."""
+    from koers.areas import Observation
+    from koers.assess import evaluate
+
+    from .helpers import make_plan
+
+    target = {
+        "kind": "proportional_share",
+        "reference_share": 32,
+        "baseline_year": 2022,
+        "target_year": 2031,
+        "milestones": [{"year": 2022, "value": 37.4}, {"year": 2023, "value": 40}],
+    }
+    plan = make_plan({"id": "b", "decimals": 1, "target": target})
+    (assessment,) = evaluate(plan, [Observation("b", "zuid", "2022-12-31", 40.3)])
+    assert assessment.expected == pytest.approx(37.4)  # 2022 is still judged as intended
+    path = sorted(assessment.trajectory.items())
+    assert path[0] == (2023, pytest.approx(40.0)) and path[-1] == (2031, pytest.approx(32.0))
+    spec = series_chart(
+        plan.indicator("b"),
+        [Line("Zuid", [("2022-12-31", 40.3)], "area")],
+        trajectory=assessment.trajectory,
+    )
+    planned = sorted(
+        (r["tijd"], r["waarde"]) for r in spec["data"]["values"] if r["serie"] == "op schema"
+    )
+    values = [v for _, v in planned]
+    assert values == sorted(values, reverse=True)  # never rises
+    assert planned[0][0] > next(r["tijd"] for r in spec["data"]["values"] if r["serie"] == "Zuid")
+    assert spec["description"] == (
+        "B: Zuid 40,3% (31 december 2022); het plan beoogt 40,0% in 2023 en 32,0% in 2031."
+    )
+    assert tick_labels(spec) == ["31-12-2022", "31-12-2023", "31-12-2031"]
 
 
 # --------------------------------------------------------------------------- status bar

@@ -248,14 +248,21 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
             Status.GRIJS, f"{head}; geen nulmeting ({target.baseline_year}).", reference=goal
         )
     gap0 = s * (goal - base)
+    # The path runs from the baseline through the later milestones; a value the plan intended
+    # for the baseline year itself (the previous period's aim) judges that year only.
     knots = [(target.baseline_year, base)]
-    for m in target.milestones:
+    for m in (m for m in target.milestones if m.year != target.baseline_year):
         if m.value is not None:
             knots.append((m.year, m.value))
         elif m.gap_closed is not None:
             knots.append((m.year, base + m.gap_closed * (goal - base)))
     path = Trajectory.through(*knots, (target.target_year, goal))
-    expected = path.at(case.year)
+    intended = milestone_base[0] if milestone_base and milestone_base[0] != base else None
+    by_intent = intended is not None and case.year == target.baseline_year
+    expected = intended if by_intent else path.at(case.year)
+    planned_path = {
+        y: v for y, v in path.values().items() if intended is None or y != target.baseline_year
+    }
     if expected is None:
         return Outcome(Status.GRIJS, f"{head}; het doel loopt vanaf {target.baseline_year}.")
     intro = (
@@ -287,7 +294,7 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
             f"{why(status, behind, tolerance, margin=margin, improvement=False)}.",
             expected=expected,
             reference=goal,
-            trajectory=path.values(),
+            trajectory=planned_path,
         )
     closed = 1 - s * (goal - value) / gap0
     planned = 1 - s * (goal - expected) / gap0
@@ -312,7 +319,7 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
         reference=goal,
         gap_closed=closed,
         expected_gap_closed=planned,
-        trajectory=path.values(),
+        trajectory=planned_path,
     )
 
 

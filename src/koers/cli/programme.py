@@ -206,7 +206,13 @@ def demo(
         if not no_report:
             click.echo("rapportages schrijven:")
             written = write_report_set(
-                store, pid, None, out, progress=lambda title: click.echo(f"  {title}")
+                store,
+                pid,
+                None,
+                out,
+                progress=lambda title: click.echo(f"  {title}"),
+                # the site this command serves, the only address it knows
+                site_url=f"http://127.0.0.1:{port}/" if serve else None,
             )
             click.echo(f"{len(written)} bestanden geschreven in {written[0].parent}")
     if serve:

@@ -30,15 +30,29 @@ DEFAULT_OUT = Path("out") / "rapportage"
 )
 @programme_option
 @click.option("--no-pdf", is_flag=True, help="Alleen HTML (sneller).")
+@click.option(
+    "--website",
+    envvar="KOERS_WEBSITE",
+    metavar="URL",
+    help="Het adres van de openbare website; elke rapportage in HTML linkt ernaar "
+    "(of KOERS_WEBSITE).",
+)
 @click.pass_context
 @reports_errors
 def report(
-    ctx: click.Context, year: int | None, out: Path, programme: str | None, no_pdf: bool
+    ctx: click.Context,
+    year: int | None,
+    out: Path,
+    programme: str | None,
+    no_pdf: bool,
+    website: str | None,
 ) -> None:
     """Schrijf de rapportages: Deel I (de leesbare samenvatting), Deel II en het
     jaarambitiedocument van elke wijk.
 
     Als HTML en als toegankelijke PDF."""
+    if website and not website.startswith(("https://", "http://")):
+        raise click.BadParameter("het adres begint met https:// of http://", param_hint="--website")
     with _store(ctx) as store:
         written = write_report_set(
             store,
@@ -47,8 +61,14 @@ def report(
             out,
             pdf=not no_pdf,
             progress=lambda title: click.echo(f"  {title}"),
+            site_url=website,
         )
     click.echo(f"{len(written)} bestanden geschreven in {written[0].parent if written else out}")
+    if not website:
+        click.echo(
+            "Geen adres van de website bekend (--website of KOERS_WEBSITE): de rapportages "
+            "linken niet naar de website."
+        )
 
 
 @main.command()

@@ -1,6 +1,9 @@
 """What the reports and the website both show, built once: pure, no I/O, no framework.
 
-- :mod:`~koers.present.charts`: Vega-Lite specs of line charts and the status bar;
+- :mod:`~koers.present.charts`: Vega-Lite specs of line charts, with honest axes
+  (:mod:`~koers.present.timeaxis`: time on a time axis) and their message as alt text
+  (:mod:`~koers.present.messages`); :mod:`~koers.present.statusbar`: the status bar;
+- :mod:`~koers.present.styles`: one colour and shape per area, for every chart;
 - :mod:`~koers.present.svg`: :func:`~koers.present.svg.to_svg` (vl-convert, offline),
   which renders any spec;
 - :mod:`~koers.present.maps`: the wijk map (a ``geoshape`` choropleth) per wijk;
@@ -22,12 +25,14 @@ from koers.present.labels import (
     TARGET_LABELS,
     breakdown_part,
     decimals_of,
+    due_text,
     shown,
     status_label,
 )
 from koers.present.maps import wijk_map, wijk_maps
 from koers.present.passports import citation, passport_facts, source_list
-from koers.present.series import chart_lines, ordered_pillars, pillar_rank, value_at
+from koers.present.series import chart_lines, ordered_pillars, pillar_rank, shown_as, value_at
+from koers.present.styles import SeriesStyle, area_style, area_styles
 from koers.present.svg import to_svg
 
 __all__ = [
@@ -39,16 +44,21 @@ __all__ = [
     "TARGET_LABELS",
     "TRAJECTORY_LABEL",
     "Line",
+    "SeriesStyle",
+    "area_style",
+    "area_styles",
     "breakdown_part",
     "chart_lines",
     "citation",
     "decimals_of",
+    "due_text",
     "ordered_pillars",
     "passport_facts",
     "period_key",
     "pillar_rank",
     "series_chart",
     "shown",
+    "shown_as",
     "source_list",
     "status_label",
     "to_svg",

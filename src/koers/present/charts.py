@@ -11,15 +11,33 @@ Conventions shared by all specs:
   thousands ``.``), which both Vega-Embed and vl-convert honour, so axis and legend labels
   read ``12,5`` and ``1.000``. Texts shown in tooltips are formatted here with
   :mod:`koers.nl` (``12,4%``, ``€ 32.300``), not by Vega.
-- Accessible: a one-sentence Dutch ``description`` on every spec (it becomes the SVG's
-  ``aria-label``), and nothing is told by colour alone: the series of a line chart differ
-  in point shape and, for the trajectory, in dash; the status bar and the map carry words.
+- Accessible: the ``description`` of every spec is its message in one Dutch sentence
+  (:mod:`koers.present.messages`: where the area went, from when to when, compared with
+  whom, and what the plan intends); it becomes the SVG's ``<title>`` and ``aria-label`` and
+  the figure's Alt text in the PDF. Nothing is told by colour alone: the series of a line
+  chart differ in point shape and, for the trajectory, in dash; the status bar and the map
+  carry words.
 - An empty chart is a text "Geen gegevens" of the same size, not an empty frame.
 
-Series: the x-axis holds the periods as printed, in time order. A period counts for the year
-of :func:`koers.plan.period.period_year` (a school year for the year it ends in) and
-periods are ordered by ``(year, period text)``, so ``2020`` < ``2020/2021`` < ``2021`` <
-``2021-10-01``. The axis is discrete: one step per period, whatever the distance in time.
+Honest axes (:func:`series_chart`):
+
+- Time runs on a time axis (:mod:`koers.present.timeaxis`): ten years take twice the room of
+  five, each period is labelled as the reader knows it (``2022/2023`` stays a school year).
+- Counts, shares, amounts and rates start at zero; an index, a score, years or a ratio do
+  not, and then the axis title says so ("score, as begint niet bij 0").
+- A series of one observation is a point with its value written beside it; a series of two
+  is two points, not joined: a straight line through two measurements would suggest a trend
+  nobody measured. Its legend entry says "losse metingen". From three observations on, the
+  points are joined.
+- The planned path ("op schema") is drawn only over the years the target's trajectory
+  covers, between the milestones the plan gives; its years sit on the area's own kind of
+  period (a school year, the same reference date).
+- Each area has one colour and shape everywhere (:mod:`koers.present.styles`), handed over
+  on the :class:`Line`.
+
+Periods are ordered by :func:`period_key`: the year of :func:`koers.plan.period.period_year`
+(a school year for the year it ends in), then the text, so ``2020`` < ``2020/2021`` <
+``2021`` < ``2021-10-01``.
 """
 
 from __future__ import annotations
@@ -32,6 +50,10 @@ from typing import Any, Literal
 from koers import nl
 from koers.plan.model import Indicator, Unit
 from koers.plan.period import period_year
+from koers.present import timeaxis
+from koers.present.messages import chart_message, knots
+from koers.present.styles import OTHERS, PROGRAMME_AREA, REFERENCES, SHAPES, SeriesStyle
+from koers.present.styles import STRONG as STRONG  # the maps' highlight
 
 VEGA_LITE_VERSION = "6.4"
 """The Vega-Lite version the specs are written for; :func:`to_svg` pins it in vl-convert."""
@@ -72,8 +94,13 @@ TIME_LOCALE: dict[str, Any] = {
     ],
 }
 
+# The PDFs draw chart text in DejaVu Sans (the reports' font); Vega measures labels in the
+# font it is given, so it is named here (a legend label measured in a narrower font ran
+# into the next entry on paper); a browser without it falls back to its sans-serif.
+FONT = "DejaVu Sans, sans-serif"
 NO_DATA = "Geen gegevens"
 TRAJECTORY_LABEL = "op schema"
+LOOSE = "losse metingen"  # the legend's words for a series of two points, not joined
 
 STATUSES = ("groen", "oranje", "rood", "grijs")
 STATUS_COLOURS = {"groen": "#2e7d32", "oranje": "#ef6c00", "rood": "#c62828", "grijs": "#757575"}
@@ -85,27 +112,13 @@ STATUS_TEXT_COLOURS = {
     "grijs": "#ffffff",
 }
 
-STRONG = "#0d47a1"  # the area of the target; the highlighted area on a map
 TEXT = "#212121"
-AREA_COLOURS = (STRONG, "#4a148c", "#004d40")
-REFERENCE_COLOURS = ("#00838f", "#6a1b9a", "#5d4037", "#37474f")
-OTHER_COLOURS = ("#90a4ae", "#a1887f", "#9fa8da", "#80cbc4", "#ce93d8", "#bcaaa4")
 TRAJECTORY_COLOUR = "#424242"
 TRAJECTORY_DASH = [6, 4]
-SHAPES = (
-    "circle",
-    "square",
-    "triangle-up",
-    "diamond",
-    "triangle-down",
-    "cross",
-    "triangle-right",
-    "triangle-left",
-)
 LINE_DASHES = ([1, 0], [2, 2], [8, 2, 2, 2])  # solid first; never the trajectory's dash
 STROKE_WIDTHS = {"area": 3.0, "reference": 2.0, "other": 1.5, "trajectory": 2.0}
 POINT_SIZES = {"area": 70, "reference": 50, "other": 35, "trajectory": 120}
-
+LABEL_GAP = 14  # px: two single-point labels closer than this go to either side
 
 UNIT_TITLES = {
     Unit.PERCENT: "%",
@@ -117,6 +130,8 @@ UNIT_TITLES = {
     Unit.YEARS: "jaren",
     Unit.RATIO: "verhouding",
 }
+FROM_ZERO = frozenset({Unit.PERCENT, Unit.COUNT, Unit.PER_1000, Unit.EURO})
+NOT_FROM_ZERO = "as begint niet bij 0"
 
 Role = Literal["area", "reference", "other"]
 _ROLE_ORDER = {"area": 0, "reference": 1, "other": 2}
@@ -127,13 +142,16 @@ class Line:
     """One series of a line chart: an area's values by period.
 
     ``points`` are ``(period as printed, value)``: ``("2011", 12.5)``,
-    ``("2020/2021", 80.1)``, ``("2021-01-01", 13292)``. ``role`` sets the style: ``area``
+    ``("2020/2021", 80.1)``, ``("2021-01-01", 13292)``. ``role`` sets the weight: ``area``
     (the area of the target, strongest), ``reference`` (G4, Rotterdam), ``other`` (lighter).
+    ``style``: the area's colour and shape from :func:`koers.present.styles.area_styles`;
+    None draws the role's first free style.
     """
 
     area_name: str
     points: Sequence[tuple[str, float]]
     role: Role = "other"
+    style: SeriesStyle | None = None
 
 
 # --------------------------------------------------------------------------- series
@@ -151,23 +169,25 @@ def series_chart(
     trajectory: Mapping[int, float] | None,
     title: str | None = None,
     width: int = WIDTH,
+    from_zero: bool | None = None,
 ) -> dict[str, Any]:
     """A line chart of ``indicator`` for each of ``lines``, with the trajectory dashed.
 
     Lines are drawn area first, then references, then other areas (each group in the order
     given); a line without points is left out, and so are values that are not finite. The
     trajectory ({year: expected value}) is the dashed line "op schema"; each of its years is
-    placed on the period of that year that the lines use (the area's own first), else on
-    the year itself. ``title`` None: no title (the report prints its own heading). Without
-    any point the chart is the text "Geen gegevens"; a trajectory alone is not shown.
+    placed on the area's own period of that year, else on the period of that year of the
+    area's kind. ``title`` None: no title (the report prints its own heading). Without any
+    point the chart is the text "Geen gegevens"; a trajectory alone is not shown.
     ``width``: of the plot; :data:`PHONE_WIDTH` gives a chart a phone shows at its own size
-    (its 11 px text stays 11 px), with the legend in one column.
+    (its 11 px text stays 11 px), with the legend in one column. ``from_zero``: whether the
+    value axis starts at zero (default: for counts, shares, amounts and rates).
 
-    Screen readers hear Dutch: the chart's ``description``, each point its area, period and
-    value, the kinds of marks ("lijn", "punt"); :func:`~koers.present.svg.to_svg` words in
-    Dutch what Vega says itself in English (its axes, legends and mark groups).
+    Screen readers hear Dutch: the chart's message as its ``description``, each point its
+    area, period and value, the kinds of marks ("lijn", "punt");
+    :func:`~koers.present.svg.to_svg` words in Dutch what Vega says itself in English (its
+    axes, legends and mark groups).
     """
-    unit_title = UNIT_TITLES[indicator.unit]
     ordered = sorted(
         (line for line in lines if any(_finite(v) for _, v in line.points)),
         key=lambda line: _ROLE_ORDER[line.role],
@@ -176,84 +196,99 @@ def series_chart(
     duplicates = sorted({n for n in names if names.count(n) > 1} | ({TRAJECTORY_LABEL} & {*names}))
     if duplicates:
         raise ValueError(f"two series are named {', '.join(repr(d) for d in duplicates)}")
-    observed = sorted({p for line in ordered for p, v in line.points if _finite(v)}, key=period_key)
-    if not observed:
-        return _placeholder(f"Lijngrafiek van {indicator.name}: geen gegevens.", title)
-    first, last = nl.period(observed[0]), nl.period(observed[-1])
-    description = f"Lijngrafiek van {indicator.name} voor {_enumerate(names)}, " + (
-        f"{first} tot {last}." if len(observed) > 1 else f"{first}."
-    )
-
-    # the period each trajectory year is drawn at: the area's own period of that year,
-    # else the first period of that year any line has, else the year itself
-    labels: dict[int, str] = {}
-    for period in observed:
-        labels.setdefault(period_year(period), period)
-    area_periods = sorted(
-        {p for line in ordered if line.role == "area" for p, v in line.points if _finite(v)},
-        key=period_key,
-        reverse=True,
-    )
-    for period in area_periods:  # reversed: the first of a year is written last
-        labels[period_year(period)] = period
-    steps = sorted((year, value) for year, value in (trajectory or {}).items() if _finite(value))
-
-    rows: list[dict[str, Any]] = []
-    series: list[tuple[str, str]] = []  # (name, role) in legend order
+    drawn: list[tuple[Line, list[tuple[str, float]]]] = []
     for line in ordered:
-        series.append((line.area_name, line.role))
         points = sorted(
             ((p, v) for p, v in line.points if _finite(v)), key=lambda pv: period_key(pv[0])
         )
-        seen: set[str] = set()
-        for period, value in points:
-            if period in seen:
-                raise ValueError(f"{line.area_name}: period {period!r} occurs twice")
-            seen.add(period)
-            rows.append(_row(line.area_name, line.role, period, value, indicator))
-    if steps:
-        series.append((TRAJECTORY_LABEL, "trajectory"))
-        for year, value in steps:
-            period = labels.get(year, str(year))
-            rows.append(_row(TRAJECTORY_LABEL, "trajectory", period, value, indicator))
-    # the axis shows periods in Dutch (1-10-2020: short, so a slanted label stays on the
-    # page), in time order; the descriptions say them in full
-    periods = sorted({row.pop("period") for row in rows}, key=period_key)
-    domain = [nl.short_period(period) for period in periods]
-    order = {shown: i for i, shown in enumerate(domain)}
-    for row in rows:
-        row["volgorde"] = order[row["periode"]]
+        if len({p for p, _ in points}) < len(points):
+            twice = next(p for p, _ in points if [q for q, _ in points].count(p) > 1)
+            raise ValueError(f"{line.area_name}: period {twice!r} occurs twice")
+        drawn.append((line, points))
+    if not drawn:
+        return _placeholder(f"{indicator.name}: geen gegevens.", title)
+    zero = indicator.unit in FROM_ZERO if from_zero is None else from_zero
 
+    # the trajectory's years on the area's own periods, else on its kind of period
+    own = next((points for line, points in drawn if line.role == "area"), drawn[0][1])
+    own_period = {period_year(p): p for p, _ in reversed(own)}  # the first of a year wins
+    steps = sorted((year, value) for year, value in (trajectory or {}).items() if _finite(value))
+    planned = [(own_period.get(y) or timeaxis.of_year(y, own[-1][0]), v) for y, v in steps]
+
+    rows: list[dict[str, Any]] = []
+    series: list[tuple[str, str]] = []  # (name, role) in legend order
+    for line, points in drawn:
+        series.append((line.area_name, line.role))
+        for period, value in points:
+            row = _row(line.area_name, line.role, period, value, indicator)
+            row["verbonden"] = len(points) >= 3
+            row["enkel"] = len(points) == 1
+            rows.append(row)
+    if planned:
+        series.append((TRAJECTORY_LABEL, "trajectory"))
+        for period, value in planned:
+            row = _row(TRAJECTORY_LABEL, "trajectory", period, value, indicator)
+            row["verbonden"] = len(planned) >= 2
+            row["enkel"] = False
+            rows.append(row)
+    _place_single_labels(rows, zero)
+
+    positions = [row["tijd"] for row in rows]
+    tick_periods = [p for _, points in drawn for p, _ in points]
+    knot_years = {year for year, _ in knots(steps)}
+    tick_periods += [
+        p for (year, _), (p, _) in zip(steps, planned, strict=True) if year in knot_years
+    ]
+    tick_values, label_expr, angle = timeaxis.ticks(tick_periods, width)
     names_in_legend = [name for name, _ in series]
-    colours, shapes, dashes, widths, sizes = _series_styles(series)
+    colours, shapes, dashes, widths, sizes = _series_styles(drawn, planned_too=bool(planned))
+    loose = [line.area_name for line, points in drawn if len(points) == 2]
+    legend: dict[str, Any] = {
+        "orient": "bottom",
+        "direction": "horizontal",
+        "columns": min(len(series), 3 if width > PHONE_WIDTH else 1),
+        "symbolStrokeWidth": 2,
+        "symbolSize": 120,
+        "labelLimit": 260,
+        "labelFontSize": 11,
+        "columnPadding": 16,
+        "labelOffset": 6,
+    }
+    if loose:
+        listed = ", ".join("'" + n.replace("'", "\\'") + "'" for n in loose)
+        legend["labelExpr"] = (
+            f"indexof([{listed}], datum.label) >= 0 ? datum.label + ' ({LOOSE})' : datum.label"
+        )
     colour = {
         "field": "serie",
         "type": "nominal",
         "title": None,
         "scale": {"domain": names_in_legend, "range": colours},
-        "legend": {
-            "orient": "bottom",
-            "direction": "horizontal",
-            "columns": min(len(series), 3 if width > PHONE_WIDTH else 1),
-            "symbolStrokeWidth": 2,
-            "symbolSize": 120,
-            "labelLimit": 220,
-            "labelFontSize": 11,
-        },
+        "legend": legend,
     }
     x = {
-        "field": "periode",
-        "type": "ordinal",
+        "field": "tijd",
+        "type": "temporal",
         "title": None,
-        "scale": {"domain": domain},
-        "axis": {"labelAngle": _label_angle(domain, width), "labelColor": TEXT},
+        "scale": {"type": "utc", "domain": [timeaxis.stamp(t) for t in timeaxis.domain(positions)]},
+        "axis": {
+            "values": [timeaxis.stamp(t) for t in tick_values],
+            "labelExpr": label_expr,
+            "labelAngle": angle,
+            "labelOverlap": False,  # thinned already (timeaxis.ticks); Vega would drop more
+            "labelColor": TEXT,
+            "grid": False,
+        },
     }
     decimals = indicator.decimals
+    unit_title = UNIT_TITLES[indicator.unit]
     y = {
         "field": "waarde",
         "type": "quantitative",
-        "title": unit_title,
-        "scale": {"zero": False, "nice": True},
+        "title": unit_title if zero else f"{unit_title}, {NOT_FROM_ZERO}",
+        "scale": {"zero": True, "nice": True}
+        if zero
+        else {"zero": False, "nice": True, "padding": 16},
         "axis": {
             "format": f",.{decimals}~f",
             "formatType": "number",
@@ -264,67 +299,78 @@ def series_chart(
     }
     tooltip = [
         {"field": "serie", "type": "nominal", "title": "Gebied"},
-        {"field": "periode", "type": "ordinal", "title": "Periode"},
+        {"field": "periode", "type": "nominal", "title": "Periode"},
         {"field": "tekst", "type": "nominal", "title": indicator.name},
     ]
+    layers: list[dict[str, Any]] = [
+        {
+            "transform": [{"filter": "datum.verbonden"}],
+            "mark": {"type": "line", "strokeCap": "butt", "ariaRoleDescription": "lijn"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": colour,
+                "strokeDash": {
+                    "field": "serie",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": names_in_legend, "range": dashes},
+                },
+                "strokeWidth": {
+                    "field": "serie",
+                    "type": "nominal",
+                    "scale": {"domain": names_in_legend, "range": widths},
+                    "legend": None,
+                },
+                "order": {"field": "tijd", "type": "quantitative"},
+                "description": {"field": "serie", "type": "nominal"},
+            },
+        },
+        {
+            "mark": {
+                "type": "point",
+                "filled": True,
+                "opacity": 1,
+                "strokeWidth": 2,
+                "ariaRoleDescription": "punt",
+            },
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": colour,
+                "shape": {
+                    "field": "serie",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": names_in_legend, "range": shapes},
+                },
+                "size": {
+                    "field": "serie",
+                    "type": "nominal",
+                    "scale": {"domain": names_in_legend, "range": sizes},
+                    "legend": None,
+                },
+                "tooltip": tooltip,
+                "description": {"field": "beschrijving", "type": "nominal"},
+            },
+        },
+    ]
+    for left in (False, True):  # a single observation: its value written beside it
+        if any(row["enkel"] and row["links"] == left for row in rows):
+            layers.append(_value_labels(x, y, left))
     spec: dict[str, Any] = {
         "$schema": SCHEMA,
-        "description": description,
+        "description": chart_message(
+            indicator.name,
+            indicator.unit,
+            decimals,
+            [(line.area_name, points) for line, points in drawn],
+            [pv for (year, _), pv in zip(steps, planned, strict=True) if year in knot_years],
+        ),
         "width": width,
         "height": HEIGHT,
         "data": {"values": rows},
-        "layer": [
-            {
-                "mark": {"type": "line", "strokeCap": "butt", "ariaRoleDescription": "lijn"},
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    "color": colour,
-                    "strokeDash": {
-                        "field": "serie",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {"domain": names_in_legend, "range": dashes},
-                    },
-                    "strokeWidth": {
-                        "field": "serie",
-                        "type": "nominal",
-                        "scale": {"domain": names_in_legend, "range": widths},
-                        "legend": None,
-                    },
-                    "order": {"field": "volgorde", "type": "quantitative"},
-                    "description": {"field": "serie", "type": "nominal"},
-                },
-            },
-            {
-                "mark": {
-                    "type": "point",
-                    "filled": True,
-                    "opacity": 1,
-                    "strokeWidth": 2,
-                    "ariaRoleDescription": "punt",
-                },
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    "color": colour,
-                    "shape": {
-                        "field": "serie",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {"domain": names_in_legend, "range": shapes},
-                    },
-                    "size": {
-                        "field": "serie",
-                        "type": "nominal",
-                        "scale": {"domain": names_in_legend, "range": sizes},
-                        "legend": None,
-                    },
-                    "tooltip": tooltip,
-                    "description": {"field": "beschrijving", "type": "nominal"},
-                },
-            },
-        ],
+        "layer": layers,
         "config": _config(),
     }
     if len(series) == 1:
@@ -341,194 +387,89 @@ def _row(name: str, role: str, period: str, value: float, indicator: Indicator) 
     return {
         "serie": name,
         "rol": role,
-        "period": period,  # for the time order; dropped once the axis is built
-        "periode": nl.short_period(period),
+        "periode": nl.period(period),
+        "tijd": timeaxis.position(period),
         "waarde": value,
         "tekst": text,
         "beschrijving": f"{name}, {nl.period(period)}: {text}",
+        "links": False,
+    }
+
+
+def _place_single_labels(rows: list[dict[str, Any]], zero: bool) -> None:
+    """Put the value label of a single observation to the left of its point where it would
+    come too close to the label of another at the same time (estimated on the value axis)."""
+    values = [row["waarde"] for row in rows]
+    low = min(0.0, *values) if zero else min(values)
+    span = (max(values) - low) or 1.0
+    placed: dict[int, list[float]] = {}
+    for row in sorted((r for r in rows if r["enkel"]), key=lambda r: -r["waarde"]):
+        height = (row["waarde"] - low) / span * HEIGHT
+        taken = placed.setdefault(row["tijd"], [])
+        row["links"] = any(abs(height - other) < LABEL_GAP for other in taken[-1:])
+        if not row["links"]:
+            taken.append(height)
+
+
+def _value_labels(x: dict[str, Any], y: dict[str, Any], left: bool) -> dict[str, Any]:
+    return {
+        "transform": [{"filter": f"datum.enkel && {'' if left else '!'}datum.links"}],
+        "mark": {
+            "type": "text",
+            "align": "right" if left else "left",
+            "dx": -9 if left else 9,
+            "fontSize": 11,
+            "fontWeight": "bold",
+            "color": TEXT,
+            "aria": False,  # the point itself says it
+        },
+        "encoding": {"x": x, "y": y, "text": {"field": "tekst", "type": "nominal"}},
     }
 
 
 def _series_styles(
-    series: Sequence[tuple[str, str]],
+    drawn: Sequence[tuple[Line, Sequence[tuple[str, float]]]], *, planned_too: bool
 ) -> tuple[list[str], list[str], list[list[int]], list[float], list[int]]:
+    """Colour, shape, dash, width and size per series: each area its own style; a shape
+    already used in this chart is replaced by the next free one, and past the last shape
+    the line's dash tells the series apart."""
     colours: list[str] = []
     shapes: list[str] = []
     dashes: list[list[int]] = []
     widths: list[float] = []
     sizes: list[int] = []
+    defaults = {"area": [PROGRAMME_AREA], "reference": list(REFERENCES), "other": list(OTHERS)}
     used: dict[str, int] = {"area": 0, "reference": 0, "other": 0}
-    index = 0  # shape/dash index over the areas: every series has its own pair
-    for _, role in series:
-        widths.append(STROKE_WIDTHS[role])
-        sizes.append(POINT_SIZES[role])
-        if role == "trajectory":
-            colours.append(TRAJECTORY_COLOUR)
-            shapes.append("stroke")
-            dashes.append(TRAJECTORY_DASH)
-            continue
-        palette = {"area": AREA_COLOURS, "reference": REFERENCE_COLOURS, "other": OTHER_COLOURS}
-        colours.append(palette[role][used[role] % len(palette[role])])
-        used[role] += 1
-        shapes.append(SHAPES[index % len(SHAPES)])
-        dashes.append(LINE_DASHES[(index // len(SHAPES)) % len(LINE_DASHES)])
-        index += 1
-    return colours, shapes, dashes, widths, sizes
-
-
-def _label_angle(domain: Sequence[str], width: int = WIDTH) -> int:
-    """Horizontal period labels when they fit side by side, else at 45 degrees."""
-    longest = max((len(p) for p in domain), default=0)
-    return 0 if len(domain) * (longest * 6.5 + 8) <= width else -45
-
-
-# --------------------------------------------------------------------------- status bar
-
-
-STATUS_BAR_HEIGHT = 28
-_LABEL_ROW = 46  # y of the labels that do not fit in their segment
-_CHAR_WIDTH = 7.0  # a generous estimate at font size 12, for placing labels
-
-
-def status_bar(counts: Mapping[str, int]) -> dict[str, Any]:
-    """A horizontal bar of the number of indicators per status, groen to grijs.
-
-    Every segment carries "3 groen" in it, or (when it is too narrow) just below it, so the
-    status is read from words, not colours. A status with 0 indicators has no segment; the
-    description names all four. No indicators at all: the text "Geen gegevens".
-    """
-    unknown = sorted(set(counts) - set(STATUSES))
-    if unknown:
-        raise ValueError(f"unknown status {', '.join(unknown)}; expected one of {STATUSES}")
-    if any(n < 0 for n in counts.values()):
-        raise ValueError("a count is negative")
-    numbers = {s: int(counts.get(s, 0)) for s in STATUSES}
-    total = sum(numbers.values())
-    indicators = "indicator" if total == 1 else "indicatoren"
-    parts = _enumerate([f"{nl.number(numbers[s])} {s}" for s in STATUSES])
-    if total == 0:
-        return _placeholder("Staafdiagram van de status van 0 indicatoren: geen gegevens.", None)
-    description = f"Staafdiagram van de status van {nl.number(total)} {indicators}: {parts}."
-
-    scale = total / WIDTH  # count units per pixel
-    rows: list[dict[str, Any]] = []
-    start = 0
-    for status in STATUSES:
-        n = numbers[status]
-        if n == 0:
-            continue
-        label = f"{nl.number(n)} {status}"
-        width_px = n / scale
-        text_px = len(label) * _CHAR_WIDTH
-        rows.append(
-            {
-                "status": status,
-                "aantal": n,
-                "begin": start,
-                "eind": start + n,
-                "midden": start + n / 2,
-                "label": label,
-                "tekstkleur": STATUS_TEXT_COLOURS[status],
-                "binnen": width_px >= text_px + 10,
-                "breedte": text_px,
-                "beschrijving": f"{label}: {nl.share(n / total)} van {nl.number(total)}",
-            }
+    taken: set[tuple[str, int]] = set()
+    for line, _ in drawn:
+        style = line.style
+        if style is None:
+            palette = defaults[line.role]
+            style = palette[used[line.role] % len(palette)]
+            used[line.role] += 1
+        order = [style.shape, *(s for s in SHAPES if s != style.shape)]
+        pair = next(
+            (
+                (shape, dash)
+                for dash in range(len(LINE_DASHES))
+                for shape in order
+                if (shape, dash) not in taken
+            ),
+            (style.shape, 0),
         )
-        start += n
-    # labels outside: under their segment, pushed right so they do not overlap, then
-    # pulled back left where they would run off the bar (four labels always fit)
-    outside = [row for row in rows if not row["binnen"]]
-    right_end = -math.inf
-    for row in outside:
-        row["links"] = max(row["midden"] / scale - row["breedte"] / 2, right_end + 12, 0.0)
-        right_end = row["links"] + row["breedte"]
-    limit = float(WIDTH)
-    for row in reversed(outside):
-        row["links"] = min(row["links"], limit - row["breedte"])
-        limit = row["links"] - 12
-    for row in rows:
-        row["tekst_x"] = row["midden"] if row["binnen"] else row.pop("links") * scale
-        del row["breedte"]
-
-    x_scale = {"domain": [0, total], "range": [0, WIDTH], "nice": False, "zero": True}
-    has_outside = bool(outside)
-    spec: dict[str, Any] = {
-        "$schema": SCHEMA,
-        "description": description,
-        "width": WIDTH,
-        "height": _LABEL_ROW + 10 if has_outside else STATUS_BAR_HEIGHT,
-        "data": {"values": rows},
-        "layer": [
-            {
-                "mark": {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1},
-                "encoding": {
-                    "x": {"field": "begin", "type": "quantitative", "scale": x_scale, "axis": None},
-                    "x2": {"field": "eind"},
-                    "y": {"value": 0},
-                    "y2": {"value": STATUS_BAR_HEIGHT},
-                    "color": {
-                        "field": "status",
-                        "type": "nominal",
-                        "scale": {
-                            "domain": list(STATUSES),
-                            "range": [STATUS_COLOURS[s] for s in STATUSES],
-                        },
-                        "legend": None,
-                    },
-                    "tooltip": {"field": "beschrijving", "type": "nominal"},
-                    "description": {"field": "beschrijving", "type": "nominal"},
-                },
-            },
-            {
-                "transform": [{"filter": "datum.binnen"}],
-                "mark": {
-                    "type": "text",
-                    "fontSize": 12,
-                    "fontWeight": "bold",
-                    "align": "center",
-                    "baseline": "middle",
-                    "aria": False,
-                },
-                "encoding": {
-                    "x": {"field": "tekst_x", "type": "quantitative", "scale": x_scale},
-                    "y": {"value": STATUS_BAR_HEIGHT / 2},
-                    "text": {"field": "label", "type": "nominal"},
-                    "color": {"field": "tekstkleur", "type": "nominal", "scale": None},
-                },
-            },
-        ],
-        "config": _config(view_stroke=None),
-    }
-    if has_outside:
-        spec["layer"] += [
-            {
-                "transform": [{"filter": "!datum.binnen"}],
-                "mark": {"type": "rule", "color": TEXT, "strokeWidth": 1, "aria": False},
-                "encoding": {
-                    "x": {"field": "midden", "type": "quantitative", "scale": x_scale},
-                    "y": {"value": STATUS_BAR_HEIGHT + 1},
-                    "y2": {"value": _LABEL_ROW - 9},
-                },
-            },
-            {
-                "transform": [{"filter": "!datum.binnen"}],
-                "mark": {
-                    "type": "text",
-                    "fontSize": 12,
-                    "fontWeight": "bold",
-                    "align": "left",
-                    "baseline": "middle",
-                    "color": TEXT,
-                    "aria": False,
-                },
-                "encoding": {
-                    "x": {"field": "tekst_x", "type": "quantitative", "scale": x_scale},
-                    "y": {"value": _LABEL_ROW},
-                    "text": {"field": "label", "type": "nominal"},
-                },
-            },
-        ]
-    return spec
+        taken.add(pair)
+        colours.append(style.colour)
+        shapes.append(pair[0])
+        dashes.append(LINE_DASHES[pair[1]])
+        widths.append(STROKE_WIDTHS[line.role])
+        sizes.append(POINT_SIZES[line.role])
+    if planned_too:
+        colours.append(TRAJECTORY_COLOUR)
+        shapes.append("stroke")
+        dashes.append(TRAJECTORY_DASH)
+        widths.append(STROKE_WIDTHS["trajectory"])
+        sizes.append(POINT_SIZES["trajectory"])
+    return colours, shapes, dashes, widths, sizes
 
 
 # --------------------------------------------------------------------------- helpers
@@ -537,7 +478,7 @@ def status_bar(counts: Mapping[str, int]) -> dict[str, Any]:
 def _config(view_stroke: str | None = "#dddddd") -> dict[str, Any]:
     return {
         "locale": {"number": NUMBER_LOCALE, "time": TIME_LOCALE},
-        "font": "sans-serif",
+        "font": FONT,
         "view": {"stroke": view_stroke},
         "axis": {"labelFontSize": 11, "titleFontSize": 11},
         "legend": {"labelFontSize": 11, "titleFontSize": 11},

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from koers import nl
 from koers.assess import STATUS_LABELS, Assessment, Status
 from koers.plan.model import Indicator, Unit
+from koers.plan.summary import DUE_WORDS, AgreementRow
 
 __all__ = [
     "AGREEMENT_KIND_LABELS",
@@ -17,6 +18,7 @@ __all__ = [
     "TARGET_LABELS",
     "breakdown_part",
     "decimals_of",
+    "due_text",
     "shown",
     "status_label",
 ]
@@ -74,3 +76,12 @@ def shown(amount: float | None, unit: str | Unit, decimals: int = 1) -> str:
 def decimals_of(indicator: Indicator, assessment: Assessment) -> int:
     """The decimals to show: the indicator's own, or 1 for a share computed from counts."""
     return indicator.decimals if assessment.unit == indicator.unit.value else 1
+
+
+def due_text(row: AgreementRow) -> str | None:
+    """An agreement's due date as a reader says it: 'uiterlijk 31 maart 2023', 'start in
+    2023', 'jaarlijks, 2023-2027', 'doorlopend'; None without a date (the plan's own
+    :attr:`~koers.plan.summary.AgreementRow.when` keeps the date as the plan writes it)."""
+    if not row.due or row.due == "doorlopend":
+        return row.due or None
+    return f"{DUE_WORDS.get(row.due_kind, '')} {nl.period(row.due)}".strip()

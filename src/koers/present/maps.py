@@ -181,6 +181,7 @@ def wijk_map(
                             "format": f",.{decimals}~f",
                             "formatType": "number",
                             "gradientLength": 200,
+                            "titleLimit": 400,  # measured in DejaVu Sans, the PDFs' font
                         },
                     },
                     "tooltip": tooltip,

@@ -2,16 +2,19 @@
 for the reports and the website, so the two cannot drift apart.
 
 A chart draws the target's area, the target's reference area and the programme's city for
-context (``programme.city`` in the plan); a share computed from counts (a proportional
-share with ``share_of``) is drawn as that share only. The order of the pillars is the
+context (``programme.city`` in the plan), each in the area's own colour and shape
+(:mod:`koers.present.styles`); a share computed from counts (a proportional share with
+``share_of``) is drawn as that share only, on a percentage axis (:func:`shown_as`): a chart
+never puts counts beside the share the text states. The order of the pillars is the
 plan's own: its pillars first, then its aandachtsgebieden, then its programme-wide themes.
 """
 
 from __future__ import annotations
 
 from koers.assess import Assessment, ObservationIndex
-from koers.plan.model import Indicator, Pillar, Plan, ProportionalShare, ReachReference
+from koers.plan.model import Indicator, Pillar, Plan, ProportionalShare, ReachReference, Unit
 from koers.present.charts import Line
+from koers.present.styles import area_styles
 
 KIND_RANK = {"pillar": 0, "aandachtsgebied": 1, "thema": 2}
 
@@ -47,12 +50,14 @@ def chart_lines(
 ) -> list[Line]:
     """The lines of an indicator's chart, with figures up to ``as_of`` (a report's year)."""
     names = {a.id: a.name for a in plan.areas}
+    styles = area_styles(plan)
     target = indicator.target
     if isinstance(target, ProportionalShare) and target.share_of:
         part = _points(plan, index, indicator, assessment.area, as_of)
         whole = _points(plan, index, indicator, target.share_of, as_of)
         shares = [(p, v / whole[p] * 100) for p, v in part.items() if whole.get(p)]
-        return [Line(names.get(assessment.area, assessment.area), shares, "area")]
+        name = names.get(assessment.area, assessment.area)
+        return [Line(name, shares, "area", styles.get(assessment.area))]
     wanted: list[tuple[str, str]] = [(assessment.area, "area")]
     if isinstance(target, ReachReference):
         wanted.append((target.reference_area, "reference"))
@@ -63,8 +68,18 @@ def chart_lines(
     for area, role in wanted:
         found = _points(plan, index, indicator, area, as_of)
         if found or role == "area":
-            lines.append(Line(names.get(area, area), list(found.items()), role))  # type: ignore[arg-type]
+            lines.append(
+                Line(names.get(area, area), list(found.items()), role, styles.get(area))  # type: ignore[arg-type]
+            )
     return lines
+
+
+def shown_as(indicator: Indicator, assessment: Assessment) -> Indicator:
+    """The indicator as its chart shows it: a share computed from counts (the assessment's
+    unit differs from the indicator's) is a percentage with one decimal."""
+    if assessment.unit == indicator.unit.value:
+        return indicator
+    return indicator.model_copy(update={"unit": Unit(assessment.unit), "decimals": 1})
 
 
 def value_at(

@@ -23,8 +23,8 @@ def to_svg(spec: Mapping[str, Any]) -> str:
     numbers its clip paths and gradients with a counter that runs on between renders;
     these ids are renamed in order of appearance, prefixed with a hash of the spec, so two
     renders are byte-identical and two charts inlined in one page do not share ids. Text
-    stays text (``font-family`` sans-serif): no font is embedded or fetched, and label
-    sizes are measured with the fonts of the machine.
+    stays text (``font-family`` DejaVu Sans, else sans-serif): no font is embedded or
+    fetched, and label sizes are measured with the fonts of the machine.
     """
     import vl_convert
 
@@ -75,6 +75,9 @@ def _dutch_guide(match: re.Match[str]) -> str:
     words = {"X": "Horizontale as", "Y": "Verticale as"}.get(axis or "", "Legenda")
     if title:
         words += f" '{title}'"
+    if count is None and "UTC" in f"{low}{high}":  # a time axis: its years, not its instants
+        first, last = (re.findall(r"\b\d{4}\b", end)[-1:] or [end] for end in (low, high))
+        return f'aria-label="{words}: de tijd van {first[0]} tot {last[0]}"'
     if count is not None:
         listed = values.replace(", ending with ", " … ")  # a long list: first five, last
         words += f" met {count} {'waarde' if count == '1' else 'waarden'}: {listed}"
@@ -83,8 +86,13 @@ def _dutch_guide(match: re.Match[str]) -> str:
     return f'aria-label="{words}"'
 
 
+_EMPTY_MARKS = re.compile(r'<g\b([^>]*?) role="graphics-symbol"([^>]*)/>')
+
+
 def _dutch_roles(svg: str) -> str:
-    """The SVG with Vega's English words for screen readers in Dutch."""
+    """The SVG with Vega's English words for screen readers in Dutch; a layer with no marks
+    (an empty ``<g>`` Vega still calls a symbol, without a name) is hidden from them."""
+    svg = _EMPTY_MARKS.sub(r'<g\1 aria-hidden="true"\2/>', svg)
     svg = _GUIDE.sub(_dutch_guide, svg)
     return _ROLE.sub(lambda m: f'aria-roledescription="{ROLE_WORDS.get(m[1], m[1])}"', svg)
 
@@ -92,7 +100,10 @@ def _dutch_roles(svg: str) -> str:
 def _described(svg: str, description: object) -> str:
     """Give the root ``<svg>`` the spec's description as its accessible name.
 
-    Vega puts ``description`` on the element it renders into, which a bare SVG lacks.
+    Vega puts ``description`` on the element it renders into, which a bare SVG lacks. The
+    ``<svg>`` is the image (``role="img"``, on it and not on the figure around it), named by
+    the chart's message; its ``<title>`` is what WeasyPrint writes as the figure's Alt text
+    in the tagged PDF. The figures themselves are in the table beside the chart.
     """
     if not isinstance(description, str) or not description:
         return svg
@@ -100,7 +111,7 @@ def _described(svg: str, description: object) -> str:
     head = re.match(r"<svg\b[^>]*>", svg)
     if head is None:
         return svg
-    opening = head[0][:-1] + f' role="graphics-document document" aria-label="{text}">'
+    opening = head[0][:-1] + f' role="img" aria-label="{text}">'
     return opening + f"<title>{text}</title>" + svg[head.end() :]
 
 

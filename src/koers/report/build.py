@@ -32,6 +32,7 @@ from koers.present import (
     Line,
     chart_lines,
     series_chart,
+    shown_as,
     source_list,
     wijk_maps,
 )
@@ -211,7 +212,9 @@ def build_reports(
     def view(indicator: Indicator, assessment: Assessment) -> IndicatorView:
         lines = chart_lines(plan, index, indicator, assessment, as_of=year)
         chart = (
-            series_chart(indicator, lines, trajectory=assessment.trajectory or None)
+            series_chart(
+                shown_as(indicator, assessment), lines, trajectory=assessment.trajectory or None
+            )
             if any(line.points for line in lines)
             else None
         )

@@ -81,8 +81,10 @@ def _svg(spec: dict[str, Any] | None) -> Markup:
     return Markup(_SVG_CACHE[key])  # our own renderer's output, not user text
 
 
-def render_documents(reports: ReportSet) -> Iterator[Document]:
-    """Deel I, Deel II and one document per wijk, as HTML."""
+def render_documents(reports: ReportSet, *, site_url: str | None = None) -> Iterator[Document]:
+    """Deel I, Deel II and one document per wijk, as HTML; ``site_url``: the public
+    website's address, linked from every document on screen (None: no link, since koers
+    does not guess where the site is published)."""
     env = _environment()
     programme = reports.plan.programme
     names = {a.id: a.name for a in reports.plan.areas}
@@ -96,6 +98,7 @@ def render_documents(reports: ReportSet) -> Iterator[Document]:
         # the programme's own area and city, named as the plan names them
         "area_name": names.get(programme.area, programme.area),
         "city_name": names.get(programme.city) if programme.city else None,
+        "site_url": site_url,
     }
     yield Document(
         "deel-1",
@@ -126,6 +129,7 @@ def write_reports(
     pdf: bool = True,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    site_url: str | None = None,
 ) -> list[Path]:
     """Write every document as HTML (and PDF) under ``out``; return the files written.
 
@@ -135,7 +139,7 @@ def write_reports(
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     jobs: list[tuple[Path, Document]] = []
-    for document in render_documents(reports):
+    for document in render_documents(reports, site_url=site_url):
         folder = out / "wijken" if document.kind == "wijk" else out
         folder.mkdir(exist_ok=True)
         html_path = folder / f"{document.slug}.html"

@@ -23,10 +23,14 @@ def write_report_set(
     pdf: bool = True,
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    site_url: str | None = None,
 ) -> list[Path]:
     """Build and write the documents for ``year`` (default: the latest year with figures)
     into ``out/YEAR``: Deel I, Deel II and a jaarambitie document per wijk. Deel I is
-    definitief once the bureau has closed the year (its figures are locked), else concept."""
+    definitief once the bureau has closed the year (its figures are locked), else concept.
+    ``workers``: processes laying out the PDFs (default: one per core); ``site_url``: the
+    public website each document links back to (None: none)."""
     state = ProgrammeState.read(store, programme, today=today)
     year = year or latest_year(state.observations)
     if year is None:
@@ -51,4 +55,6 @@ def write_report_set(
             meetings=state.meetings,
         ),
     )
-    return write_reports(reports, out / str(year), pdf=pdf, progress=progress)
+    return write_reports(
+        reports, out / str(year), pdf=pdf, progress=progress, workers=workers, site_url=site_url
+    )

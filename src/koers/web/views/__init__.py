@@ -25,7 +25,7 @@ from starlette.responses import Response
 
 from koers import nl
 from koers.assess import Assessment, Status
-from koers.plan.model import Indicator, IndicatorKind, Pillar, Unit
+from koers.plan.model import Indicator, IndicatorKind, Pillar
 from koers.plan.period import period_year
 from koers.present import (
     AGREEMENT_KIND_LABELS,
@@ -37,10 +37,13 @@ from koers.present import (
     breakdown_part,
     chart_lines,
     decimals_of,
+    due_text,
     ordered_pillars,
     period_key,
     series_chart,
     shown,
+    shown_as,
+    source_list,
     status_label,
     to_svg,
 )
@@ -198,10 +201,8 @@ def chart_view(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> 
     if not any(line.points for line in lines):
         return None
     trajectory = assessment.trajectory or None
-    shown_as = indicator
-    if assessment.unit != indicator.unit.value:  # a share computed from counts
-        shown_as = indicator.model_copy(update={"unit": Unit(assessment.unit), "decimals": 1})
-    spec = series_chart(shown_as, lines, trajectory=trajectory)
+    chart_of = shown_as(indicator, assessment)  # a share computed from counts: a percentage
+    spec = series_chart(chart_of, lines, trajectory=trajectory)
     unit, decimals = assessment.unit, decimals_of(indicator, assessment)
     by_line = [dict(line.points) for line in lines if line.points]
     columns = [line.area_name for line in lines if line.points]
@@ -216,7 +217,7 @@ def chart_view(snap: Snapshot, indicator: Indicator, assessment: Assessment) -> 
         rows.append((period, cells))
     if trajectory:
         columns.append(TRAJECTORY_LABEL)
-    phone = series_chart(shown_as, lines, trajectory=trajectory, width=PHONE_WIDTH)
+    phone = series_chart(chart_of, lines, trajectory=trajectory, width=PHONE_WIDTH)
     return ChartView(spec, columns, rows, phone)
 
 
@@ -254,6 +255,8 @@ def _environment() -> Environment:
     env.filters["moment"] = nl.moment
     env.filters["period"] = nl.period
     env.filters["listing"] = lambda items: nl.listing(list(items))
+    env.filters["due"] = due_text
+    env.filters["cited"] = source_list
     env.globals["kind_titles"] = KIND_TITLES
     env.globals["kind_words"] = AGREEMENT_KIND_LABELS
     env.globals["target_labels"] = TARGET_LABELS
