@@ -18,8 +18,8 @@ from datetime import date
 
 from koers import nl
 from koers.plan.model import Plan
-from koers.plan.summary import DUE_WORDS, NO_OWNER, NOT_REPORTED, AgreementRow
-from koers.present import pillar_rank
+from koers.plan.summary import NO_OWNER, NOT_REPORTED, AgreementRow
+from koers.present import due_text, pillar_rank
 
 # the light of each status an owner can report (koers.store's AgreementStatus), in the
 # order a summary counts them; not reported is grey, never red
@@ -34,17 +34,6 @@ STATUS_CSS = {
 }
 NO_PILLAR = "Zonder pijler"
 NO_OWNER_GROUP = "Eigenaar niet vermeld in het plan"
-
-
-def due_words(row: AgreementRow) -> str | None:
-    """When an agreement is due, as a reader says it: ``uiterlijk 31 december 2023``,
-    ``uiterlijk juni 2024``, ``jaarlijks, 2023-2027``, ``doorlopend``; None without a date."""
-    due = row.due
-    if not due:
-        return None
-    if due == "doorlopend":
-        return due
-    return f"{DUE_WORDS.get(row.due_kind, '')} {nl.period(due)}".strip()
 
 
 def status_counts(statuses: Iterable[str]) -> dict[str, int]:
@@ -201,7 +190,7 @@ def agreement_overview(
         if not row.commitment:
             continue
         owner = NO_OWNER_GROUP if row.owners == [NO_OWNER] else nl.listing(row.owners)
-        item = AgreementItem(row, due_words(row), row.overdue_on(as_of))
+        item = AgreementItem(row, due_text(row), row.overdue_on(as_of))
         by_pillar.setdefault(row.pillar, {}).setdefault(owner, []).append(item)
     position = {p.id: i for i, p in enumerate(plan.pillars)}
     pillars = []
