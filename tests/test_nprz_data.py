@@ -171,3 +171,35 @@ def test_the_wijk_pages_show_the_wijks_own_figures(loaded: tuple[str, DirectoryL
     assert dutch(both) in pages["carnisse-zuidplein"]
     # A wijk CBS does not publish (half a buurt) shows its Wijkprofiel figures.
     assert "Sociale index (Wijkprofiel)" in pages["groot-ijsselmonde-noord"]
+
+
+def test_the_site_counts_the_statuses_of_each_pillar_as_the_reports_do(
+    loaded: tuple[str, DirectoryLoad], state: ProgrammeState
+) -> None:
+    """Issue 17: the public site tells the same story as the reports: the site judges each
+    indicator on its latest figure, as the report of the latest year does, so the statuses
+    it gives each pillar's indicators are those Deel I and II count."""
+    from collections import Counter
+
+    from koers.report import build_reports, latest_year
+
+    year = latest_year(state.observations)
+    assert year is not None
+    reports = build_reports(
+        state.plan,
+        state.observations,
+        year=year,
+        generated=state.today,
+        history=state.history,
+        breakdowns=state.breakdowns,
+    )
+    with TestClient(create_app(loaded[0], reports_dir=None)) as client:
+        for view in reports.pillars:
+            pillar = view.pillar.id
+            found = client.get("/api/status", params={"pillar": pillar}).json()
+            counted = {v.indicator.id for v in (*view.effects, *view.outputs)}
+            # the reports count effect and output indicators (context ones have no target)
+            judged = [r for r in found if r["indicator"] in counted]
+            assert len(judged) == len(counted), pillar
+            site = Counter(r["status"] for r in judged)
+            assert {s: site.get(s, 0) for s in view.counts} == view.counts, pillar
