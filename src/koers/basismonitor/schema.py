@@ -150,8 +150,10 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "labour_force",
         pa.bool_(),
-        False,
-        "In the labour force (working, or not working but looking and available).",
+        True,
+        "In the labour force (working, or not working but looking and available); empty "
+        "where unknown: registers do not say who is looking and available (the EBB, a "
+        "sample survey, does), so a panel built from registers alone leaves it empty.",
     ),
     # Added in session 4 (issue 20, definitions); appended so earlier columns keep their
     # place.
