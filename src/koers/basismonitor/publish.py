@@ -47,7 +47,9 @@ from koers.areas import Observation
 from koers.basismonitor.audit import Span, audit
 from koers.basismonitor.disclosure import Cell, Decision, Key, Relation, Rules, Verdict, check
 from koers.basismonitor.engines import Engine, open_panel
+from koers.basismonitor.flows import DISTRIBUTIONS as MOVE_DISTRIBUTIONS
 from koers.basismonitor.kernels import all_kernels
+from koers.basismonitor.measures import DISTRIBUTIONS as PERSON_DISTRIBUTIONS
 from koers.basismonitor.policy import MeasureRule, RuleBook, kind_of, rules_of
 from koers.basismonitor.release import release_rows, write_annex, write_release
 from koers.basismonitor.rollup import AreaCell, cell_key, relations, rollup, spans
@@ -70,6 +72,8 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
         f"cohort.g8.advice.{a}" for a in ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
     ),
     "T1.R9-R11": ("T1.R9", "T1.R10", "T1.R11"),
+    **PERSON_DISTRIBUTIONS,
+    **MOVE_DISTRIBUTIONS,
 }
 Progress = Callable[[str], None]
 
@@ -132,7 +136,10 @@ def _cell(area_cell: AreaCell) -> Cell:
     if area_cell.total is not None:  # a magnitude: a sum over its contributors
         top = tuple(t for t in (area_cell.top1, area_cell.top2) if t is not None)
         return Cell(area_cell.key, None, area_cell.denominator, area_cell.total, top, area_cell.low)
-    return Cell(area_cell.key, area_cell.numerator, area_cell.denominator)
+    weighted = None
+    if area_cell.weight_numerator is not None and area_cell.weight_denominator is not None:
+        weighted = (area_cell.weight_numerator, area_cell.weight_denominator)
+    return Cell(area_cell.key, area_cell.numerator, area_cell.denominator, weighted=weighted)
 
 
 def _distribution_cells(area_cells: Sequence[AreaCell]) -> tuple[list[Cell], list[Relation]]:
