@@ -266,10 +266,7 @@ def shares(frame: Frame, specs: Sequence[Share]) -> Cells:
 def _sum(value: nw.Expr, condition: nw.Expr) -> nw.Expr:
     """The sum of ``value`` over the rows where ``condition`` holds (0 for none)."""
     return (
-        nw.when(condition)
-        .then(value.cast(nw.Float64()))
-        .otherwise(nw.lit(0.0, nw.Float64()))
-        .sum()
+        nw.when(condition).then(value.cast(nw.Float64())).otherwise(nw.lit(0.0, nw.Float64())).sum()
     )
 
 

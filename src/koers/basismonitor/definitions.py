@@ -52,8 +52,7 @@ _MOVES = {
         "Y+1 and at least one lives elsewhere in the panel"
     ),
     "stayers": (
-        "households of the leaf on 1 January Y of which a member still lives there on "
-        "1 January Y+1"
+        "households of the leaf on 1 January Y of which a member still lives there on 1 January Y+1"
     ),
 }
 _INCOME = {
@@ -144,9 +143,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "… with a member receiving any benefit (bijstand, ww or ao)",
         "households",
     ),
-    Definition(
-        "T1.R19", "calendar", "… with a member receiving bijstand or ww", "households"
-    ),
+    Definition("T1.R19", "calendar", "… with a member receiving bijstand or ww", "households"),
     Definition(
         "T1.R20",
         "october",
@@ -163,15 +160,18 @@ DEFINITIONS: tuple[Definition, ...] = (
         f"{_G8} with a known ref_rekenen",
     ),
     Definition(
-        "ref.rekenen.streef", "school", "… with ref_rekenen streef", f"{_G8} with a known ref_rekenen"
+        "ref.rekenen.streef",
+        "school",
+        "… with ref_rekenen streef",
+        f"{_G8} with a known ref_rekenen",
     ),
     Definition(
         "advice.vs_test.above",
         "school",
         "… whose advice is higher than the test_advice",
         f"{_G8} with a known advice and test_advice",
-        "E4.1: the plan's finding is that on Zuid fewer pupils get an advice above their "
-        "eindtoets result (seed 2960-2966).",
+        "E4.1, after the plan's finding on advices above the eindtoets result (seed "
+        "2960-2966).",
     ),
     Definition(
         "advice.vs_test.equal",
@@ -283,8 +283,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "(vmbo 4, havo 5, vwo 6, mbo1 1, mbo2 2, mbo3 3, mbo4 3, hbo 4, wo 4 years)",
         "persons starting leerjaar 1 of vo, mbo or ho in Y (not repeating it) with a row in "
         "the last year of their sector's longest window (vo Y+6, mbo Y+3, ho Y+4)",
-        "E4.3, diplomas in vo and vervolgonderwijs; the window is that of the diploma "
-        "obtained.",
+        "E4.3, diplomas in vo and vervolgonderwijs; the window is that of the diploma obtained.",
     ),
     Definition(
         "cohort.bijstand.work_y1",

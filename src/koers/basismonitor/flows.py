@@ -87,9 +87,7 @@ def diploma_starters(panel: Frame) -> Cells:
     (module doc), period ``Y-1/Y`` of the start, attributed to the leaf of the start."""
     rows = base(panel)
     col = nw.col
-    starts = rows.filter(
-        col("sector").is_in(STARTING_SECTORS) & (col("study_year") == 1)
-    ).select(
+    starts = rows.filter(col("sector").is_in(STARTING_SECTORS) & (col("study_year") == 1)).select(
         col("person"),
         col("year").cast(nw.Int32()).alias("year"),
         col("gemeente"),
@@ -139,7 +137,9 @@ def _income_group(column: str) -> nw.Expr:
         nw.when(pct.is_null())
         .then(nw.lit("onbekend"))
         .otherwise(
-            nw.when(pct <= LOW_INCOME_PERCENTILE).then(nw.lit("laag")).otherwise(nw.lit("midden_hoog"))
+            nw.when(pct <= LOW_INCOME_PERCENTILE)
+            .then(nw.lit("laag"))
+            .otherwise(nw.lit("midden_hoog"))
         )
     )
 

@@ -45,9 +45,9 @@ def advice_rank(column: str) -> nw.Expr:
     condition that compares ranks must require a known advice)."""
     return nw.sum_horizontal(
         *(
-            nw.when(nw.col(column) == advice).then(nw.lit(i, nw.Int32())).otherwise(
-                nw.lit(0, nw.Int32())
-            )
+            nw.when(nw.col(column) == advice)
+            .then(nw.lit(i, nw.Int32()))
+            .otherwise(nw.lit(0, nw.Int32()))
             for i, advice in enumerate(ADVICES)
         )
     )
@@ -61,9 +61,12 @@ def person_shares() -> list[Share]:
     tested = advised & ~col("test_advice").is_null()
     difference = advice_rank("advice") - advice_rank("test_advice")
     compared = {"above": difference > 0, "equal": difference == 0, "below": difference < 0}
-    field = nw.when(col("mbo_field").is_in(TECHNIEK_HAVEN)).then(nw.lit("techniek_haven"))
-    field = field.otherwise(
-        nw.when(col("mbo_field") == "zorg").then(nw.lit("zorg")).otherwise(nw.lit("overig"))
+    field = (
+        nw.when(col("mbo_field").is_in(TECHNIEK_HAVEN))
+        .then(nw.lit("techniek_haven"))
+        .otherwise(
+            nw.when(col("mbo_field") == "zorg").then(nw.lit("zorg")).otherwise(nw.lit("overig"))
+        )
     )
     mbo = (col("sector") == "mbo") & ~col("mbo_field").is_null()
     mbo_diploma = col("diploma").is_in(MBO_DIPLOMAS) & ~col("mbo_field").is_null()

@@ -1594,12 +1594,12 @@ class _Chunk:
             np.where(age[r] >= 15, education[r], NONE),
             income[u] / minimum,
         )
-        weight, percentile = added["education_weight"], added["income_percentile"]
+        weight, percentile = added.education_weight, added.income_percentile
         columns |= {
-            "test_advice": _strings(added["test_advice"], schema.ADVICES),
-            "advice_revised": _strings(added["advice_revised"], schema.ADVICES),
-            "mbo_field": _strings(added["mbo_field"], schema.MBO_FIELDS),
-            "education": _strings(added["education"], schema.EDUCATION),
+            "test_advice": _strings(added.test_advice, schema.ADVICES),
+            "advice_revised": _strings(added.advice_revised, schema.ADVICES),
+            "mbo_field": _strings(added.mbo_field, schema.MBO_FIELDS),
+            "education": _strings(added.education, schema.EDUCATION),
             "education_weight": pa.array(weight, mask=np.isnan(weight)),
             "income_percentile": pa.array(percentile.astype(np.int8), mask=percentile == 0),
         }

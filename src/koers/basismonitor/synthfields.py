@@ -36,6 +36,8 @@ The choices
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -59,6 +61,19 @@ MBO_SHARES = {True: (0.255, 0.322, 0.46), False: (0.232, 0.277, 0.415)}
 COVERAGE = ((1986, 0.97), (1966, 0.78), (0, 0.55))  # (born in or after, chance)
 WEIGHT_SPREAD = 0.10
 INCOME_MEDIAN, INCOME_SIGMA = 2.2, 0.5
+
+
+@dataclass(frozen=True)
+class Added:
+    """The added columns of one year's rows, as codes: a string column as indices into its
+    codes (``-1`` none), the weight as float32 (NaN none), the percentile 1-100 (0 none)."""
+
+    test_advice: Ints
+    advice_revised: Ints
+    mbo_field: Ints
+    education: Ints
+    education_weight: npt.NDArray[np.float32]
+    income_percentile: Ints
 
 
 def uniform(seed: int, person: Ints, year: int, purpose: int) -> Floats:
@@ -102,10 +117,8 @@ def columns(
     sector: Ints,
     education: Ints,
     income_ratio: Floats,
-) -> dict[str, npt.NDArray[np.generic]]:
-    """The added columns for one year's rows (every argument one value per row), as codes:
-    a string column as indices into its codes (``-1`` none), ``education_weight`` as
-    float32 (NaN none), ``income_percentile`` as int64 (0 none).
+) -> Added:
+    """The added columns for one year's rows (every argument one value per row).
 
     ``advice``: index into :data:`schema.ADVICES` (``-1`` none); ``sector``: index into
     :data:`schema.SECTORS`; ``education``: index into :data:`schema.EDUCATION` (``-1``
@@ -140,11 +153,11 @@ def columns(
 
     has_income = ~np.isnan(income_ratio)
     percentile = np.where(has_income, income_percentile(np.nan_to_num(income_ratio, nan=1)), 0)
-    return {
-        "test_advice": test,
-        "advice_revised": revised,
-        "mbo_field": field,
-        "education": np.where(known, education, NONE),
-        "education_weight": weight,
-        "income_percentile": percentile,
-    }
+    return Added(
+        test_advice=test,
+        advice_revised=revised,
+        mbo_field=field,
+        education=np.where(known, education, NONE),
+        education_weight=weight,
+        income_percentile=percentile.astype(np.int64),
+    )
