@@ -54,7 +54,7 @@ from koers.basismonitor.policy import MeasureRule, RuleBook, kind_of, rules_of
 from koers.basismonitor.release import release_rows, write_annex, write_release
 from koers.basismonitor.rollup import AreaCell, cell_key, relations, rollup, spans
 from koers.basismonitor.schema import is_synthetic, read_meta
-from koers.plan.model import Plan, SourceMapping
+from koers.plan.model import AreaKind, Plan, SourceMapping
 from koers.sources import refuse_closed_years
 from koers.sources.basismonitor import (
     SYNTHETIC,
@@ -113,6 +113,21 @@ def basismonitor_mapping(plan: Plan, mapping: str | None = None) -> SourceMappin
     return found[0]
 
 
+def band_areas(plan: Plan) -> frozenset[str]:
+    """The areas whose schoolweging band comparisons a run publishes: the country, the
+    municipalities and the groups that are not a division of a gebied (Zuid, the
+    focuswijken, the G4 with and without Zuid, ...). A wijk, buurt, gebied or wijkraad per
+    band is a handful of pupils, nearly always suppressed, and every such cell is one more
+    for the output checkers and the recovery audit to go through."""
+    kinds = {a.id: a.kind for a in plan.areas}
+    return frozenset(
+        a.id
+        for a in plan.areas
+        if a.kind in (AreaKind.COUNTRY, AreaKind.MUNICIPALITY)
+        or (a.kind is AreaKind.GROUP and kinds.get(a.parent or "") is not AreaKind.DISTRICT)
+    )
+
+
 def compute(
     plan: Plan,
     panel_dir: Path,
@@ -124,10 +139,11 @@ def compute(
     their spans over the leaves."""
     with open_panel(panel_dir, engine, threads=threads) as panel:
         leaves = panel.cells(all_kernels(panel.frame, keep=panel.keep))
-    area_cells = rollup(plan, leaves)
+    compared = band_areas(plan)
+    area_cells = [c for c in rollup(plan, leaves) if c.band is None or c.area in compared]
     return (
         area_cells,
-        relations(plan, leaves, area_cells),
+        relations(plan, leaves, area_cells, compared),
         spans(plan, leaves, area_cells, DISTRIBUTIONS),
     )
 

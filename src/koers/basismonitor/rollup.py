@@ -39,7 +39,7 @@ relation lists only the parts that have a cell; a part without one contributes z
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -289,8 +289,13 @@ def relations(
     plan: Plan,
     cells: Sequence[LeafCell],
     area_cells: Sequence[AreaCell] | None = None,
+    band_areas: Collection[str] | None = None,
 ) -> list[Relation]:
-    """The additivity relations between the area cells of ``cells`` (see the module doc)."""
+    """The additivity relations between the area cells of ``cells`` (see the module doc).
+
+    ``band_areas``: the only areas with band cells (the others were left out, not empty),
+    so a relation of band cells is declared only when all its areas are among them.
+    """
     if area_cells is None:
         area_cells = rollup(plan, cells)
     resolvers = _resolvers(plan, cells)
@@ -314,6 +319,8 @@ def relations(
         for total, parts in partitions[period_year(period)]:
             total_key = cell_key(measure, period, band, total)
             if total_key not in present:
+                continue
+            if band and band_areas is not None and not set(parts) <= set(band_areas):
                 continue
             part_keys = tuple(
                 key for p in parts if (key := cell_key(measure, period, band, p)) in present
