@@ -170,8 +170,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "school",
         "… whose advice is higher than the test_advice",
         f"{_G8} with a known advice and test_advice",
-        "E4.1, after the plan's finding on advices above the eindtoets result (seed "
-        "2960-2966).",
+        "E4.1, after the plan's finding on advices above the eindtoets result (seed 2960-2966).",
     ),
     Definition(
         "advice.vs_test.equal",

@@ -149,7 +149,9 @@ def columns(
     covered = uniform(seed, person, 0, _COVERED) < chance
     known = covered & (education >= 0)
     spread = 1 + WEIGHT_SPREAD * (2 * uniform(seed, person, year, _WEIGHT) - 1)
-    weight = np.where(known, spread / chance, np.nan).astype(np.float32)
+    # a multiple of 1/1024, so that sums of weights are exact in float64 on any engine
+    # (DuckDB and Spark add them in different orders)
+    weight = np.where(known, np.round(spread / chance * 1024) / 1024, np.nan).astype(np.float32)
 
     has_income = ~np.isnan(income_ratio)
     percentile = np.where(has_income, income_percentile(np.nan_to_num(income_ratio, nan=1)), 0)
