@@ -87,7 +87,7 @@ from typing import SupportsFloat
 
 from koers import nl
 from koers.basismonitor.audit import Key as Key
-from koers.basismonitor.audit import Span, audit
+from koers.basismonitor.audit import Memo, Span, audit
 
 _TOLERANCE = 1e-9  # relative slack when comparing sums of float contributions
 
@@ -379,11 +379,12 @@ def check(
     primary = {cell.key: r for cell in cells if (r := _primary_reasons(cell, rules_for(cell.key)))}
     suppressed = set(primary)
     secondary: dict[Key, str] = {}
+    memo: Memo = {}  # unchanged families are not audited again
     while True:
         _relation_pass(relations, by_key, suppressed, secondary, kept)
         if not spans:
             break
-        recoveries = audit(spans, suppressed)
+        recoveries = audit(spans, suppressed, memo)
         if not recoveries:
             break
         chosen: set[Key] = set()
