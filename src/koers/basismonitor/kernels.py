@@ -112,7 +112,7 @@ from koers.basismonitor.cells import (
     shares,
 )
 from koers.basismonitor.flows import diploma_starters, moves
-from koers.basismonitor.measures import SCHOOL_MEASURES, person_shares
+from koers.basismonitor.measures import SCHOOL_MEASURES, person_shares, prepare
 from koers.basismonitor.schema import ADVICES
 
 Kernel = Callable[[Frame], Cells]
@@ -201,7 +201,7 @@ def tabel1_persons(panel: Frame, only: Collection[str] | None = None) -> Cells:
     :mod:`koers.basismonitor.measures`. Each one's numerator, denominator and period are in
     :data:`koers.basismonitor.definitions.DEFINITIONS`.
     """
-    return shares(base(panel), _select(_person_shares(), only))
+    return shares(prepare(base(panel)), _select(_person_shares(), only))
 
 
 def _household_shares() -> list[Share]:
@@ -320,7 +320,7 @@ def schoolweging_bands(panel: Frame) -> Cells:
     be compared with "g4-excl-zuid, band 34-36" (pupils of the G4 outside Zuid in schools
     of that band).
     """
-    banded = base(panel).filter(~nw.col("schoolweging").is_null())
+    banded = prepare(base(panel)).filter(~nw.col("schoolweging").is_null())
     banded = banded.with_columns(band_expr().alias("band"))
     return shares(banded, _select(_person_shares(), set(SCHOOL_ROWS)))
 

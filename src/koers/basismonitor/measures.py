@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import narwhals as nw
 
-from koers.basismonitor.cells import Share
+from koers.basismonitor.cells import Frame, Share
 from koers.basismonitor.schema import ADVICES
 
 TECHNIEK_HAVEN = ("techniek", "haven_logistiek")
@@ -53,23 +53,48 @@ def advice_rank(column: str) -> nw.Expr:
     )
 
 
-def person_shares() -> list[Share]:
+def prepare(frame: Frame) -> Frame:
+    """The persons with the two derived columns the shares below read, each computed once
+    per row (a share's condition is evaluated on every row; repeating the advice ranks or
+    the field groups in each of them cost more than the counting): ``_vs_test``, the sign
+    of advice minus test_advice for groep-8 pupils with both (else null), and
+    ``_mbo_group``, the field group of a known mbo_field (else null)."""
     col = nw.col
-    groep8 = (col("sector") == "po") & (col("study_year") == 8)
-    rekenen = groep8 & ~col("ref_rekenen").is_null()
-    advised = groep8 & ~col("advice").is_null()
-    tested = advised & ~col("test_advice").is_null()
+    tested = (
+        (col("sector") == "po")
+        & (col("study_year") == 8)
+        & ~col("advice").is_null()
+        & ~col("test_advice").is_null()
+    )
     difference = advice_rank("advice") - advice_rank("test_advice")
-    compared = {"above": difference > 0, "equal": difference == 0, "below": difference < 0}
-    field = (
+    sign = (
+        nw.when(difference > 0)
+        .then(nw.lit("above"))
+        .otherwise(nw.when(difference < 0).then(nw.lit("below")).otherwise(nw.lit("equal")))
+    )
+    group = (
         nw.when(col("mbo_field").is_in(TECHNIEK_HAVEN))
         .then(nw.lit("techniek_haven"))
         .otherwise(
             nw.when(col("mbo_field") == "zorg").then(nw.lit("zorg")).otherwise(nw.lit("overig"))
         )
     )
-    mbo = (col("sector") == "mbo") & ~col("mbo_field").is_null()
-    mbo_diploma = col("diploma").is_in(MBO_DIPLOMAS) & ~col("mbo_field").is_null()
+    return frame.with_columns(
+        nw.when(tested).then(sign).alias("_vs_test"),
+        nw.when(~col("mbo_field").is_null()).then(group).alias("_mbo_group"),
+    )
+
+
+def person_shares() -> list[Share]:
+    """The shares over :func:`prepare`'s frame."""
+    col = nw.col
+    groep8 = (col("sector") == "po") & (col("study_year") == 8)
+    rekenen = groep8 & ~col("ref_rekenen").is_null()
+    advised = groep8 & ~col("advice").is_null()
+    tested = ~col("_vs_test").is_null()
+    field = col("_mbo_group")
+    mbo = (col("sector") == "mbo") & ~field.is_null()
+    mbo_diploma = col("diploma").is_in(MBO_DIPLOMAS) & ~field.is_null()
     return [
         Share(
             "ref.rekenen.fundamenteel",
@@ -78,7 +103,7 @@ def person_shares() -> list[Share]:
             col("ref_rekenen").is_in(["fundamenteel", "streef"]),
         ),
         Share("ref.rekenen.streef", "school", rekenen, col("ref_rekenen") == "streef"),
-        *(Share(f"advice.vs_test.{v}", "school", tested, compared[v]) for v in VS_TEST),
+        *(Share(f"advice.vs_test.{v}", "school", tested, col("_vs_test") == v) for v in VS_TEST),
         Share("advice.revised", "school", advised, ~col("advice_revised").is_null()),
         *(Share(f"mbo.field.{g}", "school", mbo, field == g) for g in MBO_FIELD_GROUPS),
         *(
