@@ -209,6 +209,8 @@ def gate(
     else:
         per_key, general = dict.fromkeys(keys, rules), rules
     keep = [k for k in keys if keep_area is not None and k[-1] == keep_area]
+    if spans:
+        keep += _same_as(keep, keys, spans)
     verdicts = check(
         cells,
         [*area_relations, *extra_relations],
@@ -220,6 +222,16 @@ def gate(
     if spans:
         check_audit(spans, verdicts)
     return verdicts
+
+
+def _same_as(kept: Sequence[Key], keys: Sequence[Key], spans: Mapping[Key, Span]) -> list[Key]:
+    """The cells that publish exactly what a kept cell publishes (e.g. Rotterdam in a
+    schoolweging band where only Zuid's pupils are): suppressing one suppresses the other,
+    so they are spared as the kept cell is."""
+    vectors = {(k[:-1], spans[k].published) for k in kept if k in spans}
+    return [
+        k for k in keys if k not in kept and k in spans and (k[:-1], spans[k].published) in vectors
+    ]
 
 
 def check_audit(spans: Mapping[Key, Span], verdicts: Sequence[Verdict]) -> None:
