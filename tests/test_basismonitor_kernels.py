@@ -75,10 +75,10 @@ def row(
 # Household 12 (Tarwewijk, couple 71 and 69, income 25 000, ao for P5): P5 laag (weight 2),
 #   P6 education and labour_force unknown.
 # Household 20 (Bloemhof, paar_met_kinderen, income 40 000): P7 15 vo leerjaar 3 vmbo
-#   (weging 35.9), P8 41 hoog (weight 1,2) and working, P9 17 vo leerjaar 5 havo with a
+#   (weging 35.9), P8 41 hoog (weight 1,25) and working, P9 17 vo leerjaar 5 havo with a
 #   havo diploma.
 # Household 21 (Bloemhof, institutional: no income): P10 18, left mbo 2 in its first year
-#   (early leaver), ww, laag (weight 1,8), looking.
+#   (early leaver), ww, laag (weight 1,75), looking.
 # Household 30 (Amsterdam, no buurt): P11 31, hoog (weight 1), working, income 50 000.
 T10 = {"household_income": 15000.0, "income_vs_minimum": 1.10}
 T12 = {"household_income": 25000.0, "income_vs_minimum": 1.5, "household_type": "paar"}
@@ -100,12 +100,12 @@ TABEL1 = [
     row(7, 2021, 2006, 20, BLOEMHOF, **B20, household_position="kind", sector="vo", level="vmbo",
         study_year=3, school=3, schoolweging=35.9),
     row(8, 2021, 1980, 20, BLOEMHOF, **B20, household_position="ouder", education="hoog",
-        education_weight=1.2, employed=True, labour_force=True),
+        education_weight=1.25, employed=True, labour_force=True),
     row(9, 2021, 2004, 20, BLOEMHOF, **B20, household_position="kind", sector="vo", level="havo",
         study_year=5, school=3, schoolweging=35.9, diploma="havo", startkwalificatie=True),
     row(10, 2021, 2003, 21, BLOEMHOF, household_type="overig", household_position="overig",
         sector="mbo", level="mbo2", study_year=1, early_leaver=True, benefit="ww",
-        education="laag", education_weight=1.8, labour_force=True),
+        education="laag", education_weight=1.75, labour_force=True),
     row(11, 2021, 1990, 30, None, household_income=50000.0, income_vs_minimum=3.0,
         education="hoog", education_weight=1.0, employed=True, labour_force=True),
 ]  # fmt: skip
@@ -287,8 +287,8 @@ def test_education_level_is_weighted(tiny: dict[str, pa.Table], engine: str) -> 
         for c in kernels.leaf_cells(tiny[engine])
         if c.measure == "T1.R14" and c.buurt in (T, B, None)
     }
-    # T: P1 1,5 + P4 1,0 of 1,5 + 1,0 + 2,0 (P5 laag); B: P8 1,2 of 1,2 + 1,8 (P10 laag).
-    assert got == {T: (2.5, 4.5), B: (1.2, 3.0), None: (1.0, 1.0)}
+    # T: P1 1,5 + P4 1,0 of 1,5 + 1,0 + 2,0 (P5 laag); B: P8 1,25 of 1,25 + 1,75 (P10 laag).
+    assert got == {T: (2.5, 4.5), B: (1.25, 3.0), None: (1.0, 1.0)}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
