@@ -121,8 +121,20 @@ def test_the_audit_finds_nothing_on_the_nprz_areas_after_a_synthetic_run(nprz_st
     # not a test that cannot fail: without the audit the same cells leave some recoverable
     old = publish.gate(area_cells, area_relations, RuleBook())
     assert audit(area_spans, [v.key for v in old if v.suppressed])
-    # the programme's own area is never a complementary suppression
-    assert not [v for v in verdicts if v.key[3] == "zuid" and v.suppressed and not v.primary]
+    # the programme's own area is never a complementary suppression for another area: a
+    # Zuid cell is suppressed secondarily only to protect a Zuid cell (another of its bands,
+    # another category of its distribution), never for Rotterdam without Zuid or a wijk
+    secondary = [v for v in verdicts if v.key[3] == "zuid" and v.suppressed and not v.primary]
+    for verdict in secondary:
+        assert "= som van" not in verdict.reason, (verdict.key, verdict.reason)
+        if "terug te rekenen uit gepubliceerde" in verdict.reason:
+            assert "/ zuid terug te rekenen" in verdict.reason, (verdict.key, verdict.reason)
+    # ... and its headline figures (a measure, not a band or a category of a distribution)
+    # never are
+    categories = {m for members in publish.DISTRIBUTIONS.values() for m in members}
+    distributions = set(publish.DISTRIBUTIONS)
+    headline = [v for v in secondary if not v.key[2] and v.key[0] not in categories | distributions]
+    assert headline == []
 
 
 def test_schoolweging_bands_are_stored_as_breakdowns_and_leave_the_total_alone(nprz_store, panel):
