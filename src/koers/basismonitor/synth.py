@@ -1547,7 +1547,11 @@ class _Chunk:
         school_id, weging = self._schools(school, cell)
         origin_units = np.arange(pop.households)
         unit_education = np.full(units, NONE, dtype=np.int64)
-        unit_education[: pop.households] = self._parents_education(origin_units, education, parents)
+        # the parents' education as the education file has it (the ingest's rule)
+        on_file = synthfields.covered(world.seed, self.person_id, pop.birth_year)
+        unit_education[: pop.households] = self._parents_education(
+            origin_units, np.where(on_file, education, NONE), parents
+        )
         parents_education = np.where(school.sector == 0, unit_education[unit], NONE)
 
         # --- the rows

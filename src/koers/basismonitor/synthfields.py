@@ -107,6 +107,18 @@ def income_percentile(ratio: Floats) -> Ints:
     return found
 
 
+def coverage_chance(birth_year: Ints) -> Floats:
+    """The chance that the education file covers a person born in ``birth_year``."""
+    return np.select([birth_year >= born for born, _ in COVERAGE], [c for _, c in COVERAGE])
+
+
+def covered(seed: int, person: Ints, birth_year: Ints) -> Bools:
+    """Whether the education file covers each person: drawn once per person, so a parent
+    covered in one year is covered in every year (and so is their children's
+    ``parents_education``, which the ingest reads from the parents' ``education``)."""
+    return uniform(seed, person, 0, _COVERED) < coverage_chance(birth_year)
+
+
 def columns(
     seed: int,
     year: int,
@@ -145,9 +157,8 @@ def columns(
     cuts = np.stack([np.where(in_zuid, a, b) for a, b in zip(*MBO_SHARES.values(), strict=True)])
     field = np.where(mbo, (v[None, :] >= cuts).sum(axis=0), NONE)
 
-    chance = np.select([birth_year >= born for born, _ in COVERAGE], [c for _, c in COVERAGE])
-    covered = uniform(seed, person, 0, _COVERED) < chance
-    known = covered & (education >= 0)
+    chance = coverage_chance(birth_year)
+    known = covered(seed, person, birth_year) & (education >= 0)
     spread = 1 + WEIGHT_SPREAD * (2 * uniform(seed, person, year, _WEIGHT) - 1)
     # a multiple of 1/1024, so that sums of weights are exact in float64 on any engine
     # (DuckDB and Spark add them in different orders)
