@@ -92,7 +92,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from koers.basismonitor.kernels import KERNELS, LEAF_KEY, LEAF_SCHEMA
+from koers.basismonitor.kernels import KERNELS, LEAF_KEY, LEAF_SCHEMA, SCHOOL_ROWS
 
 WHOLE = "all kernels"
 IMPLEMENTATIONS = ("koers", "sql", "pandas")
@@ -207,6 +207,14 @@ PERIOD_SQL = {
     "october": "CAST(year AS VARCHAR) || '-10-01'",
 }
 
+_GROEP8 = "sector = 'po' AND study_year = 8"
+ADVICES_SQL = "['pro', 'vmbo', 'vmbo_havo', 'havo', 'havo_vwo', 'vwo']"
+
+
+def _rank_sql(column: str) -> str:
+    return f"list_position({ADVICES_SQL}, {column})"
+
+
 # (measure, period form, population, numerator) over a row of the panel with ``age``.
 PERSON_SHARES_SQL: tuple[tuple[str, str, str, str], ...] = (
     ("T1.R2", "calendar", "true", "age < 27"),
@@ -228,17 +236,12 @@ PERSON_SHARES_SQL: tuple[tuple[str, str, str, str], ...] = (
     ("T1.R9", "school", "diploma IN ('vmbo', 'havo', 'vwo')", "diploma = 'vwo'"),
     ("T1.R10", "school", "diploma IN ('vmbo', 'havo', 'vwo')", "diploma = 'havo'"),
     ("T1.R11", "school", "diploma IN ('vmbo', 'havo', 'vwo')", "diploma = 'vmbo'"),
-    (
-        "T1.R12",
-        "school",
-        "age BETWEEN 12 AND 22 AND (sector IS NOT NULL OR early_leaver)",
-        "early_leaver",
-    ),
+    ("T1.R12", "school", "age BETWEEN 12 AND 22 AND sector IN ('vo', 'mbo')", "early_leaver"),
     ("T1.R13", "october", "age BETWEEN 18 AND 22", "startkwalificatie"),
     (
         "T1.R14",
         "october",
-        "age BETWEEN 15 AND 74 AND education IS NOT NULL",
+        "age BETWEEN 15 AND 74 AND education IS NOT NULL AND education_weight IS NOT NULL",
         "education IN ('middelbaar', 'hoog')",
     ),
     (
@@ -247,8 +250,49 @@ PERSON_SHARES_SQL: tuple[tuple[str, str, str, str], ...] = (
         "age < 18 AND income_vs_minimum IS NOT NULL",
         "income_vs_minimum <= CAST(1.1 AS FLOAT)",
     ),
-    ("T1.R20", "october", "age BETWEEN 15 AND 74", "labour_force AND NOT employed"),
+    (
+        "T1.R20",
+        "october",
+        "age BETWEEN 15 AND 74 AND labour_force IS NOT NULL",
+        "labour_force AND NOT employed",
+    ),
+    *(
+        (f"ref.rekenen.{level}", "school", f"{_GROEP8} AND ref_rekenen IS NOT NULL", numerator)
+        for level, numerator in (
+            ("fundamenteel", "ref_rekenen IN ('fundamenteel', 'streef')"),
+            ("streef", "ref_rekenen = 'streef'"),
+        )
+    ),
+    *(
+        (
+            f"advice.vs_test.{side}",
+            "school",
+            f"{_GROEP8} AND advice IS NOT NULL AND test_advice IS NOT NULL",
+            f"{_rank_sql('advice')} {sign} {_rank_sql('test_advice')}",
+        )
+        for side, sign in (("above", ">"), ("equal", "="), ("below", "<"))
+    ),
+    ("advice.revised", "school", f"{_GROEP8} AND advice IS NOT NULL", "advice_revised IS NOT NULL"),
+    *(
+        (f"mbo.{what}.{group}", "school", f"{population} AND mbo_field IS NOT NULL", numerator)
+        for what, population in (
+            ("field", "sector = 'mbo'"),
+            ("diploma_field", "diploma IN ('mbo1', 'mbo2', 'mbo3', 'mbo4')"),
+        )
+        for group, numerator in (
+            ("techniek_haven", "mbo_field IN ('techniek', 'haven_logistiek')"),
+            ("zorg", "mbo_field = 'zorg'"),
+            ("overig", "mbo_field NOT IN ('techniek', 'haven_logistiek', 'zorg')"),
+        )
+    ),
+    (
+        "work.jobless_benefit",
+        "october",
+        "age BETWEEN 15 AND 74",
+        "NOT employed AND benefit IN ('ww', 'bijstand')",
+    ),
 )
+WEIGHTS_SQL = {"T1.R14": "education_weight"}  # weighted shares: the weight column
 HOUSEHOLD_SHARES_SQL: tuple[tuple[str, str, str, str], ...] = (
     ("T1.R3", "calendar", "child", "eenouder"),
     (
@@ -278,7 +322,12 @@ def _long_sql(
     """
     items = ", ".join(
         f"{{'measure': '{measure}', 'period': {PERIOD_SQL[form]}, "
-        f"'numerator': n{i}, 'denominator': d{i}}}"
+        f"'numerator': n{i}, 'denominator': d{i}, "
+        + (
+            f"'wn': wn{i}, 'wd': wd{i}}}"
+            if measure in WEIGHTS_SQL
+            else "'wn': CAST(NULL AS DOUBLE), 'wd': CAST(NULL AS DOUBLE)}"
+        )
         for i, (measure, form, _, _) in enumerate(specs)
     )
     return f"""
@@ -287,7 +336,9 @@ def _long_sql(
                CAST(cell.numerator AS DOUBLE) AS numerator,
                CAST(cell.denominator AS BIGINT) AS denominator,
                CAST(NULL AS DOUBLE) AS total, CAST(NULL AS DOUBLE) AS top1,
-               CAST(NULL AS DOUBLE) AS top2, CAST(NULL AS DOUBLE) AS low
+               CAST(NULL AS DOUBLE) AS top2, CAST(NULL AS DOUBLE) AS low,
+               CAST(cell.wn AS DOUBLE) AS weight_numerator,
+               CAST(cell.wd AS DOUBLE) AS weight_denominator
         FROM (SELECT {keys}, unnest([{items}]) AS cell FROM {source})
         WHERE cell.denominator > 0"""
 
@@ -296,7 +347,15 @@ def _counts(specs: Sequence[tuple[str, str, str, str]]) -> str:
     return ", ".join(
         f"coalesce(count_if(({population}) AND ({numerator})), 0) AS n{i}, "
         f"coalesce(count_if({population}), 0) AS d{i}"
-        for i, (_, _, population, numerator) in enumerate(specs)
+        + (
+            f", coalesce(sum(CASE WHEN ({population}) AND ({numerator}) "
+            f"THEN CAST({WEIGHTS_SQL[measure]} AS DOUBLE) ELSE 0 END), 0) AS wn{i}, "
+            f"coalesce(sum(CASE WHEN {population} "
+            f"THEN CAST({WEIGHTS_SQL[measure]} AS DOUBLE) ELSE 0 END), 0) AS wd{i}"
+            if measure in WEIGHTS_SQL
+            else ""
+        )
+        for i, (measure, _, population, numerator) in enumerate(specs)
     )
 
 
@@ -344,14 +403,16 @@ def sql_tabel1_income(panel: Path, households: str | None = None) -> str:
         SELECT 'T1.R15' AS measure, {PERIOD_SQL["calendar"]} AS period, gemeente, buurt,
                CAST(NULL AS VARCHAR) AS band,
                sum(income) AS numerator, count(*) AS denominator, sum(income) AS total,
-               max(income, 2)[1] AS top1, max(income, 2)[2] AS top2, min(income) AS low
+               max(income, 2)[1] AS top1, max(income, 2)[2] AS top2, min(income) AS low,
+               CAST(NULL AS DOUBLE) AS weight_numerator,
+               CAST(NULL AS DOUBLE) AS weight_denominator
         FROM {source}
         WHERE income IS NOT NULL
         GROUP BY year, gemeente, buurt"""
 
 
 def sql_schoolweging_bands(panel: Path) -> str:
-    specs = [spec for spec in PERSON_SHARES_SQL if spec[0] in ("T1.R5", "T1.R6", "T1.R7")]
+    specs = [spec for spec in PERSON_SHARES_SQL if spec[0] in SCHOOL_ROWS]
     populations = " OR ".join(f"({population})" for _, _, population, _ in specs)
     wide = f"""(
         SELECT year, gemeente, buurt, band, {_counts(specs)}
@@ -374,8 +435,14 @@ GROEP8_SPECS_SQL: tuple[tuple[str, str, str, str], ...] = (
         for advice in ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
     ),
     ("cohort.g8.havo_vwo_lj3", "school", "lj3 IS NOT NULL", "lj3"),
-    ("cohort.g8.vo_diploma_y6", "school", "seen6", "diplomas > 0"),
-    ("cohort.g8.havo_vwo_diploma_y6", "school", "seen6", "havo_vwo"),
+    ("cohort.g8.vo_diploma", "school", "seen7", "diplomas > 0"),
+    ("cohort.g8.havo_vwo_diploma", "school", "seen7", "havo_vwo"),
+    (
+        "cohort.g8.afstroom",
+        "school",
+        "advice_track IS NOT NULL AND track IS NOT NULL AND seen4",
+        "track < advice_track",
+    ),
     (
         "cohort.g8.startkwalificatie_23",
         "school",
@@ -387,6 +454,15 @@ GROEP8_SPECS_SQL: tuple[tuple[str, str, str, str], ...] = (
 
 def sql_cohort_groep8(panel: Path) -> str:
     scan = _scan(panel)
+    # a vo diploma within its track's nominal duration plus one year after groep 8
+    on_time = (
+        "("
+        + " OR ".join(
+            f"(f.diploma = '{track}' AND f.year BETWEEN c.year + 1 AND c.year + {years})"
+            for track, years in (("vmbo", 5), ("havo", 6), ("vwo", 7))
+        )
+        + ")"
+    )
     flows = f"""
         WITH cohort AS MATERIALIZED (
             SELECT person, CAST(year AS INTEGER) AS year, gemeente, buurt, birth_year, advice
@@ -403,26 +479,36 @@ def sql_cohort_groep8(panel: Path) -> str:
                    bool_or(coalesce(f.sector = 'vo' AND f.study_year = 3
                                     AND f.level IN ('havo', 'vwo'), false))
                        FILTER (WHERE f.year = c.year + 3) AS lj3,
-                   bool_or(f.year = c.year + 6) AS seen6,
-                   count(*) FILTER (WHERE f.year BETWEEN c.year + 1 AND c.year + 6
-                                    AND f.diploma IN ('vmbo', 'havo', 'vwo')) AS diplomas,
-                   bool_or(f.year BETWEEN c.year + 1 AND c.year + 6
-                           AND f.diploma IN ('havo', 'vwo')) AS havo_vwo,
+                   max(list_position(['pro', 'vmbo', 'havo', 'vwo'], f.level) - 1)
+                       FILTER (WHERE f.year = c.year + 3 AND f.sector = 'vo'
+                               AND f.study_year = 3) AS track3,
+                   max(list_position(['pro', 'vmbo', 'havo', 'vwo'], f.level) - 1)
+                       FILTER (WHERE f.year = c.year + 4 AND f.sector = 'vo'
+                               AND f.study_year = 3) AS track4,
+                   bool_or(f.year = c.year + 4) AS seen4,
+                   bool_or(f.year = c.year + 7) AS seen7,
+                   count(*) FILTER (WHERE {on_time}) AS diplomas,
+                   bool_or({on_time} AND f.diploma IN ('havo', 'vwo')) AS havo_vwo,
                    bool_or(f.startkwalificatie)
                        FILTER (WHERE f.year - f.birth_year = 23) AS sk23
             FROM cohort AS c
             JOIN (SELECT person, CAST(year AS INTEGER) AS year, birth_year, sector,
                          study_year, level, diploma, startkwalificatie FROM {scan}) AS f
               ON f.person = c.person
-             AND (f.year BETWEEN c.year + 3 AND c.year + 6
+             AND (f.year BETWEEN c.year + 3 AND c.year + 7
                   OR f.year - f.birth_year = 23
                   OR (f.year BETWEEN c.year + 1 AND c.year + 2 AND f.diploma IS NOT NULL))
             GROUP BY c.person, c.year
         )
         SELECT c.year, c.gemeente, c.buurt, c.advice, f.lj3,
-               coalesce(f.seen6, false) AS seen6, f.diplomas,
+               coalesce(f.seen4, false) AS seen4,
+               coalesce(f.seen7, false) AS seen7, f.diplomas,
                coalesce(f.havo_vwo, false) AS havo_vwo, f.sk23,
-               coalesce(k.complete_23, false) AS complete_23
+               coalesce(k.complete_23, false) AS complete_23,
+               coalesce(f.track3, f.track4) AS track,
+               CASE c.advice WHEN 'pro' THEN 0 WHEN 'vmbo' THEN 1 WHEN 'vmbo_havo' THEN 1
+                             WHEN 'havo' THEN 2 WHEN 'havo_vwo' THEN 2 WHEN 'vwo' THEN 3
+               END AS advice_track
         FROM cohort AS c
         LEFT JOIN followed AS f ON f.person = c.person AND f.year = c.year
         LEFT JOIN complete AS k ON k.year = c.year"""
@@ -476,6 +562,76 @@ def sql_cohort_bijstand(panel: Path) -> str:
     return _long_sql(wide, "year, gemeente, buurt", BIJSTAND_SPECS_SQL)
 
 
+def sql_diploma_starters(panel: Path) -> str:
+    scan = _scan(panel)
+    windows = {"vmbo": 4, "havo": 5, "vwo": 6, "mbo1": 1, "mbo2": 2, "mbo3": 3, "mbo4": 3,
+               "hbo": 4, "wo": 4}  # fmt: skip
+    sector = {"vmbo": "vo", "havo": "vo", "vwo": "vo", "hbo": "ho", "wo": "ho"}
+    on_time = " OR ".join(
+        f"(f.diploma = '{d}' AND s.sector = '{sector.get(d, 'mbo')}' "
+        f"AND f.year BETWEEN s.year AND s.year + {n})"
+        for d, n in windows.items()
+    )
+    flows = f"""
+        WITH starts AS MATERIALIZED (
+            SELECT person, CAST(year AS INTEGER) AS year, gemeente, buurt, sector
+            FROM {scan} WHERE sector IN ('vo', 'mbo', 'ho') AND study_year = 1
+        )
+        SELECT s.year, s.gemeente, s.buurt,
+               coalesce(bool_or(f.year = s.year - 1 AND f.sector = s.sector
+                                AND f.study_year = 1), false) AS repeated,
+               coalesce(bool_or(f.year = s.year + CASE s.sector WHEN 'vo' THEN 6
+                                                 WHEN 'mbo' THEN 3 ELSE 4 END), false) AS seen,
+               coalesce(bool_or({on_time}), false) AS diploma
+        FROM starts AS s
+        JOIN (SELECT person, CAST(year AS INTEGER) AS year, sector, study_year, diploma
+              FROM {scan}) AS f ON f.person = s.person
+        GROUP BY s.person, s.year, s.gemeente, s.buurt, s.sector"""
+    specs = (("diploma.all", "school", "seen", "diploma"),)
+    wide = f"""(
+        SELECT year, gemeente, buurt, {_counts(specs)}
+        FROM ({flows}) WHERE NOT repeated GROUP BY year, gemeente, buurt)"""
+    return _long_sql(wide, "year, gemeente, buurt", specs)
+
+
+MOVES_SPECS_SQL: tuple[tuple[str, str, str, str], ...] = tuple(
+    (f"moves.{kind}.{group}", "calendar", f"kind = '{kind}'", f"income = '{group}'")
+    for kind in ("settlers", "leavers", "stayers")
+    for group in ("laag", "midden_hoog", "onbekend")
+)
+
+
+def sql_moves(panel: Path) -> str:
+    income = """CASE WHEN max(h.income_percentile) IS NULL THEN 'onbekend'
+                     WHEN max(h.income_percentile) <= 40 THEN 'laag'
+                     ELSE 'midden_hoog' END"""
+    moves = f"""
+        WITH here AS MATERIALIZED (
+            SELECT person, CAST(year AS INTEGER) AS year, gemeente,
+                   coalesce(buurt, '') AS buurt, household, income_percentile
+            FROM {_scan(panel)}
+        ),
+        years AS (SELECT DISTINCT year + 1 AS year FROM here)
+        SELECT h.year - 1 AS year, h.gemeente, h.buurt, 'settlers' AS kind, {income} AS income
+        FROM here AS h SEMI JOIN years USING (year)
+        LEFT JOIN here AS p ON p.person = h.person AND p.year = h.year - 1
+        GROUP BY h.year, h.gemeente, h.buurt, h.household
+        HAVING NOT coalesce(bool_or(p.gemeente = h.gemeente AND p.buurt = h.buurt), false)
+        UNION ALL
+        SELECT h.year, h.gemeente, h.buurt,
+               CASE WHEN bool_or(n.gemeente = h.gemeente AND n.buurt = h.buurt)
+                    THEN 'stayers' ELSE 'leavers' END AS kind,
+               {income} AS income
+        FROM here AS h
+        LEFT JOIN here AS n ON n.person = h.person AND n.year = h.year + 1
+        GROUP BY h.year, h.gemeente, h.buurt, h.household
+        HAVING bool_or(n.person IS NOT NULL)"""
+    wide = f"""(
+        SELECT year, gemeente, nullif(buurt, '') AS buurt, {_counts(MOVES_SPECS_SQL)}
+        FROM ({moves}) GROUP BY year, gemeente, buurt)"""
+    return _long_sql(wide, "year, gemeente, buurt", MOVES_SPECS_SQL)
+
+
 HOUSEHOLD_KERNELS = {"tabel1_households", "tabel1_income"}  # both read the households
 SQL: dict[str, Callable[..., str]] = {
     "tabel1_persons": sql_tabel1_persons,
@@ -484,6 +640,8 @@ SQL: dict[str, Callable[..., str]] = {
     "schoolweging_bands": sql_schoolweging_bands,
     "cohort_groep8": sql_cohort_groep8,
     "cohort_bijstand": sql_cohort_bijstand,
+    "diploma_starters": sql_diploma_starters,
+    "moves": sql_moves,
 }
 
 
@@ -541,6 +699,13 @@ PANDAS_COLUMNS: dict[str, tuple[str, ...]] = {
         "income_vs_minimum",
         "labour_force",
         "employed",
+        "ref_rekenen",
+        "advice",
+        "test_advice",
+        "advice_revised",
+        "mbo_field",
+        "education_weight",
+        "benefit",
     ),
     "tabel1_households": (
         "year",
@@ -556,12 +721,19 @@ PANDAS_COLUMNS: dict[str, tuple[str, ...]] = {
     "tabel1_income": ("year", "gemeente", "buurt", "household", "household_income"),
     "schoolweging_bands": (
         "year",
+        "birth_year",
         "gemeente",
         "buurt",
         "sector",
         "study_year",
         "level",
+        "diploma",
         "ref_taal",
+        "ref_rekenen",
+        "advice",
+        "test_advice",
+        "advice_revised",
+        "parents_education",
         "schoolweging",
     ),
     "cohort_groep8": (
@@ -578,6 +750,16 @@ PANDAS_COLUMNS: dict[str, tuple[str, ...]] = {
         "startkwalificatie",
     ),
     "cohort_bijstand": ("person", "year", "gemeente", "buurt", "benefit", "employed"),
+    "diploma_starters": (
+        "person",
+        "year",
+        "gemeente",
+        "buurt",
+        "sector",
+        "study_year",
+        "diploma",
+    ),
+    "moves": ("person", "year", "gemeente", "buurt", "household", "income_percentile"),
 }
 # Bytes per row of a column as pandas holds it (strings as categorical codes; nullable
 # int8 and int32 become float64).
@@ -591,6 +773,8 @@ PANDAS_BYTES = {
     "schoolweging": 4,
     "household_income": 8,
     "income_vs_minimum": 4,
+    "education_weight": 4,
+    "income_percentile": 8,
 }
 STRING_COLUMNS = (
     "sex",
@@ -607,6 +791,9 @@ STRING_COLUMNS = (
     "education",
     "parents_education",
     "benefit",
+    "test_advice",
+    "advice_revised",
+    "mbo_field",
 )
 
 
@@ -658,16 +845,26 @@ def _pd_period(year: Any, form: str) -> Any:
 
 
 def _pd_shares(
-    keys: Any, specs: Sequence[tuple[str, str, Any, Any]], band: Any | None = None
+    keys: Any,
+    specs: Sequence[tuple[str, str, Any, Any]],
+    band: Any | None = None,
+    weights: dict[str, Any] | None = None,
 ) -> pa.Table:
-    """Leaf cells of several shares: ``keys`` (year, gemeente, buurt) and boolean masks."""
+    """Leaf cells of several shares: ``keys`` (year, gemeente, buurt) and boolean masks;
+    ``weights``: the weight per row of a weighted share, by measure."""
+    import numpy as np
     import pandas as pd
 
+    weights = weights or {}
     frame = keys.copy()
     frame["band"] = "" if band is None else band
-    for i, (_, _, population, numerator) in enumerate(specs):
+    for i, (measure, _, population, numerator) in enumerate(specs):
         frame[f"n{i}"] = population & numerator
         frame[f"d{i}"] = population
+        if measure in weights:
+            weight = np.nan_to_num(np.asarray(weights[measure], dtype="float64"))
+            frame[f"wn{i}"] = np.where(population & numerator, weight, 0.0)
+            frame[f"wd{i}"] = np.where(population, weight, 0.0)
     wide = (
         frame.groupby(["year", "gemeente", "buurt", "band"], observed=True, dropna=False)
         .sum()
@@ -676,6 +873,7 @@ def _pd_shares(
     parts = []
     for i, (measure, form, _, _) in enumerate(specs):
         part = wide[wide[f"d{i}"] > 0]
+        weighted = measure in weights
         parts.append(
             pd.DataFrame(
                 {
@@ -686,6 +884,8 @@ def _pd_shares(
                     "band": part["band"].astype(object),
                     "numerator": part[f"n{i}"].astype("float64"),
                     "denominator": part[f"d{i}"].astype("int64"),
+                    "weight_numerator": part[f"wn{i}"] if weighted else float("nan"),
+                    "weight_denominator": part[f"wd{i}"] if weighted else float("nan"),
                 }
             )
         )
@@ -699,7 +899,7 @@ def _pd_leaf(frame: Any) -> pa.Table:
     for name in ("buurt", "band"):
         column = frame[name].astype(object)
         frame[name] = column.where(column.notna() & (column != ""), None)
-    for name in ("total", "top1", "top2", "low"):
+    for name in ("total", "top1", "top2", "low", "weight_numerator", "weight_denominator"):
         if name not in frame:
             frame[name] = pd.Series(float("nan"), index=frame.index, dtype="float64")
     table = pa.Table.from_pandas(frame[list(LEAF_SCHEMA.names)], preserve_index=False)
@@ -710,19 +910,20 @@ def _keys(df: Any) -> Any:
     return df[["year", "gemeente", "buurt"]]
 
 
-def pd_tabel1_persons(df: Any) -> pa.Table:
+def _pd_person_specs(df: Any) -> list[tuple[str, str, Any, Any]]:
+    """The person shares as (measure, form, population, numerator) masks over ``df``."""
     import numpy as np
 
     age = df["year"].astype("int32") - df["birth_year"].astype("int32")
     sector, study_year = df["sector"], df["study_year"]
     po, vo = (sector == "po").to_numpy(), (sector == "vo").to_numpy()
     ref_taal = df["ref_taal"]
-    groep8 = po & (study_year == 8).to_numpy() & ref_taal.notna().to_numpy()
+    groep8_all = po & (study_year == 8).to_numpy()
+    groep8 = groep8_all & ref_taal.notna().to_numpy()
     vo_diploma = df["diploma"].isin(["vmbo", "havo", "vwo"]).to_numpy()
     diploma = df["diploma"]
     a1222 = age.between(12, 22).to_numpy()
     a1574 = age.between(15, 74).to_numpy()
-    ivm = df["income_vs_minimum"]
     every = np.ones(len(df), dtype=bool)
     specs = [
         ("T1.R2", "calendar", every, (age < 27).to_numpy()),
@@ -739,33 +940,93 @@ def pd_tabel1_persons(df: Any) -> pa.Table:
         ("T1.R9", "school", vo_diploma, (diploma == "vwo").to_numpy()),
         ("T1.R10", "school", vo_diploma, (diploma == "havo").to_numpy()),
         ("T1.R11", "school", vo_diploma, (diploma == "vmbo").to_numpy()),
-        (
-            "T1.R12",
-            "school",
-            a1222 & (sector.notna().to_numpy() | df["early_leaver"].to_numpy()),
-            df["early_leaver"].to_numpy(),
-        ),
-        ("T1.R13", "october", age.between(18, 22).to_numpy(), df["startkwalificatie"].to_numpy()),
-        (
-            "T1.R14",
-            "october",
-            a1574 & df["education"].notna().to_numpy(),
-            df["education"].isin(["middelbaar", "hoog"]).to_numpy(),
-        ),
-        (
-            "T1.R17",
-            "calendar",
-            (age < 18).to_numpy() & ivm.notna().to_numpy(),
-            (ivm <= np.float32(1.1)).to_numpy(),
-        ),
-        (
-            "T1.R20",
-            "october",
-            a1574,
-            df["labour_force"].to_numpy() & ~df["employed"].to_numpy(),
-        ),
     ]
-    return _pd_shares(_keys(df), specs)
+    if "early_leaver" in df:  # the rows that are not school rows (not in the band frame)
+        ivm = df["income_vs_minimum"]
+        labour_force = df["labour_force"]
+        specs += [
+            (
+                "T1.R12",
+                "school",
+                a1222 & sector.isin(["vo", "mbo"]).to_numpy(),
+                df["early_leaver"].to_numpy(),
+            ),
+            (
+                "T1.R13",
+                "october",
+                age.between(18, 22).to_numpy(),
+                df["startkwalificatie"].to_numpy(),
+            ),
+            (
+                "T1.R14",
+                "october",
+                a1574
+                & df["education"].notna().to_numpy()
+                & df["education_weight"].notna().to_numpy(),
+                df["education"].isin(["middelbaar", "hoog"]).to_numpy(),
+            ),
+            (
+                "T1.R17",
+                "calendar",
+                (age < 18).to_numpy() & ivm.notna().to_numpy(),
+                (ivm <= np.float32(1.1)).to_numpy(),
+            ),
+            (
+                "T1.R20",
+                "october",
+                a1574 & labour_force.notna().to_numpy(),
+                (labour_force == True).to_numpy() & ~df["employed"].to_numpy(),  # noqa: E712
+            ),
+        ]
+    rekenen = df["ref_rekenen"]
+    known_rekenen = groep8_all & rekenen.notna().to_numpy()
+    specs += [
+        (
+            "ref.rekenen.fundamenteel",
+            "school",
+            known_rekenen,
+            rekenen.isin(["fundamenteel", "streef"]).to_numpy(),
+        ),
+        ("ref.rekenen.streef", "school", known_rekenen, (rekenen == "streef").to_numpy()),
+    ]
+    ranks = {a: i for i, a in enumerate(("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo"))}
+    advice = df["advice"].astype(object).map(ranks)
+    test = df["test_advice"].astype(object).map(ranks)
+    advised = groep8_all & advice.notna().to_numpy()
+    tested = advised & test.notna().to_numpy()
+    difference = (advice - test).to_numpy()
+    specs += [
+        ("advice.vs_test.above", "school", tested, difference > 0),
+        ("advice.vs_test.equal", "school", tested, difference == 0),
+        ("advice.vs_test.below", "school", tested, difference < 0),
+        ("advice.revised", "school", advised, df["advice_revised"].notna().to_numpy()),
+    ]
+    if "mbo_field" in df:
+        field = df["mbo_field"]
+        known_field = field.notna().to_numpy()
+        groups = {
+            "techniek_haven": field.isin(["techniek", "haven_logistiek"]).to_numpy(),
+            "zorg": (field == "zorg").to_numpy(),
+            "overig": known_field & ~field.isin(["techniek", "haven_logistiek", "zorg"]).to_numpy(),
+        }
+        mbo = (sector == "mbo").to_numpy() & known_field
+        mbo_diploma = diploma.isin(["mbo1", "mbo2", "mbo3", "mbo4"]).to_numpy() & known_field
+        specs += [(f"mbo.field.{g}", "school", mbo, m) for g, m in groups.items()]
+        specs += [(f"mbo.diploma_field.{g}", "school", mbo_diploma, m) for g, m in groups.items()]
+        specs.append(
+            (
+                "work.jobless_benefit",
+                "october",
+                a1574,
+                ~df["employed"].to_numpy() & df["benefit"].isin(["ww", "bijstand"]).to_numpy(),
+            )
+        )
+    return specs
+
+
+def pd_tabel1_persons(df: Any) -> pa.Table:
+    weights = {"T1.R14": df["education_weight"].to_numpy()}
+    return _pd_shares(_keys(df), _pd_person_specs(df), weights=weights)
 
 
 def _pd_households(df: Any, columns: Sequence[str]) -> Any:
@@ -841,21 +1102,11 @@ def pd_tabel1_income(df: Any, households: Any = None) -> pa.Table:
 def pd_schoolweging_bands(df: Any) -> pa.Table:
     import numpy as np
 
-    sector, study_year = df["sector"], df["study_year"]
-    groep8 = ((sector == "po") & (study_year == 8) & df["ref_taal"].notna()).to_numpy()
-    vo3 = ((sector == "vo") & (study_year == 3)).to_numpy()
-    keep = df["schoolweging"].notna().to_numpy() & (groep8 | vo3)
-    rows = df[keep]
+    rows = df[df["schoolweging"].notna().to_numpy()]
     weging = rows["schoolweging"].astype("float64").clip(20, 40)
     low = np.minimum(np.floor(weging / 2) * 2, 38).astype("int64")
     band = low.astype(str) + "-" + (low + 2).astype(str)
-    ref_taal = rows["ref_taal"]
-    g8, v3 = groep8[keep], vo3[keep]
-    specs = [
-        ("T1.R5", "school", g8, ref_taal.isin(["fundamenteel", "streef"]).to_numpy()),
-        ("T1.R6", "school", g8, (ref_taal == "streef").to_numpy()),
-        ("T1.R7", "school", v3, rows["level"].isin(["havo", "vwo"]).to_numpy()),
-    ]
+    specs = [spec for spec in _pd_person_specs(rows) if spec[0] in SCHOOL_ROWS]
     return _pd_shares(_keys(rows), specs, band=band.to_numpy())
 
 
@@ -879,20 +1130,35 @@ def pd_cohort_groep8(df: Any) -> pa.Table:
         on=["person", "year"],
         how="left",
     )
-    seen6 = rows[["person"]].assign(year=year - 6, seen6=True)
-    flows = flows.merge(seen6, on=["person", "year"], how="left")
+    for k in (4, 7):
+        seen = rows[["person"]].assign(year=year - k, **{f"seen{k}": True})
+        flows = flows.merge(seen, on=["person", "year"], how="left")
+    lj3_rows = ((rows["sector"] == "vo") & (rows["study_year"] == 3)).to_numpy()
+    tracks = {"pro": 0, "vmbo": 1, "havo": 2, "vwo": 3}
+    in_lj3 = rows[lj3_rows]
+    for k in (3, 4):
+        flows = flows.merge(
+            in_lj3[["person"]].assign(
+                year=year[lj3_rows] - k,
+                **{f"track{k}": in_lj3["level"].astype(object).map(tracks).to_numpy()},
+            ),
+            on=["person", "year"],
+            how="left",
+        )
     diplomas = rows.loc[
         rows["diploma"].isin(["vmbo", "havo", "vwo"]).to_numpy(), ["person", "year", "diploma"]
     ]
     pairs = cohort[["person", "year"]].merge(
         diplomas.assign(
             diploma_year=diplomas["year"].astype("int32"),
+            window=diplomas["diploma"].astype(object).map({"vmbo": 5, "havo": 6, "vwo": 7}),
             havo_vwo=diplomas["diploma"].isin(["havo", "vwo"]).to_numpy(),
-        )[["person", "diploma_year", "havo_vwo"]],
+        )[["person", "diploma_year", "window", "havo_vwo"]],
         on="person",
     )
     pairs = pairs[
-        (pairs["diploma_year"] >= pairs["year"] + 1) & (pairs["diploma_year"] <= pairs["year"] + 6)
+        (pairs["diploma_year"] >= pairs["year"] + 1)
+        & (pairs["diploma_year"] <= pairs["year"] + pairs["window"])
     ]
     by6 = pairs.groupby(["person", "year"]).agg(
         diplomas=("havo_vwo", "size"), havo_vwo=("havo_vwo", "max")
@@ -909,21 +1175,28 @@ def pd_cohort_groep8(df: Any) -> pa.Table:
     advice = flows["advice"]
     known = advice.notna().to_numpy()
     lj3 = flows["lj3"]
-    seen = flows["seen6"].notna().to_numpy()
+    seen = flows["seen7"].notna().to_numpy()
     sk23 = flows["sk23"]
+    track = flows["track3"].fillna(flows["track4"])
+    advice_track = advice.astype(object).map(
+        {"pro": 0, "vmbo": 1, "vmbo_havo": 1, "havo": 2, "havo_vwo": 2, "vwo": 3}
+    )
+    streams = track.notna().to_numpy() & advice_track.notna().to_numpy()
+    streams &= flows["seen4"].notna().to_numpy()
     specs = [
         *(
             (f"cohort.g8.advice.{a}", "school", known, (advice == a).to_numpy())
             for a in ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
         ),
         ("cohort.g8.havo_vwo_lj3", "school", lj3.notna().to_numpy(), (lj3 == True).to_numpy()),  # noqa: E712
-        ("cohort.g8.vo_diploma_y6", "school", seen, (flows["diplomas"] > 0).to_numpy()),
+        ("cohort.g8.vo_diploma", "school", seen, (flows["diplomas"] > 0).to_numpy()),
         (
-            "cohort.g8.havo_vwo_diploma_y6",
+            "cohort.g8.havo_vwo_diploma",
             "school",
             seen,
             (flows["havo_vwo"] == True).to_numpy(),  # noqa: E712
         ),
+        ("cohort.g8.afstroom", "school", streams, (track < advice_track).to_numpy()),
         (
             "cohort.g8.startkwalificatie_23",
             "school",
@@ -961,6 +1234,107 @@ def pd_cohort_bijstand(df: Any) -> pa.Table:
     return _pd_shares(_keys(flows), specs)
 
 
+def pd_diploma_starters(df: Any) -> pa.Table:
+    year = df["year"].astype("int32")
+    starting = (df["sector"].isin(["vo", "mbo", "ho"]) & (df["study_year"] == 1)).to_numpy()
+    starts = df.loc[starting, ["person", "gemeente", "buurt"]].assign(
+        year=year[starting].to_numpy(), sector=df.loc[starting, "sector"].astype(object)
+    )
+    # a repeated first year of the same sector is no new start
+    before = starts[["person", "sector"]].assign(year=starts["year"] + 1, repeated=True)
+    starts = starts.merge(before, on=["person", "year", "sector"], how="left")
+    starts = starts[starts["repeated"].isna().to_numpy()]
+    end = {"vo": 6, "mbo": 3, "ho": 4}
+    rows = df[df["person"].isin(starts["person"].unique()).to_numpy()]
+    seen = rows[["person"]].assign(f_year=rows["year"].astype("int32").to_numpy(), seen=True)
+    starts = starts.assign(end=starts["year"] + starts["sector"].map(end))
+    starts = starts.merge(seen.rename(columns={"f_year": "end"}), on=["person", "end"], how="left")
+    windows = {"vmbo": 4, "havo": 5, "vwo": 6, "mbo1": 1, "mbo2": 2, "mbo3": 3, "mbo4": 3,
+               "hbo": 4, "wo": 4}  # fmt: skip
+    sector_of = {"vmbo": "vo", "havo": "vo", "vwo": "vo", "hbo": "ho", "wo": "ho"}
+    got = rows[rows["diploma"].notna().to_numpy()]
+    diplomas = got[["person"]].assign(
+        f_year=got["year"].astype("int32").to_numpy(),
+        window=got["diploma"].astype(object).map(windows).to_numpy(),
+        sector=got["diploma"].astype(object).map(lambda d: sector_of.get(d, "mbo")).to_numpy(),
+    )
+    pairs = starts[["person", "year", "sector"]].merge(diplomas, on=["person", "sector"])
+    pairs = pairs[
+        (pairs["f_year"] >= pairs["year"]) & (pairs["f_year"] <= pairs["year"] + pairs["window"])
+    ]
+    passed = pairs[["person", "year"]].drop_duplicates().assign(passed=True)
+    starts = starts.merge(passed, on=["person", "year"], how="left")
+    specs = [
+        (
+            "diploma.all",
+            "school",
+            starts["seen"].notna().to_numpy(),
+            starts["passed"].notna().to_numpy(),
+        )
+    ]
+    return _pd_shares(_keys(starts), specs)
+
+
+def pd_moves(df: Any) -> pa.Table:
+    import numpy as np
+    import pandas as pd
+
+    here = pd.DataFrame(
+        {
+            "person": df["person"].to_numpy(),
+            "year": df["year"].astype("int32").to_numpy(),
+            "gemeente": df["gemeente"].astype(str).to_numpy(),
+            "buurt": df["buurt"].astype(object).fillna("").to_numpy(),
+            "household": df["household"].to_numpy(),
+            "pct": df["income_percentile"].astype("float64").to_numpy(),
+        }
+    )
+    keys = ["year", "gemeente", "buurt", "household"]
+
+    def other(by: int, prefix: str) -> Any:
+        return (
+            here[["person", "year", "gemeente", "buurt"]]
+            .assign(year=here["year"] + by)
+            .rename(columns={"gemeente": f"{prefix}_gemeente", "buurt": f"{prefix}_buurt"})
+        )
+
+    def grouped(frame: Any, prefix: str) -> Any:
+        frame = frame.assign(
+            same=(frame[f"{prefix}_gemeente"] == frame["gemeente"]).to_numpy()
+            & (frame[f"{prefix}_buurt"] == frame["buurt"]).to_numpy(),
+            linked=frame[f"{prefix}_gemeente"].notna().to_numpy(),
+        )
+        return (
+            frame.groupby(keys, dropna=False)
+            .agg(same=("same", "max"), linked=("linked", "max"), pct=("pct", "max"))
+            .reset_index()
+        )
+
+    years = set(here["year"].unique() + 1)
+    arrived = grouped(
+        here[here["year"].isin(years).to_numpy()].merge(
+            other(1, "p"), on=["person", "year"], how="left"
+        ),
+        "p",
+    )
+    arrived = arrived[~arrived["same"].to_numpy()].assign(
+        year=lambda f: f["year"] - 1, kind="settlers"
+    )
+    departed = grouped(here.merge(other(-1, "n"), on=["person", "year"], how="left"), "n")
+    departed = departed[departed["linked"].to_numpy()]
+    departed = departed.assign(kind=np.where(departed["same"], "stayers", "leavers"))
+    households = pd.concat([arrived, departed], ignore_index=True)
+    pct = households["pct"]
+    income = np.where(pct.isna(), "onbekend", np.where(pct <= 40, "laag", "midden_hoog"))
+    kind = households["kind"].to_numpy()
+    specs = [
+        (f"moves.{k}.{g}", "calendar", kind == k, income == g)
+        for k in ("settlers", "leavers", "stayers")
+        for g in ("laag", "midden_hoog", "onbekend")
+    ]
+    return _pd_shares(_keys(households), specs)
+
+
 PANDAS: dict[str, Callable[..., pa.Table]] = {
     "tabel1_persons": pd_tabel1_persons,
     "tabel1_households": pd_tabel1_households,
@@ -968,6 +1342,8 @@ PANDAS: dict[str, Callable[..., pa.Table]] = {
     "schoolweging_bands": pd_schoolweging_bands,
     "cohort_groep8": pd_cohort_groep8,
     "cohort_bijstand": pd_cohort_bijstand,
+    "diploma_starters": pd_diploma_starters,
+    "moves": pd_moves,
 }
 
 
@@ -1031,7 +1407,16 @@ def first_difference(expected: pa.Table, actual: pa.Table) -> str | None:
         key_a, key_b = tuple(a[k] for k in LEAF_KEY), tuple(b[k] for k in LEAF_KEY)
         if key_a != key_b:
             return f"row {i}: cell {key_a} against {key_b}"
-        for name in ("numerator", "denominator", "total", "top1", "top2", "low"):
+        for name in (
+            "numerator",
+            "denominator",
+            "total",
+            "top1",
+            "top2",
+            "low",
+            "weight_numerator",
+            "weight_denominator",
+        ):
             x, y = a[name], b[name]
             if x is None or y is None:
                 same = x is None and y is None

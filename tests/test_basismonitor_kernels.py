@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from koers.basismonitor import engines, kernels
+from koers.basismonitor import definitions, engines, kernels
 from koers.basismonitor.disclosure import Cell, check
 from koers.basismonitor.kernels import LeafCell
 from koers.basismonitor.rollup import AreaCell, relations, rollup
@@ -67,41 +67,47 @@ def row(
 
 # --- TABEL 1: 2021 ---------------------------------------------------------------------------
 # Household 10 (Tarwewijk, eenouder, income 15 000 at exactly 110% of the minimum):
-#   P1 mother 36, bijstand, in the labour force without work, middelbaar;
+#   P1 mother 36, bijstand, in the labour force without work, middelbaar (weight 1,5);
 #   P2 child 12, groep 8, taal streef, advice havo, parents laag, school weging 35.2;
 #   P3 child 14, vo leerjaar 3 havo, school weging 29.0.
-# Household 11 (Tarwewijk): P4 21, startkwalificatie, middelbaar, working, income 30 000.
-# Household 12 (Tarwewijk, couple 71 and 69, income 25 000, ao for P5): P5 laag, P6 unknown.
+# Household 11 (Tarwewijk): P4 21, startkwalificatie, middelbaar (weight 1), working,
+#   income 30 000.
+# Household 12 (Tarwewijk, couple 71 and 69, income 25 000, ao for P5): P5 laag (weight 2),
+#   P6 education and labour_force unknown.
 # Household 20 (Bloemhof, paar_met_kinderen, income 40 000): P7 15 vo leerjaar 3 vmbo
-#   (weging 35.9), P8 41 hoog and working, P9 17 vo leerjaar 5 havo with a havo diploma.
-# Household 21 (Bloemhof, institutional: no income): P10 18, early leaver, ww, laag, looking.
-# Household 30 (Amsterdam, no buurt): P11 31, hoog, working, income 50 000.
+#   (weging 35.9), P8 41 hoog (weight 1,25) and working, P9 17 vo leerjaar 5 havo with a
+#   havo diploma.
+# Household 21 (Bloemhof, institutional: no income): P10 18, left mbo 2 in its first year
+#   (early leaver), ww, laag (weight 1,75), looking.
+# Household 30 (Amsterdam, no buurt): P11 31, hoog (weight 1), working, income 50 000.
 T10 = {"household_income": 15000.0, "income_vs_minimum": 1.10}
 T12 = {"household_income": 25000.0, "income_vs_minimum": 1.5, "household_type": "paar"}
 B20 = {"household_income": 40000.0, "income_vs_minimum": 2.5, "household_type": "paar_met_kinderen"}
 TABEL1 = [
     row(1, 2021, 1985, 10, TARWEWIJK, **T10, household_type="eenouder", household_position="ouder",
-        benefit="bijstand", labour_force=True, education="middelbaar"),
+        benefit="bijstand", labour_force=True, education="middelbaar", education_weight=1.5),
     row(2, 2021, 2009, 10, TARWEWIJK, **T10, household_type="eenouder", household_position="kind",
         sector="po", level="po", study_year=8, school=1, schoolweging=35.2, ref_taal="streef",
         advice="havo", parents_education="laag"),
     row(3, 2021, 2007, 10, TARWEWIJK, **T10, household_type="eenouder", household_position="kind",
         sector="vo", level="havo", study_year=3, school=2, schoolweging=29.0),
     row(4, 2021, 2000, 11, TARWEWIJK, household_income=30000.0, income_vs_minimum=2.0,
-        startkwalificatie=True, education="middelbaar", employed=True, labour_force=True),
+        startkwalificatie=True, education="middelbaar", education_weight=1.0, employed=True,
+        labour_force=True),
     row(5, 2021, 1950, 12, TARWEWIJK, **T12, household_position="partner", benefit="ao",
-        education="laag"),
-    row(6, 2021, 1952, 12, TARWEWIJK, **T12, household_position="partner"),
+        education="laag", education_weight=2.0),
+    row(6, 2021, 1952, 12, TARWEWIJK, **T12, household_position="partner", labour_force=None),
     row(7, 2021, 2006, 20, BLOEMHOF, **B20, household_position="kind", sector="vo", level="vmbo",
         study_year=3, school=3, schoolweging=35.9),
     row(8, 2021, 1980, 20, BLOEMHOF, **B20, household_position="ouder", education="hoog",
-        employed=True, labour_force=True),
+        education_weight=1.25, employed=True, labour_force=True),
     row(9, 2021, 2004, 20, BLOEMHOF, **B20, household_position="kind", sector="vo", level="havo",
         study_year=5, school=3, schoolweging=35.9, diploma="havo", startkwalificatie=True),
     row(10, 2021, 2003, 21, BLOEMHOF, household_type="overig", household_position="overig",
-        early_leaver=True, benefit="ww", education="laag", labour_force=True),
+        sector="mbo", level="mbo2", study_year=1, early_leaver=True, benefit="ww",
+        education="laag", education_weight=1.75, labour_force=True),
     row(11, 2021, 1990, 30, None, household_income=50000.0, income_vs_minimum=3.0,
-        education="hoog", employed=True, labour_force=True),
+        education="hoog", education_weight=1.0, employed=True, labour_force=True),
 ]  # fmt: skip
 
 # --- BIJSTAND: 2019-2022, Hillesluis (H) and Afrikaanderwijk (A) -----------------------------
@@ -130,37 +136,45 @@ BIJSTAND = [
 
 # --- GROEP 8: Vreewijk (V) and Lombardijen (L), only the rows the flows look at ------------
 # Cohort 2010 (school year 2009/2010); the last panel year is 2022.
-# G41 V born 1998: advice havo; 2013 lj3 havo; havo diploma 2015; seen 2016; sk at 23 (2021).
-# G42 V born 1998: advice vmbo; 2013 lj3 vmbo; vmbo diploma 2014; seen 2016; no sk in 2021.
+# G41 V born 1998: advice havo; 2013 lj3 havo; seen 2014; havo diploma 2015; seen 2017 (Y+7);
+#     sk at 23 (2021).
+# G42 V born 1998: advice vmbo; 2013 lj3 vmbo; vmbo diploma 2014; seen 2017; no sk in 2021.
 # G43 L born 1999: no advice; 2013 lj3 vwo (living in V: stays L's); vwo diploma 2016 (Y+6);
-#     sk in 2022 (23).
-# G44 V born 1998: advice vwo; abroad in 2013; seen 2016 without diploma; a havo diploma in
-#     2017 (Y+7: too late); no sk in 2021.
+#     seen 2017; sk in 2022 (23).
+# G44 V born 1998: advice vwo; abroad in 2013 and 2014; a vwo diploma in 2017 (Y+7: one
+#     year late, still within vwo's window; a havo diploma then would not be); no sk in 2021.
+# G46 L born 1998: advice havo; 2013 still in leerjaar 2 (havo), 2014 lj3 vmbo: streamed
+#     down below the advice, a year late; not seen in 2017; no row at 23.
 # Cohort 2014 (2013/2014): G45 V born 2002: advice havo_vwo; 2017 lj3 havo; vwo diploma 2020;
-#     turns 23 in 2025, after the panel: no startkwalificatie cell for cohort 2014.
+#     seen 2021 (Y+7); turns 23 in 2025, after the panel: no startkwalificatie cell.
 G8 = {"sector": "po", "level": "po", "study_year": 8, "school": 9}
 GROEP8 = [
     row(41, 2010, 1998, 141, VREEWIJK, **G8, advice="havo"),
     row(41, 2013, 1998, 141, VREEWIJK, sector="vo", level="havo", study_year=3),
     row(41, 2015, 1998, 141, VREEWIJK, sector="vo", level="havo", study_year=5, diploma="havo"),
-    row(41, 2016, 1998, 141, VREEWIJK),
+    row(41, 2014, 1998, 141, VREEWIJK, sector="vo", level="havo", study_year=4),
+    row(41, 2017, 1998, 141, VREEWIJK),
     row(41, 2021, 1998, 141, VREEWIJK, startkwalificatie=True),
     row(42, 2010, 1998, 142, VREEWIJK, **G8, advice="vmbo"),
     row(42, 2013, 1998, 142, VREEWIJK, sector="vo", level="vmbo", study_year=3),
     row(42, 2014, 1998, 142, VREEWIJK, sector="vo", level="vmbo", study_year=4, diploma="vmbo"),
-    row(42, 2016, 1998, 142, VREEWIJK),
+    row(42, 2017, 1998, 142, VREEWIJK),
     row(42, 2021, 1998, 142, VREEWIJK),
     row(43, 2010, 1999, 143, LOMBARDIJEN, **G8),
     row(43, 2013, 1999, 143, VREEWIJK, sector="vo", level="vwo", study_year=3),
     row(43, 2016, 1999, 143, VREEWIJK, sector="vo", level="vwo", study_year=6, diploma="vwo"),
+    row(43, 2017, 1999, 143, VREEWIJK),
     row(43, 2022, 1999, 143, VREEWIJK, startkwalificatie=True),
     row(44, 2010, 1998, 144, VREEWIJK, **G8, advice="vwo"),
-    row(44, 2016, 1998, 144, VREEWIJK),
-    row(44, 2017, 1998, 144, VREEWIJK, diploma="havo"),
+    row(44, 2017, 1998, 144, VREEWIJK, diploma="vwo"),
     row(44, 2021, 1998, 144, VREEWIJK),
     row(45, 2014, 2002, 145, VREEWIJK, **G8, advice="havo_vwo"),
     row(45, 2017, 2002, 145, VREEWIJK, sector="vo", level="havo", study_year=3),
     row(45, 2020, 2002, 145, VREEWIJK, sector="vo", level="vwo", study_year=6, diploma="vwo"),
+    row(45, 2021, 2002, 145, VREEWIJK),
+    row(46, 2010, 1998, 146, LOMBARDIJEN, **G8, advice="havo"),
+    row(46, 2013, 1998, 146, LOMBARDIJEN, sector="vo", level="havo", study_year=2),
+    row(46, 2014, 1998, 146, LOMBARDIJEN, sector="vo", level="vmbo", study_year=3),
 ]  # fmt: skip
 
 TINY = pa.Table.from_pylist(TABEL1 + BIJSTAND + GROEP8, schema=SCHEMA)
@@ -231,11 +245,13 @@ TABEL1_EXPECTED: dict[tuple[str, str], dict[str | None, tuple[float, int]]] = {
     ("T1.R9", "2020/2021"): {B: (0, 1)},  # vo diplomas: P9 havo
     ("T1.R10", "2020/2021"): {B: (1, 1)},
     ("T1.R11", "2020/2021"): {B: (0, 1)},
-    # 12-22 enrolled or leaving: T P2 (12), P3 (14) — P4 (21) not enrolled; B P7, P9, P10 (left).
-    ("T1.R12", "2020/2021"): {T: (0, 2), B: (1, 3)},
+    # vo and mbo aged 12-22: T P3 (14) — P2 is in po, P4 (21) not enrolled; B P7, P9 (vo),
+    # P10 (mbo, left).
+    ("T1.R12", "2020/2021"): {T: (0, 1), B: (1, 3)},
     ("T1.R13", "2021-10-01"): {T: (1, 1), B: (0, 1)},  # 18-22: P4 sk | P10 without
-    # 15-74 with known education: T P1 mid, P4 mid, P5 laag (P6 unknown) -> 2/3;
-    # B P8 hoog, P10 laag (P7, P9 unknown) -> 1/2; A'dam P11 hoog.
+    # 15-74 with known education (and weight; the weighted value in the test below): T P1
+    # mid, P4 mid, P5 laag (P6 unknown) -> 2/3; B P8 hoog, P10 laag (P7, P9 unknown) -> 1/2;
+    # A'dam P11 hoog.
     ("T1.R14", "2021-10-01"): {T: (2, 3), B: (1, 2), None: (1, 1)},
     # households with a known income_vs_minimum: T 10 (1,10 — counts), 11 (2,0), 12 (1,5);
     # B 20 (2,5), 21 institutional; A'dam 30 (3,0).
@@ -243,8 +259,9 @@ TABEL1_EXPECTED: dict[tuple[str, str], dict[str | None, tuple[float, int]]] = {
     ("T1.R17", "2021"): {T: (2, 2), B: (0, 2)},  # children P2, P3 in 10 | P7, P9 in 20
     ("T1.R18", "2021"): {T: (2, 3), B: (1, 2), None: (0, 1)},  # T 10 bijstand, 12 ao | B 21 ww
     ("T1.R19", "2021"): {T: (1, 3), B: (1, 2), None: (0, 1)},  # T 10 | B 21
-    # 15-74: T P1 (looking), P4 (works), P5 (71), P6 (69) | B P7, P8, P9, P10 (looking).
-    ("T1.R20", "2021-10-01"): {T: (1, 4), B: (1, 4), None: (0, 1)},
+    # 15-74 with a known labour_force: T P1 (looking), P4 (works), P5 (71) — not P6 | B P7,
+    # P8, P9, P10 (looking).
+    ("T1.R20", "2021-10-01"): {T: (1, 3), B: (1, 4), None: (0, 1)},
 }
 
 
@@ -261,6 +278,17 @@ def test_tabel1_rows_by_hand(
 ) -> None:
     found = _in({T, B, None}, cells_of(tiny[engine], measure, period))
     assert found == TABEL1_EXPECTED[(measure, period)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_education_level_is_weighted(tiny: dict[str, pa.Table], engine: str) -> None:
+    got = {
+        c.buurt: (c.weight_numerator, c.weight_denominator)
+        for c in kernels.leaf_cells(tiny[engine])
+        if c.measure == "T1.R14" and c.buurt in (T, B, None)
+    }
+    # T: P1 1,5 + P4 1,0 of 1,5 + 1,0 + 2,0 (P5 laag); B: P8 1,25 of 1,25 + 1,75 (P10 laag).
+    assert got == {T: (2.5, 4.5), B: (1.25, 3.0), None: (1.0, 1.0)}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -344,20 +372,25 @@ COHORT_EXPECTED: dict[tuple[str, str], dict[str | None, tuple[float, int]]] = {
     ("cohort.bijstand.work_y2", "2021"): {},
     ("cohort.bijstand.work_y1", "2019"): {},  # 2018 not in the panel: no inflow known
     ("cohort.bijstand.work_y1", "2022"): {},  # Q22's inflow: no follow-up yet
-    # groep-8 cohort 2010: V G41, G42, G44 (advices havo, vmbo, vwo); L G43 (no advice).
-    ("cohort.g8.advice.havo", "2009/2010"): {V: (1, 3)},
-    ("cohort.g8.advice.vmbo", "2009/2010"): {V: (1, 3)},
-    ("cohort.g8.advice.vwo", "2009/2010"): {V: (1, 3)},
-    ("cohort.g8.advice.pro", "2009/2010"): {V: (0, 3)},
+    # groep-8 cohort 2010: V G41, G42, G44 (advices havo, vmbo, vwo); L G43 (no advice),
+    # G46 (havo).
+    ("cohort.g8.advice.havo", "2009/2010"): {V: (1, 3), L: (1, 1)},
+    ("cohort.g8.advice.vmbo", "2009/2010"): {V: (1, 3), L: (0, 1)},
+    ("cohort.g8.advice.vwo", "2009/2010"): {V: (1, 3), L: (0, 1)},
+    ("cohort.g8.advice.pro", "2009/2010"): {V: (0, 3), L: (0, 1)},
     ("cohort.g8.advice.havo_vwo", "2013/2014"): {V: (1, 1)},
-    # 2013: G41 havo lj3, G42 vmbo lj3, G44 abroad -> 1/2; G43 vwo lj3 -> 1/1 (for L).
-    ("cohort.g8.havo_vwo_lj3", "2009/2010"): {V: (1, 2), L: (1, 1)},
+    # 2013: G41 havo lj3, G42 vmbo lj3, G44 abroad -> 1/2; G43 vwo lj3, G46 in leerjaar 2
+    # (a year late counts as not havo/vwo here) -> 1/2 (for L).
+    ("cohort.g8.havo_vwo_lj3", "2009/2010"): {V: (1, 2), L: (1, 2)},
     ("cohort.g8.havo_vwo_lj3", "2013/2014"): {V: (1, 1)},
-    # seen 2016: G41 (havo 2015), G42 (vmbo 2014), G44 (havo only in 2017) -> 2/3; G43 vwo
-    # in 2016 = Y+6 -> 1/1.
-    ("cohort.g8.vo_diploma_y6", "2009/2010"): {V: (2, 3), L: (1, 1)},
-    ("cohort.g8.havo_vwo_diploma_y6", "2009/2010"): {V: (1, 3), L: (1, 1)},
-    ("cohort.g8.havo_vwo_diploma_y6", "2013/2014"): {V: (1, 1)},
+    # afstroom, leerjaar 3 in Y+3 or Y+4, seen in Y+4: G41 havo for havo, G42 vmbo for vmbo
+    # -> 0/2 (G44 abroad); G46 vmbo in 2014 for a havo advice -> 1/1 (G43 has no advice).
+    ("cohort.g8.afstroom", "2009/2010"): {V: (0, 2), L: (1, 1)},
+    # seen 2017 (Y+7): G41 (havo 2015 <= Y+6), G42 (vmbo 2014 <= Y+5), G44 (vwo 2017 =
+    # Y+7) -> 3/3; G43 vwo 2016 -> 1/1 (G46 not seen).
+    ("cohort.g8.vo_diploma", "2009/2010"): {V: (3, 3), L: (1, 1)},
+    ("cohort.g8.havo_vwo_diploma", "2009/2010"): {V: (2, 3), L: (1, 1)},
+    ("cohort.g8.havo_vwo_diploma", "2013/2014"): {V: (1, 1)},
     # at 23: G41 yes, G42 no, G44 no -> 1/3; G43 (2022) yes. Cohort 2014: 2025 > 2022.
     ("cohort.g8.startkwalificatie_23", "2009/2010"): {V: (1, 3), L: (1, 1)},
     ("cohort.g8.startkwalificatie_23", "2013/2014"): {},
@@ -406,7 +439,7 @@ def test_engines_agree_on_the_tiny_panel(tiny: dict[str, pa.Table]) -> None:
 def test_engines_agree_on_a_random_panel(spark: Any, random_table: pa.Table) -> None:
     duck, sparked = _run(random_table, "duckdb"), _run(random_table, "spark")
     measures = set(duck["measure"].to_pylist())
-    assert len(measures) == 32  # every measure of every kernel occurs
+    assert measures == {d.measure for d in definitions.DEFINITIONS}  # every measure occurs
     assert duck.num_rows > 3000
     assert duck.equals(sparked)
 

@@ -121,8 +121,20 @@ def test_the_audit_finds_nothing_on_the_nprz_areas_after_a_synthetic_run(nprz_st
     # not a test that cannot fail: without the audit the same cells leave some recoverable
     old = publish.gate(area_cells, area_relations, RuleBook())
     assert audit(area_spans, [v.key for v in old if v.suppressed])
-    # the programme's own area is never a complementary suppression
-    assert not [v for v in verdicts if v.key[3] == "zuid" and v.suppressed and not v.primary]
+    # the programme's own area is never a complementary suppression for another area: a
+    # Zuid cell is suppressed secondarily only to protect a Zuid cell (another of its bands,
+    # another category of its distribution), never for Rotterdam without Zuid or a wijk
+    secondary = [v for v in verdicts if v.key[3] == "zuid" and v.suppressed and not v.primary]
+    for verdict in secondary:
+        assert "= som van" not in verdict.reason, (verdict.key, verdict.reason)
+        if "terug te rekenen uit gepubliceerde" in verdict.reason:
+            assert "/ zuid terug te rekenen" in verdict.reason, (verdict.key, verdict.reason)
+    # ... and its headline figures (a measure, not a band or a category of a distribution)
+    # never are
+    categories = {m for members in publish.DISTRIBUTIONS.values() for m in members}
+    distributions = set(publish.DISTRIBUTIONS)
+    headline = [v for v in secondary if not v.key[2] and v.key[0] not in categories | distributions]
+    assert headline == []
 
 
 def test_schoolweging_bands_are_stored_as_breakdowns_and_leave_the_total_alone(nprz_store, panel):
@@ -132,10 +144,16 @@ def test_schoolweging_bands_are_stored_as_breakdowns_and_leave_the_total_alone(n
     published = {v.key: v for v in outcome.verdicts if not v.suppressed}
     bands = [o for o in outcome.stored if o.dimension is not None]
     assert bands and {o.dimension for o in bands} == {"schoolweging"}
-    assert {o.indicator for o in bands} <= {"T1.R5", "T1.R6", "T1.R7"}
+    # every school row is compared per band (issue 20.3), among them T1.R5-T1.R7
+    assert {"T1.R5", "T1.R6", "T1.R7"} <= {o.indicator for o in bands}
+    plan = nprz_store.plan("nprz")
+    decimals = {i.id: i.decimals for i in plan.indicators}
+    mapped = {c.indicator: c for c in publish.basismonitor_mapping(plan).columns}
     for o in bands:
-        verdict = published[(o.indicator, o.period, o.category, o.area)]  # measure = indicator
-        assert o.value == round(verdict.ratio * 100, 1)  # type: ignore[operator]
+        column = mapped[o.indicator]  # the measure the indicator is mapped from
+        verdict = published[(column.column, o.period, o.category, o.area)]
+        expected = round(verdict.ratio * column.scale, decimals[o.indicator])  # type: ignore[operator]
+        assert o.value == expected
     current = nprz_store.observations("nprz", breakdowns=True)
     stored_bands = [o for o in current if o.dimension == "schoolweging"]
     assert sorted(o.key for o in stored_bands) == sorted(o.key for o in bands)
@@ -144,12 +162,13 @@ def test_schoolweging_bands_are_stored_as_breakdowns_and_leave_the_total_alone(n
     checked = 0
     for o in bands:
         total = totals.get((o.indicator, o.area, o.period))
-        whole = published.get((o.indicator, o.period, "", o.area))
+        whole = published.get((mapped[o.indicator].column, o.period, "", o.area))
         if whole is None:
             assert total is None  # suppressed: no total is formed from the bands
             continue
         assert total is not None and total.dimension is None
-        assert total.value == round(whole.ratio * 100, 1)  # type: ignore[operator]
+        scale = mapped[o.indicator].scale
+        assert total.value == round(whole.ratio * scale, decimals[o.indicator])  # type: ignore[operator]
         checked += 1
     assert checked > 0
 
@@ -258,7 +277,9 @@ def test_the_kernels_on_the_synthetic_panel_reproduce_tabel_1_for_zuid(nprz_stor
     figures = {(o.indicator, period_year(o.period)): o for o in outcome.stored if o.area == "zuid"}
     checked = 0
     for target in calibration_targets():
-        if target.area != "zuid" or target.indicator in ("T1.R1", "T1.R15"):
+        # T1.R12: the synthetic careers are not calibrated to its vo+mbo denominator
+        # (docs/basismonitor.md, "Known limits" of the synthetic population)
+        if target.area != "zuid" or target.indicator in ("T1.R1", "T1.R12", "T1.R15"):
             continue
         found = figures.get((target.indicator, target.year))
         if found is None:

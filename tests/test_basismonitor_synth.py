@@ -61,15 +61,11 @@ PERSON_ROWS = {
     ),
     "T1.R12": (
         "count(*) filter (early_leaver)",
-        "count(*) filter (sector is not null and age between 12 and 22)",
+        "count(*) filter (sector in ('vo', 'mbo') and age between 12 and 22)",
     ),
     "T1.R13": (
         "count(*) filter (startkwalificatie and age between 18 and 22)",
         "count(*) filter (age between 18 and 22)",
-    ),
-    "T1.R14": (
-        "count(*) filter (education in ('middelbaar', 'hoog') and age between 15 and 74)",
-        "count(*) filter (age between 15 and 74)",
     ),
     "T1.R17": (
         "count(*) filter (age < 18 and income_vs_minimum <= 1.1)",
@@ -77,7 +73,7 @@ PERSON_ROWS = {
     ),
     "T1.R20": (
         "count(*) filter (labour_force and not employed and age between 15 and 74)",
-        "count(*) filter (age between 15 and 74)",
+        "count(*) filter (labour_force is not null and age between 15 and 74)",
     ),
 }
 HOUSEHOLD_ROWS = {
@@ -153,6 +149,17 @@ def marginals(panel: Path) -> dict[tuple[str, str, int], tuple[float, int]]:
             for area, year, top, bottom in con.execute(query).fetchall():
                 if bottom:
                     result[(indicator, area, year)] = (100.0 * top / bottom, bottom)
+    # T1.R14 is weighted with the education file's weights (n: the persons behind it)
+    query = """
+        select area, year,
+               sum(education_weight) filter (education in ('middelbaar', 'hoog')),
+               sum(education_weight), count(*)
+        from rows
+        where age between 15 and 74 and education is not null and education_weight is not null
+        group by all
+    """
+    for area, year, top, bottom, count in con.execute(query).fetchall():
+        result[("T1.R14", area, year)] = (100.0 * top / bottom, count)
     query = "select area, year, avg(household_income), count(*) from households group by all"
     for area, year, mean, count in con.execute(query).fetchall():
         result[("T1.R15", area, year)] = (mean, count)

@@ -73,8 +73,20 @@ class Recovery:
     used: tuple[tuple[Key, float], ...]
 
 
-def audit(spans: Mapping[Key, Span], suppressed: Collection[Key]) -> list[Recovery]:
-    """Every suppressed cell that the published cells of its family determine, by key."""
+Memo = dict[Key, tuple[frozenset[Key], list["Recovery"]]]
+"""What :func:`audit` found per family, with the family's suppressed cells it found it for."""
+
+
+def audit(
+    spans: Mapping[Key, Span], suppressed: Collection[Key], memo: Memo | None = None
+) -> list[Recovery]:
+    """Every suppressed cell that the published cells of its family determine, by key.
+
+    ``memo``: pass the same dict to repeated audits of the same spans (the gate's rounds of
+    complementary suppression): a family whose suppressed cells are the ones it was last
+    audited with has the same answer, and is not audited again. Most families settle after
+    a round or two while a few take many; without it every round audits them all.
+    """
     hidden = set(suppressed)
     families: dict[Key, list[Key]] = defaultdict(list)
     for key, span in spans.items():
@@ -82,8 +94,16 @@ def audit(spans: Mapping[Key, Span], suppressed: Collection[Key]) -> list[Recove
     found: list[Recovery] = []
     for family in sorted(families):
         keys = sorted(families[family])
-        if any(k in hidden for k in keys):
-            found += audit_family(spans, keys, hidden)
+        mine = frozenset(k for k in keys if k in hidden)
+        if not mine:
+            continue
+        if memo is not None and family in memo and memo[family][0] == mine:
+            found += memo[family][1]
+            continue
+        recoveries = audit_family(spans, keys, hidden)
+        if memo is not None:
+            memo[family] = (mine, recoveries)
+        found += recoveries
     return sorted(found, key=lambda r: r.key)
 
 

@@ -30,6 +30,8 @@ LEAF_COLUMNS = (
     "top1",
     "top2",
     "low",
+    "weight_numerator",
+    "weight_denominator",
 )
 LEAF_KEY = ("measure", "period", "gemeente", "buurt", "band")
 LEAF_SCHEMA = pa.schema(
@@ -45,6 +47,8 @@ LEAF_SCHEMA = pa.schema(
         pa.field("top1", pa.float64()),
         pa.field("top2", pa.float64()),
         pa.field("low", pa.float64()),
+        pa.field("weight_numerator", pa.float64()),
+        pa.field("weight_denominator", pa.float64()),
     ]
 )
 
@@ -64,6 +68,8 @@ class LeafCell:
     top1: float | None = None
     top2: float | None = None
     low: float | None = None
+    weight_numerator: float | None = None
+    weight_denominator: float | None = None
 
 
 def leaf_cells(table: pa.Table) -> list[LeafCell]:
@@ -91,12 +97,20 @@ def period_text(year: int, form: PeriodForm) -> str:
 
 @dataclass(frozen=True)
 class Share:
-    """A measure counted as ``numerator`` among ``population`` (both row conditions)."""
+    """A measure counted as ``numerator`` among ``population`` (both row conditions).
+
+    With a ``weight`` (an expression per row, e.g. CBS's weight of the education file)
+    the value is the weighted share: the sum of the weights of the numerator over that of
+    the population; the counts stay unweighted (the units behind the value, which the
+    disclosure gate checks, as CBS's output checking counts unweighted units). The
+    population must imply a known weight.
+    """
 
     measure: str
     form: PeriodForm
     population: nw.Expr
     numerator: nw.Expr
+    weight: nw.Expr | None = None
 
 
 GROUP = ("year", "gemeente", "buurt")  # the working key of a leaf and year; buurt "" for none
@@ -117,6 +131,8 @@ class Measure:
     form: PeriodForm
     numerator: str
     denominator: str
+    weight_numerator: str | None = None
+    weight_denominator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,8 +176,18 @@ def lengthen(wide: pa.Table, cells: Cells) -> pa.Table:
         name: wide[name] if cells.magnitude else pa.nulls(rows, pa.float64())
         for name in ("total", "top1", "top2", "low")
     }
+    no_weight = pa.nulls(rows, pa.float64())
     parts = []
     for measure in cells.measures:
+        weights = {
+            "weight_numerator": no_weight,
+            "weight_denominator": no_weight,
+        }
+        if measure.weight_numerator and measure.weight_denominator:
+            weights = {
+                "weight_numerator": wide[measure.weight_numerator],
+                "weight_denominator": wide[measure.weight_denominator],
+            }
         periods = _texts([period_text(year, measure.form) for year in years.to_pylist()])
         table = pa.table(
             {
@@ -171,6 +197,7 @@ def lengthen(wide: pa.Table, cells: Cells) -> pa.Table:
                 "numerator": wide[measure.numerator],
                 "denominator": wide[measure.denominator],
                 **magnitude,
+                **weights,
             }
         ).cast(LEAF_SCHEMA)
         # a denominator is a count, so "above 0" is "not 0"
@@ -195,7 +222,7 @@ def shares(frame: Frame, specs: Sequence[Share]) -> Cells:
     one person or household. Rows in none of the populations are filtered out first (a
     filter the engine pushes into the scan: for T1.R7 alone only the leerjaar-3 pupils are
     grouped). Measure ``i`` is counted in the columns ``n<i>`` (numerator) and ``d<i>``
-    (denominator).
+    (denominator), and a weighted one also summed in ``wn<i>`` and ``wd<i>``.
     """
     if not specs:
         raise ValueError("no shares to count")
@@ -212,13 +239,35 @@ def shares(frame: Frame, specs: Sequence[Share]) -> Cells:
             for expr in (
                 _count(spec.population & spec.numerator).alias(f"n{i:02d}"),
                 _count(spec.population).alias(f"d{i:02d}"),
+                *(
+                    ()
+                    if spec.weight is None
+                    else (
+                        _sum(spec.weight, spec.population & spec.numerator).alias(f"wn{i:02d}"),
+                        _sum(spec.weight, spec.population).alias(f"wd{i:02d}"),
+                    )
+                ),
             )
         )
     )
     measures = tuple(
-        Measure(spec.measure, spec.form, f"n{i:02d}", f"d{i:02d}") for i, spec in enumerate(specs)
+        Measure(
+            spec.measure,
+            spec.form,
+            f"n{i:02d}",
+            f"d{i:02d}",
+            *((f"wn{i:02d}", f"wd{i:02d}") if spec.weight is not None else ()),
+        )
+        for i, spec in enumerate(specs)
     )
     return Cells(wide, measures)
+
+
+def _sum(value: nw.Expr, condition: nw.Expr) -> nw.Expr:
+    """The sum of ``value`` over the rows where ``condition`` holds (0 for none)."""
+    return (
+        nw.when(condition).then(value.cast(nw.Float64())).otherwise(nw.lit(0.0, nw.Float64())).sum()
+    )
 
 
 # --- shared building blocks ------------------------------------------------------------

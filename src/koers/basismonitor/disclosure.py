@@ -87,7 +87,7 @@ from typing import SupportsFloat
 
 from koers import nl
 from koers.basismonitor.audit import Key as Key
-from koers.basismonitor.audit import Span, audit
+from koers.basismonitor.audit import Memo, Span, audit
 
 _TOLERANCE = 1e-9  # relative slack when comparing sums of float contributions
 
@@ -151,7 +151,10 @@ class Cell:
     """One aggregate computed from microdata, before output checking.
 
     - a *count* cell: only ``denominator`` (the number of units, e.g. residents);
-    - a *frequency* cell: ``numerator`` units of ``denominator`` have the property;
+    - a *frequency* cell: ``numerator`` units of ``denominator`` have the property; a
+      weighted one also carries ``weighted``, the sums of the weights of the numerator
+      and of the population, from which its value is computed (the counts stay the units
+      the rules check);
     - a *magnitude* cell: ``total`` is the sum of the contributions of ``denominator``
       units (e.g. income); ``top`` holds the largest contributions, descending, as many as
       the dominance rules need (two for the default rules), and ``low`` the smallest one
@@ -169,6 +172,7 @@ class Cell:
     total: float | None = None
     top: tuple[float, ...] = ()
     low: float | None = None
+    weighted: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         key = self.key
@@ -327,6 +331,8 @@ class Verdict:
             return None
         if cell.total is not None:
             return cell.total / cell.denominator
+        if cell.weighted is not None and cell.weighted[1] > 0:
+            return cell.weighted[0] / cell.weighted[1]
         if cell.numerator is not None:
             return cell.numerator / cell.denominator
         return None
@@ -373,11 +379,12 @@ def check(
     primary = {cell.key: r for cell in cells if (r := _primary_reasons(cell, rules_for(cell.key)))}
     suppressed = set(primary)
     secondary: dict[Key, str] = {}
+    memo: Memo = {}  # unchanged families are not audited again
     while True:
         _relation_pass(relations, by_key, suppressed, secondary, kept)
         if not spans:
             break
-        recoveries = audit(spans, suppressed)
+        recoveries = audit(spans, suppressed, memo)
         if not recoveries:
             break
         chosen: set[Key] = set()

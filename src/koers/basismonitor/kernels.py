@@ -30,6 +30,9 @@ The leaf cell
                             the disclosure gate's dominance rule)
         low          float? magnitude measures only: the smallest contribution (for
                             the extreme-value rule; a negative income is one)
+        weight_numerator, weight_denominator
+                     float? weighted shares only (T1.R14): the sums of the weights of
+                            the numerator and of the population, whose ratio is the value
 
     A leaf is the finest geography (gemeente + buurt). Cells are *additive*: the value of
     any area is the sum of the numerators over the sum of the denominators of its leaves,
@@ -108,6 +111,9 @@ from koers.basismonitor.cells import (
     period_text,
     shares,
 )
+from koers.basismonitor.flows import diploma_starters, moves
+from koers.basismonitor.measures import SCHOOL_MEASURES, person_shares, prepare
+from koers.basismonitor.schema import ADVICES
 
 Kernel = Callable[[Frame], Cells]
 
@@ -167,47 +173,35 @@ def _person_shares() -> list[Share]:
         Share(
             "T1.R12",
             "school",
-            age.is_between(12, 22) & (~col("sector").is_null() | col("early_leaver")),
+            age.is_between(12, 22) & col("sector").is_in(["vo", "mbo"]),
             col("early_leaver"),
         ),
         Share("T1.R13", "october", age.is_between(18, 22), col("startkwalificatie")),
         Share(
             "T1.R14",
             "october",
-            age_15_74 & ~col("education").is_null(),
+            age_15_74 & ~col("education").is_null() & ~col("education_weight").is_null(),
             col("education").is_in(["middelbaar", "hoog"]),
+            weight=col("education_weight"),
         ),
         Share("T1.R17", "calendar", (age < 18) & ~col("income_vs_minimum").is_null(), LOW_INCOME),
-        Share("T1.R20", "october", age_15_74, col("labour_force") & ~col("employed")),
+        Share(
+            "T1.R20",
+            "october",
+            age_15_74 & ~col("labour_force").is_null(),
+            col("labour_force") & ~col("employed"),
+        ),
+        *person_shares(),
     ]
 
 
 def tabel1_persons(panel: Frame, only: Collection[str] | None = None) -> Cells:
-    """Tabel 1 rows counted over persons, per leaf and year (``only``: a subset by id).
-
-    Each measure: numerator / denominator, period. ("…": persons of the denominator.)
-
-    - T1.R2: persons aged < 27 / all persons; ``Y``.
-    - T1.R4: … with parents_education laag / pupils with sector po; ``Y-1-10-01``.
-    - T1.R5: … with ref_taal fundamenteel or streef / groep-8 pupils (po, study_year 8)
-      with a known ref_taal; ``Y-1/Y``.
-    - T1.R6: … with ref_taal streef / the same; ``Y-1/Y``.
-    - T1.R7: … with level havo or vwo / vo pupils in leerjaar 3 (study_year 3); ``Y-1/Y``.
-    - T1.R8: … with level pro / vo pupils; ``Y-1/Y``.
-    - T1.R9, T1.R10, T1.R11: … with diploma vwo, havo, vmbo / persons who obtained a vo
-      diploma (vmbo, havo or vwo) in the school year; ``Y-1/Y``.
-    - T1.R12: … early_leaver (new voortijdig schoolverlaters) / aged 12-22 and enrolled (a
-      sector) or an early leaver of the year; ``Y-1/Y``. An early leaver left school
-      during the school year, so whether or not their row still has a sector they count in
-      the denominator.
-    - T1.R13: … with startkwalificatie / aged 18-22; ``Y-10-01``.
-    - T1.R14: … education middelbaar or hoog / aged 15-74 with a known education;
-      ``Y-10-01``.
-    - T1.R17: … income_vs_minimum ≤ 1,10 / aged < 18 with a known income_vs_minimum (in a
-      private household); ``Y``.
-    - T1.R20: … labour_force and not employed / aged 15-74; ``Y-10-01``.
+    """The measures counted over persons, per leaf and year, in one pass (``only``: a
+    subset by id): the Tabel 1 rows T1.R2, R4-R14, R17 and R20 and the person measures of
+    :mod:`koers.basismonitor.measures`. Each one's numerator, denominator and period are in
+    :data:`koers.basismonitor.definitions.DEFINITIONS`.
     """
-    return shares(base(panel), _select(_person_shares(), only))
+    return shares(prepare(base(panel)), _select(_person_shares(), only))
 
 
 def _household_shares() -> list[Share]:
@@ -223,25 +217,10 @@ def _household_shares() -> list[Share]:
 def tabel1_households(
     panel: Frame, only: Collection[str] | None = None, kept: Frame | None = None
 ) -> Cells:
-    """Tabel 1 rows counted over households (distinct per leaf and year), period ``Y``.
-
-    Each measure: numerator / denominator ("…": households of the denominator).
-
-    - T1.R3: … of household type eenouder / households with a member in position kind
-      aged < 18.
-    - T1.R16: … with income_vs_minimum ≤ 1,10 / households with a known income_vs_minimum.
-    - T1.R18: … with a member receiving any benefit (bijstand, ww or ao) / all households.
-    - T1.R19: … with a member receiving bijstand or ww / all households.
-    measure   numerator                                   denominator
-    ========  ==========================================  ==================================
-    T1.R3     … of household type eenouder                households with a member in
-                                                          position kind aged < 18
-    T1.R16    … with income_vs_minimum ≤ 1,10             households with a known
-                                                          income_vs_minimum
-    T1.R18    … with a member receiving any benefit       all households
-              (bijstand, ww or ao)
-    T1.R19    … with a member receiving bijstand or ww    all households
-    ========  ==========================================  ==================================
+    """Tabel 1 rows counted over households (distinct per leaf and year), period ``Y``:
+    T1.R3, T1.R16, T1.R18 and T1.R19 (definitions:
+    :data:`koers.basismonitor.definitions.DEFINITIONS`). ``kept``: the households computed
+    once (see :func:`households_of`).
     """
     return shares(households_of(panel, kept), _select(_household_shares(), only))
 
@@ -317,50 +296,66 @@ def band_expr() -> nw.Expr:
     )
 
 
+SCHOOL_ROWS = (
+    "T1.R4",
+    "T1.R5",
+    "T1.R6",
+    "T1.R7",
+    "T1.R8",
+    "T1.R9",
+    "T1.R10",
+    "T1.R11",
+    *SCHOOL_MEASURES,
+)
+"""The person measures of pupils at a school with a schoolweging (po and vo), compared per
+band. T1.R12 is not among them: it counts mbo students too, whose schools have none."""
+
+
 def schoolweging_bands(panel: Frame) -> Cells:
-    """T1.R5, T1.R6 and T1.R7 per schoolweging band of the pupil's school.
+    """Every school row (:data:`SCHOOL_ROWS`) per schoolweging band of the pupil's school.
 
     The same definitions as in :func:`tabel1_persons`, restricted to pupils whose school has
     a schoolweging, with ``band`` = :func:`band_expr` of that weging. The cells stay per
     leaf of residence, so after the rollup "zuid, band 34-36" (pupils living on Zuid) can
-    be compared with "nl, band 34-36" (all pupils in schools of that band).
+    be compared with "g4-excl-zuid, band 34-36" (pupils of the G4 outside Zuid in schools
+    of that band).
     """
-    banded = base(panel).filter(~nw.col("schoolweging").is_null())
+    banded = prepare(base(panel)).filter(~nw.col("schoolweging").is_null())
     banded = banded.with_columns(band_expr().alias("band"))
-    return shares(banded, _select(_person_shares(), {"T1.R5", "T1.R6", "T1.R7"}))
+    return shares(banded, _select(_person_shares(), set(SCHOOL_ROWS)))
 
 
 # --- cohort flows --------------------------------------------------------------------------
 
-ADVICES = ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
 STARTKWALIFICATIE_AGE = 23
+DIPLOMA_SLACK = 1
+VO_NOMINAL = {"vmbo": 4, "havo": 5, "vwo": 6}
+"""Nominal leerjaren of each vo track: after groep 8 in school year ``Y`` a diploma of
+track T counts when obtained by ``Y + VO_NOMINAL[T] + DIPLOMA_SLACK``."""
+TRACK_RANK = {"pro": 0, "vmbo": 1, "havo": 2, "vwo": 3}
+ADVICE_TRACK = {"pro": 0, "vmbo": 1, "vmbo_havo": 1, "havo": 2, "havo_vwo": 2, "vwo": 3}
+"""The lowest vo track an advice leads to (a double advice: its lower track), as
+:data:`TRACK_RANK`: a pupil in a lower track in leerjaar 3 has streamed down (E4.2)."""
+
+
+def _rank(column: str, ranks: dict[str, int]) -> nw.Expr:
+    """The rank of a code (null for a code not in ``ranks`` or none)."""
+    expr = nw.lit(None, nw.Int32())
+    for code, rank in ranks.items():
+        expr = nw.when(nw.col(column) == code).then(nw.lit(rank, nw.Int32())).otherwise(expr)
+    return expr
 
 
 def cohort_groep8(panel: Frame) -> Cells:
-    """Flows of each groep-8 cohort (po, study_year 8 in school year ``Y``), period ``Y-1/Y``.
+    """Flows of each groep-8 cohort (po, study_year 8 in school year ``Y``), period ``Y-1/Y``;
+    the definitions are in :data:`koers.basismonitor.definitions.DEFINITIONS`.
 
-    Attributed to the leaf the pupil lived in in ``Y``. Each follow-up is a self-join on
-    ``(person, year + k)``; "observed in Y+k" means the pupil has a panel row in ``Y + k``
-    (so emigrants drop out of the denominator instead of counting as failures).
-
-    Each measure: numerator / denominator ("…": cohort pupils of the denominator).
-
-    - cohort.g8.advice.<advice> (pro, vmbo, vmbo_havo, havo, havo_vwo, vwo): pupils with
-      that final advice / cohort pupils with a known advice.
-    - cohort.g8.havo_vwo_lj3: … in vo leerjaar 3 havo or vwo in Y+3 / cohort pupils
-      observed in Y+3.
-    - cohort.g8.vo_diploma_y6: … with a vo diploma (vmbo, havo, vwo) in one of the school
-      years Y+1 … Y+6 / cohort pupils observed in Y+6.
-    - cohort.g8.havo_vwo_diploma_y6: … with a havo or vwo diploma in Y+1 … Y+6 / the same.
-    - cohort.g8.startkwalificatie_23: … with startkwalificatie in the year they turn 23
-      (birth_year + 23) / cohort pupils observed in that year.
-
-    Y+6 covers the regular route to every vo diploma (vwo: 6 years after groep 8); a
-    diploma after a delay of more than one year counts only in the startkwalificatie flow.
-    A cohort is reported for a flow only when the flow's follow-up year is in the panel:
-    for Y+3 and Y+6 the join finds no row otherwise; for age 23, whose year differs per
-    pupil, the cohort is reported only once the youngest pupil's year (max birth_year + 23)
-    is within the panel, so no cohort is ever half followed.
+    Attributed to the leaf the pupil lived in in ``Y``. "Observed in Y+k" means the pupil
+    has a panel row in ``Y + k`` (so emigrants drop out of the denominator instead of
+    counting as failures). A cohort is reported for a flow only when the flow's follow-up
+    year is in the panel: for Y+3, Y+4 and Y+7 the join finds no row otherwise; for age 23,
+    whose year differs per pupil, the cohort is reported only once the youngest pupil's
+    year (max birth_year + 23) is within the panel, so no cohort is ever half followed.
     """
     rows = base(panel)
     col = nw.col
@@ -372,25 +367,34 @@ def cohort_groep8(panel: Frame) -> Cells:
     # One probe of the panel for every follow-up: the cohort (small) joined to all rows of
     # its pupils on person, each follow-up picked per cohort row by a conditional
     # aggregate. A join per follow-up year scans the panel once per follow-up.
+    lj3 = (col("sector") == "vo") & (col("study_year") == 3)
     later = rows.select(
         col("person"),
         col("year").cast(nw.Int32()).alias("f_year"),
         col("age").alias("f_age"),
-        _flag(
-            (col("sector") == "vo") & (col("study_year") == 3) & col("level").is_in(["havo", "vwo"])
-        ).alias("f_lj3"),
-        _flag(col("diploma").is_in(VO_DIPLOMAS)).alias("f_diploma"),
-        _flag(col("diploma").is_in(["havo", "vwo"])).alias("f_havo_vwo"),
+        _flag(lj3 & col("level").is_in(["havo", "vwo"])).alias("f_lj3"),
+        nw.when(lj3).then(_rank("level", TRACK_RANK)).alias("f_track"),
+        col("diploma").alias("f_diploma"),
         _flag(col("startkwalificatie")).alias("f_sk"),
     )
-    f_year, year = col("f_year"), col("year")
-    within_6 = f_year.is_between(year + 1, year + 6)
+    f_year, year, diploma = col("f_year"), col("year"), col("f_diploma")
+    on_time = nw.any_horizontal(
+        *(
+            (diploma == track) & f_year.is_between(year + 1, year + nominal + DIPLOMA_SLACK)
+            for track, nominal in VO_NOMINAL.items()
+        ),
+        ignore_nulls=False,
+    )
+    last_window = max(VO_NOMINAL.values()) + DIPLOMA_SLACK
     joined = cohort.join(later, on="person", how="inner")
     flows = joined.group_by("person", "year", "gemeente", "buurt", "advice").agg(
         nw.when(f_year == year + 3).then(col("f_lj3")).max().alias("lj3"),
-        nw.when(f_year == year + 6).then(nw.lit(1, nw.Int32())).max().alias("seen6"),
-        nw.when(within_6).then(col("f_diploma")).sum().alias("diplomas"),
-        nw.when(within_6 & (col("f_diploma") == 1)).then(col("f_havo_vwo")).max().alias("havo_vwo"),
+        nw.when(f_year == year + 3).then(col("f_track")).max().alias("track3"),
+        nw.when(f_year == year + 4).then(col("f_track")).max().alias("track4"),
+        nw.when(f_year == year + 4).then(nw.lit(1, nw.Int32())).max().alias("seen4"),
+        nw.when(f_year == year + last_window).then(nw.lit(1, nw.Int32())).max().alias("seen"),
+        _count(on_time).alias("diplomas"),
+        _count(on_time & diploma.is_in(["havo", "vwo"])).alias("havo_vwo"),
         nw.when(col("f_age") == STARTKWALIFICATIE_AGE).then(col("f_sk")).max().alias("sk23"),
     )
     groep8_birth = rows.filter((col("sector") == "po") & (col("study_year") == 8)).select(
@@ -404,8 +408,15 @@ def cohort_groep8(panel: Frame) -> Cells:
         .filter(col("need") <= col("last_year"))
         .select("year", nw.lit(1, nw.Int32()).alias("complete_23"))
     )
-    flows = flows.join(complete_23, on="year", how="left")
-    seen6 = ~col("seen6").is_null()
+    flows = flows.join(complete_23, on="year", how="left").with_columns(
+        # leerjaar 3 in Y+3, or in Y+4 after a year's delay
+        nw.when(~col("track3").is_null())
+        .then(col("track3"))
+        .otherwise(col("track4"))
+        .alias("track"),
+        _rank("advice", ADVICE_TRACK).alias("advice_track"),
+    )
+    seen = ~col("seen").is_null()
     specs = [
         *(
             Share(
@@ -417,8 +428,14 @@ def cohort_groep8(panel: Frame) -> Cells:
             for advice in ADVICES
         ),
         Share("cohort.g8.havo_vwo_lj3", "school", ~col("lj3").is_null(), col("lj3") == 1),
-        Share("cohort.g8.vo_diploma_y6", "school", seen6, col("diplomas") > 0),
-        Share("cohort.g8.havo_vwo_diploma_y6", "school", seen6, col("havo_vwo") == 1),
+        Share("cohort.g8.vo_diploma", "school", seen, col("diplomas") > 0),
+        Share("cohort.g8.havo_vwo_diploma", "school", seen, col("havo_vwo") > 0),
+        Share(
+            "cohort.g8.afstroom",
+            "school",
+            ~col("advice_track").is_null() & ~col("track").is_null() & ~col("seen4").is_null(),
+            col("track") < col("advice_track"),
+        ),
         Share(
             "cohort.g8.startkwalificatie_23",
             "school",
@@ -430,20 +447,16 @@ def cohort_groep8(panel: Frame) -> Cells:
 
 
 def cohort_bijstand(panel: Frame) -> Cells:
-    """Work after entering bijstand, per inflow cohort, period ``Y``.
+    """Work after entering bijstand, per inflow cohort, period ``Y`` (definitions:
+    :data:`koers.basismonitor.definitions.DEFINITIONS`).
 
     The inflow cohort of ``Y``: persons with benefit bijstand in ``Y`` and not in ``Y − 1``
     (a person without a row in ``Y − 1``, e.g. who moved into the country, counts as
     inflow); only years whose ``Y − 1`` is in the panel have an inflow cohort. Attributed to
     the leaf of residence in ``Y``. Benefit and employment describe the last day of the
-    year, so ``Y + 1`` is "about 12 months after inflow" and ``Y + 2`` "about 24 months".
-
-    Each measure: numerator / denominator ("…": inflow persons of the denominator).
-
-    - cohort.bijstand.work_y1: … employed in Y+1 / inflow observed in Y+1.
-    - cohort.bijstand.work_y2: … employed in Y+2 / inflow observed in Y+2.
-    - cohort.bijstand.sustained_y2: … employed in both Y+1 and Y+2 / inflow observed in
-      both.
+    year, so the follow-up at the end of ``Y + 1`` lies 12 to 24 months after inflow (18 on
+    average) and that at the end of ``Y + 2`` 24 to 36 months: the measures say "at the end
+    of the first (second) year after the year of inflow", not "after 12 months".
     """
     rows = base(panel)
     col = nw.col
@@ -506,6 +519,8 @@ KERNELS: dict[str, Kernel] = {
     "schoolweging_bands": schoolweging_bands,
     "cohort_groep8": cohort_groep8,
     "cohort_bijstand": cohort_bijstand,
+    "diploma_starters": diploma_starters,
+    "moves": moves,
 }
 """Every kernel by name."""
 

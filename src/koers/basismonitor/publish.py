@@ -50,12 +50,14 @@ from koers.areas import Observation
 from koers.basismonitor.audit import Span, audit
 from koers.basismonitor.disclosure import Cell, Decision, Key, Relation, Rules, Verdict, check
 from koers.basismonitor.engines import Engine, EngineOptions, open_panel
+from koers.basismonitor.flows import DISTRIBUTIONS as MOVE_DISTRIBUTIONS
 from koers.basismonitor.kernels import all_kernels
+from koers.basismonitor.measures import DISTRIBUTIONS as PERSON_DISTRIBUTIONS
 from koers.basismonitor.policy import MeasureRule, RuleBook, kind_of, rules_of
 from koers.basismonitor.release import release_rows, write_annex, write_release
 from koers.basismonitor.rollup import AreaCell, cell_key, relations, rollup, spans
 from koers.basismonitor.schema import is_synthetic, read_meta
-from koers.plan.model import Plan, SourceMapping
+from koers.plan.model import AreaKind, Plan, SourceMapping
 from koers.sources import refuse_closed_years
 from koers.sources.basismonitor import (
     SYNTHETIC,
@@ -74,6 +76,8 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
         f"cohort.g8.advice.{a}" for a in ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
     ),
     "T1.R9-R11": ("T1.R9", "T1.R10", "T1.R11"),
+    **PERSON_DISTRIBUTIONS,
+    **MOVE_DISTRIBUTIONS,
 }
 Progress = Callable[[str], None]
 
@@ -113,6 +117,21 @@ def basismonitor_mapping(plan: Plan, mapping: str | None = None) -> SourceMappin
     return found[0]
 
 
+def band_areas(plan: Plan) -> frozenset[str]:
+    """The areas whose schoolweging band comparisons a run publishes: the country, the
+    municipalities and the groups that are not a division of a gebied (Zuid, the
+    focuswijken, the G4 with and without Zuid, ...). A wijk, buurt, gebied or wijkraad per
+    band is a handful of pupils, nearly always suppressed, and every such cell is one more
+    for the output checkers and the recovery audit to go through."""
+    kinds = {a.id: a.kind for a in plan.areas}
+    return frozenset(
+        a.id
+        for a in plan.areas
+        if a.kind in (AreaKind.COUNTRY, AreaKind.MUNICIPALITY)
+        or (a.kind is AreaKind.GROUP and kinds.get(a.parent or "") is not AreaKind.DISTRICT)
+    )
+
+
 def compute(
     plan: Plan,
     panel_dir: Path,
@@ -125,10 +144,11 @@ def compute(
     their spans over the leaves; ``options``: how the engine may use the machine."""
     with open_panel(panel_dir, engine, threads=threads, options=options) as panel:
         leaves = panel.cells(all_kernels(panel.frame, keep=panel.keep))
-    area_cells = rollup(plan, leaves)
+    compared = band_areas(plan)
+    area_cells = [c for c in rollup(plan, leaves) if c.band is None or c.area in compared]
     return (
         area_cells,
-        relations(plan, leaves, area_cells),
+        relations(plan, leaves, area_cells, compared),
         spans(plan, leaves, area_cells, DISTRIBUTIONS),
     )
 
@@ -137,7 +157,10 @@ def _cell(area_cell: AreaCell) -> Cell:
     if area_cell.total is not None:  # a magnitude: a sum over its contributors
         top = tuple(t for t in (area_cell.top1, area_cell.top2) if t is not None)
         return Cell(area_cell.key, None, area_cell.denominator, area_cell.total, top, area_cell.low)
-    return Cell(area_cell.key, area_cell.numerator, area_cell.denominator)
+    weighted = None
+    if area_cell.weight_numerator is not None and area_cell.weight_denominator is not None:
+        weighted = (area_cell.weight_numerator, area_cell.weight_denominator)
+    return Cell(area_cell.key, area_cell.numerator, area_cell.denominator, weighted=weighted)
 
 
 def _distribution_cells(area_cells: Sequence[AreaCell]) -> tuple[list[Cell], list[Relation]]:
@@ -191,6 +214,8 @@ def gate(
     else:
         per_key, general = dict.fromkeys(keys, rules), rules
     keep = [k for k in keys if keep_area is not None and k[-1] == keep_area]
+    if spans:
+        keep += _same_as(keep, keys, spans)
     verdicts = check(
         cells,
         [*area_relations, *extra_relations],
@@ -202,6 +227,16 @@ def gate(
     if spans:
         check_audit(spans, verdicts)
     return verdicts
+
+
+def _same_as(kept: Sequence[Key], keys: Sequence[Key], spans: Mapping[Key, Span]) -> list[Key]:
+    """The cells that publish exactly what a kept cell publishes (e.g. Rotterdam in a
+    schoolweging band where only Zuid's pupils are): suppressing one suppresses the other,
+    so they are spared as the kept cell is."""
+    vectors = {(k[:-1], spans[k].published) for k in kept if k in spans}
+    return [
+        k for k in keys if k not in kept and k in spans and (k[:-1], spans[k].published) in vectors
+    ]
 
 
 def check_audit(spans: Mapping[Key, Span], verdicts: Sequence[Verdict]) -> None:

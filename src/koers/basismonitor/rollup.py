@@ -39,7 +39,7 @@ relation lists only the parts that have a cell; a part without one contributes z
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -67,6 +67,8 @@ class AreaCell:
     top1: float | None = None
     top2: float | None = None
     low: float | None = None
+    weight_numerator: float | None = None
+    weight_denominator: float | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -75,7 +77,10 @@ class AreaCell:
 
     @property
     def value(self) -> float:
-        """numerator / denominator: a share (× 100 for a percentage) or a mean."""
+        """numerator / denominator: a share (× 100 for a percentage) or a mean; a weighted
+        share from its weights."""
+        if self.weight_numerator is not None and self.weight_denominator:
+            return self.weight_numerator / self.weight_denominator
         return self.numerator / self.denominator
 
 
@@ -246,6 +251,7 @@ class _Sum:
         self.total: float | None = None
         self.tops: list[float] = []
         self.low: float | None = None
+        self.weights: tuple[float, float] | None = None
 
     def add(self, cell: LeafCell) -> None:
         self.numerator += cell.numerator
@@ -254,6 +260,9 @@ class _Sum:
             self.total = (self.total or 0.0) + cell.total
         if cell.low is not None:
             self.low = cell.low if self.low is None else min(self.low, cell.low)
+        if cell.weight_numerator is not None and cell.weight_denominator is not None:
+            wn, wd = self.weights or (0.0, 0.0)
+            self.weights = (wn + cell.weight_numerator, wd + cell.weight_denominator)
         self.tops = sorted(
             [*self.tops, *(t for t in (cell.top1, cell.top2) if t is not None)], reverse=True
         )[:2]
@@ -271,6 +280,8 @@ class _Sum:
             top1=tops[0],
             top2=tops[1],
             low=self.low,
+            weight_numerator=None if self.weights is None else self.weights[0],
+            weight_denominator=None if self.weights is None else self.weights[1],
         )
 
 
@@ -278,8 +289,13 @@ def relations(
     plan: Plan,
     cells: Sequence[LeafCell],
     area_cells: Sequence[AreaCell] | None = None,
+    band_areas: Collection[str] | None = None,
 ) -> list[Relation]:
-    """The additivity relations between the area cells of ``cells`` (see the module doc)."""
+    """The additivity relations between the area cells of ``cells`` (see the module doc).
+
+    ``band_areas``: the only areas with band cells (the others were left out, not empty),
+    so a relation of band cells is declared only when all its areas are among them.
+    """
     if area_cells is None:
         area_cells = rollup(plan, cells)
     resolvers = _resolvers(plan, cells)
@@ -303,6 +319,8 @@ def relations(
         for total, parts in partitions[period_year(period)]:
             total_key = cell_key(measure, period, band, total)
             if total_key not in present:
+                continue
+            if band and band_areas is not None and not set(parts) <= set(band_areas):
                 continue
             part_keys = tuple(
                 key for p in parts if (key := cell_key(measure, period, band, p)) in present

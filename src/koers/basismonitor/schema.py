@@ -51,6 +51,9 @@ REFERENCE_LEVELS = ("onder", "fundamenteel", "streef")  # < 1F, 1F, 2F/1S
 ADVICES = ("pro", "vmbo", "vmbo_havo", "havo", "havo_vwo", "vwo")
 EDUCATION = ("laag", "middelbaar", "hoog")
 BENEFITS = ("bijstand", "ww", "ao")
+# The field (richting) of an mbo programme, grouped as the plan steers on it (E4.5-E4.9):
+# techniek, haven en logistiek, zorg (zorg en welzijn), everything else.
+MBO_FIELDS = ("techniek", "haven_logistiek", "zorg", "overig")
 
 FIELDS: tuple[Field, ...] = (
     Field("person", pa.int64(), False, "Pseudonym of the person, the same in every year."),
@@ -147,8 +150,50 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "labour_force",
         pa.bool_(),
-        False,
-        "In the labour force (working, or not working but looking and available).",
+        True,
+        "In the labour force (working, or not working but looking and available); empty "
+        "where unknown: registers do not say who is looking and available (the EBB, a "
+        "sample survey, does), so a panel built from registers alone leaves it empty.",
+    ),
+    # Added in session 4 (issue 20, definitions); appended so earlier columns keep their
+    # place.
+    Field(
+        "test_advice",
+        pa.string(),
+        True,
+        "The school advice the eindtoets indicates (its schooladviesindicatie) in groep 8.",
+        ADVICES,
+    ),
+    Field(
+        "advice_revised",
+        pa.string(),
+        True,
+        "The revised school advice after the eindtoets (herzien schooladvies) in groep 8; "
+        "empty when the advice was not revised.",
+        ADVICES,
+    ),
+    Field(
+        "mbo_field",
+        pa.string(),
+        True,
+        "Field (richting) of the mbo programme of the enrolment in mbo, grouped from its "
+        "CREBO code; empty outside mbo.",
+        MBO_FIELDS,
+    ),
+    Field(
+        "education_weight",
+        pa.float32(),
+        True,
+        "CBS's weight of the education record (GEWICHTHOOGSTEOPL in HOOGSTEOPLTAB): how "
+        "many persons it stands for; empty where education is empty.",
+    ),
+    Field(
+        "income_percentile",
+        pa.int8(),
+        True,
+        "Percentile group (1-100) of the household's standardised disposable income in "
+        "the national distribution (INHP100HBEST in INHATAB); empty where household_income "
+        "is empty.",
     ),
 )
 

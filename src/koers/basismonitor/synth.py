@@ -67,7 +67,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from koers.basismonitor import schema
+from koers.basismonitor import schema, synthfields
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -1547,7 +1547,11 @@ class _Chunk:
         school_id, weging = self._schools(school, cell)
         origin_units = np.arange(pop.households)
         unit_education = np.full(units, NONE, dtype=np.int64)
-        unit_education[: pop.households] = self._parents_education(origin_units, education, parents)
+        # the parents' education as the education file has it (the ingest's rule)
+        on_file = synthfields.covered(world.seed, self.person_id, pop.birth_year)
+        unit_education[: pop.households] = self._parents_education(
+            origin_units, np.where(on_file, education, NONE), parents
+        )
         parents_education = np.where(school.sector == 0, unit_education[unit], NONE)
 
         # --- the rows
@@ -1582,6 +1586,26 @@ class _Chunk:
             "benefit": _strings(benefit[r], schema.BENEFITS),
             "employed": pa.array(employed[r]),
             "labour_force": pa.array(employed[r] | unemployed[r]),
+        }
+        added = synthfields.columns(
+            world.seed,
+            year,
+            self.person_id[r],
+            pop.birth_year[r],
+            world.locations.in_zuid[location],
+            advice[r],
+            school.sector[r],
+            np.where(age[r] >= 15, education[r], NONE),
+            income[u] / minimum,
+        )
+        weight, percentile = added.education_weight, added.income_percentile
+        columns |= {
+            "test_advice": _strings(added.test_advice, schema.ADVICES),
+            "advice_revised": _strings(added.advice_revised, schema.ADVICES),
+            "mbo_field": _strings(added.mbo_field, schema.MBO_FIELDS),
+            "education": _strings(added.education, schema.EDUCATION),
+            "education_weight": pa.array(weight, mask=np.isnan(weight)),
+            "income_percentile": pa.array(percentile.astype(np.int8), mask=percentile == 0),
         }
         return pa.Table.from_arrays([columns[c] for c in schema.COLUMNS], schema=WRITE_SCHEMA)
 
