@@ -59,6 +59,27 @@ def test_status_table_and_options(run):
     assert area.exit_code == 1 and "gebied 'mars' staat niet in het plan" in area.stderr
 
 
+def test_status_reads_as_one_block_per_indicator_within_the_width(run, sqlite_url):
+    from koers.assess import evaluate
+    from koers.cli.render import status_report
+    from koers.store import Store
+
+    run("load", str(EXAMPLE))
+    lines = run("status").stdout.splitlines()
+    at = lines.index("● oranje  vsv Nieuwe voortijdig schoolverlaters")
+    assert lines[at + 1] == "          Zuid, 2020/2021: 2,9% (verwacht 2,9%)"
+    assert lines[at + 2].startswith("          Zuid 2,9% tegen G4 2,4%: de achterstand slonk")
+    assert "Zuid, 1 oktober 2020: 15,0%" in "\n".join(lines)  # a date as a reader says it
+    with Store.open(sqlite_url) as store:
+        plan = store.plan("voorbeeld")
+        results = evaluate(plan, store.observations("voorbeeld"))
+    narrow = status_report(plan, results, 80).plain.splitlines()
+    assert max(len(line) for line in narrow) <= 80  # an 80-column terminal
+    vsv = next(r for r in results if r.indicator == "vsv")
+    block = narrow[narrow.index("● oranje  vsv Nieuwe voortijdig schoolverlaters") + 2 :]
+    assert " ".join(line.strip() for line in block[:3]) == vsv.explanation  # wrapped, not cut
+
+
 def test_import_revision_and_errors(run, tmp_path: Path):
     run("load", str(EXAMPLE))
     revised = tmp_path / "herzien.csv"

@@ -90,26 +90,47 @@ class ObservationIndex:
     """Current observations by (indicator, area, period), and the periods of each indicator."""
 
     def __init__(self, observations: Iterable[Observation]) -> None:
-        self._by_key: dict[tuple[str, str, str], Observation] = {}
-        self._by_year: dict[tuple[str, str, int], Observation] = {}
-        self._periods: dict[str, set[str]] = defaultdict(set)
+        by_key: dict[tuple[str, str, str], Observation] = {}
         for obs in observations:
             key = (obs.indicator, obs.area, obs.period)
-            kept = self._by_key.get(key)
+            kept = by_key.get(key)
             if kept is None or obs.revision > kept.revision:
-                self._by_key[key] = obs
-            self._periods[obs.indicator].add(obs.period)
-        for obs in sorted(self._by_key.values(), key=lambda o: o.period):
-            self._by_year[(obs.indicator, obs.area, period_year(obs.period))] = obs
+                by_key[key] = obs
+        self._by_key = by_key
+        self._periods: dict[str, set[str]] = defaultdict(set)
+        for indicator, _, period in by_key:
+            self._periods[indicator].add(period)
+        # (indicator, year) -> its periods that count for the year, the latest first; filled
+        # as lookups ask, so a store of 100 000 figures is not sorted to answer a few
+        self._of_year: dict[tuple[str, int], tuple[str, ...]] = {}
         # The area graph and indicator lookup of the plan last asked about: a page asks for
         # many series of one plan, and building the graph each time cost more than deriving.
         self._plan: tuple[Plan, AreaGraph, dict[str, Indicator]] | None = None
 
     def get(self, indicator: str, area: str, period: str) -> Observation | None:
         """The observation for exactly this period, else one that counts for the same year
-        (a reference area may publish '2021' where the area itself has '2021-01-01')."""
+        (a reference area may publish '2021' where the area itself has '2021-01-01'); of two
+        such periods the later one."""
         exact = self._by_key.get((indicator, area, period))
-        return exact or self._by_year.get((indicator, area, period_year(period)))
+        if exact is not None:
+            return exact
+        for other in self._periods_of_year(indicator, period_year(period)):
+            found = self._by_key.get((indicator, area, other))
+            if found is not None:
+                return found
+        return None
+
+    def _periods_of_year(self, indicator: str, year: int) -> tuple[str, ...]:
+        periods = self._of_year.get((indicator, year))
+        if periods is None:
+            periods = tuple(
+                sorted(
+                    (p for p in self._periods.get(indicator, ()) if period_year(p) == year),
+                    reverse=True,
+                )
+            )
+            self._of_year[(indicator, year)] = periods
+        return periods
 
     def periods_by_year(self, indicator: str, as_of: int | None = None) -> dict[int, str]:
         """Year -> period (up to ``as_of``); where two periods count for one year, the later

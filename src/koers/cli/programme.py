@@ -13,7 +13,7 @@ import click
 
 from koers.assess import evaluate
 from koers.cli import _console, _store, format_option, main, programme_option, reports_errors
-from koers.cli.render import agreements_table, outcome_lines, status_counts, status_table
+from koers.cli.render import agreements_table, outcome_lines, status_counts, status_report
 from koers.errors import NotFoundError
 from koers.plan import load_plan
 from koers.plan.summary import agreement_rows
@@ -149,7 +149,7 @@ def status(
         click.echo(json.dumps([r.record() for r in results], indent=2, ensure_ascii=False))
     else:
         console = _console()
-        console.print(status_table(the_plan, results))
+        console.print(status_report(the_plan, results, console.width), soft_wrap=True)
         console.print(status_counts(results))
 
 
@@ -201,7 +201,7 @@ def demo(
         state = ProgrammeState.read(store, pid)
         results = list(state.assessments.values())
         console = _console()
-        console.print(status_table(state.plan, results))
+        console.print(status_report(state.plan, results, console.width), soft_wrap=True)
         console.print(status_counts(results))
         if not no_report:
             click.echo("rapportages schrijven:")

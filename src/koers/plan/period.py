@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 _YEAR = re.compile(r"^(\d{4})$")
 _SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{4})$")
@@ -19,6 +20,7 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 PERIOD_FORMS = "a year '2022', a school year '2022/2023' or a date '2022-10-01'"
 
 
+@lru_cache(maxsize=4096)  # a few dozen distinct periods among many thousands of figures
 def period_year(period: str) -> int:
     """The year a period counts for; ValueError names the accepted forms."""
     text = period.strip()
