@@ -686,3 +686,87 @@ def test_the_page_cache_keeps_a_large_page_and_stays_within_its_byte_budget():
     # 250 bytes hold two pages: /c pushes out /b (least recently used, /a was asked again),
     # /b then /a; a page over max_bytes is never kept; /c was kept all along
     assert rendered == ["/a", "/b", "/c", "/b", "/groot", "/groot", "/a"]
+
+
+def test_visitors_asking_for_a_page_being_made_wait_for_it_instead_of_making_it_again():
+    """Fifty visitors opening a pillar page of a big store at once: the page is made once,
+    and everyone gets it; a page that is not kept (an error) is made for each who waited."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from koers.web.cache import PageCache
+
+    made: list[str] = []
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        made.append(scope["path"])
+        await asyncio.sleep(0.05)  # rendering: other visitors arrive meanwhile
+        status = 500 if scope["path"] == "/fout" else 200
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": scope["path"].encode()})
+
+    cache = PageCache(app)
+    state = SimpleNamespace(store=SimpleNamespace(generation=lambda: (1,)))
+
+    async def get(path: str) -> bytes:
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "query_string": b"",
+            "headers": [],
+            "app": SimpleNamespace(state=state),
+        }
+        body: list[bytes] = []
+
+        async def receive():  # type: ignore[no-untyped-def]
+            return {"type": "http.request"}
+
+        async def send(message):  # type: ignore[no-untyped-def]
+            body.append(message.get("body", b""))
+
+        await cache(scope, receive, send)
+        return b"".join(body)
+
+    async def visitors() -> list[bytes]:
+        return await asyncio.gather(*(get("/pijlers/school") for _ in range(50)))
+
+    assert asyncio.run(visitors()) == [b"/pijlers/school"] * 50
+    assert made == ["/pijlers/school"]
+
+    async def failing() -> list[bytes]:
+        return await asyncio.gather(*(get("/fout") for _ in range(3)))
+
+    assert asyncio.run(failing()) == [b"/fout"] * 3
+    assert made.count("/fout") == 3  # nothing kept, so nothing to hand out
+
+
+def test_requests_finding_no_snapshot_read_the_store_once(monkeypatch):
+    """Forty threads asking for the programme of a changed store: one reads it, the others
+    wait for that snapshot instead of each reading 100 000 figures at once."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from koers.web import views
+
+    reads: list[str] = []
+
+    def slow_read(store, programme, *, explicit=False):  # type: ignore[no-untyped-def]
+        reads.append(programme)
+        time.sleep(0.1)
+        return SimpleNamespace(programme=programme)
+
+    monkeypatch.setattr(views, "load_snapshot", slow_read)
+    cache = views.SnapshotCache()
+    store = SimpleNamespace(generation=lambda programme: (7,))
+    found: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: found.append(cache.get(store, "nprz")))  # type: ignore[arg-type]
+        for _ in range(40)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert reads == ["nprz"] and len(found) == 40 and len({id(s) for s in found}) == 1

@@ -12,11 +12,14 @@ The cache holds at most ``size`` responses and ``budget`` bytes in all, dropping
 recently used first. A single response may be large (a pillar page of a store with years of
 figures for every area carries a chart per indicator: 2,4 MB with 100 000 figures); it is
 kept unless it alone is over ``max_bytes``, since rendering it again costs far more than
-keeping it.
+keeping it. A page is made once however many visitors ask for it at the same moment: the
+first makes it, the others wait for it (as the read model does,
+:class:`koers.web.views.SnapshotCache`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -56,6 +59,10 @@ class PageCache:
         self._found: OrderedDict[tuple[object, ...], tuple[Message, bytes]] = OrderedDict()
         self._bytes = 0  # of the bodies kept
         self._lock = threading.Lock()
+        # pages being made now, in this worker's event loop: a visitor who asks for one of
+        # them waits for it instead of making it again (fifty visitors making a pillar page
+        # of a large store at once each waited for all fifty)
+        self._making: dict[tuple[object, ...], asyncio.Event] = {}
 
     def _cacheable(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -79,16 +86,34 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"], generation, date.today())
+        if await self._answer(key, send):
+            return
+        making = self._making.get(key)
+        if making is not None:  # the same page is being made for another visitor: wait
+            await making.wait()
+            if await self._answer(key, send):
+                return
+            await self.app(scope, receive, send)  # it was not kept (an error, too large)
+            return
+        self._making[key] = made = asyncio.Event()
+        try:
+            await self.app(scope, receive, self._recorder(key, send))
+        finally:
+            del self._making[key]
+            made.set()
+
+    async def _answer(self, key: tuple[object, ...], send: Send) -> bool:
+        """Send the kept response for ``key``; False when there is none."""
         with self._lock:
             found = self._found.get(key)
             if found is not None:
                 self._found.move_to_end(key)
-        if found is not None:
-            start, body = found
-            await send(start)
-            await send({"type": "http.response.body", "body": body})
-            return
-        await self.app(scope, receive, self._recorder(key, send))
+        if found is None:
+            return False
+        start, body = found
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+        return True
 
     def _recorder(self, key: tuple[object, ...], send: Send) -> Send:
         start: dict[str, Any] = {}

@@ -119,20 +119,36 @@ class SnapshotCache:
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self._found: dict[tuple[object, ...], Snapshot] = {}
+        self._reading: dict[tuple[object, ...], threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, store: Store, programme: str, *, explicit: bool = False) -> Snapshot:
+        """The snapshot of the store as it is now. Of the requests that find none, one reads
+        it and the others wait for it: threads that each read a store of 100 000 figures at
+        once share the processor, and each takes as long as all of them together."""
         key = (programme, store.generation(programme), date.today(), explicit)
         with self._lock:
             found = self._found.get(key)
-        if found is not None:
-            return found
-        snapshot = load_snapshot(store, programme, explicit=explicit)
-        with self._lock:
-            self._found[key] = snapshot
-            while len(self._found) > self.size:
-                del self._found[next(iter(self._found))]  # the oldest
-        return snapshot
+            if found is not None:
+                return found
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:
+            with self._lock:
+                found = self._found.get(key)
+            if found is not None:  # read by the request this one waited for
+                return found
+            try:
+                snapshot = load_snapshot(store, programme, explicit=explicit)
+            except BaseException:
+                with self._lock:
+                    self._reading.pop(key, None)
+                raise
+            with self._lock:
+                self._found[key] = snapshot
+                self._reading.pop(key, None)
+                while len(self._found) > self.size:
+                    del self._found[next(iter(self._found))]  # the oldest
+            return snapshot
 
 
 def load_snapshot(store: Store, programme: str, *, explicit: bool = False) -> Snapshot:
