@@ -236,6 +236,7 @@ def main() -> None:
         if not args.no_pages:
             koers, reference = pages(made.url, work, args.seconds, args.clients, args.workers)
             load.print_table([("koers", koers), ("reference", reference)], args.clients)
+            print(f"koers after {koers['warm_up_rounds']:.0f} warm-up runs of 3 s")
             print(
                 f"target (0 errors, p95 <= {load.TARGET_P95_MS:.0f} ms): "
                 f"{'met' if load.met(koers) else 'NOT met'}"

@@ -4,7 +4,8 @@
 
 Loads the NPRZ plan and its figures into a fresh SQLite store (or uses ``--db``), starts the
 server, lets wrk (Debian's package) cycle through the public pages and the read API (after
-a discarded 3-second run that fills every worker's page cache), and prints one table:
+discarded 3-second runs until one in which no page was made: every worker's page cache is
+full), and prints one table:
 requests, requests per second, latency percentiles and errors. The target of the
 reliability issue is 0 errors and a p95 of at most 150 ms.
 
@@ -40,6 +41,8 @@ KOERS = [sys.executable, "-c", "from koers.cli import main; main()"]
 PAGES_ENV = "KOERS_BENCH_PAGES"
 TARGET_P95_MS = 150.0
 WARM_UP_SECONDS = 3
+WARM_UP_ROUNDS = 10  # at most 30 s of warm-up
+MADE_MS = 1000.0  # a request slower than this waited for a page being made
 PATHS = [
     "/",
     "/pijlers/werk",
@@ -189,24 +192,35 @@ def pages_server(pages: Path, workers: int) -> AbstractContextManager[str]:
 def run_wrk(
     base: str, seconds: int, clients: int, folder: Path, warm_up: int = WARM_UP_SECONDS
 ) -> dict[str, float]:
-    """wrk cycling through :data:`PATHS`: requests, seconds, p50/p95/p99/max (µs), errors.
+    """wrk cycling through :data:`PATHS`: requests, seconds, p50/p95/p99/max (µs), errors,
+    and ``warm_up_rounds``.
 
-    A first run of ``warm_up`` seconds is thrown away: each worker process keeps its own
-    page cache, and the requests of :func:`serving` fill it in one of them only; without
-    it a short run measures mostly the other worker's first renders.
+    Runs of ``warm_up`` seconds are thrown away first, until one had no error and no
+    request slower than :data:`MADE_MS` (none waited for a page being made), at most
+    :data:`WARM_UP_ROUNDS`: each worker process keeps its own page cache, and making the
+    pages of a large store takes each worker seconds (a pillar page of 100 000 figures);
+    without it a short run measures mostly first renders.
     """
     script = folder / "paths.lua"
     script.write_text(SCRIPT % ", ".join(f'"{p}"' for p in PATHS), encoding="utf-8")
-    found: dict[str, float] = {}
-    for duration in (warm_up, seconds) if warm_up else (seconds,):
-        command = [wrk_path(), "-t", "2", "-c", str(clients), "-d", f"{duration}s"]
-        result = subprocess.run(
-            [*command, "--timeout", "5s", "-s", str(script), base],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        found = json.loads(result.stdout.strip().splitlines()[-1])
+    rounds = 0
+    while warm_up and rounds < WARM_UP_ROUNDS:
+        rounds += 1
+        found = _wrk(base, warm_up, clients, script)
+        if not found["errors"] and found["max"] / 1000 < MADE_MS:
+            break
+    return {**_wrk(base, seconds, clients, script), "warm_up_rounds": rounds}
+
+
+def _wrk(base: str, seconds: int, clients: int, script: Path) -> dict[str, float]:
+    command = [wrk_path(), "-t", "2", "-c", str(clients), "-d", f"{seconds}s"]
+    result = subprocess.run(
+        [*command, "--timeout", "5s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return found
 
 

@@ -668,7 +668,8 @@ def big_store(context: Context) -> list[Row]:
         ),
         Row(
             "big store",
-            f"p95 latency of the pages, {args.clients} clients × {args.seconds} s",
+            f"p95 latency of the pages, {args.clients} clients × {args.seconds} s "
+            f"(after {number(koers['warm_up_rounds'])} warm-up runs of 3 s)",
             ms(koers),
             ms(reference),
             stack,
