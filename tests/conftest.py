@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from koers.areas import Observation
 from koers.plan import Plan, load_plan
@@ -29,6 +30,11 @@ from koers.sources import read_plan_figures
 from koers.store import Store
 
 from .helpers import Portal, fast_hasher, open_portal
+
+# Property tests check what holds, not how fast: on a shared machine one example can take
+# longer than hypothesis's default 200 ms deadline and fail a correct test.
+settings.register_profile("koers", deadline=None)
+settings.load_profile("koers")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "plans" / "example"

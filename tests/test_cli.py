@@ -162,7 +162,9 @@ def test_the_main_job_on_the_nprz_plan(run):
     assert "337 indicatoren:" in result.stdout
     records = json.loads(run("status", "--format", "json").stdout)
     share = next(r for r in records if r["indicator"] == "E5.4")
-    assert share["explanation"].startswith("Rotterdam-Zuid 40,3% van het totaal, beoogd 37,4%")
+    assert share["explanation"].startswith(
+        "Rotterdam-Zuid 40,3% van het totaal, beoogd voor 2022 was 37,4% (vanaf deze nulmeting"
+    )
 
 
 def test_import_history_and_undo(run, tmp_path: Path):

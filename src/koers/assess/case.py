@@ -57,6 +57,16 @@ class Case:
         year = max(earlier)
         return year, self.series[year].value  # type: ignore[return-value]
 
+    def reference_at(self, year: int) -> tuple[int, float] | None:
+        """The reference in ``year``, or else its latest earlier value (a moving reference
+        that has not been published yet for that year)."""
+        reference = self.reference or {}
+        known = [y for y, v in reference.items() if y <= year and v.value is not None]
+        if not known:
+            return None
+        used = year if year in known else max(known)
+        return used, reference[used].value  # type: ignore[return-value]
+
     def at(self, year: int | None) -> float | None:
         observed = self.series.get(year) if year is not None else None
         return observed.value if observed else None

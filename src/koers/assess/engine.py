@@ -102,7 +102,11 @@ def _no_value(case: Case) -> str:
         text += " Het plan geeft geen doel."
     elif isinstance(case.target, Absolute) and case.target.value is None:
         text += " Het plan noemt geen streefwaarde."
-    elif isinstance(case.target, ProportionalShare) and _no_share(case.target):
+    elif (
+        isinstance(t := case.target, ProportionalShare)
+        and t.mode == "converge"
+        and t.reference_share is None
+    ):
         text += " Het plan noemt het proportionele aandeel niet als getal."
     return text
 
@@ -115,20 +119,9 @@ def _monitor(case: Case, value: float, why: str) -> Outcome:
     return Outcome(Status.GRIJS, f"{text}; {why}.")
 
 
-def _reference_value(case: Case, year: int) -> tuple[int, float] | None:
-    """The reference in ``year``, or else its latest earlier value (a moving reference that
-    has not been published yet for that year)."""
-    reference = case.reference or {}
-    known = [y for y, v in reference.items() if y <= year and v.value is not None]
-    if not known:
-        return None
-    used = year if year in known else max(known)
-    return used, reference[used].value  # type: ignore[return-value]
-
-
 def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcome:
     s, name, ref_name = sign(case.indicator), case.area_name, case.reference_name or "referentie"
-    reference = _reference_value(case, case.year)
+    reference = case.reference_at(case.year)
     if reference is None:
         return Outcome(Status.GRIJS, f"{name} {case.fmt(value)}; geen waarde voor {ref_name}.")
     ref_year, ref_value = reference
@@ -170,7 +163,7 @@ def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcom
     previous = case.previous()
     gap_then: float | None = None
     if previous is not None:
-        prev_ref = _reference_value(case, previous[0])
+        prev_ref = case.reference_at(previous[0])
         if prev_ref is not None:
             gap_then = s * (prev_ref[1] - previous[1])
     improving = gap_then is not None and gap_then > gap_now
@@ -224,10 +217,6 @@ def _reach_reference(case: Case, target: ReachReference, value: float) -> Outcom
     )
 
 
-def _no_share(target: ProportionalShare) -> bool:
-    return target.mode == "converge" and target.reference_share is None
-
-
 def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outcome:
     assert target.baseline_year is not None and target.target_year is not None
     if target.reference_share is None:
@@ -265,8 +254,12 @@ def _share_converge(case: Case, target: ProportionalShare, value: float) -> Outc
     }
     if expected is None:
         return Outcome(Status.GRIJS, f"{head}; het doel loopt vanaf {target.baseline_year}.")
-    intro = (
-        f"{head}, beoogd {case.fmt(expected)} op weg naar {case.fmt(goal)} in {target.target_year}"
+    toward = f"{case.fmt(goal)} in {target.target_year}"
+    intro = (  # for the baseline year the chart's path starts at the measurement: say so
+        f"{head}, beoogd voor {case.year} was {case.fmt(expected)} (vanaf deze nulmeting loopt "
+        f"het pad naar {toward})"
+        if by_intent
+        else f"{head}, beoogd {case.fmt(expected)} op weg naar {toward}"
     )
     behind = s * (expected - value)
     if gap0 <= 0:
@@ -548,7 +541,7 @@ def _staged(case: Case, target: Staged, value: float) -> Outcome:
     reached: list[str] = []
     for pos, rung in enumerate(target.stages):
         series = case.references.get(rung.reference_area, (names[pos], {}))[1]
-        now = _reference_value(replace(case, reference=series), case.year)
+        now = replace(case, reference=series).reference_at(case.year)
         if now is None:
             return Outcome(
                 Status.GRIJS,
@@ -569,7 +562,7 @@ def _staged(case: Case, target: Staged, value: float) -> Outcome:
             since: tuple[int, float] | None = (target.baseline_year, case.at(target.baseline_year))  # type: ignore[assignment]
         else:
             since = case.previous()
-        then = _reference_value(replace(case, reference=series), since[0]) if since else None
+        then = replace(case, reference=series).reference_at(since[0]) if since else None
         if since is None or then is None:
             return Outcome(
                 Status.GRIJS,
