@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -648,7 +649,6 @@ def test_the_page_cache_keeps_a_large_page_and_stays_within_its_byte_budget():
     """A pillar page of a big store is over 2 MB: it is kept (rendering it again costs far
     more), while the cache as a whole stays within its budget, dropping the oldest first."""
     import asyncio
-    from types import SimpleNamespace
 
     from koers.web.cache import PageCache
 
@@ -661,25 +661,9 @@ def test_the_page_cache_keeps_a_large_page_and_stays_within_its_byte_budget():
         await send({"type": "http.response.body", "body": b"x" * sizes[scope["path"]]})
 
     cache = PageCache(app, size=10, max_bytes=100, budget=250)
-    state = SimpleNamespace(store=SimpleNamespace(generation=lambda: (1,)))
 
     def get(path: str) -> None:
-        scope = {
-            "type": "http",
-            "method": "GET",
-            "path": path,
-            "query_string": b"",
-            "headers": [],
-            "app": SimpleNamespace(state=state),
-        }
-
-        async def receive():  # type: ignore[no-untyped-def]
-            return {"type": "http.request"}
-
-        async def send(message):  # type: ignore[no-untyped-def]
-            return None
-
-        asyncio.run(cache(scope, receive, send))
+        asyncio.run(anonymous_get(cache, path))
 
     for path in ("/a", "/b", "/a", "/c", "/b", "/groot", "/groot", "/c", "/a"):
         get(path)
@@ -692,7 +676,6 @@ def test_visitors_asking_for_a_page_being_made_wait_for_it_instead_of_making_it_
     """Fifty visitors opening a pillar page of a big store at once: the page is made once,
     and everyone gets it; a page that is not kept (an error) is made for each who waited."""
     import asyncio
-    from types import SimpleNamespace
 
     from koers.web.cache import PageCache
 
@@ -706,27 +689,7 @@ def test_visitors_asking_for_a_page_being_made_wait_for_it_instead_of_making_it_
         await send({"type": "http.response.body", "body": scope["path"].encode()})
 
     cache = PageCache(app)
-    state = SimpleNamespace(store=SimpleNamespace(generation=lambda: (1,)))
-
-    async def get(path: str) -> bytes:
-        scope = {
-            "type": "http",
-            "method": "GET",
-            "path": path,
-            "query_string": b"",
-            "headers": [],
-            "app": SimpleNamespace(state=state),
-        }
-        body: list[bytes] = []
-
-        async def receive():  # type: ignore[no-untyped-def]
-            return {"type": "http.request"}
-
-        async def send(message):  # type: ignore[no-untyped-def]
-            body.append(message.get("body", b""))
-
-        await cache(scope, receive, send)
-        return b"".join(body)
+    get = partial(anonymous_get, cache)
 
     async def visitors() -> list[bytes]:
         return await asyncio.gather(*(get("/pijlers/school") for _ in range(50)))
@@ -770,3 +733,29 @@ def test_requests_finding_no_snapshot_read_the_store_once(monkeypatch):
     for thread in threads:
         thread.join()
     assert reads == ["nprz"] and len(found) == 40 and len({id(s) for s in found}) == 1
+
+
+async def anonymous_get(cache: Any, path: str) -> bytes:
+    """``GET path`` through ``cache`` as a visitor without a session, on a store whose
+    generation stays the same; the body answered."""
+    from types import SimpleNamespace
+
+    state = SimpleNamespace(store=SimpleNamespace(generation=lambda: (1,)))
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": b"",
+        "headers": [],
+        "app": SimpleNamespace(state=state),
+    }
+    body: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request"}
+
+    async def send(message: dict[str, Any]) -> None:
+        body.append(message.get("body", b""))
+
+    await cache(scope, receive, send)
+    return b"".join(body)
