@@ -985,8 +985,12 @@ class _Careers:
         self.post_end[who] = school_age + years_done.astype(np.int64)
         self.post_passes[who] = passes
 
-    def step(self, year: int, cell: Ints) -> _YearOfSchool:
-        """Advance one school year (the year ending in `year`); cell per career member."""
+    def step(self, year: int, cell: Ints, counted: Bools | None = None) -> _YearOfSchool:
+        """Advance one school year (the year ending in `year`); cell per career member.
+
+        ``counted``: the members in the panel this year, whom the kernels count (None: all,
+        in the burn-in years before the panel).
+        """
         rng, targets = self.rng, self.world.targets
         n = self.members.size
         s = self.school_age(year)
@@ -1026,7 +1030,7 @@ class _Careers:
         graduates = finishing[passed]
         diploma[graduates] = self.track[graduates] - 2
         self._award(graduates, self.track[graduates])
-        following = np.full(finishing.size, NONE, dtype=np.int64)
+        after_vo = np.full(finishing.size, NONE, dtype=np.int64)
         havo_vwo = track >= HAVO
         for mask, options in (
             (passed & (track == HAVO), AFTER_HAVO),
@@ -1035,32 +1039,86 @@ class _Careers:
             (~passed & (track == VMBO), AFTER_VMBO_FAILED),
             (track == PRO, AFTER_PRO),
         ):
-            following[mask] = _choose(rng, int(mask.sum()), options)
+            after_vo[mask] = _choose(rng, int(mask.sum()), options)
         vmbo_graduate = passed & (track == VMBO)
         score = self.score[finishing]
         mbo_level = np.where(score < -0.8, MBO2, np.where(score < -0.1, MBO3, MBO4))
         continues = rng.random(finishing.size) < VMBO_TO_MBO
-        following[vmbo_graduate] = np.where(continues, mbo_level, NONE)[vmbo_graduate]
-        leaving = following == NONE
-        early_leaver[finishing[leaving & (track != PRO)]] = True
-        self._start(finishing, following, s[finishing], year, cell[finishing])
+        after_vo[vmbo_graduate] = np.where(continues, mbo_level, NONE)[vmbo_graduate]
         # end of a post-vo programme
         ending = np.flatnonzero(in_post & (s == self.post_end))
         ending_level = self.post_level[ending]
         passed = self.post_passes[ending]
         diploma[ending[passed]] = ending_level[passed] - 2
         self._award(ending[passed], ending_level[passed])
-        following = np.full(ending.size, NONE, dtype=np.int64)
+        after_post = np.full(ending.size, NONE, dtype=np.int64)
         for mask, options in (
             (passed & (ending_level == MBO1), AFTER_MBO1),
             (passed & (ending_level == MBO4), AFTER_MBO4),
         ):
-            following[mask] = _choose(rng, int(mask.sum()), options)
+            after_post[mask] = _choose(rng, int(mask.sum()), options)
         self.post_level[ending] = NONE
-        early_leaver[ending[following == NONE]] = True
-        self._start(ending, following, s[ending], year, cell[ending])
-        early_leaver &= ~self.has_startkwalificatie & (age < 23)
+        # who leaves without a startkwalificatie (leaving praktijkonderwijs is not counted):
+        # the T1.R12 lever keeps a calibrated share of them in school
+        vo_leaves = (after_vo == NONE) & (track != PRO)
+        post_leaves = after_post == NONE
+        leaving = np.concatenate([finishing[vo_leaves], ending[post_leaves]])
+        failed_entree = np.concatenate(
+            [
+                np.zeros(int(vo_leaves.sum()), dtype=bool),
+                ~passed[post_leaves] & (ending_level <= MBO2)[post_leaves],
+            ]
+        )
+        candidate = ~self.has_startkwalificatie[leaving] & (age[leaving] < 23)
+        pupils = (age >= 12) & (age <= 22) & ((sector == 1) | (sector == 2))
+        if counted is not None:
+            pupils &= counted
+        next_level = self._keep_in_school(
+            year, cell, pupils, leaving[candidate], failed_entree[candidate], counted
+        )
+        early_leaver[leaving[candidate][next_level == NONE]] = True
+        continuing = np.full(n, NONE, dtype=np.int64)
+        continuing[leaving[candidate]] = next_level
+        after_vo = np.where(after_vo == NONE, continuing[finishing], after_vo)
+        after_post = np.where(after_post == NONE, continuing[ending], after_post)
+        self._start(finishing, after_vo, s[finishing], year, cell[finishing])
+        self._start(ending, after_post, s[ending], year, cell[ending])
         return _YearOfSchool(sector, level, study_year, diploma, early_leaver)
+
+    def _keep_in_school(
+        self,
+        year: int,
+        cell: Ints,
+        pupils: Bools,
+        leaving: Ints,
+        failed_entree: Bools,
+        counted: Bools | None,
+    ) -> Ints:
+        """T1.R12: which would-be early leavers leave, and what the others start instead.
+
+        ``leaving`` are the members who would leave school this year without a
+        startkwalificatie before 23; ``pupils`` the counted vo and mbo pupils aged 12-22 (the
+        kernel's denominator). Per cell the expected number of counted leavers is the target
+        rate times the pupils (rank calibration: the lowest school scores leave); uncounted
+        members leave with their cell's share. The others continue in mbo 2, or in entree
+        (mbo 1) after failing entree or mbo 2. Returns the next level per leaver (NONE:
+        leaves). If a cell has fewer would-be leavers than its quota, all of them leave.
+        """
+        groups = len(CELLS)
+        where = cell[leaving]
+        is_counted = np.ones(leaving.size, dtype=bool) if counted is None else counted[leaving]
+        quota = self.world.targets("T1.R12", year) * np.bincount(cell[pupils], minlength=groups)
+        leaves = np.zeros(leaving.size, dtype=bool)
+        inside = np.flatnonzero(is_counted)
+        leaves[inside] = _select_lowest(self.score[leaving[inside]], where[inside], quota, self.rng)
+        candidates = np.bincount(where[inside], minlength=groups)
+        left = np.bincount(where[inside], weights=leaves[inside], minlength=groups)
+        share = np.where(candidates > 0, left / np.maximum(candidates, 1), 1.0)
+        outside = np.flatnonzero(~is_counted)
+        leaves[outside] = self.rng.random(outside.size) < share[where[outside]]
+        next_level = np.where(failed_entree, MBO1, MBO2)
+        result: Ints = np.where(leaves, NONE, next_level)
+        return result
 
     def _award(self, who: Ints, level: Ints) -> None:
         self.education[who] = np.maximum(self.education[who], DIPLOMA_EDUCATION[level])
@@ -1251,10 +1309,10 @@ class _Chunk:
         )
         pop.location[movers] = destination
 
-    def _school_year(self, year: int, cell: Ints) -> _SchoolYear:
+    def _school_year(self, year: int, cell: Ints, present: Bools) -> _SchoolYear:
         n = self.population.birth_year.size
         members = self.careers.members
-        step = self.careers.step(year, cell[members])
+        step = self.careers.step(year, cell[members], present[members])
         school = _SchoolYear(
             sector=np.full(n, NONE, dtype=np.int64),
             level=np.full(n, NONE, dtype=np.int64),
@@ -1398,7 +1456,7 @@ class _Chunk:
         age = year - pop.birth_year
         self._move(year, unit, present)
         cell = self._cell(unit)
-        school = self._school_year(year, cell)
+        school = self._school_year(year, cell, present)
 
         # --- households: who is at home, type and position
         at_home = present & (unit == pop.origin)
