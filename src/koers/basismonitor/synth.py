@@ -396,6 +396,9 @@ AFTER_MBO1 = ((MBO2, 0.50), (NONE, 0.50))
 AFTER_MBO4 = ((HBO, 0.30), (NONE, 0.70))
 VMBO_TO_MBO = 0.97  # the rest of the vmbo graduates leave school
 FIXED_SUCCESS = {MBO1: 0.70, HBO: 0.72, WO: 0.80}  # mbo2-4: calibrated to T1.R13
+# The mbo 2-4 rate is solved for T1.R13 minus the startkwalificaties that the T1.R12 lever's
+# second chances gave, as measured in the chunk and smoothed over years with this weight.
+SECOND_CHANCE_SMOOTHING = 0.3
 ADVICE_BAND = 0.04  # width of the mixed advices (vmbo_havo, havo_vwo) on each side
 
 # --- Income ------------------------------------------------------------------------------
@@ -550,13 +553,14 @@ class _Targets:
         rates = np.stack([np.full_like(havo, VMBO_SUCCESS), havo_rate, vwo_rate], axis=1)
         return np.clip(rates, 0.5, 0.98)
 
-    def mbo_success(self, year: int) -> Floats:
+    def mbo_success(self, year: int, correction: Floats | float = 0.0) -> Floats:
         """The mbo 2-4 diploma rate that gives T1.R13 (startkwalificatie at 18-22) in `year`.
 
         The expected share of 18-22-year-olds with a startkwalificatie is linear in the mbo
         rate m: havo and vwo graduates have one at every age 18-22, mbo graduates from the
         age their programme ends (a fraction of the five ages), so m = (target - A) / B. The
-        cohort aged 20 in `year` was in leerjaar 3 five years earlier.
+        cohort aged 20 in `year` was in leerjaar 3 five years earlier. ``correction`` (per
+        cell) is added to the target.
         """
         pro, vmbo, havo, vwo = self.vo_shares(year - 5).T
         _, havo_rate, vwo_rate = self.vo_success(year - 3).T
@@ -568,7 +572,7 @@ class _Targets:
             + vmbo * (1 - VMBO_SUCCESS) * (0.6 + 0.3 * 0.7 * 0.5 * 4 / 5)
             + pro * 0.45 * 0.7 * 0.5 * 3 / 5
         )
-        rate = (self("T1.R13", year) - without_mbo) / via_mbo
+        rate = (self("T1.R13", year) + correction - without_mbo) / via_mbo
         clipped: Floats = np.clip(rate, 0.2, 0.95)
         return clipped
 
@@ -963,6 +967,8 @@ class _Careers:
         self.post_passes = np.zeros(n, dtype=bool)
         self.education = np.zeros(n, dtype=np.int8)  # from diplomas: 0 laag, 1, 2
         self.has_startkwalificatie = np.zeros(n, dtype=bool)
+        self.kept_in_school = np.zeros(n, dtype=bool)  # by the T1.R12 lever, ever
+        self.second_chances = np.zeros(len(CELLS))  # their share of 18-22 with a sk
 
     def school_age(self, year: int) -> Ints:
         age = year - self.birth_year
@@ -977,7 +983,8 @@ class _Careers:
         for fixed, rate in FIXED_SUCCESS.items():
             passes_at[level == fixed] = rate
         is_mbo_2_4 = (level >= MBO2) & (level <= MBO4)
-        passes_at[is_mbo_2_4] = self.world.targets.mbo_success(year + 3)[cell[is_mbo_2_4]]
+        rate = self.world.targets.mbo_success(year + 3, -self.second_chances)
+        passes_at[is_mbo_2_4] = rate[cell[is_mbo_2_4]]
         passes = self.rng.random(who.size) < passes_at
         years_done = np.where(passes, length, 1 + np.floor(self.rng.random(who.size) * length))
         self.post_level[who] = level
@@ -1077,13 +1084,29 @@ class _Careers:
             year, cell, pupils, leaving[candidate], failed_entree[candidate], counted
         )
         early_leaver[leaving[candidate][next_level == NONE]] = True
+        self.kept_in_school[leaving[candidate][next_level != NONE]] = True
         continuing = np.full(n, NONE, dtype=np.int64)
         continuing[leaving[candidate]] = next_level
         after_vo = np.where(after_vo == NONE, continuing[finishing], after_vo)
         after_post = np.where(after_post == NONE, continuing[ending], after_post)
         self._start(finishing, after_vo, s[finishing], year, cell[finishing])
         self._start(ending, after_post, s[ending], year, cell[ending])
+        self._count_second_chances(
+            year, cell, (age >= 18) & (age <= 22) & (True if counted is None else counted)
+        )
         return _YearOfSchool(sector, level, study_year, diploma, early_leaver)
+
+    def _count_second_chances(self, year: int, cell: Ints, adults: Bools) -> None:
+        """Update each cell's share of 18-22-year-olds whose startkwalificatie the T1.R12 lever
+        gave: they would have left school without one. The mbo rate is solved for T1.R13
+        minus that share (:meth:`_Targets.mbo_success` has no term for second chances), so
+        the lever leaves T1.R13 where the analytic rate puts it.
+        """
+        groups = len(CELLS)
+        persons = np.bincount(cell[adults], minlength=groups)
+        lever = adults & self.kept_in_school & self.has_startkwalificatie
+        share = np.bincount(cell[lever], minlength=groups) / np.maximum(persons, 1)
+        self.second_chances += SECOND_CHANCE_SMOOTHING * (share - self.second_chances)
 
     def _keep_in_school(
         self,
