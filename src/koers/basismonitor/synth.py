@@ -398,7 +398,7 @@ VMBO_TO_MBO = 0.97  # the rest of the vmbo graduates leave school
 FIXED_SUCCESS = {MBO1: 0.70, HBO: 0.72, WO: 0.80}  # mbo2-4: calibrated to T1.R13
 # The mbo 2-4 rate is solved for T1.R13 minus the startkwalificaties that the T1.R12 lever's
 # second chances gave, as measured in the chunk and smoothed over years with this weight.
-SECOND_CHANCE_SMOOTHING = 0.3
+SECOND_CHANCE_SMOOTHING = 0.5
 ADVICE_BAND = 0.04  # width of the mixed advices (vmbo_havo, havo_vwo) on each side
 
 # --- Income ------------------------------------------------------------------------------
@@ -1070,10 +1070,10 @@ class _Careers:
         vo_leaves = (after_vo == NONE) & (track != PRO)
         post_leaves = after_post == NONE
         leaving = np.concatenate([finishing[vo_leaves], ending[post_leaves]])
-        failed_entree = np.concatenate(
+        passed_entree = np.concatenate(
             [
                 np.zeros(int(vo_leaves.sum()), dtype=bool),
-                ~passed[post_leaves] & (ending_level <= MBO2)[post_leaves],
+                (passed & (ending_level == MBO1))[post_leaves],
             ]
         )
         candidate = ~self.has_startkwalificatie[leaving] & (age[leaving] < 23)
@@ -1081,7 +1081,7 @@ class _Careers:
         if counted is not None:
             pupils &= counted
         next_level = self._keep_in_school(
-            year, cell, pupils, leaving[candidate], failed_entree[candidate], counted
+            year, cell, pupils, leaving[candidate], passed_entree[candidate], counted
         )
         early_leaver[leaving[candidate][next_level == NONE]] = True
         self.kept_in_school[leaving[candidate][next_level != NONE]] = True
@@ -1114,7 +1114,7 @@ class _Careers:
         cell: Ints,
         pupils: Bools,
         leaving: Ints,
-        failed_entree: Bools,
+        passed_entree: Bools,
         counted: Bools | None,
     ) -> Ints:
         """T1.R12: which would-be early leavers leave, and what the others start instead.
@@ -1123,8 +1123,8 @@ class _Careers:
         startkwalificatie before 23; ``pupils`` the counted vo and mbo pupils aged 12-22 (the
         kernel's denominator). Per cell the expected number of counted leavers is the target
         rate times the pupils (rank calibration: the lowest school scores leave); uncounted
-        members leave with their cell's share. The others continue in mbo 2, or in entree
-        (mbo 1) after failing entree or mbo 2. Returns the next level per leaver (NONE:
+        members leave with their cell's share. The others continue in entree (mbo 1), or
+        in mbo 2 with an entree diploma. Returns the next level per leaver (NONE:
         leaves). If a cell has fewer would-be leavers than its quota, all of them leave.
         """
         groups = len(CELLS)
@@ -1139,7 +1139,7 @@ class _Careers:
         share = np.where(candidates > 0, left / np.maximum(candidates, 1), 1.0)
         outside = np.flatnonzero(~is_counted)
         leaves[outside] = self.rng.random(outside.size) < share[where[outside]]
-        next_level = np.where(failed_entree, MBO1, MBO2)
+        next_level = np.where(passed_entree, MBO2, MBO1)
         result: Ints = np.where(leaves, NONE, next_level)
         return result
 
