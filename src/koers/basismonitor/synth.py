@@ -33,14 +33,16 @@ values "in 2011" and in the latest column, interpolated linearly in between and 
 outside (:func:`calibration_targets`; values missing from Tabel 1 are filled by the rules
 in ``docs/basismonitor.md``). Three mechanisms reach them:
 
-- *rank calibration* (rows R5, R6, R7, R8, R16-R20, R15): within a cell and year the
+- *rank calibration* (rows R5, R6, R7, R8, R12, R16-R20, R15): within a cell and year the
   units with the lowest score are selected until the target share is reached, so the
-  marginal is exact up to rounding while who is selected follows the persistent scores;
+  marginal is exact up to rounding while who is selected follows the persistent scores
+  (R12: of the pupils who would leave school without a startkwalificatie, the others get
+  a second chance in entree);
 - *monotone top-up* (R4, R14): education never falls; when a cell's share of middelbaar
   or hoog educated is below target, laag-educated adults are upgraded (adult education
   or foreign diplomas being recognised);
-- *structural parameters* (R2, R3, R9-R13): household mix, vo success rates and the mbo
-  success rate are solved from the targets so that the expected share matches.
+- *structural parameters* (R2, R3, R9-R11, R13): household mix, vo success rates and the
+  mbo success rate are solved from the targets so that the expected share matches.
 
 *Chunks and reproducibility.* Persons are generated in chunks of :data:`CHUNK_PERSONS`
 (vectorised numpy, no loop per person); each chunk writes one part file per year, so
@@ -983,8 +985,8 @@ class _Careers:
         for fixed, rate in FIXED_SUCCESS.items():
             passes_at[level == fixed] = rate
         is_mbo_2_4 = (level >= MBO2) & (level <= MBO4)
-        rate = self.world.targets.mbo_success(year + 3, -self.second_chances)
-        passes_at[is_mbo_2_4] = rate[cell[is_mbo_2_4]]
+        mbo_rate = self.world.targets.mbo_success(year + 3, -self.second_chances)
+        passes_at[is_mbo_2_4] = mbo_rate[cell[is_mbo_2_4]]
         passes = self.rng.random(who.size) < passes_at
         years_done = np.where(passes, length, 1 + np.floor(self.rng.random(who.size) * length))
         self.post_level[who] = level
@@ -1077,11 +1079,11 @@ class _Careers:
             ]
         )
         candidate = ~self.has_startkwalificatie[leaving] & (age[leaving] < 23)
-        pupils = (age >= 12) & (age <= 22) & ((sector == 1) | (sector == 2))
-        if counted is not None:
-            pupils &= counted
+        in_panel = np.ones(n, dtype=bool) if counted is None else counted
+        in_vo_mbo = (sector == 1) | (sector == 2)
+        pupils = in_panel & (age >= 12) & (age <= 22) & in_vo_mbo  # T1.R12's denominator
         next_level = self._keep_in_school(
-            year, cell, pupils, leaving[candidate], passed_entree[candidate], counted
+            year, cell, pupils, leaving[candidate], passed_entree[candidate], in_panel
         )
         early_leaver[leaving[candidate][next_level == NONE]] = True
         self.kept_in_school[leaving[candidate][next_level != NONE]] = True
@@ -1091,16 +1093,15 @@ class _Careers:
         after_post = np.where(after_post == NONE, continuing[ending], after_post)
         self._start(finishing, after_vo, s[finishing], year, cell[finishing])
         self._start(ending, after_post, s[ending], year, cell[ending])
-        self._count_second_chances(
-            year, cell, (age >= 18) & (age <= 22) & (True if counted is None else counted)
-        )
+        self._count_second_chances(cell, in_panel & (age >= 18) & (age <= 22))
         return _YearOfSchool(sector, level, study_year, diploma, early_leaver)
 
-    def _count_second_chances(self, year: int, cell: Ints, adults: Bools) -> None:
+    def _count_second_chances(self, cell: Ints, adults: Bools) -> None:
         """Update each cell's share of 18-22-year-olds whose startkwalificatie the T1.R12 lever
-        gave: they would have left school without one. The mbo rate is solved for T1.R13
-        minus that share (:meth:`_Targets.mbo_success` has no term for second chances), so
-        the lever leaves T1.R13 where the analytic rate puts it.
+        gave: without it they would have left school without one. The mbo rate is solved
+        for T1.R13 minus that share (:meth:`_Targets.mbo_success` has no term for second
+        chances), so that the lever does not push T1.R13 up. The share is measured now and
+        used for programmes that end in a few years; smoothing keeps small cells steady.
         """
         groups = len(CELLS)
         persons = np.bincount(cell[adults], minlength=groups)
@@ -1115,21 +1116,21 @@ class _Careers:
         pupils: Bools,
         leaving: Ints,
         passed_entree: Bools,
-        counted: Bools | None,
+        in_panel: Bools,
     ) -> Ints:
         """T1.R12: which would-be early leavers leave, and what the others start instead.
 
         ``leaving`` are the members who would leave school this year without a
-        startkwalificatie before 23; ``pupils`` the counted vo and mbo pupils aged 12-22 (the
-        kernel's denominator). Per cell the expected number of counted leavers is the target
-        rate times the pupils (rank calibration: the lowest school scores leave); uncounted
-        members leave with their cell's share. The others continue in entree (mbo 1), or
-        in mbo 2 with an entree diploma. Returns the next level per leaver (NONE:
-        leaves). If a cell has fewer would-be leavers than its quota, all of them leave.
+        startkwalificatie before 23; ``pupils`` the vo and mbo pupils aged 12-22 in the panel
+        (the kernel's denominator). Per cell the expected number of leavers in the panel is
+        the target rate times the pupils (rank calibration: the lowest school scores leave);
+        members outside the panel leave with their cell's share. The others continue in
+        entree (mbo 1), or in mbo 2 with an entree diploma. Returns the next level per leaver
+        (NONE: leaves). If a cell has fewer would-be leavers than its quota, all of them leave.
         """
         groups = len(CELLS)
         where = cell[leaving]
-        is_counted = np.ones(leaving.size, dtype=bool) if counted is None else counted[leaving]
+        is_counted = in_panel[leaving]
         quota = self.world.targets("T1.R12", year) * np.bincount(cell[pupils], minlength=groups)
         leaves = np.zeros(leaving.size, dtype=bool)
         inside = np.flatnonzero(is_counted)
