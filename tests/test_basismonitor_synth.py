@@ -367,6 +367,39 @@ def test_education_never_falls(panel):
     ) == [(0,)]
 
 
+def test_an_early_leaver_has_left_school_for_good_without_a_startkwalificatie(panel):
+    [(leavers, inconsistent)] = query(
+        panel[0],
+        """
+        select count(*), count(*) filter (
+            a.sector not in ('vo', 'mbo') or a.startkwalificatie
+            or a.year - a.birth_year > 22
+            or exists (select 1 from p b
+                       where b.person = a.person and b.year > a.year and b.sector is not null))
+        from p a where a.early_leaver
+        """,
+    )
+    assert leavers > 100
+    assert inconsistent == 0
+
+
+def test_the_t1_r12_lever_gives_mbo_dropouts_a_second_chance_in_entree(panel):
+    """Without the lever nobody who leaves mbo 2-4 without a diploma enrols again."""
+    [(in_entree, later_mbo2)] = query(
+        panel[0],
+        """
+        select count(*), count(*) filter (exists (
+            select 1 from p c where c.person = a.person and c.year > b.year
+                                and c.diploma = 'mbo2'))
+        from p a join p b on a.person = b.person and b.year = a.year + 1
+        where a.level in ('mbo2', 'mbo3', 'mbo4') and a.diploma is null
+          and b.level = 'mbo1' and b.study_year = 1
+        """,
+    )
+    assert in_entree > 50
+    assert 0 < later_mbo2 < in_entree
+
+
 # --- reproducibility and arguments --------------------------------------------------------------
 
 

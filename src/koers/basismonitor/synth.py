@@ -33,14 +33,16 @@ values "in 2011" and in the latest column, interpolated linearly in between and 
 outside (:func:`calibration_targets`; values missing from Tabel 1 are filled by the rules
 in ``docs/basismonitor.md``). Three mechanisms reach them:
 
-- *rank calibration* (rows R5, R6, R7, R8, R16-R20, R15): within a cell and year the
+- *rank calibration* (rows R5, R6, R7, R8, R12, R16-R20, R15): within a cell and year the
   units with the lowest score are selected until the target share is reached, so the
-  marginal is exact up to rounding while who is selected follows the persistent scores;
+  marginal is exact up to rounding while who is selected follows the persistent scores
+  (R12: of the pupils who would leave school without a startkwalificatie, the others get
+  a second chance in entree);
 - *monotone top-up* (R4, R14): education never falls; when a cell's share of middelbaar
   or hoog educated is below target, laag-educated adults are upgraded (adult education
   or foreign diplomas being recognised);
-- *structural parameters* (R2, R3, R9-R13): household mix, vo success rates and the mbo
-  success rate are solved from the targets so that the expected share matches.
+- *structural parameters* (R2, R3, R9-R11, R13): household mix, vo success rates and the
+  mbo success rate are solved from the targets so that the expected share matches.
 
 *Chunks and reproducibility.* Persons are generated in chunks of :data:`CHUNK_PERSONS`
 (vectorised numpy, no loop per person); each chunk writes one part file per year, so
@@ -396,6 +398,9 @@ AFTER_MBO1 = ((MBO2, 0.50), (NONE, 0.50))
 AFTER_MBO4 = ((HBO, 0.30), (NONE, 0.70))
 VMBO_TO_MBO = 0.97  # the rest of the vmbo graduates leave school
 FIXED_SUCCESS = {MBO1: 0.70, HBO: 0.72, WO: 0.80}  # mbo2-4: calibrated to T1.R13
+# The mbo 2-4 rate is solved for T1.R13 minus the startkwalificaties that the T1.R12 lever's
+# second chances gave, as measured in the chunk and smoothed over years with this weight.
+SECOND_CHANCE_SMOOTHING = 0.5
 ADVICE_BAND = 0.04  # width of the mixed advices (vmbo_havo, havo_vwo) on each side
 
 # --- Income ------------------------------------------------------------------------------
@@ -550,13 +555,14 @@ class _Targets:
         rates = np.stack([np.full_like(havo, VMBO_SUCCESS), havo_rate, vwo_rate], axis=1)
         return np.clip(rates, 0.5, 0.98)
 
-    def mbo_success(self, year: int) -> Floats:
+    def mbo_success(self, year: int, correction: Floats | float = 0.0) -> Floats:
         """The mbo 2-4 diploma rate that gives T1.R13 (startkwalificatie at 18-22) in `year`.
 
         The expected share of 18-22-year-olds with a startkwalificatie is linear in the mbo
         rate m: havo and vwo graduates have one at every age 18-22, mbo graduates from the
         age their programme ends (a fraction of the five ages), so m = (target - A) / B. The
-        cohort aged 20 in `year` was in leerjaar 3 five years earlier.
+        cohort aged 20 in `year` was in leerjaar 3 five years earlier. ``correction`` (per
+        cell) is added to the target.
         """
         pro, vmbo, havo, vwo = self.vo_shares(year - 5).T
         _, havo_rate, vwo_rate = self.vo_success(year - 3).T
@@ -568,7 +574,7 @@ class _Targets:
             + vmbo * (1 - VMBO_SUCCESS) * (0.6 + 0.3 * 0.7 * 0.5 * 4 / 5)
             + pro * 0.45 * 0.7 * 0.5 * 3 / 5
         )
-        rate = (self("T1.R13", year) - without_mbo) / via_mbo
+        rate = (self("T1.R13", year) + correction - without_mbo) / via_mbo
         clipped: Floats = np.clip(rate, 0.2, 0.95)
         return clipped
 
@@ -963,6 +969,8 @@ class _Careers:
         self.post_passes = np.zeros(n, dtype=bool)
         self.education = np.zeros(n, dtype=np.int8)  # from diplomas: 0 laag, 1, 2
         self.has_startkwalificatie = np.zeros(n, dtype=bool)
+        self.kept_in_school = np.zeros(n, dtype=bool)  # by the T1.R12 lever, ever
+        self.second_chances = np.zeros(len(CELLS))  # their share of 18-22 with a sk
 
     def school_age(self, year: int) -> Ints:
         age = year - self.birth_year
@@ -977,7 +985,8 @@ class _Careers:
         for fixed, rate in FIXED_SUCCESS.items():
             passes_at[level == fixed] = rate
         is_mbo_2_4 = (level >= MBO2) & (level <= MBO4)
-        passes_at[is_mbo_2_4] = self.world.targets.mbo_success(year + 3)[cell[is_mbo_2_4]]
+        mbo_rate = self.world.targets.mbo_success(year + 3, -self.second_chances)
+        passes_at[is_mbo_2_4] = mbo_rate[cell[is_mbo_2_4]]
         passes = self.rng.random(who.size) < passes_at
         years_done = np.where(passes, length, 1 + np.floor(self.rng.random(who.size) * length))
         self.post_level[who] = level
@@ -985,8 +994,12 @@ class _Careers:
         self.post_end[who] = school_age + years_done.astype(np.int64)
         self.post_passes[who] = passes
 
-    def step(self, year: int, cell: Ints) -> _YearOfSchool:
-        """Advance one school year (the year ending in `year`); cell per career member."""
+    def step(self, year: int, cell: Ints, counted: Bools | None = None) -> _YearOfSchool:
+        """Advance one school year (the year ending in `year`); cell per career member.
+
+        ``counted``: the members in the panel this year, whom the kernels count (None: all,
+        in the burn-in years before the panel).
+        """
         rng, targets = self.rng, self.world.targets
         n = self.members.size
         s = self.school_age(year)
@@ -1026,7 +1039,7 @@ class _Careers:
         graduates = finishing[passed]
         diploma[graduates] = self.track[graduates] - 2
         self._award(graduates, self.track[graduates])
-        following = np.full(finishing.size, NONE, dtype=np.int64)
+        after_vo = np.full(finishing.size, NONE, dtype=np.int64)
         havo_vwo = track >= HAVO
         for mask, options in (
             (passed & (track == HAVO), AFTER_HAVO),
@@ -1035,32 +1048,101 @@ class _Careers:
             (~passed & (track == VMBO), AFTER_VMBO_FAILED),
             (track == PRO, AFTER_PRO),
         ):
-            following[mask] = _choose(rng, int(mask.sum()), options)
+            after_vo[mask] = _choose(rng, int(mask.sum()), options)
         vmbo_graduate = passed & (track == VMBO)
         score = self.score[finishing]
         mbo_level = np.where(score < -0.8, MBO2, np.where(score < -0.1, MBO3, MBO4))
         continues = rng.random(finishing.size) < VMBO_TO_MBO
-        following[vmbo_graduate] = np.where(continues, mbo_level, NONE)[vmbo_graduate]
-        leaving = following == NONE
-        early_leaver[finishing[leaving & (track != PRO)]] = True
-        self._start(finishing, following, s[finishing], year, cell[finishing])
+        after_vo[vmbo_graduate] = np.where(continues, mbo_level, NONE)[vmbo_graduate]
         # end of a post-vo programme
         ending = np.flatnonzero(in_post & (s == self.post_end))
         ending_level = self.post_level[ending]
         passed = self.post_passes[ending]
         diploma[ending[passed]] = ending_level[passed] - 2
         self._award(ending[passed], ending_level[passed])
-        following = np.full(ending.size, NONE, dtype=np.int64)
+        after_post = np.full(ending.size, NONE, dtype=np.int64)
         for mask, options in (
             (passed & (ending_level == MBO1), AFTER_MBO1),
             (passed & (ending_level == MBO4), AFTER_MBO4),
         ):
-            following[mask] = _choose(rng, int(mask.sum()), options)
+            after_post[mask] = _choose(rng, int(mask.sum()), options)
         self.post_level[ending] = NONE
-        early_leaver[ending[following == NONE]] = True
-        self._start(ending, following, s[ending], year, cell[ending])
-        early_leaver &= ~self.has_startkwalificatie & (age < 23)
+        # who leaves without a startkwalificatie (leaving praktijkonderwijs is not counted):
+        # the T1.R12 lever keeps a calibrated share of them in school
+        vo_leaves = (after_vo == NONE) & (track != PRO)
+        post_leaves = after_post == NONE
+        leaving = np.concatenate([finishing[vo_leaves], ending[post_leaves]])
+        passed_entree = np.concatenate(
+            [
+                np.zeros(int(vo_leaves.sum()), dtype=bool),
+                (passed & (ending_level == MBO1))[post_leaves],
+            ]
+        )
+        candidate = ~self.has_startkwalificatie[leaving] & (age[leaving] < 23)
+        in_panel = np.ones(n, dtype=bool) if counted is None else counted
+        in_vo_mbo = (sector == 1) | (sector == 2)
+        pupils = in_panel & (age >= 12) & (age <= 22) & in_vo_mbo  # T1.R12's denominator
+        next_level = self._keep_in_school(
+            year, cell, pupils, leaving[candidate], passed_entree[candidate], in_panel
+        )
+        early_leaver[leaving[candidate][next_level == NONE]] = True
+        self.kept_in_school[leaving[candidate][next_level != NONE]] = True
+        continuing = np.full(n, NONE, dtype=np.int64)
+        continuing[leaving[candidate]] = next_level
+        after_vo = np.where(after_vo == NONE, continuing[finishing], after_vo)
+        after_post = np.where(after_post == NONE, continuing[ending], after_post)
+        self._start(finishing, after_vo, s[finishing], year, cell[finishing])
+        self._start(ending, after_post, s[ending], year, cell[ending])
+        self._count_second_chances(cell, in_panel & (age >= 18) & (age <= 22))
         return _YearOfSchool(sector, level, study_year, diploma, early_leaver)
+
+    def _count_second_chances(self, cell: Ints, adults: Bools) -> None:
+        """Update each cell's share of 18-22-year-olds whose startkwalificatie the T1.R12 lever
+        gave: without it they would have left school without one. The mbo rate is solved
+        for T1.R13 minus that share (:meth:`_Targets.mbo_success` has no term for second
+        chances), so that the lever does not push T1.R13 up. The share is measured now and
+        used for programmes that end in a few years; smoothing keeps small cells steady.
+        """
+        groups = len(CELLS)
+        persons = np.bincount(cell[adults], minlength=groups)
+        lever = adults & self.kept_in_school & self.has_startkwalificatie
+        share = np.bincount(cell[lever], minlength=groups) / np.maximum(persons, 1)
+        self.second_chances += SECOND_CHANCE_SMOOTHING * (share - self.second_chances)
+
+    def _keep_in_school(
+        self,
+        year: int,
+        cell: Ints,
+        pupils: Bools,
+        leaving: Ints,
+        passed_entree: Bools,
+        in_panel: Bools,
+    ) -> Ints:
+        """T1.R12: which would-be early leavers leave, and what the others start instead.
+
+        ``leaving`` are the members who would leave school this year without a
+        startkwalificatie before 23; ``pupils`` the vo and mbo pupils aged 12-22 in the panel
+        (the kernel's denominator). Per cell the expected number of leavers in the panel is
+        the target rate times the pupils (rank calibration: the lowest school scores leave);
+        members outside the panel leave with their cell's share. The others continue in
+        entree (mbo 1), or in mbo 2 with an entree diploma. Returns the next level per leaver
+        (NONE: leaves). If a cell has fewer would-be leavers than its quota, all of them leave.
+        """
+        groups = len(CELLS)
+        where = cell[leaving]
+        is_counted = in_panel[leaving]
+        quota = self.world.targets("T1.R12", year) * np.bincount(cell[pupils], minlength=groups)
+        leaves = np.zeros(leaving.size, dtype=bool)
+        inside = np.flatnonzero(is_counted)
+        leaves[inside] = _select_lowest(self.score[leaving[inside]], where[inside], quota, self.rng)
+        candidates = np.bincount(where[inside], minlength=groups)
+        left = np.bincount(where[inside], weights=leaves[inside], minlength=groups)
+        share = np.where(candidates > 0, left / np.maximum(candidates, 1), 1.0)
+        outside = np.flatnonzero(~is_counted)
+        leaves[outside] = self.rng.random(outside.size) < share[where[outside]]
+        next_level = np.where(passed_entree, MBO2, MBO1)
+        result: Ints = np.where(leaves, NONE, next_level)
+        return result
 
     def _award(self, who: Ints, level: Ints) -> None:
         self.education[who] = np.maximum(self.education[who], DIPLOMA_EDUCATION[level])
@@ -1251,10 +1333,10 @@ class _Chunk:
         )
         pop.location[movers] = destination
 
-    def _school_year(self, year: int, cell: Ints) -> _SchoolYear:
+    def _school_year(self, year: int, cell: Ints, present: Bools) -> _SchoolYear:
         n = self.population.birth_year.size
         members = self.careers.members
-        step = self.careers.step(year, cell[members])
+        step = self.careers.step(year, cell[members], present[members])
         school = _SchoolYear(
             sector=np.full(n, NONE, dtype=np.int64),
             level=np.full(n, NONE, dtype=np.int64),
@@ -1398,7 +1480,7 @@ class _Chunk:
         age = year - pop.birth_year
         self._move(year, unit, present)
         cell = self._cell(unit)
-        school = self._school_year(year, cell)
+        school = self._school_year(year, cell, present)
 
         # --- households: who is at home, type and position
         at_home = present & (unit == pop.origin)
