@@ -63,7 +63,9 @@ def test_a_duckdb_connection_takes_its_limit_and_temp_directory(tmp_path: Path):
         ).fetchall()
     finally:
         connection.close()
-    assert (limit, temp, threads) == ("1.0 GiB", str(spill), 1)
+    # the process may use 1 GiB: DuckDB's buffers get 85% of it, the rest is room for
+    # what they do not count and for Python
+    assert (limit, temp, threads) == ("870.3 MiB", str(spill), 1)
     assert spill.is_dir()  # created, so DuckDB can spill into it
 
 
@@ -77,7 +79,7 @@ def test_a_panel_under_a_small_limit_gives_the_same_cells(panel: Path, tmp_path:
     with engines.open_panel(panel, options=bounded) as limited:
         [(limit,)] = limited._connection.sql("SELECT current_setting('memory_limit')").fetchall()
         cells = limited.collect(all_kernels(limited.frame, keep=limited.keep))
-    assert limit == "64.0 MiB"
+    assert limit == "54.3 MiB"  # 85% of 64 MiB, as DuckDB rounds it
     assert cells.equals(expected)
 
 

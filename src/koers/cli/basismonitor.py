@@ -66,8 +66,9 @@ memory_limit_option = click.option(
     "--memory-limit",
     type=MemorySize(),
     metavar="GROOTTE",
-    help="Hoeveel geheugen de rekenmachine mag gebruiken, zoals 8GB; daarboven schrijft DuckDB "
-    "tussenresultaten naar --temp-dir (op Spark: het geheugen van de driver).",
+    help="Hoeveel geheugen de berekening mag gebruiken, zoals 8GB; DuckDB krijgt daarvan 85% "
+    "en schrijft daarboven tussenresultaten naar --temp-dir (op Spark: het geheugen van de "
+    "driver).",
 )
 temp_dir_option = click.option(
     "--temp-dir",
