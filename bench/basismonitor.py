@@ -37,10 +37,11 @@ How it is measured
     the peak memory is the largest of those runs. The OS page cache is warm after the
     first run (the panel is generated or was read before), for all three alike.
 
-    ``--memory-limit 8GB`` runs koers and the hand SQL under the same DuckDB limit
-    (:class:`MemoryLimit`: ``memory_limit`` and a ``temp_directory`` in the panel cache to
-    spill into; koers through ``EngineOptions``, as ``koers basismonitor run
-    --memory-limit`` does); pandas has no such limit and runs as without.
+    ``--memory-limit 8GB`` runs koers and the hand SQL under one limit (:class:`MemoryLimit`,
+    with a ``temp_directory`` in the panel cache to spill into): koers through
+    ``EngineOptions``, as ``koers basismonitor run --memory-limit`` does, which gives DuckDB
+    85% of it and keeps the rest for the process; the SQL with DuckDB's ``memory_limit`` at
+    the whole size, which favours the SQL. pandas has no such limit and runs as without.
 
     Results are compared on the smallest size always and on every size with ``--check``:
     the whole-run tables of the three implementations, sorted by the leaf key, must have
