@@ -182,3 +182,26 @@ def test_a_run_needs_neither_the_website_nor_the_pdf_code(panel: Path, tmp_path:
         "fout: hiervoor is fastapi nodig, en dat is niet geïnstalleerd: installeer koers met "
         "het extra 'web' (pip install 'koers[web]')\n"
     )
+
+
+def test_running_out_of_memory_says_what_to_give_the_engine(
+    panel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a limit DuckDB may take 80% of the memory and stop: a 210 M person-year run
+    did. The researcher is told to give --memory-limit and --temp-dir."""
+    import duckdb
+
+    from koers.basismonitor.kernels import all_kernels
+
+    def out_of_memory(connection: Any, query: str) -> Any:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate 2.0 GiB")
+
+    monkeypatch.setattr(engines, "_fetch_arrow", out_of_memory)
+    with (
+        engines.open_panel(panel) as opened,
+        pytest.raises(engines.EngineMemoryError) as refused,
+    ):
+        opened.collect(all_kernels(opened.frame, keep=opened.keep))
+    message = str(refused.value)
+    assert message.startswith("DuckDB had niet genoeg geheugen voor deze berekening (Out of")
+    assert "Geef --memory-limit" in message and "--temp-dir" in message

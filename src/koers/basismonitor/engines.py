@@ -42,8 +42,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -61,6 +62,7 @@ from koers.basismonitor.kernels import (
     lengthen,
 )
 from koers.basismonitor.schema import COLUMNS, SCHEMA
+from koers.errors import KoersError
 
 Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
@@ -248,7 +250,8 @@ class Panel:
         native = frame.to_native()
         if self.engine == "duckdb":
             name = f"koers_kept_{len(self._kept)}"
-            native.create(name)  # a table of the panel's own in-memory database
+            with _said_when_out_of_memory():
+                native.create(name)  # a table of the panel's own in-memory database
             self._kept.append(name)
             kept: Frame = nw.from_native(self._connection.table(name))
             return kept
@@ -267,12 +270,13 @@ class Panel:
         next one is built: building a plan is Python work (Narwhals, and DuckDB binding each
         relation step), and DuckDB releases the GIL while a query runs.
         """
-        if isinstance(cells, Cells):
-            tables = [_collect(cells)]  # nothing to overlap
-        elif self.engine == "duckdb":
-            tables = self._run_overlapped(cells)
-        else:
-            tables = [_collect(part) for part in cells]
+        with _said_when_out_of_memory():
+            if isinstance(cells, Cells):
+                tables = [_collect(cells)]  # nothing to overlap
+            elif self.engine == "duckdb":
+                tables = self._run_overlapped(cells)
+            else:
+                tables = [_collect(part) for part in cells]
         table = pa.concat_tables(tables) if tables else LEAF_SCHEMA.empty_table()
         return table.sort_by([(name, "ascending") for name in LEAF_KEY])
 
@@ -383,6 +387,29 @@ def from_arrow(
 
 def _collect(cells: Cells) -> pa.Table:
     return lengthen(cells.frame.collect(backend="pyarrow").to_native(), cells)
+
+
+class EngineMemoryError(KoersError):
+    """The engine ran out of memory: what to give it instead."""
+
+
+@contextmanager
+def _said_when_out_of_memory() -> Iterator[None]:
+    """DuckDB's out-of-memory error as one a researcher can act on (a 210 M person-year run
+    without a limit failed so at DuckDB's default of 80% of the machine's memory)."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.OutOfMemoryException as error:
+        first = (str(error).strip().splitlines() or [""])[0]
+        raise EngineMemoryError(
+            f"DuckDB had niet genoeg geheugen voor deze berekening ({first}). Geef "
+            "--memory-limit (wat de berekening mag gebruiken, bijvoorbeeld 8GB) en --temp-dir "
+            "(een map met ruimte): DuckDB schrijft dan tussenresultaten naar die map in plaats "
+            "van te stoppen. Staan ze er al, kies dan een lagere --memory-limit of minder "
+            "--threads."
+        ) from error
 
 
 def _fetch_arrow(connection: Any, query: str) -> pa.Table:
