@@ -361,6 +361,24 @@ def _batch(row: Any) -> Batch:
     )
 
 
+def _plain_rows(c: Connection, query: Any) -> list[tuple[Any, ...]]:
+    """All rows of ``query`` as the database driver gives them: for 100 000 figures a
+    fifth faster than SQLAlchemy's rows, which this scan needs none of (the columns are
+    plain text and numbers on both backends)."""
+    compiled = query.compile(dialect=c.dialect)
+    params = compiled.params
+    arguments = (
+        [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
+    )
+    cursor = c.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), arguments)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows
+
+
 def _latest(
     c: Connection, programme: str, place: tuple[str, str, str] | None = None
 ) -> dict[Key, Observation]:
@@ -391,7 +409,7 @@ def _latest(
             o.c.indicator_id == place[0], o.c.area_id == place[1], o.c.period == place[2]
         )
     best: dict[Key, Any] = {}
-    for row in c.execute(query).all():  # one fetchall: row by row took twice as long
+    for row in _plain_rows(c, query):
         key = (row[0], row[1], row[2], row[3], row[4])
         kept = best.get(key)
         if kept is None or row[5] > kept[5]:
