@@ -119,6 +119,37 @@ def test_a_revision_keeps_the_old_value_in_history(store):
     assert (batch.source_name, batch.created_by, batch.rows) == ("a.csv", "bureau", 1)
 
 
+def test_the_current_figures_by_place_are_the_totals_that_count(store):
+    """What ``koers status`` reads: the same totals as ``observations``, a stored total over
+    one its partners' contributions would form, and the partners' sum where none is
+    stored."""
+    store.save_plan(make_plan({"id": "e1"}, {"id": "e2", "unit": "count", "aggregation": "sum"}))
+    store.import_observations(
+        "p",
+        [
+            Observation("e1", "zuid", "2022", 40.3),
+            Observation("e2", "zuid", "2022", 70, dimension="partner", category="a"),
+            Observation("e2", "zuid", "2022", 30, dimension="partner", category="b"),
+            Observation("e2", "zuid", "2023", 500),  # stored: it counts, not 60 + 40
+            Observation("e2", "zuid", "2023", 60, dimension="partner", category="a"),
+            Observation("e2", "zuid", "2023", 40, dimension="partner", category="b"),
+        ],
+        source_name="a.csv",
+        checksum="a",
+        format="csv",
+    )
+    figures = store.current_figures("p")
+    expected = {(o.indicator, o.area, o.period): o for o in store.observations("p")}
+    assert set(figures) == set(expected) and len(figures) == 3
+    assert all(figures[place] == figure for place, figure in expected.items())
+    assert figures[("e2", "zuid", "2022")].value == 100  # the partners' sum
+    assert [p.category for p in figures[("e2", "zuid", "2022")].parts] == ["a", "b"]
+    assert figures[("e2", "zuid", "2023")].value == 500
+    assert figures.get(("e1", "zuid", "2031")) is None
+    with pytest.raises(KeyError):
+        figures[("e1", "zuid", "2031")]
+
+
 def test_the_same_file_twice_does_nothing(store):
     store.save_plan(PLAN)
     rows = [Observation("e1", "zuid", "2022", 40.3)]

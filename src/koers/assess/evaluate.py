@@ -89,13 +89,23 @@ class Assessment:
 class ObservationIndex:
     """Current observations by (indicator, area, period), and the periods of each indicator."""
 
-    def __init__(self, observations: Iterable[Observation]) -> None:
-        by_key: dict[tuple[str, str, str], Observation] = {}
-        for obs in observations:
-            key = (obs.indicator, obs.area, obs.period)
-            kept = by_key.get(key)
-            if kept is None or obs.revision > kept.revision:
-                by_key[key] = obs
+    def __init__(
+        self, observations: Iterable[Observation] | Mapping[tuple[str, str, str], Observation]
+    ) -> None:
+        """``observations``: figures (the highest revision per key counts), or a mapping of
+        the current ones by (indicator, area, period), used as it is (a store's
+        :class:`~koers.store.observations.CurrentFigures` makes only the figures read)."""
+        by_key: Mapping[tuple[str, str, str], Observation]
+        if isinstance(observations, Mapping):
+            by_key = observations
+        else:
+            latest: dict[tuple[str, str, str], Observation] = {}
+            for obs in observations:
+                key = (obs.indicator, obs.area, obs.period)
+                kept = latest.get(key)
+                if kept is None or obs.revision > kept.revision:
+                    latest[key] = obs
+            by_key = latest
         self._by_key = by_key
         self._periods: dict[str, set[str]] = defaultdict(set)
         for indicator, _, period in by_key:
@@ -162,7 +172,9 @@ class ObservationIndex:
 
 def evaluate(
     plan: Plan,
-    observations: Iterable[Observation] | ObservationIndex,
+    observations: Iterable[Observation]
+    | Mapping[tuple[str, str, str], Observation]
+    | ObservationIndex,
     *,
     area: str | None = None,
     year: int | None = None,

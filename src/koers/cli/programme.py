@@ -139,7 +139,7 @@ def status(
             raise NotFoundError(f"pijler '{pillar}' staat niet in het plan")
         results = evaluate(
             the_plan,
-            store.observations(pid, plan=the_plan),
+            store.current_figures(pid, plan=the_plan),
             area=area,
             year=year,
             pillar=pillar,

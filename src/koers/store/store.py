@@ -33,7 +33,7 @@ from koers.plan.history import PlanHistory
 from koers.plan.model import Plan
 from koers.store import schema as t
 from koers.store.base import StoreError, StoreUnavailable
-from koers.store.observations import Batch, BatchResult, ImportDiff
+from koers.store.observations import Batch, BatchResult, CurrentFigures, ImportDiff
 from koers.store.plans import PlanChange, PlanLoad, VersionInfo
 from koers.store.transaction import Transaction
 
@@ -310,6 +310,22 @@ class Store:
                 return current
             rules = plan if plan is not None else tx.plans.latest(programme)
             return published({i.id: i for i in rules.indicators}, current)
+
+    def current_figures(self, programme: str, *, plan: Plan | None = None) -> CurrentFigures:
+        """The totals :meth:`observations` gives, by (indicator, area, period), each made a
+        figure when first read (:class:`~koers.store.observations.CurrentFigures`): for a
+        caller that judges the plan (``koers status``) and reads only some of them."""
+        with self.transaction() as tx:
+            rows = tx.observations.current_rows(programme)
+            totals = {key[:3]: row for key, row in rows.items() if not key[3]}
+            parts = [Observation.stored(*row) for key, row in rows.items() if key[3]]
+            formed: dict[tuple[str, str, str], Observation] = {}
+            if parts:
+                rules = plan if plan is not None else tx.plans.latest(programme)
+                indicators = {i.id: i for i in rules.indicators}
+                for total in published(indicators, parts):  # only the formed totals here
+                    formed.setdefault(total.key[:3], total)
+        return CurrentFigures(totals, formed)
 
     def batches(self, programme: str) -> list[Batch]:
         with self.transaction() as tx:
