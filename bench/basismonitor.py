@@ -93,7 +93,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from koers.basismonitor.kernels import KERNELS, LEAF_KEY, LEAF_SCHEMA, SCHOOL_ROWS
+from koers.basismonitor.kernels import KERNELS, LEAF_COLUMNS, LEAF_KEY, LEAF_SCHEMA, SCHOOL_ROWS
 
 WHOLE = "all kernels"
 IMPLEMENTATIONS = ("koers", "sql", "pandas")
@@ -1408,16 +1408,7 @@ def first_difference(expected: pa.Table, actual: pa.Table) -> str | None:
         key_a, key_b = tuple(a[k] for k in LEAF_KEY), tuple(b[k] for k in LEAF_KEY)
         if key_a != key_b:
             return f"row {i}: cell {key_a} against {key_b}"
-        for name in (
-            "numerator",
-            "denominator",
-            "total",
-            "top1",
-            "top2",
-            "low",
-            "weight_numerator",
-            "weight_denominator",
-        ):
+        for name in LEAF_COLUMNS[len(LEAF_KEY) :]:  # the values, after the key
             x, y = a[name], b[name]
             if x is None or y is None:
                 same = x is None and y is None

@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -168,7 +168,7 @@ def make_store(folder: Path, target: int = FIGURES) -> Made:
     )
 
 
-def wall(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
+def wall(command: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
     """Median wall time of ``command`` in a fresh process, its output discarded."""
     times = []
     for _ in range(runs):

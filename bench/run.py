@@ -92,8 +92,6 @@ import json
 import os
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -255,23 +253,13 @@ def plan_status(context: Context) -> list[Row]:
 # --- command line start -----------------------------------------------------------------------
 
 
-def wall(command: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
-    """Median wall time of ``command`` in a fresh process, its output discarded."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def cli_start(context: Context) -> list[Row]:
     runs = max(5, context.args.repeat)
     koers = str(Path(sys.executable).with_name("koers"))
     env = {**os.environ, "KOERS_DB": context.nprz_store()}
-    python = wall([sys.executable, "-c", "pass"], runs)
-    help_time = wall([koers, "--help"], runs)
-    status_time = wall([koers, "status"], runs, env)
+    python = bigstore.wall([sys.executable, "-c", "pass"], runs)
+    help_time = bigstore.wall([koers, "--help"], runs)
+    status_time = bigstore.wall([koers, "status"], runs, env)
     reference = f"python -c pass (median of {runs} runs)"
     return [
         Row(
