@@ -25,10 +25,11 @@ import pytest
 from koers.basismonitor import definitions, engines, kernels
 from koers.basismonitor.cells import LeafCell
 from koers.basismonitor.rollup import rollup
-from koers.basismonitor.schema import COLUMNS, SCHEMA
+from koers.basismonitor.schema import SCHEMA
 from koers.plan import load_plan
 
 from .conftest import NPRZ, ROOT
+from .test_basismonitor_kernels import row as person_year
 
 T, H, V = "BU05991571", "BU05991082", "BU05991080"  # Tarwewijk, Hillesluis, Vreewijk
 B, A = "BU05991081", "BU05991086"  # Bloemhof, Afrikaanderwijk
@@ -37,25 +38,8 @@ DOCS = (ROOT / "docs" / "basismonitor.md").read_text(encoding="utf-8")
 
 def row(person: int, year: int, born: int, buurt: str, **fields: Any) -> dict[str, Any]:
     """One person-year in Rotterdam, a household of its own unless given."""
-    data: dict[str, Any] = dict.fromkeys(COLUMNS)
-    data.update(
-        person=person,
-        year=year,
-        birth_year=born,
-        sex="m",
-        gemeente="GM0599",
-        buurt=buurt,
-        household=person,
-        household_type="eenpersoons",
-        household_position="alleenstaand",
-        early_leaver=False,
-        startkwalificatie=False,
-        employed=False,
-        labour_force=False,
-    )
-    assert not set(fields) - set(COLUMNS)
-    data.update(fields)
-    return data
+    household = fields.pop("household", person)
+    return person_year(person, year, born, household, buurt, **{"sex": "m", **fields})
 
 
 G8 = {"sector": "po", "level": "po", "study_year": 8, "school": 1, "schoolweging": 33.0}

@@ -321,6 +321,18 @@ def _api_returned(world: World, who: str, tampered: str | None) -> dict[str, obj
     return {**values, "version": returned.version}
 
 
+# what the write API's edit and resubmit take: the fields of a draft and its version
+API_EDIT = {
+    **AUTH,
+    **API_UPDATE_ID,
+    "version": p("json", 409, 422),
+    "status": p("json", 400),
+    "note": p("json", 200, 400, stored=t.updates.c.note),
+    "evidence": p("json", 200, 400, stored=t.updates.c.evidence),
+    "value": p("json", 200, 422),
+    "confirmation": p("json", 200, 400, stored=t.updates.c.confirmation),
+}
+
 ROUTES: dict[tuple[str, str], Spec] = {
     # ------------------------------------------------------------------ public pages
     ("GET", "/"): Spec(PROGRAMME, PUBLIC, _public()),
@@ -786,16 +798,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
         writes=WORKFLOW_TABLES,
     ),
     ("POST", "/api/portaal/updates/{update_id}/edit"): Spec(
-        {
-            **AUTH,
-            **API_UPDATE_ID,
-            "version": p("json", 409, 422),
-            "status": p("json", 400),
-            "note": p("json", 200, 400, stored=t.updates.c.note),
-            "evidence": p("json", 200, 400, stored=t.updates.c.evidence),
-            "value": p("json", 200, 422),
-            "confirmation": p("json", 200, 400, stored=t.updates.c.confirmation),
-        },
+        API_EDIT,
         PARTNER_AND_BUREAU,
         _api(_api_edit),
         writes=frozenset({"audit_log"}),
@@ -840,16 +843,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
         writes=frozenset({"audit_log"}),
     ),
     ("POST", "/api/portaal/updates/{update_id}/resubmit"): Spec(
-        {
-            **AUTH,
-            **API_UPDATE_ID,
-            "version": p("json", 409, 422),
-            "status": p("json", 400),
-            "note": p("json", 200, 400, stored=t.updates.c.note),
-            "evidence": p("json", 200, 400, stored=t.updates.c.evidence),
-            "value": p("json", 200, 422),
-            "confirmation": p("json", 200, 400, stored=t.updates.c.confirmation),
-        },
+        API_EDIT,
         PARTNER_AND_BUREAU,
         _api(_api_returned),
         writes=frozenset({"audit_log"}),
